@@ -1,0 +1,195 @@
+/**
+ * The declaration model the parser produces and the layout pass consumes.
+ *
+ * It is ABI-independent in form: sizes are *not* stored here. Array bounds and
+ * enumerator values stay expressions (`Expr`) because `sizeof(PVOID) * 2`
+ * means different things on x86 and x64; the layout pass evaluates them per
+ * ABI. (The pipeline still preprocesses and parses once per ABI, because
+ * `#if defined(_WIN64)` can change the declarations themselves.)
+ *
+ * Typedef names are kept as sugar (`{kind: 'typedef'}` nodes) so later stages
+ * can print `PWSTR` rather than `unsigned short *`, and can tell a `HANDLE`
+ * from any other `void *`.
+ */
+
+import type { Loc } from './source';
+import type { Token } from './token';
+
+export type IntRank = 'char' | 'short' | 'int' | 'long' | 'longlong' | 'int128';
+
+/** Qualifiers that may sit on any type node. */
+export interface Quals {
+  const?: boolean;
+  volatile?: boolean;
+  /** MSVC `__unaligned` / `UNALIGNED`. */
+  unaligned?: boolean;
+}
+
+export type CType =
+  | ({ kind: 'void' } & Quals)
+  /** `_Bool`. */
+  | ({ kind: 'bool' } & Quals)
+  /** Integer types; `wchar_t` is `{rank: 'short', signed: false, wchar: true}` (MSVC). `char` without sign is signed. */
+  | ({ kind: 'int'; rank: IntRank; signed: boolean; wchar?: boolean; explicitSign?: boolean } & Quals)
+  | ({ kind: 'float'; rank: 'float' | 'double' | 'longdouble' } & Quals)
+  | ({
+      kind: 'pointer';
+      to: CType;
+      /** `__ptr32` / `__ptr64` (or `POINTER_32` / `POINTER_64` when defined so): fixed width in bits. */
+      width?: 32 | 64;
+      /** `__sptr` / `__uptr`: how a __ptr32 is extended (only recorded). */
+      extend?: 'sign' | 'zero';
+    } & Quals)
+  /** `length` undefined means `[]` (flexible array member or incomplete array). */
+  | ({ kind: 'array'; of: CType; length?: Expr } & Quals)
+  | ({ kind: 'record'; decl: RecordDecl } & Quals)
+  | ({ kind: 'enum'; decl: EnumDecl } & Quals)
+  | ({ kind: 'function'; ret: CType; params: ParamDecl[]; variadic: boolean; callconv?: string } & Quals)
+  | ({ kind: 'typedef'; decl: TypedefDecl } & Quals)
+  /** A type the parser could not resolve (unknown name). Layout treats it as an error, never a crash. */
+  | ({ kind: 'error'; name: string } & Quals);
+
+export interface RecordDecl {
+  kind: 'struct' | 'union';
+  /** The tag, if any (`struct _FOO` -> `_FOO`). */
+  tag?: string;
+  /** Typedef declarators that name this record directly or by pointer, in source order: `['FOO', '*PFOO']`. */
+  typedefs: string[];
+  /** `undefined` while the record is only declared (incomplete). */
+  fields?: FieldDecl[];
+  /** `#pragma pack` value in effect where the definition starts (clang's rule), if any. */
+  pack?: number;
+  /** `__declspec(align(n))` on the record itself. */
+  declAlign?: number;
+  /** Where the `struct`/`union` keyword of the definition (or first declaration) is. */
+  loc: Loc;
+  /** Where the name is (tag, or first typedef name for anonymous tags). */
+  nameLoc?: Loc;
+  /** The closing brace. */
+  endLoc?: Loc;
+  /** True for a record declared inside another record's body. */
+  nested?: boolean;
+  /** Unique within one translation unit, in definition order. */
+  id: number;
+}
+
+export interface FieldDecl {
+  /** `undefined` for an anonymous struct/union member or an unnamed bit-field. */
+  name?: string;
+  type: CType;
+  /** Expression for the bit width; present for bit-fields only. */
+  bitWidth?: Expr;
+  /** `__declspec(align(n))` / `DECLSPEC_ALIGN(n)` written on this member. */
+  declAlign?: number;
+  /** SAL and ioctl-lens annotations written on the member (`_Field_size_(Count)` ...). */
+  annotations: Annotation[];
+  /** Start of the member declaration (first specifier token). */
+  loc: Loc;
+  /** The member's name (or `loc` when unnamed). */
+  nameLoc: Loc;
+  /** End of the declarator (exclusive), for inlay hints and edits. */
+  endLoc: Loc;
+  /** The type as written, normalised spacing: `PWSTR`, `struct _BAR *`, `ULONG` ... */
+  typeText: string;
+}
+
+export interface Annotation {
+  /** `_Field_size_`, `_Field_size_bytes_opt_`, `_Field_range_`, `_In_` ... */
+  name: string;
+  /** Argument text, one string per comma-separated argument, whitespace normalised. */
+  args: string[];
+  loc: Loc;
+}
+
+export interface EnumDecl {
+  tag?: string;
+  typedefs: string[];
+  /** `undefined` while only declared. */
+  enumerators?: EnumConstant[];
+  /** C23/MSVC fixed underlying type `enum E : UCHAR`. */
+  underlying?: CType;
+  loc: Loc;
+  nameLoc?: Loc;
+  endLoc?: Loc;
+  id: number;
+}
+
+export interface EnumConstant {
+  name: string;
+  /** Explicit initialiser; absent means previous + 1. */
+  value?: Expr;
+  loc: Loc;
+  parent: EnumDecl;
+}
+
+export interface TypedefDecl {
+  name: string;
+  type: CType;
+  /** `__declspec(align(n))` on the typedef (`typedef DECLSPEC_ALIGN(16) ULONGLONG A16;`): a *required* alignment. */
+  declAlign?: number;
+  loc: Loc;
+  /** True when it came from the built-in prelude rather than a real header. */
+  prelude?: boolean;
+}
+
+export interface ParamDecl {
+  name?: string;
+  type: CType;
+  loc: Loc;
+}
+
+/** A function definition; its body is kept as tokens for the dispatch analysis. */
+export interface FunctionDecl {
+  name: string;
+  type: CType & { kind: 'function' };
+  loc: Loc;
+  /** Tokens of the body, from `{` to the matching `}` inclusive (empty for prototypes). */
+  body: Token[];
+  isDefinition: boolean;
+}
+
+export interface VarDecl {
+  name: string;
+  type: CType;
+  loc: Loc;
+}
+
+/** Constant expressions (array bounds, bit widths, enumerator values, `C_ASSERT`s). */
+export type Expr =
+  | { kind: 'num'; value: bigint; loc: Loc }
+  /** An identifier: an enumerator, or something the evaluator will report as not constant. */
+  | { kind: 'name'; name: string; loc: Loc }
+  | { kind: 'unary'; op: '-' | '+' | '~' | '!'; arg: Expr; loc: Loc }
+  | { kind: 'binary'; op: string; left: Expr; right: Expr; loc: Loc }
+  | { kind: 'cond'; test: Expr; then: Expr; else: Expr; loc: Loc }
+  | { kind: 'cast'; type: CType; arg: Expr; loc: Loc }
+  | { kind: 'sizeof'; type: CType; loc: Loc }
+  | { kind: 'alignof'; type: CType; loc: Loc }
+  /** `FIELD_OFFSET(T, a.b[2])` / `offsetof(T, a.b)` / `__builtin_offsetof`. */
+  | { kind: 'offsetof'; type: CType; path: (string | Expr)[]; loc: Loc }
+  /** `sizeof expr` / `sizeof(((T*)0)->Member)` and the like: the operand is kept as tokens. */
+  | { kind: 'sizeofExpr'; tokens: Token[]; loc: Loc }
+  /** Anything else the parser recognised as an expression but cannot evaluate. */
+  | { kind: 'opaque'; text: string; loc: Loc };
+
+/** A compile-time assertion (`C_ASSERT(...)`, `_Static_assert`, `static_assert`). */
+export interface StaticAssert {
+  expr: Expr;
+  message?: string;
+  loc: Loc;
+}
+
+/** Everything the parser found at file scope, in source order where it matters. */
+export interface TranslationUnit {
+  /** Every record definition or declaration (including nested and anonymous ones), in order of first appearance. */
+  records: RecordDecl[];
+  enums: EnumDecl[];
+  /** Last definition wins; the prelude's are overridden silently by real headers. */
+  typedefs: Map<string, TypedefDecl>;
+  /** `struct X` / `union X` / `enum X` tags. */
+  tags: Map<string, RecordDecl | EnumDecl>;
+  enumConstants: Map<string, EnumConstant>;
+  functions: FunctionDecl[];
+  variables: VarDecl[];
+  staticAsserts: StaticAssert[];
+}

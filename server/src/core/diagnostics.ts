@@ -1,0 +1,73 @@
+/**
+ * The diagnostic catalogue: every message the front end and the layout engine
+ * can produce, each with a stable code. Stages never throw on bad input; they
+ * push a `Diagnostic` and carry on (see STYLE.md, "bad input is data").
+ *
+ * WOW64 rule findings (issue 3) live in their own catalogue in the checks
+ * layer; this file only covers the C front end and layout.
+ */
+
+import type { Loc } from './source';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable code, e.g. `pp-include-not-found`. */
+  code: string;
+  severity: Severity;
+  message: string;
+  loc: Loc;
+  /** Exclusive end of the range the diagnostic covers (same file as `loc`). */
+  end?: Loc;
+}
+
+/** One entry per stable code. The message is a template; `{0}`, `{1}` ... are filled by `format`. */
+export const Messages = {
+  // Lexer
+  'lex-unterminated-comment': { severity: 'error', text: 'unterminated /* comment' },
+  'lex-unterminated-string': { severity: 'error', text: 'missing terminating {0} character' },
+  'lex-stray-character': { severity: 'warning', text: "stray '{0}' in program" },
+  // Preprocessor
+  'pp-include-not-found': { severity: 'error', text: "'{0}' file not found" },
+  'pp-include-cycle': { severity: 'error', text: "#include cycle: '{0}' includes itself through {1}" },
+  'pp-include-depth': { severity: 'error', text: '#include nested too deeply ({0} levels)' },
+  'pp-error-directive': { severity: 'error', text: '#error {0}' },
+  'pp-warning-directive': { severity: 'warning', text: '#warning {0}' },
+  'pp-unknown-directive': { severity: 'warning', text: "unknown preprocessing directive '#{0}'" },
+  'pp-unterminated-conditional': { severity: 'error', text: 'unterminated #{0}' },
+  'pp-unmatched-directive': { severity: 'error', text: '#{0} without #if' },
+  'pp-else-after-else': { severity: 'error', text: '#{0} after #else' },
+  'pp-bad-expression': { severity: 'error', text: 'invalid expression in #{0}: {1}' },
+  'pp-division-by-zero': { severity: 'error', text: 'division by zero in preprocessor expression' },
+  'pp-macro-args': { severity: 'error', text: "macro '{0}' {1}" },
+  'pp-unterminated-macro-call': { severity: 'error', text: "unterminated argument list invoking macro '{0}'" },
+  'pp-bad-define': { severity: 'error', text: 'invalid macro definition: {0}' },
+  'pp-bad-paste': { severity: 'warning', text: "pasting '{0}' and '{1}' does not give a valid preprocessing token" },
+  'pp-bad-pragma-pack': { severity: 'warning', text: 'malformed #pragma pack: {0}' },
+  'pp-pack-pop-empty': { severity: 'warning', text: "#pragma pack(pop{0}) with no matching push" },
+  // Parser
+  'parse-expected': { severity: 'error', text: "expected {0} but found '{1}'" },
+  'parse-unknown-type': { severity: 'error', text: "unknown type name '{0}'" },
+  'parse-bad-declaration': { severity: 'error', text: 'could not parse declaration: {0}' },
+  'parse-redefinition': { severity: 'error', text: "redefinition of '{0}'" },
+  'parse-bad-constant': { severity: 'error', text: 'not an integer constant expression: {0}' },
+  'parse-unterminated': { severity: 'error', text: "unterminated {0}" },
+  // Layout
+  'layout-incomplete-type': { severity: 'error', text: "field '{0}' has incomplete type '{1}'" },
+  'layout-recursive-type': { severity: 'error', text: "'{0}' contains itself by value" },
+  'layout-bad-array-size': { severity: 'error', text: "array '{0}' has {1} size {2}" },
+  'layout-too-large': { severity: 'error', text: "'{0}' is too large ({1} bytes)" },
+  'layout-bitfield-too-wide': { severity: 'error', text: "width of bit-field '{0}' ({1} bits) exceeds the width of its type ({2} bits)" },
+  'layout-bitfield-type': { severity: 'error', text: "bit-field '{0}' has non-integral type '{1}'" },
+  'layout-bad-alignment': { severity: 'error', text: 'requested alignment {0} is not a power of 2' },
+} as const satisfies Record<string, { severity: Severity; text: string }>;
+
+export type MessageCode = keyof typeof Messages;
+
+export function format(code: MessageCode, ...args: (string | number)[]): string {
+  return Messages[code].text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
+}
+
+export function diag(code: MessageCode, loc: Loc, args: (string | number)[] = [], end?: Loc): Diagnostic {
+  return { code, severity: Messages[code].severity, message: format(code, ...args), loc, end };
+}
