@@ -1,8 +1,15 @@
 /**
- * The layout report (STUB: the contract): the JSON shape of `ioctl-lens layout --json`.
+ * The layout report: the JSON shape of `ioctl-lens layout --json`, built
+ * from an analysis. Which records are listed is the caller's choice: those
+ * defined in the named files (the CLI's default) or every record of the
+ * translation unit outside the prelude (the differential tests).
  */
 
 import type { AbiName } from './abi';
+import type { RecordDecl } from './ast';
+import type { Analysis } from './analyze';
+import type { FieldLayout, RecordLayout } from './layout';
+import { preludePath } from './prelude';
 
 export interface FieldReport {
   name: string | null;
@@ -31,4 +38,58 @@ export interface RecordReport {
 export interface AbiReport {
   abi: AbiName;
   records: RecordReport[];
+}
+
+/** The name a user knows a record by: its tag, else its first plain typedef. Undefined for truly anonymous records. */
+export function recordName(record: RecordDecl): string | undefined {
+  if (record.tag) return record.tag;
+  const plain = record.typedefs.find((t) => !t.startsWith('*'));
+  return plain ?? record.typedefs[0]?.replace(/^\*+/, '');
+}
+
+export interface ReportSelection {
+  /** Normalised paths whose records are listed; `'all'` lists every record outside the prelude. */
+  files: ReadonlySet<string> | 'all';
+}
+
+/** The records a report lists for one ABI: complete, named, in the selected files, in source order. */
+export function selectedRecords(records: readonly RecordDecl[], selection: ReportSelection): RecordDecl[] {
+  return records.filter((r) => {
+    if (!r.fields || recordName(r) === undefined) return false;
+    if (r.loc.file === preludePath) return false;
+    return selection.files === 'all' || selection.files.has(r.loc.file);
+  });
+}
+
+function fieldReport(f: FieldLayout): FieldReport {
+  const out: FieldReport = { name: f.name, type: f.decl.typeText, offset: f.offset, size: f.size, align: f.align };
+  if (f.bitWidth !== undefined) {
+    out.bitOffset = f.bitOffset ?? 0;
+    out.bitWidth = f.bitWidth;
+  }
+  if (f.fields) out.fields = f.fields.map(fieldReport);
+  return out;
+}
+
+export function recordReport(layout: RecordLayout): RecordReport {
+  const r = layout.record;
+  return {
+    name: recordName(r) ?? '',
+    typedefs: [...r.typedefs],
+    kind: r.kind,
+    file: r.loc.file,
+    line: r.loc.line,
+    size: layout.size,
+    align: layout.align,
+    fields: layout.fields.map(fieldReport),
+  };
+}
+
+export function buildReports(analysis: Analysis, selection: ReportSelection): AbiReport[] {
+  const out: AbiReport[] = [];
+  for (const [abi, u] of analysis.units) {
+    const records = selectedRecords(u.unit.records, selection).map((r) => recordReport(u.layout.layoutOf(r)));
+    out.push({ abi, records });
+  }
+  return out;
 }

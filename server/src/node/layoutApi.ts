@@ -1,11 +1,16 @@
 /**
- * In-process entry point for `ioctl-lens layout` (STUB: the contract), used by
- * the CLI and by the differential tests. Reads files through the disk host.
+ * In-process entry point for `ioctl-lens layout`, shared by the CLI and the
+ * differential tests: analyses each named file through the disk host and
+ * returns the per-ABI reports and the merged diagnostics.
  */
 
+import * as nodePath from 'node:path';
 import type { AbiName } from '../core/abi';
+import { analyzeFile, createSession, mergedDiagnostics } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
-import type { AbiReport } from '../core/report';
+import { type AbiReport, buildReports } from '../core/report';
+import { normalizePath } from '../core/source';
+import { diskHost } from './host';
 
 export interface LayoutRequest {
   files: string[];
@@ -14,8 +19,41 @@ export interface LayoutRequest {
   defines?: [string, string | undefined][];
   undefines?: string[];
   forcedIncludes?: string[];
+  /** List records of every file in the translation unit (except the prelude), not just the named ones. */
+  allFiles?: boolean;
+  /** Default true. */
+  prelude?: boolean;
 }
 
-export function layoutReports(_request: LayoutRequest): { reports: AbiReport[]; diagnostics: Diagnostic[] } {
-  throw new Error('layoutReports: not implemented yet');
+export const absolute = (p: string): string => normalizePath(nodePath.resolve(p));
+
+export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; diagnostics: Diagnostic[] } {
+  const session = createSession(diskHost());
+  const files = request.files.map(absolute);
+  const byAbi = new Map<AbiName, AbiReport>(request.abis.map((a) => [a, { abi: a, records: [] }]));
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const analysis = analyzeFile(session, file, {
+      abis: request.abis,
+      includeDirs: request.includeDirs?.map(absolute),
+      defines: request.defines,
+      undefines: request.undefines,
+      forcedIncludes: request.forcedIncludes,
+      prelude: request.prelude,
+    });
+    const selection = { files: request.allFiles ? ('all' as const) : new Set([file]) };
+    for (const report of buildReports(analysis, selection)) {
+      const target = byAbi.get(report.abi)!;
+      for (const r of report.records) {
+        // A header named twice, or included by another named file, is listed once.
+        const key = `${report.abi}\0${r.file}\0${r.line}\0${r.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        target.records.push(r);
+      }
+    }
+    diagnostics.push(...mergedDiagnostics(analysis));
+  }
+  return { reports: [...byAbi.values()], diagnostics };
 }

@@ -1,0 +1,141 @@
+/**
+ * The pipeline: for one main file and each requested ABI, preprocess with
+ * that ABI's predefined macros, parse, and open a layout context. This is the
+ * verb every front end (CLI, language server, tests) calls.
+ *
+ * Why once per ABI: `#if defined(_WIN64)` can change the declarations
+ * themselves, so an x86 and an x64 view of a header are two translation
+ * units. Lexed files are shared across ABIs and runs through the session's
+ * `LexCache`, and the built-in prelude is preprocessed and parsed once per
+ * ABI per session.
+ */
+
+import { type Abi, type AbiName, abis } from './abi';
+import type { TranslationUnit } from './ast';
+import type { Diagnostic } from './diagnostics';
+import { type LayoutContext, createLayoutContext } from './layout';
+import { parse } from './parser';
+import { type LexCache, type MacroDef, type PreprocessResult, preprocess } from './preprocess';
+import { builtinHeaders, builtinIncludeDir, preludePath, preludeText } from './prelude';
+import type { FileHost } from './source';
+
+export interface AnalysisOptions {
+  abis: readonly AbiName[];
+  includeDirs?: readonly string[];
+  defines?: readonly (readonly [string, string | undefined])[];
+  undefines?: readonly string[];
+  forcedIncludes?: readonly string[];
+  /** Default true: resolve otherwise-unknown Windows names through the built-in prelude. */
+  prelude?: boolean;
+}
+
+export interface AbiUnit {
+  abi: Abi;
+  pp: PreprocessResult;
+  unit: TranslationUnit;
+  layout: LayoutContext;
+  /** Preprocessor, parser and (lazily added) layout diagnostics for this ABI. */
+  diagnostics: Diagnostic[];
+}
+
+export interface Analysis {
+  path: string;
+  units: Map<AbiName, AbiUnit>;
+}
+
+interface Prelude {
+  macros: Map<string, MacroDef>;
+  unit: TranslationUnit;
+}
+
+/** State shared across analyses: lexed files and the per-ABI prelude. */
+export interface Session {
+  host: FileHost;
+  lexCache: LexCache;
+  preludes: Map<AbiName, Prelude>;
+}
+
+/** The host, plus the built-in packing headers under `<builtin>/` (searched last). */
+function withBuiltins(host: FileHost): FileHost {
+  const prefix = builtinIncludeDir + '/';
+  return {
+    readFile(path) {
+      if (path.startsWith(prefix)) {
+        const name = path.slice(prefix.length).toLowerCase();
+        const text = builtinHeaders[name];
+        return text === undefined ? undefined : { path: prefix + name, text };
+      }
+      return host.readFile(path);
+    },
+  };
+}
+
+export function createSession(host: FileHost): Session {
+  const entries = new Map<string, { text: string; value: Parameters<LexCache['set']>[2] }>();
+  const lexCache: LexCache = {
+    get(path, text) {
+      const e = entries.get(path);
+      return e && e.text === text ? e.value : undefined;
+    },
+    set(path, text, value) {
+      entries.set(path, { text, value });
+    },
+  };
+  return { host: withBuiltins(host), lexCache, preludes: new Map() };
+}
+
+function preludeFor(session: Session, abi: Abi): Prelude {
+  const cached = session.preludes.get(abi.name);
+  if (cached) return cached;
+  const host: FileHost = { readFile: (p) => (p === preludePath ? { path: preludePath, text: preludeText } : undefined) };
+  const pp = preprocess(preludePath, { host, predefined: abi.macros, cache: session.lexCache });
+  for (const m of pp.macros.values()) m.prelude = true;
+  const { unit } = parse(pp.tokens);
+  for (const t of unit.typedefs.values()) t.prelude = true;
+  const prelude = { macros: pp.macros, unit };
+  session.preludes.set(abi.name, prelude);
+  return prelude;
+}
+
+export function analyzeFile(session: Session, path: string, options: AnalysisOptions): Analysis {
+  const units = new Map<AbiName, AbiUnit>();
+  for (const name of options.abis) {
+    const abi = abis[name];
+    const prelude = options.prelude === false ? undefined : preludeFor(session, abi);
+    const pp = preprocess(path, {
+      host: session.host,
+      predefined: abi.macros,
+      defines: options.defines,
+      undefines: options.undefines,
+      includeDirs: [...(options.includeDirs ?? []), builtinIncludeDir],
+      forcedIncludes: options.forcedIncludes,
+      fallbackMacros: prelude?.macros,
+      cache: session.lexCache,
+    });
+    const parsed = parse(pp.tokens, { fallback: prelude?.unit });
+    const diagnostics = [...pp.diagnostics, ...parsed.diagnostics];
+    const layout = createLayoutContext(abi, parsed.unit);
+    units.set(name, { abi, pp, unit: parsed.unit, layout, diagnostics });
+  }
+  return { path, units };
+}
+
+/**
+ * Diagnostics of all ABIs, merged: one entry per (code, place, message), with
+ * the ABIs it occurred on when that is not all of them. Includes layout
+ * diagnostics produced so far (lay records out first).
+ */
+export function mergedDiagnostics(analysis: Analysis): (Diagnostic & { abis?: AbiName[] })[] {
+  const byKey = new Map<string, Diagnostic & { abis: AbiName[] }>();
+  const all = [...analysis.units.keys()];
+  for (const [name, u] of analysis.units) {
+    for (const d of [...u.diagnostics, ...u.layout.diagnostics]) {
+      const key = `${d.code}\0${d.loc.file}\0${d.loc.offset}\0${d.message}`;
+      const seen = byKey.get(key);
+      if (seen) {
+        if (!seen.abis.includes(name)) seen.abis.push(name);
+      } else byKey.set(key, { ...d, abis: [name] });
+    }
+  }
+  return [...byKey.values()].map((d) => (d.abis.length === all.length ? { ...d, abis: undefined } : d));
+}

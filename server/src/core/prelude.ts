@@ -1,0 +1,324 @@
+/**
+ * The built-in prelude: the Windows and WDK basics a driver header uses
+ * without including anything resolvable (a lone header opened in the
+ * editor, a header whose WDK include path is not configured).
+ *
+ * It is not included like a header. The pipeline preprocesses and parses it
+ * once per ABI, and hands the result to the real translation unit as a
+ * *fallback*: a macro, typedef or tag the unit never defines resolves to the
+ * prelude's, while anything a real header defines wins silently, and
+ * `#ifdef`/`defined()` never see prelude macros. So real headers behave
+ * exactly as under a compiler, and a lone header still knows `ULONG`,
+ * `HANDLE`, `UNICODE_STRING`, `CTL_CODE` and `POINTER_32` (here `__ptr32`, as
+ * in the WDK; mingw-w64 defines it empty and wins when it is included).
+ */
+
+export const preludePath = '<prelude>';
+
+/**
+ * A last-resort include folder with the SDK's packing headers, so
+ * `#include <pshpack1.h>` works in a header analysed without the SDK on the
+ * include path. Real headers found on the include path come first.
+ */
+export const builtinIncludeDir = '<builtin>';
+
+export const builtinHeaders: Readonly<Record<string, string>> = Object.fromEntries([
+  ...[1, 2, 4, 8].map((n) => [`pshpack${n}.h`, `/* built-in pshpack${n}.h */\n#pragma pack(push, ${n})\n`]),
+  ['poppack.h', '/* built-in poppack.h */\n#pragma pack(pop)\n'],
+]);
+
+export const preludeText = String.raw`
+/* ---- Macros: qualifiers, alignment, layout helpers ---------------------- */
+#define VOID void
+#define CONST const
+#define IN
+#define OUT
+#define OPTIONAL
+#define NTAPI __stdcall
+#define NTSYSAPI
+#define FASTCALL __fastcall
+#define POINTER_32 __ptr32
+#define POINTER_64 __ptr64
+#define POINTER_SIGNED __sptr
+#define POINTER_UNSIGNED __uptr
+#define SPOINTER_32 POINTER_SIGNED POINTER_32
+#define UPOINTER_32 POINTER_UNSIGNED POINTER_32
+#define UNALIGNED __unaligned
+#define UNALIGNED64 __unaligned
+#define DECLSPEC_ALIGN(x) __declspec(align(x))
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+#define ANYSIZE_ARRAY 1
+#define FIELD_OFFSET(Type, Field) ((LONG)__builtin_offsetof(Type, Field))
+#define RTL_FIELD_SIZE(Type, Field) (sizeof(((Type *)0)->Field))
+#define RTL_SIZEOF_THROUGH_FIELD(Type, Field) (FIELD_OFFSET(Type, Field) + RTL_FIELD_SIZE(Type, Field))
+#define TYPE_ALIGNMENT(t) __alignof(t)
+#define C_ASSERT(e) typedef char __C_ASSERT__[(e) ? 1 : -1]
+#define TRUE 1
+#define FALSE 0
+#define NULL ((void *)0)
+#define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
+#define STATUS_INVALID_PARAMETER ((NTSTATUS)0xC000000DL)
+#define STATUS_BUFFER_TOO_SMALL ((NTSTATUS)0xC0000023L)
+#define STATUS_INVALID_DEVICE_REQUEST ((NTSTATUS)0xC0000010L)
+#define STATUS_INTEGER_OVERFLOW ((NTSTATUS)0xC0000095L)
+#define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
+#define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
+
+/* ---- IOCTL control codes (devioctl.h) --------------------------------- */
+#define CTL_CODE(DeviceType, Function, Method, Access) (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
+#define DEVICE_TYPE_FROM_CTL_CODE(ctrlCode) (((ULONG)(ctrlCode & 0xffff0000)) >> 16)
+#define METHOD_FROM_CTL_CODE(ctrlCode) ((ULONG)(ctrlCode & 3))
+#define METHOD_BUFFERED 0
+#define METHOD_IN_DIRECT 1
+#define METHOD_OUT_DIRECT 2
+#define METHOD_NEITHER 3
+#define METHOD_DIRECT_TO_HARDWARE METHOD_IN_DIRECT
+#define METHOD_DIRECT_FROM_HARDWARE METHOD_OUT_DIRECT
+#define FILE_ANY_ACCESS 0
+#define FILE_SPECIAL_ACCESS (FILE_ANY_ACCESS)
+#define FILE_READ_ACCESS 0x0001
+#define FILE_WRITE_ACCESS 0x0002
+#define FILE_READ_DATA 0x0001
+#define FILE_WRITE_DATA 0x0002
+#define FILE_DEVICE_BEEP 0x00000001
+#define FILE_DEVICE_CD_ROM 0x00000002
+#define FILE_DEVICE_CD_ROM_FILE_SYSTEM 0x00000003
+#define FILE_DEVICE_CONTROLLER 0x00000004
+#define FILE_DEVICE_DATALINK 0x00000005
+#define FILE_DEVICE_DFS 0x00000006
+#define FILE_DEVICE_DISK 0x00000007
+#define FILE_DEVICE_DISK_FILE_SYSTEM 0x00000008
+#define FILE_DEVICE_FILE_SYSTEM 0x00000009
+#define FILE_DEVICE_INPORT_PORT 0x0000000a
+#define FILE_DEVICE_KEYBOARD 0x0000000b
+#define FILE_DEVICE_MAILSLOT 0x0000000c
+#define FILE_DEVICE_MIDI_IN 0x0000000d
+#define FILE_DEVICE_MIDI_OUT 0x0000000e
+#define FILE_DEVICE_MOUSE 0x0000000f
+#define FILE_DEVICE_MULTI_UNC_PROVIDER 0x00000010
+#define FILE_DEVICE_NAMED_PIPE 0x00000011
+#define FILE_DEVICE_NETWORK 0x00000012
+#define FILE_DEVICE_NETWORK_BROWSER 0x00000013
+#define FILE_DEVICE_NETWORK_FILE_SYSTEM 0x00000014
+#define FILE_DEVICE_NULL 0x00000015
+#define FILE_DEVICE_PARALLEL_PORT 0x00000016
+#define FILE_DEVICE_PHYSICAL_NETCARD 0x00000017
+#define FILE_DEVICE_PRINTER 0x00000018
+#define FILE_DEVICE_SCANNER 0x00000019
+#define FILE_DEVICE_SERIAL_MOUSE_PORT 0x0000001a
+#define FILE_DEVICE_SERIAL_PORT 0x0000001b
+#define FILE_DEVICE_SCREEN 0x0000001c
+#define FILE_DEVICE_SOUND 0x0000001d
+#define FILE_DEVICE_STREAMS 0x0000001e
+#define FILE_DEVICE_TAPE 0x0000001f
+#define FILE_DEVICE_TAPE_FILE_SYSTEM 0x00000020
+#define FILE_DEVICE_TRANSPORT 0x00000021
+#define FILE_DEVICE_UNKNOWN 0x00000022
+#define FILE_DEVICE_VIDEO 0x00000023
+#define FILE_DEVICE_VIRTUAL_DISK 0x00000024
+#define FILE_DEVICE_WAVE_IN 0x00000025
+#define FILE_DEVICE_WAVE_OUT 0x00000026
+#define FILE_DEVICE_8042_PORT 0x00000027
+#define FILE_DEVICE_NETWORK_REDIRECTOR 0x00000028
+#define FILE_DEVICE_BATTERY 0x00000029
+#define FILE_DEVICE_BUS_EXTENDER 0x0000002a
+#define FILE_DEVICE_MODEM 0x0000002b
+#define FILE_DEVICE_VDM 0x0000002c
+#define FILE_DEVICE_MASS_STORAGE 0x0000002d
+#define FILE_DEVICE_SMB 0x0000002e
+#define FILE_DEVICE_KS 0x0000002f
+#define FILE_DEVICE_CHANGER 0x00000030
+#define FILE_DEVICE_SMARTCARD 0x00000031
+#define FILE_DEVICE_ACPI 0x00000032
+#define FILE_DEVICE_DVD 0x00000033
+#define FILE_DEVICE_FULLSCREEN_VIDEO 0x00000034
+#define FILE_DEVICE_DFS_FILE_SYSTEM 0x00000035
+#define FILE_DEVICE_DFS_VOLUME 0x00000036
+#define FILE_DEVICE_SERENUM 0x00000037
+#define FILE_DEVICE_TERMSRV 0x00000038
+#define FILE_DEVICE_KSEC 0x00000039
+#define FILE_DEVICE_FIPS 0x0000003A
+#define FILE_DEVICE_INFINIBAND 0x0000003B
+#define FILE_DEVICE_VMBUS 0x0000003E
+#define FILE_DEVICE_CRYPT_PROVIDER 0x0000003F
+#define FILE_DEVICE_WPD 0x00000040
+#define FILE_DEVICE_BLUETOOTH 0x00000041
+#define FILE_DEVICE_MT_COMPOSITE 0x00000042
+#define FILE_DEVICE_MT_TRANSPORT 0x00000043
+#define FILE_DEVICE_BIOMETRIC 0x00000044
+#define FILE_DEVICE_PMI 0x00000045
+#define FILE_DEVICE_EHSTOR 0x00000046
+#define FILE_DEVICE_DEVAPI 0x00000047
+#define FILE_DEVICE_GPIO 0x00000048
+#define FILE_DEVICE_USBEX 0x00000049
+#define FILE_DEVICE_CONSOLE 0x00000050
+#define FILE_DEVICE_NFP 0x00000051
+#define FILE_DEVICE_SYSENV 0x00000052
+#define FILE_DEVICE_VIRTUAL_BLOCK 0x00000053
+#define FILE_DEVICE_POINT_OF_SERVICE 0x00000054
+#define FILE_DEVICE_STORAGE_REPLICATION 0x00000055
+#define FILE_DEVICE_TRUST_ENV 0x00000056
+#define FILE_DEVICE_UCM 0x00000057
+#define FILE_DEVICE_UCMTCPCI 0x00000058
+#define FILE_DEVICE_PERSISTENT_MEMORY 0x00000059
+#define FILE_DEVICE_NVDIMM 0x0000005a
+#define FILE_DEVICE_HOLOGRAPHIC 0x0000005b
+#define FILE_DEVICE_SDFXHCI 0x0000005c
+#define FILE_DEVICE_UCMUCSI 0x0000005d
+
+/* ---- Scalar types (basetsd.h, ntdef.h, windef.h) ----------------------- */
+typedef char CHAR, *PCHAR, *PSTR, *LPSTR, CCHAR;
+typedef const char *PCSTR, *LPCSTR;
+typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, *LPBYTE, BOOLEAN, *PBOOLEAN;
+typedef short SHORT, *PSHORT, CSHORT;
+typedef unsigned short USHORT, *PUSHORT, WORD, *PWORD;
+typedef int INT, *PINT, BOOL, *PBOOL;
+typedef unsigned int UINT, *PUINT;
+typedef long LONG, *PLONG, HRESULT;
+typedef unsigned long ULONG, *PULONG, DWORD, *PDWORD, *LPDWORD;
+typedef signed char INT8, *PINT8;
+typedef unsigned char UINT8, *PUINT8;
+typedef signed short INT16, *PINT16;
+typedef unsigned short UINT16, *PUINT16;
+typedef signed int INT32, *PINT32, LONG32, *PLONG32;
+typedef unsigned int UINT32, *PUINT32, ULONG32, *PULONG32, DWORD32, *PDWORD32;
+typedef __int64 INT64, *PINT64, LONG64, *PLONG64, LONGLONG, *PLONGLONG;
+typedef unsigned __int64 UINT64, *PUINT64, ULONG64, *PULONG64, DWORD64, *PDWORD64, ULONGLONG, *PULONGLONG, DWORDLONG, *PDWORDLONG;
+#if defined(_WIN64)
+typedef __int64 INT_PTR, *PINT_PTR, LONG_PTR, *PLONG_PTR;
+typedef unsigned __int64 UINT_PTR, *PUINT_PTR, ULONG_PTR, *PULONG_PTR;
+typedef int HALF_PTR, *PHALF_PTR;
+typedef unsigned int UHALF_PTR, *PUHALF_PTR;
+#else
+typedef int INT_PTR, *PINT_PTR;
+typedef long LONG_PTR, *PLONG_PTR;
+typedef unsigned int UINT_PTR, *PUINT_PTR;
+typedef unsigned long ULONG_PTR, *PULONG_PTR;
+typedef short HALF_PTR, *PHALF_PTR;
+typedef unsigned short UHALF_PTR, *PUHALF_PTR;
+#endif
+typedef ULONG_PTR SIZE_T, *PSIZE_T, DWORD_PTR, *PDWORD_PTR, KAFFINITY, *PKAFFINITY;
+typedef LONG_PTR SSIZE_T, *PSSIZE_T;
+typedef void *PVOID, *LPVOID;
+typedef const void *PCVOID, *LPCVOID;
+typedef void * __ptr64 PVOID64;
+typedef void *HANDLE, **PHANDLE;
+typedef HANDLE HKEY, HMODULE, HINSTANCE, HWND, HDEVINFO;
+typedef wchar_t WCHAR, *PWCHAR, *PWCH, *LPWCH, *PWSTR, *LPWSTR, *PZZWSTR;
+typedef const wchar_t *PCWCH, *LPCWCH, *PCWSTR, *LPCWSTR, *PCZZWSTR;
+typedef float FLOAT, *PFLOAT;
+typedef double DOUBLE;
+typedef LONG NTSTATUS, *PNTSTATUS;
+typedef UCHAR KIRQL, *PKIRQL;
+typedef CCHAR KPROCESSOR_MODE;
+typedef ULONG LOGICAL, *PLOGICAL;
+typedef ULONG ACCESS_MASK, *PACCESS_MASK;
+typedef ULONG DEVICE_TYPE;
+typedef ULONG_PTR ERESOURCE_THREAD;
+typedef LONG KPRIORITY;
+typedef ULONG CLONG;
+typedef ULONG ULONG_BOOL;
+
+/* ---- Common records ------------------------------------------------------ */
+typedef union _LARGE_INTEGER {
+  struct { ULONG LowPart; LONG HighPart; };
+  struct { ULONG LowPart; LONG HighPart; } u;
+  LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union _ULARGE_INTEGER {
+  struct { ULONG LowPart; ULONG HighPart; };
+  struct { ULONG LowPart; ULONG HighPart; } u;
+  ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
+
+typedef struct _LUID {
+  ULONG LowPart;
+  LONG HighPart;
+} LUID, *PLUID;
+
+typedef struct _GUID {
+  unsigned long Data1;
+  unsigned short Data2;
+  unsigned short Data3;
+  unsigned char Data4[8];
+} GUID, *PGUID, *LPGUID;
+typedef const GUID *LPCGUID, *PCGUID;
+
+typedef struct _UNICODE_STRING {
+  USHORT Length;
+  USHORT MaximumLength;
+  _Field_size_bytes_part_(MaximumLength, Length) PWCH Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+typedef struct _STRING {
+  USHORT Length;
+  USHORT MaximumLength;
+  _Field_size_bytes_part_opt_(MaximumLength, Length) PCHAR Buffer;
+} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING;
+
+typedef struct _STRING32 {
+  USHORT Length;
+  USHORT MaximumLength;
+  ULONG Buffer;
+} STRING32, *PSTRING32, UNICODE_STRING32, *PUNICODE_STRING32, ANSI_STRING32, *PANSI_STRING32;
+
+typedef struct _STRING64 {
+  USHORT Length;
+  USHORT MaximumLength;
+  ULONGLONG Buffer;
+} STRING64, *PSTRING64, UNICODE_STRING64, *PUNICODE_STRING64, ANSI_STRING64, *PANSI_STRING64;
+
+typedef struct _LIST_ENTRY {
+  struct _LIST_ENTRY *Flink;
+  struct _LIST_ENTRY *Blink;
+} LIST_ENTRY, *PLIST_ENTRY;
+
+typedef struct LIST_ENTRY32 {
+  ULONG Flink;
+  ULONG Blink;
+} LIST_ENTRY32, *PLIST_ENTRY32;
+
+typedef struct LIST_ENTRY64 {
+  ULONGLONG Flink;
+  ULONGLONG Blink;
+} LIST_ENTRY64, *PLIST_ENTRY64;
+
+typedef struct _SINGLE_LIST_ENTRY {
+  struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
+typedef struct _IO_STATUS_BLOCK {
+  union {
+    NTSTATUS Status;
+    PVOID Pointer;
+  };
+  ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+
+typedef struct _IO_STATUS_BLOCK32 {
+  NTSTATUS Status;
+  ULONG Information;
+} IO_STATUS_BLOCK32, *PIO_STATUS_BLOCK32;
+
+typedef struct _OBJECT_ATTRIBUTES {
+  ULONG Length;
+  HANDLE RootDirectory;
+  PUNICODE_STRING ObjectName;
+  ULONG Attributes;
+  PVOID SecurityDescriptor;
+  PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+
+typedef struct _OBJECT_ATTRIBUTES32 {
+  ULONG Length;
+  ULONG RootDirectory;
+  ULONG ObjectName;
+  ULONG Attributes;
+  ULONG SecurityDescriptor;
+  ULONG SecurityQualityOfService;
+} OBJECT_ATTRIBUTES32, *POBJECT_ATTRIBUTES32;
+`;
