@@ -7,7 +7,11 @@
  * Numbers are the Microsoft C ABI as clang implements it for
  * `<triple>-pc-windows-msvc` (checked by the differential tests): `long` is
  * 4 bytes everywhere, `long double` is `double`, `wchar_t` is an unsigned
- * 16-bit integer, and on x86 `__int64`/`double` are 8-aligned inside records.
+ * 16-bit integer, and on x86 `__int64`/`double` are 8-aligned (also for
+ * `_Alignof`, not only inside records). Every number here was checked with
+ * clang 14 (`-fdump-record-layouts`, `_Alignof`, `sizeof`) on all four triples.
+ * `__int128` is rejected by clang on the 32-bit targets; the entry is kept so
+ * the layout pass still has a number.
  */
 
 import { predefinedMacros } from './predefined';
@@ -41,12 +45,41 @@ export interface Abi {
   longdouble: SizeAlign;
   /** Size of an enum without a fixed underlying type. */
   enum: SizeAlign;
-  /** `#pragma pack(n)` with n larger than this is ignored (MSVC ignores packs larger than the pointer). */
+  /** `__ptr32` pointers. clang honours `__ptr32`/`__ptr64` only on x86 targets; on ARM they are ordinary pointers (clang 14: `sizeof(int *__ptr32)` is 8 on arm64, `sizeof(int *__ptr64)` is 4 on arm32). */
+  ptr32: SizeAlign;
+  /** `__ptr64` pointers (see `ptr32`). */
+  ptr64: SizeAlign;
+  /**
+   * `#pragma pack(n)` with n larger than this is ignored (clang's
+   * MicrosoftRecordLayoutBuilder ignores packs wider than the pointer). With
+   * the scalar sizes above no member's natural alignment exceeds this, so the
+   * rule is only visible through `__int128` under `pack(16)` on x64/arm64.
+   */
   maxPack: number;
-  /** In 64-bit MS layouts the record size is always rounded to the (pack-adjusted) alignment, with required alignment starting at 1. */
+  /**
+   * clang starts a record's required alignment at 1 on 64-bit targets and at 0
+   * (none) on 32-bit ones; the final rounding step runs only when it is
+   * non-zero. For C records this is invisible (verified against clang 14: the
+   * size is rounded to max(alignment, required alignment), never to the pack
+   * value, e.g. x64 `#pragma pack(8) struct { char c; }` has size 1), but the
+   * flag is kept so the layout pass mirrors clang's algorithm step by step.
+   */
   requiredAlignmentStartsAtOne: boolean;
-  /** Size of an empty C struct. */
+  /**
+   * Size of a C record whose members occupy no bytes (`struct {}`, only
+   * zero-width bit-fields, only `[0]`/`[]` arrays). clang 14 gives 4 on every
+   * Windows target, whatever the alignment (`struct { double a[0]; }` is size 4,
+   * align 8), unless a `__declspec(align(n))` with n >= 4 applies, in which
+   * case the size is the alignment.
+   */
   emptyStructSize: number;
+  /**
+   * `sizeof(T[n])` is rounded up to T's alignment (matters only for a typedef
+   * whose `__declspec(align)` exceeds its size). clang does this for every
+   * target except 32-bit Microsoft ones: `typedef __declspec(align(16)) char
+   * C16; sizeof(C16[3])` is 3 on x86 and 16 on x64.
+   */
+  arraySizeRoundedToAlign: boolean;
   /** The 32-bit ABI a 64-bit process's WOW64 callers use (x64 <- x86, arm64 <- arm32 and x86). */
   wow64Peer?: AbiName;
   /** Predefined macros, as clang defines them for the triple. */
@@ -71,9 +104,12 @@ function abi(name: AbiName, triple: string, ptr: 4 | 8, extra: Partial<Abi> = {}
     double: sa(8),
     longdouble: sa(8),
     enum: sa(4),
+    ptr32: sa(4),
+    ptr64: sa(8),
     maxPack: ptr,
     requiredAlignmentStartsAtOne: ptr === 8,
     emptyStructSize: 4,
+    arraySizeRoundedToAlign: ptr === 8,
     macros: predefinedMacros[name],
     ...extra,
   };
@@ -82,8 +118,8 @@ function abi(name: AbiName, triple: string, ptr: 4 | 8, extra: Partial<Abi> = {}
 export const abis: Readonly<Record<AbiName, Abi>> = {
   x86: abi('x86', 'i686-pc-windows-msvc', 4),
   x64: abi('x64', 'x86_64-pc-windows-msvc', 8, { wow64Peer: 'x86' }),
-  arm64: abi('arm64', 'aarch64-pc-windows-msvc', 8, { wow64Peer: 'arm32' }),
-  arm32: abi('arm32', 'thumbv7-pc-windows-msvc', 4),
+  arm64: abi('arm64', 'aarch64-pc-windows-msvc', 8, { wow64Peer: 'arm32', ptr32: sa(8) }),
+  arm32: abi('arm32', 'thumbv7-pc-windows-msvc', 4, { ptr64: sa(4) }),
 };
 
 export function isAbiName(s: string): s is AbiName {

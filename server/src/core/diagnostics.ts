@@ -60,6 +60,19 @@ export const Messages = {
   'layout-bitfield-too-wide': { severity: 'error', text: "width of bit-field '{0}' ({1} bits) exceeds the width of its type ({2} bits)" },
   'layout-bitfield-type': { severity: 'error', text: "bit-field '{0}' has non-integral type '{1}'" },
   'layout-bad-alignment': { severity: 'error', text: 'requested alignment {0} is not a power of 2' },
+  'layout-unknown-type': { severity: 'error', text: "unknown type '{0}' is laid out as 0 bytes; offsets after it are a guess" },
+  'layout-function-member': { severity: 'error', text: "field '{0}' has function type '{1}'" },
+  'layout-bitfield-negative': { severity: 'error', text: "bit-field '{0}' has negative width ({1})" },
+  'layout-bitfield-width': { severity: 'error', text: "cannot evaluate the width of bit-field '{0}'" },
+  'layout-internal-error': { severity: 'error', text: "internal error while laying out '{0}': {1}" },
+  // Constant evaluation (array bounds, bit widths, enumerators, C_ASSERT)
+  'eval-not-constant': { severity: 'error', text: 'not an integer constant expression: {0}' },
+  'eval-unknown-name': { severity: 'error', text: "'{0}' is not an enumerator, so it has no constant value here" },
+  'eval-division-by-zero': { severity: 'error', text: 'division by zero in constant expression' },
+  'eval-shift-count': { severity: 'error', text: 'shift count {0} is out of range for a {1}-bit operand' },
+  'eval-enum-cycle': { severity: 'error', text: "the value of enumerator '{0}' depends on itself" },
+  'eval-sizeof-incomplete': { severity: 'error', text: "invalid application of '{0}' to incomplete type '{1}'" },
+  'eval-bad-offsetof': { severity: 'error', text: 'offsetof: {0}' },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 
 export type MessageCode = keyof typeof Messages;

@@ -1,0 +1,523 @@
+/**
+ * The integer constant evaluator: array bounds, bit-field widths, enumerator
+ * values and `C_ASSERT`s, evaluated per ABI (`sizeof(PVOID) * 2` is 8 on x86
+ * and 16 on x64).
+ *
+ * Values are BigInts tagged with a C integer type (`IntType`: width in bits
+ * and signedness). Every operation follows C's rules as clang applies them to
+ * `*-pc-windows-msvc`: integer promotions, the usual arithmetic conversions
+ * (so `-1 < 0u` is 0 but `-1LL < 0u` is 1), wrap-around on unsigned (and, as
+ * clang folds it, signed) overflow, truncation on casts (`(ULONG_PTR)-1` is
+ * 2^32-1 on x86 and 2^64-1 on x64). `sizeof`, `_Alignof` and `offsetof` give
+ * `size_t`, whose width is the pointer's.
+ *
+ * The evaluator knows nothing about how sizes are computed: it asks the
+ * environment (the layout context) for type information, record layouts and
+ * enumerator values. It never throws; anything it cannot evaluate becomes a
+ * diagnostic and `undefined`.
+ *
+ * Literal types: the AST keeps only a literal's value, so an unsuffixed
+ * literal gets the first of int, unsigned int, long long, unsigned long long
+ * that holds it (the rule for hex literals). If the parser attaches the
+ * spelling as `text`, suffixes and the decimal rule (int, long, long long) are
+ * honoured.
+ */
+
+import type { Abi } from './abi';
+import type { CType, EnumConstant, Expr, RecordDecl, TranslationUnit } from './ast';
+import { type Diagnostic, type MessageCode, diag } from './diagnostics';
+import type { FieldLayout, RecordLayout, TypeInfo } from './layout';
+import type { Loc } from './source';
+import { type Token, TokKind, userLoc } from './token';
+
+/** A C integer type, reduced to what arithmetic needs. */
+export interface IntType {
+  bits: number;
+  signed: boolean;
+  /** `_Bool`: conversion to it gives 0 or 1. */
+  bool?: boolean;
+}
+
+export interface IntValue {
+  value: bigint;
+  type: IntType;
+}
+
+/** What the evaluator needs from its surroundings (a `LayoutContext` provides it). */
+export interface EvalEnv {
+  abi: Abi;
+  unit: TranslationUnit;
+  typeInfo(type: CType): TypeInfo;
+  layoutOf(record: RecordDecl): RecordLayout;
+  /** The (memoised) value of an enumerator; `undefined` after reporting why not. */
+  enumeratorValue(constant: EnumConstant): IntValue | undefined;
+  report(diagnostic: Diagnostic): void;
+}
+
+export const intType: IntType = { bits: 32, signed: true };
+
+/** Reduces `value` to the range of `type` (two's complement wrap-around, as clang folds it). */
+export function convert(value: bigint, type: IntType): bigint {
+  if (type.bool) return value !== 0n ? 1n : 0n;
+  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
+}
+
+function sizeType(abi: Abi): IntType {
+  return { bits: abi.pointer.size * 8, signed: false };
+}
+
+function stripTypedefs(type: CType): CType {
+  let t = type;
+  for (let guard = 0; t.kind === 'typedef' && guard < 1000; guard++) t = t.decl.type;
+  return t;
+}
+
+/** The integer type a cast to `type` produces, or undefined if `type` is not an integer, enum or pointer type. */
+export function integerTypeOf(type: CType, env: Pick<EvalEnv, 'abi' | 'typeInfo'>): IntType | undefined {
+  const t = stripTypedefs(type);
+  switch (t.kind) {
+    case 'bool':
+      return { bits: env.abi.bool.size * 8, signed: false, bool: true };
+    case 'int': {
+      const size = t.wchar ? env.abi.short.size : env.abi[t.rank].size;
+      return { bits: size * 8, signed: t.signed };
+    }
+    case 'enum':
+      if (t.decl.underlying) return integerTypeOf(t.decl.underlying, env);
+      return { bits: env.abi.enum.size * 8, signed: true };
+    case 'pointer':
+      return { bits: env.typeInfo(t).size * 8, signed: false };
+    default:
+      return undefined;
+  }
+}
+
+/** Integer promotion: anything narrower than int becomes int. */
+function promote(type: IntType): IntType {
+  return type.bits < intType.bits || type.bool ? intType : type;
+}
+
+/** The usual arithmetic conversions, by width and signedness (long is as wide as int on Windows). */
+function common(a: IntType, b: IntType): IntType {
+  const x = promote(a);
+  const y = promote(b);
+  if (x.signed === y.signed) return x.bits >= y.bits ? x : y;
+  const unsigned = x.signed ? y : x;
+  const signed = x.signed ? x : y;
+  return unsigned.bits >= signed.bits ? unsigned : signed;
+}
+
+/** Type of an integer literal from its value (and its spelling, when the parser kept it). */
+export function literalType(value: bigint, text?: string): IntType {
+  let suffixUnsigned = false;
+  let minBits = 32;
+  let decimal = false;
+  if (text !== undefined) {
+    const m = /^(.*?)([uUlLiI0-9]*)$/.exec(text);
+    const suffix = (/[uUlL]+$|i64$|I64$|ui64$|UI64$/.exec(text)?.[0] ?? '').toLowerCase();
+    suffixUnsigned = suffix.includes('u');
+    if (suffix.includes('ll') || suffix.includes('i64')) minBits = 64;
+    decimal = m !== null && /^[1-9]/.test(text);
+  }
+  const fits = (bits: number, signed: boolean): boolean =>
+    value >= 0n && value <= (signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n);
+  const candidates: IntType[] = [];
+  for (const bits of [32, 64]) {
+    if (bits < minBits) continue;
+    if (!suffixUnsigned) candidates.push({ bits, signed: true });
+    if (suffixUnsigned || !decimal) candidates.push({ bits, signed: false });
+  }
+  for (const c of candidates) if (fits(c.bits, c.signed)) return c;
+  return { bits: 64, signed: false };
+}
+
+/** A short rendering of an expression for messages. */
+export function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'num':
+      return e.value.toString();
+    case 'name':
+      return e.name;
+    case 'unary':
+      return e.op + exprText(e.arg);
+    case 'binary':
+      return `${exprText(e.left)} ${e.op} ${exprText(e.right)}`;
+    case 'cond':
+      return `${exprText(e.test)} ? ${exprText(e.then)} : ${exprText(e.else)}`;
+    case 'cast':
+      return `(${typeText(e.type)})${exprText(e.arg)}`;
+    case 'sizeof':
+      return `sizeof(${typeText(e.type)})`;
+    case 'alignof':
+      return `_Alignof(${typeText(e.type)})`;
+    case 'offsetof':
+      return `offsetof(${typeText(e.type)}, ${e.path.map((p) => (typeof p === 'string' ? p : `[${exprText(p)}]`)).join('.')})`;
+    case 'sizeofExpr':
+      return `sizeof ${e.tokens.map((t) => t.text).join('')}`;
+    case 'opaque':
+      return e.text;
+  }
+}
+
+/** A short C spelling of a type for messages (typedef names kept). */
+export function typeText(t: CType): string {
+  switch (t.kind) {
+    case 'void':
+      return 'void';
+    case 'bool':
+      return '_Bool';
+    case 'int':
+      if (t.wchar) return 'wchar_t';
+      return (t.signed ? '' : 'unsigned ') + ({ char: 'char', short: 'short', int: 'int', long: 'long', longlong: 'long long', int128: '__int128' } as const)[t.rank];
+    case 'float':
+      return ({ float: 'float', double: 'double', longdouble: 'long double' } as const)[t.rank];
+    case 'pointer':
+      return typeText(t.to) + ' *';
+    case 'array':
+      return typeText(t.of) + '[]';
+    case 'record':
+      return `${t.decl.kind} ${t.decl.tag ?? t.decl.typedefs[0] ?? '<anonymous>'}`;
+    case 'enum':
+      return `enum ${t.decl.tag ?? t.decl.typedefs[0] ?? '<anonymous>'}`;
+    case 'function':
+      return typeText(t.ret) + ' ()';
+    case 'typedef':
+      return t.decl.name;
+    case 'error':
+      return t.name;
+  }
+}
+
+function fail(env: EvalEnv, code: MessageCode, loc: Loc, args: (string | number)[] = []): undefined {
+  env.report(diag(code, loc, args));
+  return undefined;
+}
+
+/** Evaluates `expr` to a typed integer, or reports why it cannot and returns undefined. */
+export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
+  switch (expr.kind) {
+    case 'num': {
+      const text = (expr as { text?: unknown }).text;
+      const type = literalType(expr.value, typeof text === 'string' ? text : undefined);
+      return { value: convert(expr.value, type), type };
+    }
+    case 'name': {
+      const constant = env.unit.enumConstants.get(expr.name);
+      if (!constant) return fail(env, 'eval-unknown-name', expr.loc, [expr.name]);
+      return env.enumeratorValue(constant);
+    }
+    case 'unary':
+      return unary(expr, env);
+    case 'binary':
+      return binary(expr, env);
+    case 'cond': {
+      const test = evaluateTyped(expr.test, env);
+      if (!test) return undefined;
+      const chosen = evaluateTyped(test.value !== 0n ? expr.then : expr.else, env);
+      if (!chosen) return undefined;
+      // The result type depends on both arms; the other arm is evaluated quietly, only for its type.
+      const other = evaluateTyped(test.value !== 0n ? expr.else : expr.then, { ...env, report: () => undefined });
+      const type = other ? common(chosen.type, other.type) : promote(chosen.type);
+      return { value: convert(chosen.value, type), type };
+    }
+    case 'cast': {
+      const arg = evaluateTyped(expr.arg, env);
+      if (!arg) return undefined;
+      const type = integerTypeOf(expr.type, env);
+      if (!type) return fail(env, 'eval-not-constant', expr.loc, [`cast to '${typeText(expr.type)}'`]);
+      return { value: convert(arg.value, type), type };
+    }
+    case 'sizeof':
+      return sizeOfType(expr.type, 'sizeof', expr.loc, env);
+    case 'alignof': {
+      const info = env.typeInfo(expr.type);
+      if (!info.complete) return fail(env, 'eval-sizeof-incomplete', expr.loc, ['_Alignof', typeText(expr.type)]);
+      return { value: BigInt(info.align), type: sizeType(env.abi) };
+    }
+    case 'offsetof':
+      return offsetOf(expr, env);
+    case 'sizeofExpr':
+      return sizeOfTokens(expr.tokens, expr.loc, env);
+    case 'opaque':
+      return fail(env, 'eval-not-constant', expr.loc, [expr.text]);
+  }
+}
+
+function sizeOfType(type: CType, op: string, loc: Loc, env: EvalEnv): IntValue | undefined {
+  const info = env.typeInfo(type);
+  if (!info.complete) return fail(env, 'eval-sizeof-incomplete', loc, [op, typeText(type)]);
+  return { value: BigInt(info.size), type: sizeType(env.abi) };
+}
+
+function unary(expr: Expr & { kind: 'unary' }, env: EvalEnv): IntValue | undefined {
+  const arg = evaluateTyped(expr.arg, env);
+  if (!arg) return undefined;
+  if (expr.op === '!') return { value: arg.value === 0n ? 1n : 0n, type: intType };
+  const type = promote(arg.type);
+  const v = convert(arg.value, type);
+  switch (expr.op) {
+    case '+':
+      return { value: v, type };
+    case '-':
+      return { value: convert(-v, type), type };
+    case '~':
+      return { value: convert(~v, type), type };
+  }
+}
+
+function binary(expr: Expr & { kind: 'binary' }, env: EvalEnv): IntValue | undefined {
+  const op = expr.op;
+  if (op === '&&' || op === '||') {
+    const left = evaluateTyped(expr.left, env);
+    if (!left) return undefined;
+    if (op === '&&' && left.value === 0n) return { value: 0n, type: intType };
+    if (op === '||' && left.value !== 0n) return { value: 1n, type: intType };
+    const right = evaluateTyped(expr.right, env);
+    if (!right) return undefined;
+    return { value: right.value !== 0n ? 1n : 0n, type: intType };
+  }
+  const left = evaluateTyped(expr.left, env);
+  if (!left) return undefined;
+  const right = evaluateTyped(expr.right, env);
+  if (!right) return undefined;
+  if (op === ',') return right;
+  if (op === '<<' || op === '>>') {
+    const type = promote(left.type);
+    const count = right.type.signed ? right.value : convert(right.value, right.type);
+    if (count < 0n || count >= BigInt(type.bits)) return fail(env, 'eval-shift-count', expr.loc, [count.toString(), type.bits]);
+    const v = convert(left.value, type);
+    return { value: convert(op === '<<' ? v << count : v >> count, type), type };
+  }
+  const type = common(left.type, right.type);
+  const a = convert(left.value, type);
+  const b = convert(right.value, type);
+  const bool = (c: boolean): IntValue => ({ value: c ? 1n : 0n, type: intType });
+  switch (op) {
+    case '+':
+      return { value: convert(a + b, type), type };
+    case '-':
+      return { value: convert(a - b, type), type };
+    case '*':
+      return { value: convert(a * b, type), type };
+    case '/':
+    case '%':
+      if (b === 0n) return fail(env, 'eval-division-by-zero', expr.loc);
+      // BigInt division truncates toward zero, as C does.
+      return { value: convert(op === '/' ? a / b : a % b, type), type };
+    case '&':
+      return { value: convert(a & b, type), type };
+    case '|':
+      return { value: convert(a | b, type), type };
+    case '^':
+      return { value: convert(a ^ b, type), type };
+    case '<':
+      return bool(a < b);
+    case '>':
+      return bool(a > b);
+    case '<=':
+      return bool(a <= b);
+    case '>=':
+      return bool(a >= b);
+    case '==':
+      return bool(a === b);
+    case '!=':
+      return bool(a !== b);
+    default:
+      return fail(env, 'eval-not-constant', expr.loc, [`operator '${op}'`]);
+  }
+}
+
+/** Finds a member by name in a layout, looking through anonymous struct/union members. */
+export function findMember(fields: readonly FieldLayout[], name: string): FieldLayout | undefined {
+  for (const f of fields) {
+    if (f.name === name) return f;
+    if (f.name === null && f.fields) {
+      const inner = findMember(f.fields, name);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks a member designator (`a.b[2].c`) from `type`, returning the byte
+ * offset reached and the member's type. `index` evaluates array subscripts
+ * (or returns 0n when only the type matters).
+ */
+function walkDesignator(
+  type: CType,
+  path: readonly (string | Expr)[],
+  env: EvalEnv,
+  loc: Loc,
+  index: (e: Expr) => bigint | undefined,
+): { offset: bigint; type: CType } | undefined {
+  let offset = 0n;
+  let current = type;
+  for (const step of path) {
+    const t = stripTypedefs(current);
+    if (typeof step === 'string') {
+      if (t.kind !== 'record') return fail(env, 'eval-bad-offsetof', loc, [`'${typeText(current)}' has no member '${step}'`]);
+      if (!t.decl.fields) return fail(env, 'eval-sizeof-incomplete', loc, ['offsetof', typeText(current)]);
+      const layout = env.layoutOf(t.decl);
+      const member = findMember(layout.fields, step);
+      if (!member) return fail(env, 'eval-bad-offsetof', loc, [`'${typeText(current)}' has no member '${step}'`]);
+      if (member.bitWidth !== undefined) return fail(env, 'eval-bad-offsetof', loc, [`'${step}' is a bit-field`]);
+      offset += BigInt(member.offset);
+      current = member.decl.type;
+    } else {
+      if (t.kind !== 'array') return fail(env, 'eval-bad-offsetof', loc, [`'${typeText(current)}' is not an array`]);
+      const i = index(step);
+      if (i === undefined) return undefined;
+      offset += i * BigInt(env.typeInfo(t.of).size);
+      current = t.of;
+    }
+  }
+  return { offset, type: current };
+}
+
+function offsetOf(expr: Expr & { kind: 'offsetof' }, env: EvalEnv): IntValue | undefined {
+  const walked = walkDesignator(expr.type, expr.path, env, expr.loc, (e) => evaluateTyped(e, env)?.value);
+  if (!walked) return undefined;
+  return { value: convert(walked.offset, sizeType(env.abi)), type: sizeType(env.abi) };
+}
+
+// ---------------------------------------------------------------------------
+// `sizeof` applied to an expression kept as tokens. Only the forms that occur
+// in Windows headers are understood: `sizeof(((T *)0)->a.b[1])`
+// (RTL_FIELD_SIZE), `sizeof variable`, `sizeof "literal"` / `sizeof L"..."`.
+
+function stripParens(tokens: Token[]): Token[] {
+  let t = tokens;
+  while (t.length >= 2 && t[0].text === '(' && t[t.length - 1].text === ')' && closingParen(t, 0) === t.length - 1) t = t.slice(1, -1);
+  return t;
+}
+
+function closingParen(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (tokens[i].text === '(' || tokens[i].text === '[') depth++;
+    else if (tokens[i].text === ')' || tokens[i].text === ']') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+function stringLiteralSize(tokens: Token[]): number | undefined {
+  let units = 0;
+  let unitSize = 1;
+  for (const t of tokens) {
+    if (t.kind !== TokKind.String) return undefined;
+    const m = /^(u8|u|U|L)?"(.*)"$/s.exec(t.text);
+    if (!m) return undefined;
+    if (m[1] === 'L' || m[1] === 'u') unitSize = Math.max(unitSize, 2);
+    if (m[1] === 'U') unitSize = 4;
+    // Count characters after escapes; good enough for the ASCII literals headers measure.
+    units += m[2].replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/gs, '_').length;
+  }
+  return (units + 1) * unitSize;
+}
+
+function resolveTypeName(tokens: Token[], env: EvalEnv): CType | undefined {
+  const words = tokens.filter((t) => t.text !== 'const' && t.text !== 'volatile').map((t) => t.text);
+  let pointers = 0;
+  while (words.length && words[words.length - 1] === '*') {
+    words.pop();
+    pointers++;
+  }
+  let base: CType | undefined;
+  if (words.length === 2 && (words[0] === 'struct' || words[0] === 'union' || words[0] === 'enum')) {
+    const decl = env.unit.tags.get(words[1]);
+    // RecordDecl has a `kind` ('struct' | 'union'); EnumDecl does not.
+    if (decl) base = 'kind' in decl ? { kind: 'record', decl } : { kind: 'enum', decl };
+  } else if (words.length === 1) {
+    const td = env.unit.typedefs.get(words[0]);
+    if (td) base = { kind: 'typedef', decl: td };
+  }
+  if (!base) return undefined;
+  for (let i = 0; i < pointers; i++) base = { kind: 'pointer', to: base };
+  return base;
+}
+
+function sizeOfTokens(tokens: Token[], loc: Loc, env: EvalEnv): IntValue | undefined {
+  const t = stripParens(tokens);
+  const notConstant = (): undefined => fail(env, 'eval-not-constant', loc, [`sizeof ${tokens.map((x) => x.text).join(' ')}`]);
+  if (t.length === 0) return notConstant();
+  const literal = stringLiteralSize(t);
+  if (literal !== undefined) return { value: BigInt(literal), type: sizeType(env.abi) };
+  if (t.length === 1 && t[0].kind === TokKind.Ident) {
+    const variable = env.unit.variables.find((v) => v.name === t[0].text);
+    if (variable) return sizeOfType(variable.type, 'sizeof', userLoc(t[0]), env);
+    if (env.unit.enumConstants.has(t[0].text)) return { value: BigInt(env.abi.int.size), type: sizeType(env.abi) };
+    return notConstant();
+  }
+  // ( (T *) 0 ) -> designator
+  if (t[0].text !== '(') return notConstant();
+  const close = closingParen(t, 0);
+  if (close < 0) return notConstant();
+  const inner = stripParens(t.slice(0, close + 1));
+  if (inner[0]?.text !== '(') return notConstant();
+  const castClose = closingParen(inner, 0);
+  const castType = castClose > 0 ? resolveTypeName(inner.slice(1, castClose), env) : undefined;
+  const operand = inner.slice(castClose + 1).map((x) => x.text).join('');
+  if (!castType || !/^(0|0L|NULL|\(\(void\*\)0\))$/.test(operand)) return notConstant();
+  const pointer = stripTypedefs(castType);
+  if (pointer.kind !== 'pointer') return notConstant();
+  const rest = t.slice(close + 1);
+  if (rest[0]?.text !== '->') return notConstant();
+  const path: (string | Expr)[] = [];
+  for (let i = 0; i < rest.length; ) {
+    const tok = rest[i];
+    if ((tok.text === '->' || tok.text === '.') && rest[i + 1]?.kind === TokKind.Ident) {
+      path.push(rest[i + 1].text);
+      i += 2;
+    } else if (tok.text === '[') {
+      const end = closingParen(rest, i);
+      if (end < 0) return notConstant();
+      path.push({ kind: 'num', value: 0n, loc });
+      i = end + 1;
+    } else return notConstant();
+  }
+  const walked = walkDesignator(pointer.to, path, env, loc, () => 0n);
+  if (!walked) return undefined;
+  return sizeOfType(walked.type, 'sizeof', loc, env);
+}
+
+/**
+ * Computes an enumerator's value without recursion over long implicit
+ * chains: walks back to the nearest enumerator that is known (memoised,
+ * explicit, or first), then forward. `known` returns memoised values;
+ * `explicit` evaluates an initialiser (the context guards against cycles).
+ * Values are converted to the enum's underlying type: int unless fixed
+ * (clang in Microsoft mode truncates `0xFFFFFFFF` to -1).
+ */
+export function enumeratorChain(
+  constant: EnumConstant,
+  env: EvalEnv,
+  /** A memoised value, `null` for one that failed, `undefined` if not computed yet. */
+  known: (c: EnumConstant) => IntValue | null | undefined,
+  explicit: (c: EnumConstant, type: IntType) => IntValue | undefined,
+  remember: (c: EnumConstant, v: IntValue | undefined) => void,
+): IntValue | undefined {
+  const list = constant.parent.enumerators ?? [constant];
+  let index = list.indexOf(constant);
+  if (index < 0) index = 0;
+  const type = constant.parent.underlying ? (integerTypeOf(constant.parent.underlying, env) ?? intType) : intType;
+  let start = index;
+  while (start > 0 && list[start].value === undefined && known(list[start]) === undefined) start--;
+  let previous: IntValue | undefined;
+  for (let i = start; i <= index; i++) {
+    const c = list[i];
+    const memo = known(c);
+    let v = memo ?? undefined;
+    if (memo === undefined) {
+      if (c.value !== undefined) v = explicit(c, type);
+      else if (i === 0) v = { value: 0n, type };
+      else if (previous) v = { value: convert(previous.value + 1n, type), type };
+      remember(c, v);
+    }
+    previous = v;
+  }
+  return previous;
+}
