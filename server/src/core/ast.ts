@@ -146,6 +146,12 @@ export interface FunctionDecl {
   /** Tokens of the body, from `{` to the matching `}` inclusive (empty for prototypes). */
   body: Token[];
   isDefinition: boolean;
+  /**
+   * SAL annotations written on the declaration (`_Dispatch_type_(IRP_MJ_CREATE)`,
+   * `_IRQL_requires_max_(...)`), in source order; absent when there are none.
+   * Added by the parser for the dispatch analysis.
+   */
+  annotations?: Annotation[];
 }
 
 export interface VarDecl {

@@ -45,6 +45,8 @@ export const Messages = {
   'pp-bad-paste': { severity: 'warning', text: "pasting '{0}' and '{1}' does not give a valid preprocessing token" },
   'pp-bad-pragma-pack': { severity: 'warning', text: 'malformed #pragma pack: {0}' },
   'pp-pack-pop-empty': { severity: 'warning', text: "#pragma pack(pop{0}) with no matching push" },
+  'pp-bad-include': { severity: 'error', text: '#{0} expects "FILENAME" or <FILENAME>' },
+  'pp-internal-error': { severity: 'error', text: 'internal preprocessor error (processing stopped for this file): {0}' },
   // Parser
   'parse-expected': { severity: 'error', text: "expected {0} but found '{1}'" },
   'parse-unknown-type': { severity: 'error', text: "unknown type name '{0}'" },
@@ -52,6 +54,7 @@ export const Messages = {
   'parse-redefinition': { severity: 'error', text: "redefinition of '{0}'" },
   'parse-bad-constant': { severity: 'error', text: 'not an integer constant expression: {0}' },
   'parse-unterminated': { severity: 'error', text: "unterminated {0}" },
+  'parse-unknown-attribute': { severity: 'warning', text: "unknown identifier '{0}' before the tag name is ignored (a macro that is not defined?)" },
   // Layout
   'layout-incomplete-type': { severity: 'error', text: "field '{0}' has incomplete type '{1}'" },
   'layout-recursive-type': { severity: 'error', text: "'{0}' contains itself by value" },

@@ -1,0 +1,410 @@
+/**
+ * Constant expressions for the declaration parser: array bounds, bit-field
+ * widths, enumerator values, `C_ASSERT` conditions, `__declspec(align(n))`.
+ *
+ * Algorithm. Precedence climbing over the binary operators (one table, C's
+ * ten levels from `||` down to `*`), above it the conditional operator, below
+ * it casts and unary operators, then postfix chains and primaries. Nothing is
+ * evaluated here, because `sizeof(PVOID)` depends on the ABI: the result is
+ * an `Expr` tree the layout pass evaluates once per ABI.
+ *
+ * Two idioms get their own nodes because the layout pass must understand
+ * them:
+ *
+ *   - `&((T *)0)->a.b[2]`, the classic `FIELD_OFFSET`, becomes
+ *     `{kind: 'offsetof', type: T, path: ['a', 'b', 2]}` wherever the `&`
+ *     sits (casts around it stay cast nodes); `offsetof(T, a.b)` and
+ *     `__builtin_offsetof` give the same node.
+ *   - `sizeof(type)` / `_Alignof(type)` / `__alignof(type)` keep the type;
+ *     `sizeof expr` keeps the operand's tokens (parentheses included).
+ *
+ * Anything else that is a valid C expression but not a constant one (a
+ * member access, a call, a string) becomes `{kind: 'opaque'}` with its text,
+ * so the evaluator can say precisely what is not constant.
+ */
+
+import type { CType, Expr } from './ast';
+import { parseCharLiteral, parseIntLiteral } from './parse-text';
+import {
+  accept,
+  advance,
+  cur,
+  expect,
+  expected,
+  isPunct,
+  locOf,
+  type ParserState,
+  peekAt,
+  skipBalanced,
+  tokensText,
+} from './parse-state';
+import { TokKind, type Token } from './token';
+
+/** Binary operator precedence, higher binds tighter. */
+const binaryPrec = new Map<string, number>([
+  ['||', 1], ['&&', 2], ['|', 3], ['^', 4], ['&', 5],
+  ['==', 6], ['!=', 6], ['<', 7], ['>', 7], ['<=', 7], ['>=', 7],
+  ['<<', 8], ['>>', 8], ['+', 9], ['-', 9], ['*', 10], ['/', 10], ['%', 10],
+]);
+
+/** A postfix chain (`x->a.b[1]`) remembered so a `&` in front of it can recognise `offsetof`. */
+interface Chain {
+  base: Expr;
+  /** A call or `++`/`--` in the chain: never an offsetof. */
+  other?: boolean;
+  steps: ({ op: '.' | '->'; name: string } | { op: '['; index: Expr })[];
+}
+
+const chains = new WeakMap<Expr, Chain>();
+
+function opaque(s: ParserState, from: number, loc = locOf(s.toks[from])): Expr {
+  return { kind: 'opaque', text: tokensText(s, from, s.pos), loc };
+}
+
+/**
+ * expression: conditional-expression (',' conditional-expression)*
+ * (The comma operator only makes sense inside parentheses; its value is the last operand.)
+ */
+export function parseExpr(s: ParserState): Expr {
+  const start = s.pos;
+  let e = parseCond(s);
+  if (!isPunct(cur(s), ',')) return e;
+  while (accept(s, ',')) e = parseCond(s);
+  return opaque(s, start);
+}
+
+/**
+ * conditional-expression: binary-expression ('?' expression ':' conditional-expression)?
+ */
+export function parseCond(s: ParserState): Expr {
+  const startTok = cur(s);
+  const test = parseBinary(s, 1);
+  if (!isPunct(cur(s), '?')) return test;
+  advance(s);
+  const then = parseExpr(s);
+  expect(s, ':');
+  const otherwise = parseCond(s);
+  return { kind: 'cond', test, then, else: otherwise, loc: locOf(startTok) };
+}
+
+/**
+ * binary-expression: cast-expression (binary-operator cast-expression)*
+ * with the usual C precedence and left associativity.
+ */
+function parseBinary(s: ParserState, minPrec: number): Expr {
+  const startTok = cur(s);
+  let left = parseCast(s);
+  for (;;) {
+    const t = cur(s);
+    if (t.kind !== TokKind.Punct) return left;
+    const prec = binaryPrec.get(t.text);
+    if (prec === undefined || prec < minPrec) return left;
+    advance(s);
+    const right = parseBinary(s, prec + 1);
+    left = { kind: 'binary', op: t.text, left, right, loc: locOf(startTok) };
+  }
+}
+
+/**
+ * cast-expression: '(' type-name ')' cast-expression | unary-expression
+ */
+function parseCast(s: ParserState): Expr {
+  const t = cur(s);
+  if (isPunct(t, '(') && s.isTypeStart(s, peekAt(s, 1))) {
+    // A compound literal `(T){...}` is not a constant we can use.
+    const start = s.pos;
+    advance(s);
+    const type = s.parseTypeName(s);
+    expect(s, ')');
+    if (isPunct(cur(s), '{')) {
+      skipBalanced(s);
+      return opaque(s, start);
+    }
+    const arg = parseCast(s);
+    return { kind: 'cast', type, arg, loc: locOf(t) };
+  }
+  return parseUnary(s);
+}
+
+function isAlignofName(name: string): boolean {
+  return name === '_Alignof' || name === '__alignof' || name === '__alignof__' || name === 'alignof' || name === 'TYPE_ALIGNMENT';
+}
+
+function isOffsetofName(name: string): boolean {
+  return name === '__builtin_offsetof' || name === 'offsetof' || name === 'FIELD_OFFSET';
+}
+
+/**
+ * unary-expression: postfix-expression
+ *   | ('-' | '+' | '~' | '!') cast-expression
+ *   | '&' cast-expression            (offsetof idiom, else opaque)
+ *   | '*' cast-expression            (opaque)
+ *   | 'sizeof' '(' type-name ')' | 'sizeof' unary-expression
+ *   | ('_Alignof' | '__alignof' | '__alignof__') '(' type-name ')'
+ *   | ('__builtin_offsetof' | 'offsetof') '(' type-name ',' member-designator ')'
+ */
+function parseUnary(s: ParserState): Expr {
+  const t = cur(s);
+  const start = s.pos;
+  if (t.kind === TokKind.Punct) {
+    switch (t.text) {
+      case '-':
+      case '+':
+      case '~':
+      case '!': {
+        advance(s);
+        const arg = parseCast(s);
+        return { kind: 'unary', op: t.text, arg, loc: locOf(t) };
+      }
+      case '&': {
+        advance(s);
+        const arg = parseCast(s);
+        return offsetofFromAddress(arg, t) ?? opaque(s, start);
+      }
+      case '*':
+      case '++':
+      case '--': {
+        advance(s);
+        parseCast(s);
+        return opaque(s, start);
+      }
+    }
+    return parsePostfix(s);
+  }
+  if (t.kind === TokKind.Ident) {
+    const name = t.text;
+    if (name === 'sizeof') {
+      advance(s);
+      if (isPunct(cur(s), '(') && s.isTypeStart(s, peekAt(s, 1))) {
+        advance(s);
+        const type = s.parseTypeName(s);
+        expect(s, ')');
+        return { kind: 'sizeof', type, loc: locOf(t) };
+      }
+      const operandStart = s.pos;
+      parseUnary(s);
+      return { kind: 'sizeofExpr', tokens: s.toks.slice(operandStart, s.pos), loc: locOf(t) };
+    }
+    if (isAlignofName(name) && isPunct(peekAt(s, 1), '(')) {
+      advance(s);
+      advance(s);
+      if (!s.isTypeStart(s, cur(s))) {
+        // `__alignof(expr)`: not something the layout pass can evaluate from a type.
+        s.pos--;
+        skipBalanced(s);
+        return opaque(s, start);
+      }
+      const type = s.parseTypeName(s);
+      expect(s, ')');
+      return { kind: 'alignof', type, loc: locOf(t) };
+    }
+    if (isOffsetofName(name) && isPunct(peekAt(s, 1), '(') && s.isTypeStart(s, peekAt(s, 2))) {
+      advance(s);
+      advance(s);
+      const type = s.parseTypeName(s);
+      const path: (string | Expr)[] = [];
+      if (expect(s, ',')) parseMemberDesignator(s, path);
+      if (!expect(s, ')')) skipTo(s, ')');
+      return { kind: 'offsetof', type, path, loc: locOf(t) };
+    }
+  }
+  return parsePostfix(s);
+}
+
+/** member-designator: identifier ('.' identifier | '[' expression ']')* */
+function parseMemberDesignator(s: ParserState, path: (string | Expr)[]): void {
+  const first = cur(s);
+  if (first.kind !== TokKind.Ident) {
+    expected(s, 'a member name');
+    return;
+  }
+  advance(s);
+  path.push(first.text);
+  for (;;) {
+    if (accept(s, '.')) {
+      const m = cur(s);
+      if (m.kind !== TokKind.Ident) {
+        expected(s, 'a member name');
+        return;
+      }
+      advance(s);
+      path.push(m.text);
+    } else if (accept(s, '[')) {
+      path.push(parseExpr(s));
+      expect(s, ']');
+    } else return;
+  }
+}
+
+/** Skips to the next `stop` token at nesting depth 0 and consumes it. */
+function skipTo(s: ParserState, stop: string): void {
+  while (s.pos < s.last) {
+    const t = cur(s);
+    if (isPunct(t, stop)) {
+      advance(s);
+      return;
+    }
+    if (isPunct(t, '(') || isPunct(t, '[') || isPunct(t, '{')) skipBalanced(s);
+    else if (isPunct(t, ';') || isPunct(t, '}')) return;
+    else advance(s);
+  }
+}
+
+/** `(T *)0`, possibly wrapped in further casts: the null base of the offsetof idiom. */
+function nullPointerTarget(e: Expr): CType | undefined {
+  if (e.kind !== 'cast') return undefined;
+  let arg = e.arg;
+  while (arg.kind === 'cast') arg = arg.arg;
+  if (arg.kind !== 'num' || arg.value !== 0n) return undefined;
+  return e.type.kind === 'pointer' ? e.type.to : undefined;
+}
+
+/** `&((T *)0)->a.b[2]` -> offsetof(T, a.b[2]). */
+function offsetofFromAddress(arg: Expr, amp: Token): Expr | undefined {
+  const chain = chains.get(arg);
+  if (!chain || chain.other || chain.steps.length === 0) return undefined;
+  const type = nullPointerTarget(chain.base);
+  if (!type) return undefined;
+  const first = chain.steps[0];
+  if (first.op !== '->') return undefined;
+  const path: (string | Expr)[] = [first.name];
+  for (const step of chain.steps.slice(1)) {
+    if (step.op === '.') path.push(step.name);
+    else if (step.op === '[') path.push(step.index);
+    else return undefined;
+  }
+  return { kind: 'offsetof', type, path, loc: locOf(amp) };
+}
+
+/**
+ * postfix-expression: primary-expression
+ *   ('[' expression ']' | '(' arguments? ')' | ('.' | '->') identifier | '++' | '--')*
+ */
+function parsePostfix(s: ParserState): Expr {
+  const start = s.pos;
+  const base = parsePrimary(s);
+  let chain: Chain | undefined;
+  for (;;) {
+    const t = cur(s);
+    if (t.kind !== TokKind.Punct) break;
+    if (t.text === '.' || t.text === '->') {
+      advance(s);
+      const m = cur(s);
+      if (m.kind !== TokKind.Ident) {
+        expected(s, 'a member name');
+        break;
+      }
+      advance(s);
+      (chain ??= { base, steps: [] }).steps.push({ op: t.text, name: m.text });
+    } else if (t.text === '[') {
+      advance(s);
+      const index = parseExpr(s);
+      expect(s, ']');
+      (chain ??= { base, steps: [] }).steps.push({ op: '[', index });
+    } else if (t.text === '(') {
+      // A call: never constant here (builtins included); keep it opaque.
+      skipBalanced(s);
+      (chain ??= { base, steps: [] }).other = true;
+    } else if (t.text === '++' || t.text === '--') {
+      advance(s);
+      (chain ??= { base, steps: [] }).other = true;
+    } else break;
+  }
+  if (!chain) return base;
+  const e = opaque(s, start);
+  chains.set(e, chain);
+  return e;
+}
+
+/**
+ * primary-expression: integer-constant | character-constant | string-literal+
+ *   | identifier | '(' expression ')'
+ */
+function parsePrimary(s: ParserState): Expr {
+  const t = cur(s);
+  const start = s.pos;
+  switch (t.kind) {
+    case TokKind.Number: {
+      advance(s);
+      const value = parseIntLiteral(t.text);
+      if (value === undefined) return opaque(s, start);
+      return { kind: 'num', value, loc: locOf(t) };
+    }
+    case TokKind.Char: {
+      advance(s);
+      const value = parseCharLiteral(t.text);
+      if (value === undefined) return opaque(s, start);
+      return { kind: 'num', value, loc: locOf(t) };
+    }
+    case TokKind.String: {
+      while (cur(s).kind === TokKind.String) advance(s);
+      return opaque(s, start);
+    }
+    case TokKind.Ident:
+      advance(s);
+      return { kind: 'name', name: t.text, loc: locOf(t) };
+    case TokKind.Punct:
+      if (t.text === '(') {
+        advance(s);
+        // GNU statement expression `({ ... })`.
+        if (isPunct(cur(s), '{')) {
+          s.pos--;
+          skipBalanced(s);
+          return opaque(s, start);
+        }
+        const inner = parseExpr(s);
+        if (!expect(s, ')')) skipTo(s, ')');
+        return inner;
+      }
+      break;
+  }
+  expected(s, 'an expression');
+  return { kind: 'opaque', text: '', loc: locOf(t) };
+}
+
+/** Evaluates the simple integer expressions `__declspec(align(n))` takes; undefined when not constant. */
+export function evaluateSimple(e: Expr): bigint | undefined {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'unary': {
+      const v = evaluateSimple(e.arg);
+      if (v === undefined) return undefined;
+      return e.op === '-' ? -v : e.op === '+' ? v : e.op === '~' ? ~v : v === 0n ? 1n : 0n;
+    }
+    case 'cast':
+      return evaluateSimple(e.arg);
+    case 'binary': {
+      const a = evaluateSimple(e.left);
+      const b = evaluateSimple(e.right);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case '+': return a + b;
+        case '-': return a - b;
+        case '*': return a * b;
+        case '/': return b === 0n ? undefined : a / b;
+        case '%': return b === 0n ? undefined : a % b;
+        case '<<': return a << b;
+        case '>>': return a >> b;
+        case '&': return a & b;
+        case '|': return a | b;
+        case '^': return a ^ b;
+        case '==': return a === b ? 1n : 0n;
+        case '!=': return a !== b ? 1n : 0n;
+        case '<': return a < b ? 1n : 0n;
+        case '>': return a > b ? 1n : 0n;
+        case '<=': return a <= b ? 1n : 0n;
+        case '>=': return a >= b ? 1n : 0n;
+        case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+        case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+      }
+      return undefined;
+    }
+    case 'cond': {
+      const c = evaluateSimple(e.test);
+      if (c === undefined) return undefined;
+      return evaluateSimple(c !== 0n ? e.then : e.else);
+    }
+  }
+  return undefined;
+}

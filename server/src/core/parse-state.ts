@@ -1,0 +1,144 @@
+/**
+ * The declaration parser's cursor and shared state, split out so the
+ * expression parser (`parse-expr.ts`) and the declaration parser
+ * (`parser.ts`) can both walk the same token array.
+ *
+ * The cursor is an index into an array of tokens from which `#pragma` tokens
+ * have already been removed (their effect, the `#pragma pack` value, is kept
+ * per token in `packAt`). Reading past the end always yields the final EOF
+ * token, so no parse function ever indexes out of bounds.
+ */
+
+import type { CType, TranslationUnit } from './ast';
+import { diag, type Diagnostic, type MessageCode } from './diagnostics';
+import type { Loc } from './source';
+import { TokKind, type Token, userLoc } from './token';
+
+export interface ParserState {
+  toks: Token[];
+  /** Index of the EOF token (the last one). */
+  last: number;
+  pos: number;
+  /** `#pragma pack` value in effect before each token (0 = none). */
+  packAt: Uint8Array;
+  unit: TranslationUnit;
+  diagnostics: Diagnostic[];
+  fallback?: TranslationUnit;
+  /** Set once the current declaration has reported a syntax error, so one bad declaration yields one diagnostic. */
+  errored: boolean;
+  /** Parameter scopes: names declared there hide typedef names of the same spelling. */
+  paramScopes: Set<string>[];
+  /** How many record bodies enclose the cursor (records defined inside one are `nested`). */
+  recordDepth: number;
+  nextRecordId: number;
+  nextEnumId: number;
+  /** Hooks the expression parser uses for casts, `sizeof(type)` and friends. */
+  isTypeStart(s: ParserState, t: Token): boolean;
+  parseTypeName(s: ParserState): CType;
+}
+
+export function cur(s: ParserState): Token {
+  return s.toks[s.pos];
+}
+
+export function peekAt(s: ParserState, k: number): Token {
+  const i = s.pos + k;
+  return s.toks[i < s.last ? i : s.last];
+}
+
+export function advance(s: ParserState): Token {
+  const t = s.toks[s.pos];
+  if (s.pos < s.last) s.pos++;
+  return t;
+}
+
+export function isPunct(t: Token, text: string): boolean {
+  return t.kind === TokKind.Punct && t.text === text;
+}
+
+export function atEOF(s: ParserState): boolean {
+  return s.pos >= s.last;
+}
+
+/** Consumes `text` if it is next; returns whether it did. */
+export function accept(s: ParserState, text: string): boolean {
+  const t = s.toks[s.pos];
+  if (t.kind === TokKind.Punct && t.text === text) {
+    if (s.pos < s.last) s.pos++;
+    return true;
+  }
+  return false;
+}
+
+export function locOf(t: Token): Loc {
+  return userLoc(t);
+}
+
+/** The exclusive end of a token, at the place a user would recognise. */
+export function endOf(t: Token): Loc {
+  if (t.expansion) {
+    const e = t.expansion;
+    return { file: e.file.path, line: e.line, col: e.col + e.text.length, offset: e.offset + e.text.length };
+  }
+  if (t.kind === TokKind.EOF) return { file: t.file.path, line: t.line, col: t.col, offset: t.offset };
+  return { file: t.file.path, line: t.line, col: t.col + t.text.length, offset: t.offset + t.text.length };
+}
+
+export function describe(t: Token): string {
+  return t.kind === TokKind.EOF ? 'end of file' : t.text;
+}
+
+/** Records a diagnostic unless the current declaration already has a syntax error. */
+export function syntaxError(s: ParserState, code: MessageCode, t: Token, args: (string | number)[]): void {
+  if (s.errored) return;
+  s.errored = true;
+  s.diagnostics.push(diag(code, locOf(t), args, endOf(t)));
+}
+
+/** `expected X but found Y`, once per declaration. */
+export function expected(s: ParserState, what: string): void {
+  const t = cur(s);
+  syntaxError(s, 'parse-expected', t, [what, describe(t)]);
+}
+
+/** Consumes `text` or reports it missing (without consuming anything). */
+export function expect(s: ParserState, text: string): boolean {
+  if (accept(s, text)) return true;
+  expected(s, `'${text}'`);
+  return false;
+}
+
+/**
+ * Skips a balanced `( ... )`, `[ ... ]` or `{ ... }` group starting at the
+ * current token (which must be the opener); stops at EOF.
+ */
+export function skipBalanced(s: ParserState): void {
+  let depth = 0;
+  for (;;) {
+    const t = s.toks[s.pos];
+    if (t.kind === TokKind.EOF) return;
+    if (t.kind === TokKind.Punct) {
+      const c = t.text;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        depth--;
+        if (depth <= 0) {
+          s.pos++;
+          return;
+        }
+      }
+    }
+    s.pos++;
+  }
+}
+
+/** The spelling of tokens `from..to-1`, single spaces where the source had white space. */
+export function tokensText(s: ParserState, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to && i < s.last; i++) {
+    const t = s.toks[i];
+    if (out.length > 0 && t.space) out += ' ';
+    out += t.text;
+  }
+  return out;
+}

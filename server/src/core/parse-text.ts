@@ -1,0 +1,191 @@
+/**
+ * Small, pure helpers the declaration parser uses on single tokens and on
+ * short runs of text: reading C integer and character literals into
+ * `bigint`s, recognising SAL annotation names, and joining token spellings
+ * into the normalised type text shown to users (`ULONG *`, `int (*)(int)`,
+ * `char [4]`).
+ *
+ * Nothing here keeps state or looks at more than the strings it is given, so
+ * each helper can be tested on its own.
+ */
+
+/**
+ * Reads a C integer literal (decimal, `0x`, `0b`, octal) with any MSVC or C
+ * suffix (`u`, `l`, `ll`, `ul`, `ull`, `i8` ... `i64`, `ui64`). Returns
+ * undefined for floating literals and malformed spellings.
+ */
+export function parseIntLiteral(text: string): bigint | undefined {
+  let end = text.length;
+  // Strip the suffix: letters u/l/i and the digits of an MSVC `i64`-style size.
+  const lower = text.toLowerCase();
+  const isHex = lower.startsWith('0x');
+  const isBin = lower.startsWith('0b');
+  const msvc = /(?:u?i(?:8|16|32|64|128))$/.exec(lower);
+  if (msvc) end = msvc.index;
+  else {
+    while (end > 0) {
+      const c = lower.charCodeAt(end - 1);
+      // 'u' = 117, 'l' = 108, 'z' = 122 (C23 size_t suffix)
+      if (c === 117 || c === 108 || c === 122) end--;
+      else break;
+    }
+  }
+  let body = lower.slice(0, end).replace(/'/g, '');
+  if (body.length === 0) return undefined;
+  try {
+    if (isHex) {
+      body = body.slice(2);
+      if (!/^[0-9a-f]+$/.test(body)) return undefined;
+      return BigInt('0x' + body);
+    }
+    if (isBin) {
+      body = body.slice(2);
+      if (!/^[01]+$/.test(body)) return undefined;
+      return BigInt('0b' + body);
+    }
+    if (!/^[0-9]+$/.test(body)) return undefined;
+    if (body.length > 1 && body[0] === '0') {
+      if (!/^[0-7]+$/.test(body)) return undefined;
+      return BigInt('0o' + body.slice(1));
+    }
+    return BigInt(body);
+  } catch {
+    return undefined;
+  }
+}
+
+const simpleEscapes: Record<string, number> = {
+  n: 10, t: 9, r: 13, '0': 0, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63, e: 27,
+};
+
+/**
+ * Reads a character constant: `'a'`, `'\n'`, `'\x41'`, `L'a'`, and MSVC
+ * multi-character constants such as the pool tag `'gaTP'`, whose value is
+ * the characters packed big-endian into an int (`'ab'` == 0x6162).
+ */
+export function parseCharLiteral(text: string): bigint | undefined {
+  const q = text.indexOf("'");
+  if (q < 0 || text.length < q + 2 || text[text.length - 1] !== "'") return undefined;
+  const prefix = text.slice(0, q);
+  const body = text.slice(q + 1, -1);
+  const chars: number[] = [];
+  for (let i = 0; i < body.length; ) {
+    const c = body[i];
+    if (c !== '\\') {
+      chars.push(body.codePointAt(i)!);
+      i += chars[chars.length - 1] > 0xffff ? 2 : 1;
+      continue;
+    }
+    const e = body[i + 1];
+    if (e === undefined) return undefined;
+    if (e === 'x') {
+      let j = i + 2;
+      while (j < body.length && /[0-9a-fA-F]/.test(body[j])) j++;
+      if (j === i + 2) return undefined;
+      chars.push(parseInt(body.slice(i + 2, j), 16));
+      i = j;
+    } else if (e >= '0' && e <= '7') {
+      let j = i + 1;
+      while (j < body.length && j < i + 4 && body[j] >= '0' && body[j] <= '7') j++;
+      chars.push(parseInt(body.slice(i + 1, j), 8));
+      i = j;
+    } else if (e === 'u' || e === 'U') {
+      const n = e === 'u' ? 4 : 8;
+      chars.push(parseInt(body.slice(i + 2, i + 2 + n), 16) || 0);
+      i += 2 + n;
+    } else {
+      chars.push(simpleEscapes[e] ?? e.charCodeAt(0));
+      i += 2;
+    }
+  }
+  if (chars.length === 0) return undefined;
+  if (prefix !== '') return BigInt(chars[0]);
+  if (chars.length === 1) {
+    // Plain `char` is signed under the Microsoft ABI: '\xff' is -1.
+    const v = chars[0] & 0xff;
+    return BigInt(v >= 0x80 ? v - 0x100 : v);
+  }
+  let v = 0n;
+  for (const ch of chars.slice(-4)) v = (v << 8n) | BigInt(ch & 0xff);
+  return BigInt.asIntN(32, v);
+}
+
+const sal1Exact = new Set([
+  '__in', '__out', '__inout', '__in_opt', '__out_opt', '__inout_opt', '__reserved', '__checkReturn',
+  '__nullterminated', '__nullnullterminated', '__possibly_notnullterminated', '__notnull', '__maybenull',
+  '__readonly', '__callback', '__format_string', '__success', '__typefix', '__bcount', '__ecount',
+  '__bcount_opt', '__ecount_opt', '__range', '__in_range', '__out_range', '__override', '__allocator',
+  '__control_entrypoint', '__kernel_entry', '__post', '__pre', '__valid', '__notvalid', '__null',
+  '__refparam', '__exceptthat', '__blocksOn', '__analysis_noreturn', '__inexpressible_readableTo',
+]);
+
+const sal1Prefixes = [
+  '__in_', '__out_', '__inout_', '__deref_', '__field_', '__struct_', '__drv_', '__bcount_', '__ecount_',
+  '__xcount', '__pre_', '__post_', '__range_',
+];
+
+/**
+ * True for SAL annotation names: SAL2 (`_In_`, `_Field_size_`,
+ * `_IRQL_requires_max_` ...: underscore, capital, words joined by `_`,
+ * trailing underscore), `__drv_*`, and the SAL1 spellings (`__in`,
+ * `__out_opt`, `__field_bcount` ...). Careful not to catch `__inline` or
+ * `__int64`: a SAL1 `__in` is followed by `_` or nothing.
+ */
+export function isSalAnnotationName(name: string): boolean {
+  const n = name.length;
+  if (n < 3 || name.charCodeAt(0) !== 95 /* _ */) return false;
+  const second = name.charCodeAt(1);
+  if (second >= 65 && second <= 90) {
+    // SAL2: /^_[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_$/
+    if (name.charCodeAt(n - 1) !== 95) return false;
+    let prevUnderscore = false;
+    for (let i = 2; i < n - 1; i++) {
+      const c = name.charCodeAt(i);
+      if (c === 95) {
+        if (prevUnderscore) return false;
+        prevUnderscore = true;
+      } else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+        prevUnderscore = false;
+      } else return false;
+    }
+    return !prevUnderscore;
+  }
+  if (second !== 95) return false;
+  if (sal1Exact.has(name)) return true;
+  for (const p of sal1Prefixes) if (name.startsWith(p)) return true;
+  return false;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/** Whether a space belongs between two adjacent pieces of type text. */
+function needSpace(prev: string, next: string): boolean {
+  if (prev.length === 0 || next.length === 0) return false;
+  const first = next.charCodeAt(0);
+  // ) ] , ;
+  if (first === 41 || first === 93 || first === 44 || first === 59) return false;
+  const last = prev.charCodeAt(prev.length - 1);
+  if (last === 40 /* ( */ || last === 91 /* [ */ || last === 42 /* * */) return false;
+  if (prev === ',') return true;
+  // * [ (
+  if (first === 42 || first === 91 || first === 40) return isWordChar(last);
+  return true;
+}
+
+/**
+ * Joins pieces of type text with clang-like spacing: `ULONG *`, `int **`,
+ * `char [4]`, `int (*)(int, char)`, `struct _BAR *`.
+ */
+export function joinTypeText(pieces: readonly string[]): string {
+  let out = '';
+  let prev = '';
+  for (const p of pieces) {
+    if (p.length === 0) continue;
+    if (needSpace(prev, p)) out += ' ';
+    out += p;
+    prev = p;
+  }
+  return out;
+}
