@@ -109,6 +109,7 @@ function common(a: IntType, b: IntType): IntType {
 
 /** Type of an integer literal from its value (and its spelling, when the parser kept it). */
 export function literalType(value: bigint, text?: string): IntType {
+  if (text === undefined && value >= 0n && value <= 0x7fffffffn) return intType;
   let suffixUnsigned = false;
   let minBits = 32;
   let decimal = false;
@@ -244,6 +245,9 @@ export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
 }
 
 function sizeOfType(type: CType, op: string, loc: Loc, env: EvalEnv): IntValue | undefined {
+  // GNU extensions clang accepts in C: sizeof(void) and sizeof of a function type are 1.
+  const kind = stripTypedefs(type).kind;
+  if (kind === 'void' || kind === 'function') return { value: 1n, type: sizeType(env.abi) };
   const info = env.typeInfo(type);
   if (!info.complete) return fail(env, 'eval-sizeof-incomplete', loc, [op, typeText(type)]);
   return { value: BigInt(info.size), type: sizeType(env.abi) };

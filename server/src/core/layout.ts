@@ -143,9 +143,10 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
   const layouts = new Map<RecordDecl, RecordLayout>();
   const inProgress = new Set<RecordDecl>();
   const typedefInfos = new Map<TypedefDecl, TypeInfo>();
-  const arrayInfos = new WeakMap<CType, TypeInfo>();
+  const arrayInfos = new Map<CType, TypeInfo>();
   const enumValues = new Map<EnumConstant, IntValue | null>();
   const enumInProgress = new Set<EnumConstant>();
+  const unknownNames = new Set<string>();
 
   function report(d: Diagnostic): void {
     const key = `${d.code}|${d.loc.file}|${d.loc.offset}|${d.message}`;
@@ -170,10 +171,11 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
   const scalar = (size: number, align: number): TypeInfo => ({ size, align, requiredAlign: 0, alignRequired: false, complete: true });
   const broken = (): TypeInfo => ({ size: 0, align: 1, requiredAlign: 0, alignRequired: false, complete: false });
 
-  function typeInfo(type: CType, site?: { name: string }): TypeInfo {
+  function typeInfo(type: CType, site?: string): TypeInfo {
     switch (type.kind) {
       case 'void':
-        return { ...scalar(1, 1), complete: false };
+        // Incomplete; `sizeof(void)` (a GNU extension, 1) is the evaluator's business.
+        return broken();
       case 'bool':
         return scalar(abi.bool.size, abi.bool.align);
       case 'int': {
@@ -241,27 +243,28 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     };
   }
 
-  function arrayInfo(type: CType & { kind: 'array' }, site?: { name: string }): TypeInfo {
+  function arrayInfo(type: CType & { kind: 'array' }, site?: string): TypeInfo {
     const memo = arrayInfos.get(type);
     if (memo) return memo;
     const element = typeInfo(type.of, site);
     let complete = element.complete;
     let count = 0n;
     if (type.length !== undefined) {
-      const v = evaluateTyped(type.length, env);
-      if (v === undefined) complete = false;
-      else if (v.value < 0n) {
-        note('layout-bad-array-size', type.length.loc, [site?.name ?? '<array>', 'negative', v.value.toString()]);
+      // Literal bounds are by far the most common: skip the evaluator for them.
+      const value = type.length.kind === 'num' ? type.length.value : evaluateTyped(type.length, env)?.value;
+      if (value === undefined) complete = false;
+      else if (value < 0n) {
+        note('layout-bad-array-size', type.length.loc, [site ?? '<array>', 'negative', value.toString()]);
         complete = false;
-      } else count = v.value;
+      } else count = value;
     }
-    let total = count * BigInt(element.size);
-    if (total > BigInt(maxObjectSize)) {
-      note('layout-too-large', type.length?.loc ?? { file: '', line: 0, col: 0, offset: 0 }, [site?.name ?? '<array>', total.toString()]);
-      total = 0n;
+    let size = Number(count) * element.size;
+    if (size > maxObjectSize) {
+      const total = count * BigInt(element.size);
+      note('layout-too-large', type.length?.loc ?? { file: '', line: 0, col: 0, offset: 0 }, [site ?? '<array>', total.toString()]);
+      size = 0;
       complete = false;
     }
-    let size = Number(total);
     if (abi.arraySizeRoundedToAlign) size = alignTo(size, element.align);
     const info: TypeInfo = {
       size,
@@ -303,7 +306,11 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
   /** Explains why a member's type has no usable layout (the type info said `complete: false`). */
   function reportBrokenMember(field: FieldDecl, name: string): void {
     const base = baseElement(field.type);
-    if (base.kind === 'error') note('layout-unknown-type', field.loc, [base.name]);
+    if (base.kind === 'error') {
+      // Once per name: the parser has already flagged every use.
+      if (!unknownNames.has(base.name)) note('layout-unknown-type', field.loc, [base.name]);
+      unknownNames.add(base.name);
+    }
     else if (base.kind === 'void') note('layout-incomplete-type', field.nameLoc, [name, field.typeText]);
     else if (base.kind === 'record' && !base.decl.fields) note('layout-incomplete-type', field.nameLoc, [name, field.typeText]);
     else if (base.kind === 'record' && inProgress.has(base.decl)) note('layout-recursive-type', base.decl.nameLoc ?? base.decl.loc, [recordName(base.decl)]);
@@ -327,8 +334,9 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
 
     /** Natural size/alignment adjusted by pack and required alignment (clang's getAdjustedElementInfo). */
     function elementInfo(field: FieldDecl, bitfield: boolean, name: string): { size: number; align: number; required: number } {
-      const declaredType = typeInfo(field.type, { name });
-      const natural = typeInfo(stripTypedefs(field.type), { name });
+      const declaredType = typeInfo(field.type, name);
+      const stripped = stripTypedefs(field.type);
+      const natural = stripped === field.type ? declaredType : typeInfo(stripped, name);
       if (!declaredType.complete || !natural.complete) {
         complete = false;
         reportBrokenMember(field, name);
@@ -341,8 +349,13 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       return { size: natural.size, align, required: fieldRequired };
     }
 
-    const place = (field: FieldDecl, offset: number, size: number, align: number, extra: Partial<FieldLayout> = {}): FieldLayout => {
-      const f: FieldLayout = { name: field.name ?? null, decl: field, offset, size, align, paddingAfter: 0, ...extra };
+    // Objects get their properties in one fixed order (few hidden classes: this is the hot path).
+    const place = (field: FieldDecl, offset: number, size: number, align: number, bitOffset?: number, bitWidth?: number): FieldLayout => {
+      const f: FieldLayout = { name: field.name ?? null, decl: field, offset, size, align, paddingAfter: 0 };
+      if (bitWidth !== undefined) {
+        f.bitOffset = bitOffset;
+        f.bitWidth = bitWidth;
+      }
       fields.push(f);
       return f;
     };
@@ -358,7 +371,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       if (field.bitWidth !== undefined && integral) {
         // ----- bit-field
         const typeBits = typeInfo(base).size * 8;
-        const value = evaluateTyped(field.bitWidth, env);
+        const value = field.bitWidth.kind === 'num' ? { value: field.bitWidth.value } : evaluateTyped(field.bitWidth, env);
         let width: number;
         if (value === undefined) {
           note('layout-bitfield-width', field.nameLoc, [name]);
@@ -380,17 +393,17 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
         if (width === 0) {
           if (!lastWasNonZeroBitfield) {
             // Ignored: it follows a non-bit-field or another zero-width bit-field.
-            place(field, isUnion ? 0 : size, 0, 1, { bitOffset: 0, bitWidth: 0 });
+            place(field, isUnion ? 0 : size, 0, 1, 0, 0);
             continue;
           }
           lastWasNonZeroBitfield = false;
           const info = elementInfo(field, true, name);
           if (isUnion) {
-            place(field, 0, 0, info.align, { bitOffset: 0, bitWidth: 0 });
+            place(field, 0, 0, info.align, 0, 0);
             size = Math.max(size, info.size);
           } else {
             const offset = alignTo(size, info.align);
-            place(field, offset, 0, info.align, { bitOffset: 0, bitWidth: 0 });
+            place(field, offset, 0, info.align, 0, 0);
             size = offset;
             alignment = Math.max(alignment, info.align);
           }
@@ -398,7 +411,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
         }
         const info = elementInfo(field, true, name);
         if (!isUnion && lastWasNonZeroBitfield && unitSize === info.size && width <= remainingBits) {
-          place(field, size - unitSize, unitSize, info.align, { bitOffset: unitSize * 8 - remainingBits, bitWidth: width });
+          place(field, size - unitSize, unitSize, info.align, unitSize * 8 - remainingBits, width);
           remainingBits -= width;
           continue;
         }
@@ -406,11 +419,11 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
         unitSize = info.size;
         if (isUnion) {
           // MSVC ignores bit-field alignment in unions.
-          place(field, 0, info.size, info.align, { bitOffset: 0, bitWidth: width });
+          place(field, 0, info.size, info.align, 0, width);
           size = Math.max(size, info.size);
         } else {
           const offset = alignTo(size, info.align);
-          place(field, offset, info.size, info.align, { bitOffset: 0, bitWidth: width });
+          place(field, offset, info.size, info.align, 0, width);
           size = offset + info.size;
           alignment = Math.max(alignment, info.align);
           remainingBits = info.size * 8 - width;
@@ -434,7 +447,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       const anonymous = field.name === undefined && base.kind === 'record' && base.decl.fields !== undefined && !inProgress.has(base.decl);
       if (anonymous) {
         const inner = layoutOf(base.decl);
-        place(field, offset, info.size, info.align, { fields: shiftFields(inner.fields, offset) });
+        place(field, offset, info.size, info.align).fields = shiftFields(inner.fields, offset);
         for (const h of inner.holes) holes.push({ ...h, offset: h.offset + offset });
       } else place(field, offset, info.size, info.align);
       size = Math.max(size, offset + info.size);
@@ -506,32 +519,28 @@ function shiftFields(fields: readonly FieldLayout[], by: number): FieldLayout[] 
 
 /** Fills `paddingAfter` and adds the gaps between top-level members and the tail padding to `holes`. */
 function computePadding(fields: FieldLayout[], holes: Hole[], size: number, isUnion: boolean): void {
-  const real = fields.filter((f) => f.bitWidth !== 0);
+  // Holes from anonymous members are already in `holes`; only then is a sort needed.
+  const needsSort = holes.length > 0;
   let end = 0;
   let last: FieldLayout | undefined;
-  if (isUnion) {
-    for (const f of real) {
-      f.paddingAfter = Math.max(0, size - (f.offset + f.size));
-      if (f.offset + f.size >= end) {
-        end = f.offset + f.size;
-        last = f;
-      }
-    }
-  } else {
-    for (let i = 0; i < real.length; i++) {
-      const f = real[i];
-      const next = real[i + 1];
-      const fieldEnd = f.offset + f.size;
-      f.paddingAfter = Math.max(0, (next ? next.offset : size) - fieldEnd);
+  let previous: FieldLayout | undefined;
+  for (const f of fields) {
+    if (f.bitWidth === 0) continue;
+    const fieldEnd = f.offset + f.size;
+    if (isUnion) f.paddingAfter = Math.max(0, size - fieldEnd);
+    else {
+      if (previous) previous.paddingAfter = Math.max(0, f.offset - (previous.offset + previous.size));
       if (f.offset > end) holes.push({ offset: end, size: f.offset - end, after: last ? last.name : null, tail: false });
-      if (fieldEnd >= end) {
-        end = fieldEnd;
-        last = f;
-      }
     }
+    if (fieldEnd >= end) {
+      end = fieldEnd;
+      last = f;
+    }
+    previous = f;
   }
+  if (!isUnion && previous) previous.paddingAfter = Math.max(0, size - (previous.offset + previous.size));
   if (size > end) holes.push({ offset: end, size: size - end, after: last ? last.name : null, tail: true });
-  holes.sort((a, b) => a.offset - b.offset);
+  if (needsSort) holes.sort((a, b) => a.offset - b.offset);
 }
 
 /** Convenience for callers that only have an expression's text for messages. */
