@@ -46,6 +46,7 @@ export const Messages = {
   'pp-bad-pragma-pack': { severity: 'warning', text: 'malformed #pragma pack: {0}' },
   'pp-pack-pop-empty': { severity: 'warning', text: "#pragma pack(pop{0}) with no matching push" },
   'pp-bad-include': { severity: 'error', text: '#{0} expects "FILENAME" or <FILENAME>' },
+  'pp-include-angled-fallback': { severity: 'warning', text: "'{0}' found only next to the including file; use \"quotes\" instead of <angled>" },
   'pp-internal-error': { severity: 'error', text: 'internal preprocessor error (processing stopped for this file): {0}' },
   // Parser
   'parse-expected': { severity: 'error', text: "expected {0} but found '{1}'" },
