@@ -110,7 +110,10 @@ function checkExtension(extensionDir) {
   const main = manifest.main && path.resolve(extensionDir, manifest.main);
   const mainExists = main && (fs.existsSync(main) || fs.existsSync(`${main}.js`));
   if (!mainExists) {
-    fail(`the extension's main file ${manifest.main} does not exist in ${extensionDir}: build it first`);
+    fail(
+      `the extension's main file ${manifest.main} does not exist in ${extensionDir}: build it first ` +
+        '(or prove the harness with --extension e2e/fixtures/ext)',
+    );
   }
   return `${manifest.publisher}.${manifest.name}`;
 }
@@ -197,7 +200,12 @@ async function main() {
     })();
     return cleaningUp;
   };
+  let exiting = false;
   const exitAfterCleanup = async (code, message) => {
+    // The first reason to exit wins (say, the global timeout); the errors it
+    // then causes in the main flow (a closed page) are not news.
+    if (exiting) return cleanup();
+    exiting = true;
     if (message) console.error(`e2e: ${message}`);
     await cleanup();
     process.exit(code);
@@ -312,12 +320,18 @@ async function main() {
       console.log(suiteLine);
     });
     page.on('pageerror', (error) => workbenchLog.write(`pageerror ${error.stack || error}\n`));
-    page.on('console', (message) => workbenchLog.write(`console.${message.type()} ${message.text()}\n`));
+    page.on('console', (message) => {
+      const text = message.text();
+      workbenchLog.write(`console.${message.type()} ${text}\n`);
+      // A failing activate() shows up only here: "Activating extension 'ID' failed: ...".
+      if (message.type() === 'error' && text.includes(`'${extensionId}'`)) console.log(`[workbench error] ${text}`);
+    });
 
     await page.goto(workbenchUrl(baseUrl, { ...options }));
     const code = await suiteExit;
     await snapping;
-    await takeScreenshot(page, screenshotsDir, undefined, 'last').catch(() => {});
+    // The state at the end, for debugging; beside the logs, not in screenshots/.
+    await takeScreenshot(page, logsDir, undefined, 'last').catch(() => {});
     clearTimeout(globalTimer);
 
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

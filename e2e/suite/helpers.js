@@ -82,6 +82,54 @@ async function openFixture(relativePath) {
 }
 
 /**
+ * The position of the first occurrence of `text` in the document (plus
+ * `offset` characters), so tests can name the token they point at.
+ * @param {import('vscode').TextDocument} document
+ * @param {string} text
+ * @param {number} [offset]
+ */
+function positionOf(document, text, offset = 0) {
+  const index = document.getText().indexOf(text);
+  if (index === -1) {
+    throw new Error(`${JSON.stringify(text)} does not occur in ${document.uri.fsPath}`);
+  }
+  return document.positionAt(index + offset);
+}
+
+/**
+ * Waits until the document has at least `minimum` diagnostics (from any
+ * source, filter with `source`) and returns them.
+ * @param {import('vscode').Uri} uri
+ * @param {{ minimum?: number, source?: string, timeoutMs?: number }} [options]
+ */
+async function waitForDiagnostics(uri, options = {}) {
+  const minimum = options.minimum ?? 1;
+  return waitFor(
+    () => {
+      const diagnostics = vscode.languages
+        .getDiagnostics(uri)
+        .filter((diagnostic) => options.source === undefined || diagnostic.source === options.source);
+      return diagnostics.length >= minimum ? diagnostics : undefined;
+    },
+    { what: `${minimum} diagnostic(s) on ${uri.fsPath}`, timeoutMs: options.timeoutMs },
+  );
+}
+
+/**
+ * The text of all hovers at a position, joined by blank lines ('' if none).
+ * @param {import('vscode').TextDocument} document
+ * @param {import('vscode').Position} position
+ */
+async function hoverText(document, position) {
+  /** @type {import('vscode').Hover[]} */
+  const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, position)) || [];
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : content.value))
+    .join('\n\n');
+}
+
+/**
  * Asks the runner to save a PNG of the workbench as e2e/screenshots/NAME.png
  * and waits until it is written. Only run.mjs (code-server + Chromium) can
  * take screenshots: elsewhere (desktop VS Code) this returns false at once.
@@ -109,4 +157,15 @@ async function screenshot(name, options = {}) {
   return true;
 }
 
-module.exports = { log, extensionId, extensionUnderTest, waitFor, sleep, openFixture, screenshot };
+module.exports = {
+  log,
+  extensionId,
+  extensionUnderTest,
+  waitFor,
+  sleep,
+  openFixture,
+  positionOf,
+  waitForDiagnostics,
+  hoverText,
+  screenshot,
+};
