@@ -1,0 +1,187 @@
+/**
+ * `generateThunks`: WOW64 translation code for one native type `T`: the
+ * shadows it needs (dependency order, once each, never a second definition
+ * of an existing one), their layout guards, the capture / release /
+ * write-back routines and, on request, the dispatch branch for an IOCTL case.
+ *
+ * The result is structured so a quick fix can place each piece where it
+ * belongs (shadows and guards next to `T` in its header, routines in a `.c`
+ * file, the dispatch branch in the `case`), and a corrected shadow *replaces*
+ * the stale one's range. `text` is all pieces in order, as the CLI prints it.
+ *
+ * Invariant: pure; reads only the analysis it is given.
+ */
+
+import type { AbiName } from '../abi';
+import type { Analysis } from '../analyze';
+import { renderCapture } from './capture';
+import { comment } from './cwriter';
+import { type Direction, type DispatchKind, renderDispatch } from './dispatch';
+import { type Guard, renderGuards, renderPointer32Guard, shadowGuards } from './guards';
+import { type Plan, type RecordPlan, type ShadowStatus, type SourceRange, type ThunkStyle, type ThunkWarning, buildPlan } from './plan';
+import { renderShadow } from './shadow';
+import { renderRelease, renderWriteBack } from './writeback';
+
+export type { ThunkStyle, ThunkWarning, SourceRange, ShadowStatus, DispatchKind, Direction, Guard };
+export { buildPlan } from './plan';
+
+export interface ThunkOptions {
+  /** The native type: typedef name or tag (`CONTOSO_SUBMIT_BATCH`, `_CONTOSO_SUBMIT_BATCH`). */
+  type: string;
+  /** Default `ulong`. */
+  style?: ThunkStyle;
+  /** Emit the dispatch branch for a WDM or KMDF device-control routine (default: none). */
+  dispatch?: DispatchKind;
+  /** Which way the buffer travels in the dispatch branch (default `inout`). */
+  direction?: Direction;
+  /** The driver's ABI (default `x64`; its WOW64 peer comes from the ABI table). */
+  native?: AbiName;
+  /** C expression for the pool tag (default the macro `IOCTL_LENS_POOL_TAG`, defined when absent). */
+  poolTag?: string;
+  /** Default `POOL_FLAG_PAGED` (captures run at PASSIVE_LEVEL in the dispatch routine). */
+  poolFlags?: string;
+}
+
+export type PieceKind = 'pointer32-guard' | 'pool-tag' | 'shadow' | 'guards' | 'capture' | 'release' | 'write-back' | 'dispatch';
+
+export interface ThunkPiece {
+  kind: PieceKind;
+  /** The native type the piece serves. */
+  type: string;
+  /** What the piece defines: the shadow typedef or the routine name (empty for guards/macros). */
+  name: string;
+  text: string;
+  /** `header`: next to the type; `source`: with the driver's code; `dispatch-case`: inside the IOCTL case. */
+  placement: 'header' | 'source' | 'dispatch-case';
+  /** A corrected shadow replaces this range (the stale declaration) rather than being inserted. */
+  replaces?: SourceRange;
+  /** Header pieces: the native type's definition, after which they go when inserted. */
+  anchor?: SourceRange;
+}
+
+export interface ShadowResult {
+  /** The native type (`CONTOSO_REQUEST`). */
+  type: string;
+  name: string;
+  tag: string;
+  pointer: string;
+  status: ShadowStatus;
+  /** For `replace`: the stale declaration's range and what is wrong with it. */
+  replaces?: SourceRange;
+  staleBecause?: string[];
+  /** The peer layout the shadow must have, as guards (also for existing shadows). */
+  guards: Guard[];
+}
+
+export interface ThunkResult {
+  /** Every piece, in order, as one C text (the dispatch branch inside `#if 0`, as it is a fragment). */
+  text: string;
+  warnings: ThunkWarning[];
+  shadows: ShadowResult[];
+  pieces: ThunkPiece[];
+  /** The root type's routine names (`release` only when capture allocates). */
+  routines?: { capture: string; writeBack: string; release?: string };
+  /** Unusable input (unknown type ...): nothing generated. */
+  error?: string;
+  /** The type has the same layout for 32-bit callers: nothing to generate. */
+  identical?: boolean;
+  /** The plan behind the text, for callers that want the member-level decisions. */
+  plan: Plan;
+}
+
+const defaultPoolTag = 'IOCTL_LENS_POOL_TAG';
+
+function rangeOf(record: RecordPlan['native']): SourceRange {
+  return { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
+}
+
+export function generateThunks(analysis: Analysis, options: ThunkOptions): ThunkResult {
+  const style = options.style ?? 'ulong';
+  const plan = buildPlan(analysis, { type: options.type, style, native: options.native });
+  const empty = { text: '', warnings: plan.warnings, shadows: [], pieces: [], plan };
+  if (plan.error || !plan.root || !plan.peer || !plan.native) return { ...empty, error: plan.error ?? 'no plan' };
+  if (plan.identical) {
+    const note = `${plan.root.nativeName} has the same layout for ${plan.peer.abi.name} callers and ${plan.native.abi.name} code: no thunk is needed.`;
+    return { ...empty, identical: true, text: comment(note).join('\n') + '\n' };
+  }
+  const peerAbi = plan.peer.abi.name;
+  const nativeAbi = plan.native.abi.name;
+  const poolTag = options.poolTag ?? defaultPoolTag;
+  const poolFlags = options.poolFlags ?? 'POOL_FLAG_PAGED';
+  const pieces: ThunkPiece[] = [];
+  const generated = plan.records.filter((r) => r.status === 'generate' || r.status === 'replace');
+  const root = plan.root;
+
+  if (generated.some((r) => r.fields.some((f) => f.form === 'pointer32'))) {
+    pieces.push({ kind: 'pointer32-guard', type: root.nativeName, name: '', text: renderPointer32Guard(), placement: 'header', anchor: rangeOf(root.native) });
+  }
+  for (const r of generated) {
+    pieces.push({
+      kind: 'shadow',
+      type: r.nativeName,
+      name: r.shadow.name,
+      text: renderShadow(r, plan.peer.layout, { abiName: peerAbi, nativeAbiName: nativeAbi }),
+      placement: 'header',
+      replaces: r.replaces,
+      anchor: rangeOf(r.native),
+    });
+    pieces.push({ kind: 'guards', type: r.nativeName, name: '', text: renderGuards(r, { peerAbiName: peerAbi }), placement: 'header', anchor: rangeOf(r.native) });
+  }
+  const withRoutines = plan.records.filter((r) => r.peer.kind === 'struct');
+  if (withRoutines.some((r) => r.deep && !r.routinesExist.capture) && poolTag === defaultPoolTag) {
+    const text = [`#ifndef ${defaultPoolTag}`, `#define ${defaultPoolTag} 'tLoI' /* pool tag of ioctl-lens captures ("IoLt") */`, '#endif', ''].join('\n');
+    pieces.push({ kind: 'pool-tag', type: root.nativeName, name: defaultPoolTag, text, placement: 'source' });
+  }
+  // Prototypes are not needed: routines come in dependency order, each after those it calls.
+  for (const r of withRoutines) {
+    if (r.deep && !r.routinesExist.release) {
+      pieces.push({ kind: 'release', type: r.nativeName, name: r.routines.release, text: renderRelease(r, { poolTag }), placement: 'source' });
+    }
+    if (!r.routinesExist.capture) {
+      pieces.push({ kind: 'capture', type: r.nativeName, name: r.routines.capture, text: renderCapture(r, { poolFlags, poolTag }), placement: 'source' });
+    }
+    if (!r.routinesExist.writeBack) {
+      pieces.push({ kind: 'write-back', type: r.nativeName, name: r.routines.writeBack, text: renderWriteBack(r), placement: 'source' });
+    }
+  }
+  if (options.dispatch) {
+    pieces.push({
+      kind: 'dispatch',
+      type: root.nativeName,
+      name: '',
+      text: renderDispatch(root, { dispatch: options.dispatch, direction: options.direction ?? 'inout' }),
+      placement: 'dispatch-case',
+    });
+  }
+  const shadows: ShadowResult[] = plan.records.map((r) => ({
+    type: r.nativeName,
+    name: r.shadow.name,
+    tag: r.shadow.tag,
+    pointer: r.shadow.pointer,
+    status: r.status,
+    replaces: r.replaces,
+    staleBecause: r.staleBecause,
+    guards: shadowGuards(r),
+  }));
+  return {
+    text: renderText(pieces),
+    warnings: plan.warnings,
+    shadows,
+    pieces,
+    routines: { capture: root.routines.capture, writeBack: root.routines.writeBack, release: root.deep ? root.routines.release : undefined },
+    plan,
+  };
+}
+
+/** All pieces as one text: a replacement says what it replaces; the dispatch fragment sits in `#if 0`. */
+function renderText(pieces: ThunkPiece[]): string {
+  const parts: string[] = [];
+  for (const p of pieces) {
+    if (p.replaces) {
+      parts.push(`/* Replaces the stale ${p.name} at ${p.replaces.file}:${p.replaces.start.line}-${p.replaces.end.line}. */\n` + p.text);
+    } else if (p.kind === 'dispatch') {
+      parts.push(`#if 0 /* The IOCTL case body: paste it into the dispatch routine's case. */\n${p.text}#endif\n`);
+    } else parts.push(p.text);
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,618 @@
+/**
+ * The thunk plan: for a native type `T`, which records need a 32-bit shadow,
+ * in dependency order, and how every member converts between the shadow and
+ * the native type. The text generators (shadow, guards, capture, write-back,
+ * dispatch) only render this plan; every decision is made here.
+ *
+ * Sides: the *peer* ABI is the 32-bit caller's (x86 for an x64 driver), the
+ * *native* ABI is the driver's. The shadow reproduces the peer layout of `T`
+ * (members taken from the peer translation unit, so `#if defined(_WIN64)`
+ * members are seen as a 32-bit caller sees them) using types that have the
+ * same layout when compiled for the native ABI.
+ */
+
+import type { AbiName } from '../abi';
+import type { AbiUnit, Analysis } from '../analyze';
+import type { CType, FieldDecl, RecordDecl } from '../ast';
+import type { FieldLayout, LayoutContext, RecordLayout } from '../layout';
+import { preludePath } from '../prelude';
+import type { Loc } from '../source';
+import { checkShadow, needsTranslation } from './compare';
+import { arrayOf, camelName, canonical, declaration, isHandle, isVariablePointer, recordBaseName, recordOf, recordTypeRef } from './types';
+
+export type ThunkStyle = 'ulong' | 'pointer32';
+
+export interface ThunkWarning {
+  /** Stable code: `union-pointer`, `shallow-pointer`, `unknown-count`, `member-mismatch`, `stale-shadow`, `untranslatable`. */
+  code: string;
+  message: string;
+  /** The native type the warning is about, and the member (path) when there is one. */
+  type: string;
+  member?: string;
+  loc?: Loc;
+}
+
+/** Where an element count for a deep pointer comes from. */
+export interface CountSource {
+  /** Sibling member holding the count (path relative to the record, `Count`). */
+  member: string;
+  /** The annotation as written, for comments: `_Field_size_(Count)` or `@count Count`. */
+  annotation: string;
+}
+
+export type Conversion =
+  /** Same type on both sides: assign (or copy the array). */
+  | { kind: 'copy' }
+  /** A pointer: `ULONG` (or `VOID * POINTER_32`) in the shadow; zero-extended. */
+  | { kind: 'pointer' }
+  /** A handle: `ULONG` (or `VOID * POINTER_32`); sign-extended. */
+  | { kind: 'handle' }
+  /** A pointer-sized integer (`SIZE_T`, `ULONG_PTR`, `LONG_PTR` ...): the peer-size integer in the shadow. */
+  | { kind: 'integer'; signed: boolean; shadowType: string; maxConstant: string; minConstant?: string }
+  /** A named record by value that needs its own shadow and routines. */
+  | { kind: 'record'; plan: RecordPlan }
+  /** An untagged record defined in place (anonymous member, or `struct {...} Name;`). */
+  | { kind: 'inline'; recordKind: 'struct' | 'union'; fields: FieldPlan[]; pack?: number; declAlign?: number }
+  /** An array whose elements convert (`length` undefined: a flexible array member). */
+  | { kind: 'array'; length?: number; element: Conversion }
+  /** A pointer to `count` elements of a record that needs translation: captured into pool. */
+  | { kind: 'deep'; element: RecordPlan; count: CountSource };
+
+export interface FieldPlan {
+  /** Member name; undefined for anonymous struct/union members and unnamed bit-fields. */
+  name?: string;
+  peer: FieldLayout;
+  /** The member with the same name in the native record (undefined when only the peer has it). */
+  native?: FieldDecl;
+  conversion: Conversion;
+  /** How a pointer/handle member is spelled in the shadow (existing shadows decide per member). */
+  form: ThunkStyle;
+  /** Bit-field width (peer). */
+  bitWidth?: number;
+  /** `DECLSPEC_ALIGN(n)` the shadow member needs (declared on the member, or lost with a typedef). */
+  declAlign?: number;
+  /**
+   * Set when the member cannot be converted mechanically (a union holding
+   * pointers with no discriminator, a member only one ABI has, a flexible
+   * array of pointers): the shadow still reproduces it; the routines leave a
+   * `TODO` at it. `conversion` still says how the shadow spells it.
+   */
+  todo?: string;
+}
+
+export type ShadowStatus =
+  /** No shadow exists: generate one. */
+  | 'generate'
+  /** The user's shadow exists and reproduces the peer layout: use it. */
+  | 'existing'
+  /** An SDK/WDK shadow (`UNICODE_STRING32` ...): use it. */
+  | 'well-known'
+  /** The user's shadow exists but is stale: propose the corrected one in its place. */
+  | 'replace';
+
+export interface SourceRange {
+  file: string;
+  start: Loc;
+  /** Exclusive. */
+  end: Loc;
+}
+
+export interface ShadowNames {
+  /** `CONTOSO_REQUEST32`. */
+  name: string;
+  /** `_CONTOSO_REQUEST32`. */
+  tag: string;
+  /** `PCONTOSO_REQUEST32`. */
+  pointer: string;
+}
+
+export interface RoutineNames {
+  capture: string;
+  release: string;
+  writeBack: string;
+}
+
+export interface RecordPlan {
+  /** How C code names the native type (`CONTOSO_REQUEST` or `struct _FOO`). */
+  nativeName: string;
+  /** Pointer typedef of the native type if it has one (`PCONTOSO_REQUEST`), else `CONTOSO_REQUEST *`. */
+  nativePointer: string;
+  peer: RecordDecl;
+  native: RecordDecl;
+  peerLayout: RecordLayout;
+  shadow: ShadowNames;
+  status: ShadowStatus;
+  /** For `existing`, `well-known` and `replace`: the shadow declaration found. */
+  existing?: RecordDecl;
+  /** For `replace`: the text range of the stale declaration (`typedef ... ;`). */
+  replaces?: SourceRange;
+  /** For `replace`: what is wrong with the stale shadow. */
+  staleBecause?: string[];
+  fields: FieldPlan[];
+  /** Capture allocates pool (directly or through members): a release routine exists. */
+  deep: boolean;
+  routines: RoutineNames;
+  /** Routines already defined in the unit (by an earlier run): not emitted again. */
+  routinesExist: { capture: boolean; release: boolean; writeBack: boolean };
+  /** The root type of this run (its routines are not `static`). */
+  root: boolean;
+}
+
+export interface PlanOptions {
+  type: string;
+  style: ThunkStyle;
+  /** The driver's ABI; default `x64` (its 32-bit peer comes from the ABI table). */
+  native?: AbiName;
+}
+
+export interface Plan {
+  root?: RecordPlan;
+  /** Every record with a plan, dependencies first. */
+  records: RecordPlan[];
+  warnings: ThunkWarning[];
+  /** Why no plan could be made (unknown type, ABI missing ...). */
+  error?: string;
+  /** The root type does not need translation (identical layouts): nothing to generate. */
+  identical?: boolean;
+  peer?: AbiUnit;
+  native?: AbiUnit;
+  style: ThunkStyle;
+}
+
+interface Env {
+  peer: AbiUnit;
+  native: AbiUnit;
+  style: ThunkStyle;
+  warnings: ThunkWarning[];
+  byPeer: Map<RecordDecl, RecordPlan>;
+  order: RecordPlan[];
+  functions: Set<string>;
+}
+
+const countAnnotations: Record<string, number> = {
+  _Field_size_: 0,
+  _Field_size_opt_: 0,
+  _Field_size_full_: 0,
+  _Field_size_full_opt_: 0,
+  _Field_size_part_: 1,
+  _Field_size_part_opt_: 1,
+};
+
+/** Finds a record definition by typedef name or tag in a unit. */
+export function findRecord(unit: AbiUnit['unit'], name: string): RecordDecl | undefined {
+  const td = unit.typedefs.get(name);
+  if (td) {
+    const r = recordOf(td.type);
+    if (r) return r.fields ? r : completeByTag(unit, r) ?? r;
+  }
+  const tag = unit.tags.get(name);
+  if (tag && 'fields' in tag) return tag.fields ? tag : tag;
+  return undefined;
+}
+
+function completeByTag(unit: AbiUnit['unit'], r: RecordDecl): RecordDecl | undefined {
+  if (!r.tag) return undefined;
+  const t = unit.tags.get(r.tag);
+  return t && 'fields' in t && t.fields ? t : undefined;
+}
+
+export function shadowNamesFor(record: RecordDecl): ShadowNames {
+  const base = recordBaseName(record) ?? `ANONYMOUS_${record.id}`;
+  const tag = record.tag ? `${record.tag}32` : `_${base}32`;
+  return { name: `${base}32`, tag, pointer: `P${base}32` };
+}
+
+export function routineNamesFor(record: RecordDecl): RoutineNames {
+  const camel = camelName(recordBaseName(record) ?? `Anonymous${record.id}`);
+  return { capture: `Capture${camel}32`, release: `Release${camel}32`, writeBack: `WriteBack${camel}32` };
+}
+
+export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
+  const nativeName: AbiName = options.native ?? 'x64';
+  const native = analysis.units.get(nativeName);
+  const base: Plan = { records: [], warnings: [], style: options.style };
+  if (!native) return { ...base, error: `the analysis has no ${nativeName} unit` };
+  const peerName = native.abi.wow64Peer;
+  const peer = peerName ? analysis.units.get(peerName) : undefined;
+  if (!peer) return { ...base, error: `the analysis has no ${peerName ?? '32-bit peer'} unit` };
+  const peerRoot = findRecord(peer.unit, options.type);
+  const nativeRoot = findRecord(native.unit, options.type);
+  if (!peerRoot || !nativeRoot) return { ...base, error: `unknown type '${options.type}' (not a struct or union defined in the input)`, peer, native };
+  if (!peerRoot.fields || !nativeRoot.fields) return { ...base, error: `'${options.type}' is incomplete (declared but never defined)`, peer, native };
+  const env: Env = {
+    peer,
+    native,
+    style: options.style,
+    warnings: [],
+    byPeer: new Map(),
+    order: [],
+    functions: new Set(native.unit.functions.filter((f) => f.isDefinition).map((f) => f.name)),
+  };
+  const identical = !needsTranslation({ ctx: peer.layout, record: peerRoot }, { ctx: native.layout, record: nativeRoot });
+  const root = planRecord(env, peerRoot, nativeRoot, true);
+  return { root, records: env.order, warnings: env.warnings, identical, peer, native, style: options.style };
+}
+
+function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false): RecordPlan {
+  const known = env.byPeer.get(peer);
+  if (known) return known;
+  const shadow = shadowNamesFor(peer);
+  const nativeName = recordTypeRef(native) ?? recordTypeRef(peer) ?? shadow.name.slice(0, -2);
+  const pointerTypedef = native.typedefs.find((t) => /^\*[A-Za-z_]\w*$/.test(t));
+  const plan: RecordPlan = {
+    nativeName,
+    nativePointer: pointerTypedef ? pointerTypedef.slice(1) : `${nativeName} *`,
+    peer,
+    native,
+    peerLayout: env.peer.layout.layoutOf(peer),
+    shadow,
+    status: 'generate',
+    fields: [],
+    deep: false,
+    routines: routineNamesFor(peer),
+    routinesExist: { capture: false, release: false, writeBack: false },
+    root,
+  };
+  env.byPeer.set(peer, plan);
+  const existing = findShadow(env, peer, shadow);
+  if (existing) {
+    const fromSystem = isSystemShadow(existing);
+    const check = checkShadow({ ctx: env.peer.layout, record: peer }, { ctx: env.native.layout, record: existing }, { subset: fromSystem });
+    plan.existing = existing;
+    if (fromSystem) {
+      plan.status = 'well-known';
+      const typedefName = existing.typedefs.find((t) => !t.startsWith('*'));
+      if (typedefName) plan.shadow = { name: typedefName, tag: existing.tag ?? shadow.tag, pointer: `P${typedefName}` };
+      if (!check.same) {
+        env.warnings.push({
+          code: 'stale-shadow',
+          type: nativeName,
+          message: `the SDK/WDK shadow ${plan.shadow.name} does not match ${nativeName}'s ${env.peer.abi.name} layout: ${check.differences.join('; ')}`,
+          loc: existing.loc,
+        });
+      }
+    } else if (check.same) {
+      plan.status = 'existing';
+    } else {
+      plan.status = 'replace';
+      plan.staleBecause = check.differences;
+      plan.replaces = declarationRange(env.native, existing);
+      env.warnings.push({
+        code: 'stale-shadow',
+        type: nativeName,
+        message: `${shadow.name} does not reproduce ${nativeName}'s ${env.peer.abi.name} layout (${check.differences.join('; ')}); a corrected definition replaces it`,
+        loc: existing.loc,
+      });
+    }
+  }
+  plan.fields = planFields(env, plan, peer, native, plan.status === 'existing' || plan.status === 'well-known' ? existing : undefined, '');
+  plan.deep = plan.fields.some((f) => conversionIsDeep(f.conversion));
+  plan.routinesExist = {
+    capture: env.functions.has(plan.routines.capture),
+    release: env.functions.has(plan.routines.release),
+    writeBack: env.functions.has(plan.routines.writeBack),
+  };
+  env.order.push(plan);
+  return plan;
+}
+
+export function conversionIsDeep(c: Conversion): boolean {
+  switch (c.kind) {
+    case 'deep':
+      return true;
+    case 'record':
+      return c.plan.deep;
+    case 'inline':
+      return c.fields.some((f) => conversionIsDeep(f.conversion));
+    case 'array':
+      return conversionIsDeep(c.element);
+    default:
+      return false;
+  }
+}
+
+/** Shadows the SDK/WDK declare; they are trusted (checked as a subset) and never replaced. */
+const wellKnownShadows = new Set([
+  'UNICODE_STRING32', 'STRING32', 'ANSI_STRING32', 'OEM_STRING32', 'LIST_ENTRY32', 'SINGLE_LIST_ENTRY32',
+  'IO_STATUS_BLOCK32', 'OBJECT_ATTRIBUTES32', 'CLIENT_ID32', 'LARGE_INTEGER32',
+]);
+
+function isSystemShadow(record: RecordDecl): boolean {
+  if (record.loc.file === preludePath) return true;
+  if (/\/mingw-w64\/|\/(km|um|shared)\/[^/]+\.h$/i.test(record.loc.file)) return true;
+  return record.typedefs.some((t) => wellKnownShadows.has(t)) || (record.tag !== undefined && wellKnownShadows.has(record.tag.replace(/^_/, '')));
+}
+
+/** `T32` / `_T32` as typedef or tag, in the native unit (where the shadow is compiled). */
+function findShadow(env: Env, peer: RecordDecl, names: ShadowNames): RecordDecl | undefined {
+  const unit = env.native.unit;
+  const candidates = [names.name, names.tag];
+  if (peer.tag) candidates.push(`${peer.tag}32`);
+  for (const typedefName of peer.typedefs.filter((t) => !t.startsWith('*'))) candidates.push(`${typedefName}32`);
+  for (const c of candidates) {
+    const td = unit.typedefs.get(c);
+    const r = td ? recordOf(td.type) : undefined;
+    if (r?.fields) return r;
+    if (r) {
+      const full = completeByTag(unit, r);
+      if (full) return full;
+    }
+    const tag = unit.tags.get(c);
+    if (tag && 'fields' in tag && tag.fields) return tag;
+  }
+  return undefined;
+}
+
+/** The text range of `typedef struct _X32 { ... } X32, *PX32;` (or of the record alone when the tokens are not available). */
+function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
+  const fallback: SourceRange = { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
+  const tokens = unit.pp?.tokens;
+  if (!tokens) return fallback;
+  const at = tokens.findIndex((t) => !t.expansion && t.file.path === record.loc.file && t.offset === record.loc.offset);
+  if (at < 0) return fallback;
+  let start = at;
+  // Walk back over `typedef` and `__declspec(...)`/`DECLSPEC_ALIGN(...)` written before the keyword.
+  for (let i = at - 1; i >= 0 && i >= at - 12; i--) {
+    const t = tokens[i];
+    if (t.file.path !== record.loc.file) break;
+    if (t.text === 'typedef') {
+      start = i;
+      break;
+    }
+    if (t.text === ';' || t.text === '}' || t.text === '{') break;
+  }
+  let depth = 0;
+  let end = -1;
+  for (let i = at; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === '{' || t.text === '(') depth++;
+    else if (t.text === '}' || t.text === ')') depth--;
+    else if (t.text === ';' && depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return fallback;
+  const s = tokens[start];
+  const e = tokens[end];
+  const locOf = (t: (typeof tokens)[number], extra: number): Loc => ({ file: t.file.path, line: t.line, col: t.col + extra, offset: t.offset + extra });
+  return { file: record.loc.file, start: locOf(s, 0), end: locOf(e, 1) };
+}
+
+/** Pairs peer members with native ones: named by name, anonymous ones by their order among anonymous ones. */
+function pairFields(peerFields: FieldLayout[], nativeDecls: FieldDecl[]): (FieldDecl | undefined)[] {
+  const byName = new Map<string, FieldDecl>();
+  const anonymous: FieldDecl[] = [];
+  for (const f of nativeDecls) {
+    if (f.name) byName.set(f.name, f);
+    else if (f.bitWidth === undefined) anonymous.push(f);
+  }
+  let nextAnonymous = 0;
+  return peerFields.map((f) => {
+    if (f.name) return byName.get(f.name);
+    if (f.decl.bitWidth !== undefined) return undefined;
+    return anonymous[nextAnonymous++];
+  });
+}
+
+function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: RecordDecl, existing: RecordDecl | undefined, prefix: string, peerFieldsOverride?: FieldLayout[]): FieldPlan[] {
+  const peerFields = peerFieldsOverride ?? env.peer.layout.layoutOf(peer).fields;
+  const nativeDecls = native.fields ?? [];
+  const pairs = pairFields(peerFields, nativeDecls);
+  const existingFields = existing?.fields ?? [];
+  const out: FieldPlan[] = [];
+  for (let i = 0; i < peerFields.length; i++) {
+    const f = peerFields[i];
+    const nf = pairs[i];
+    const path = prefix + (f.name ?? '');
+    const plan: FieldPlan = { name: f.name ?? undefined, peer: f, native: nf, conversion: { kind: 'copy' }, form: env.style };
+    if (f.bitWidth !== undefined) plan.bitWidth = f.bitWidth;
+    if (f.name && existing) {
+      const ef = existingFields.find((e) => e.name === f.name);
+      if (ef) plan.form = canonical(ef.type).kind === 'pointer' ? 'pointer32' : 'ulong';
+    }
+    if (f.decl.bitWidth !== undefined && f.name === null) {
+      out.push(plan); // unnamed bit-field: reproduced as padding, nothing to convert
+      continue;
+    }
+    if (!nf) {
+      env.warnings.push({
+        code: 'member-mismatch',
+        type: owner.nativeName,
+        member: path || undefined,
+        message: `${owner.nativeName}${path ? '.' + path : ''} exists only for ${env.peer.abi.name} callers; it is reproduced in the shadow but not converted`,
+        loc: f.decl.loc,
+      });
+      plan.conversion = conversionFor(env, owner, f, f.decl, path, peer);
+      plan.todo = `no member ${path} in the ${env.native.abi.name} definition`;
+      plan.declAlign = memberDeclAlign(env.peer.layout, f, plan.conversion);
+      out.push(plan);
+      continue;
+    }
+    plan.conversion = conversionFor(env, owner, f, nf, path, peer);
+    plan.declAlign = memberDeclAlign(env.peer.layout, f, plan.conversion);
+    const todo = todoOf(plan.conversion);
+    if (todo) plan.todo = todo;
+    out.push(plan);
+  }
+  return out;
+}
+
+/** The `__declspec(align)` the shadow member must spell out: the member's own, or one its typedef carried and the shadow type loses. */
+function memberDeclAlign(ctx: LayoutContext, f: FieldLayout, c: Conversion): number | undefined {
+  if (f.decl.declAlign) return f.decl.declAlign;
+  if (c.kind === 'copy' || c.kind === 'inline' || c.kind === 'record') return undefined;
+  const required = ctx.typeInfo(f.decl.type).requiredAlign;
+  return required > 0 ? required : undefined;
+}
+
+function conversionFor(env: Env, owner: RecordPlan, f: FieldLayout, nf: FieldDecl, path: string, peerOwner: RecordDecl): Conversion {
+  const peerType = f.decl.type;
+  const nativeType = nf.type;
+  return typeConversion(env, owner, peerType, nativeType, path, f, nf, peerOwner);
+}
+
+function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType: CType, path: string, f: FieldLayout, nf: FieldDecl, peerOwner: RecordDecl): Conversion {
+  if (isHandle(peerType) && isVariablePointer(peerType)) return { kind: 'handle' };
+  if (isVariablePointer(peerType)) {
+    const deep = deepConversion(env, owner, peerType, nativeType, path, f, nf, peerOwner);
+    return deep ?? { kind: 'pointer' };
+  }
+  const pc = canonical(peerType);
+  const nc = canonical(nativeType);
+  if (pc.kind === 'int' || pc.kind === 'bool' || pc.kind === 'enum') {
+    const ps = env.peer.layout.typeInfo(peerType).size;
+    const ns = env.native.layout.typeInfo(nativeType).size;
+    if (ps !== ns && pc.kind === 'int') return integerConversion(pc.signed, ps);
+    return { kind: 'copy' };
+  }
+  if (pc.kind === 'record' && nc.kind === 'record') {
+    const peerRecord = pc.decl.fields ? pc.decl : completeByTag(env.peer.unit, pc.decl) ?? pc.decl;
+    const nativeRecord = nc.decl.fields ? nc.decl : completeByTag(env.native.unit, nc.decl) ?? nc.decl;
+    if (!peerRecord.fields || !nativeRecord.fields) return { kind: 'copy' };
+    const differs = needsTranslation({ ctx: env.peer.layout, record: peerRecord }, { ctx: env.native.layout, record: nativeRecord });
+    if (!differs) return { kind: 'copy' };
+    const named = recordBaseName(peerRecord) !== undefined;
+    if (named) {
+      const dep = planRecord(env, peerRecord, nativeRecord);
+      if (peerRecord.kind === 'union') warnUnion(env, owner, path, f);
+      return { kind: 'record', plan: dep };
+    }
+    // Defined in place: reproduced inline, converted member by member.
+    const innerPeerFields = f.fields ?? env.peer.layout.layoutOf(peerRecord).fields;
+    const fields = planFields(env, owner, peerRecord, nativeRecord, undefined, path ? path + '.' : '', innerPeerFields);
+    if (peerRecord.kind === 'union') warnUnion(env, owner, path, f);
+    return { kind: 'inline', recordKind: 'struct', fields, pack: peerRecord.pack, declAlign: peerRecord.declAlign };
+  }
+  if (pc.kind === 'array' && nc.kind === 'array') {
+    const element = typeConversion(env, owner, pc.of, nc.of, path + '[]', f, nf, peerOwner);
+    if (element.kind === 'copy') return { kind: 'copy' };
+    if (pc.length === undefined) {
+      env.warnings.push({
+        code: 'untranslatable',
+        type: owner.nativeName,
+        member: path,
+        message: `${owner.nativeName}.${path} is a flexible array of members that differ for 32-bit callers; its elements are not converted`,
+        loc: f.decl.loc,
+      });
+      return { kind: 'array', element };
+    }
+    const length = Number(env.peer.layout.evaluate(pc.length) ?? 0n);
+    return { kind: 'array', length, element: element.kind === 'deep' ? { kind: 'pointer' } : element };
+  }
+  return { kind: 'copy' };
+}
+
+function integerConversion(signed: boolean, size: number): Conversion {
+  const names: Record<number, [string, string, string, string]> = {
+    1: ['UCHAR', 'CHAR', 'MAXUCHAR', 'MINCHAR'],
+    2: ['USHORT', 'SHORT', 'MAXUSHORT', 'MINSHORT'],
+    4: ['ULONG', 'LONG', 'MAXULONG', 'MINLONG'],
+    8: ['ULONGLONG', 'LONGLONG', 'MAXULONGLONG', 'MINLONGLONG'],
+  };
+  const [u, s, umax, smin] = names[size] ?? names[4];
+  if (!signed) return { kind: 'integer', signed, shadowType: u, maxConstant: umax };
+  return { kind: 'integer', signed, shadowType: s, maxConstant: umax.replace('MAXU', 'MAX'), minConstant: smin };
+}
+
+function warnUnion(env: Env, owner: RecordPlan, path: string, f: FieldLayout) {
+  env.warnings.push({
+    code: 'union-pointer',
+    type: owner.nativeName,
+    member: path || undefined,
+    message: `${owner.nativeName}${path ? '.' + path : ''}: a union holding pointer-sized members with no discriminator; the shadow reproduces it, but which member to convert is left as a TODO`,
+    loc: f.decl.loc,
+  });
+}
+
+/** Why a member cannot be converted mechanically, if it cannot. */
+function todoOf(c: Conversion): string | undefined {
+  if (c.kind === 'record' && c.plan.peer.kind === 'union') return `the union ${c.plan.nativeName} holds members that differ for 32-bit callers and has no discriminator: convert the member that is in use`;
+  if (c.kind === 'inline' && c.recordKind === 'union') return 'this union holds members that differ for 32-bit callers and has no discriminator: convert the member that is in use';
+  if (c.kind === 'array' && c.length === undefined) return 'a flexible array whose elements differ for 32-bit callers: convert its elements with the count the caller sent';
+  if (c.kind === 'array') return todoOf(c.element);
+  return undefined;
+}
+
+/** A pointer to an array of records that need translation, with a known count: deep capture. */
+function deepConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType: CType, path: string, f: FieldLayout, nf: FieldDecl, peerOwner: RecordDecl): Conversion | undefined {
+  const pc = canonical(peerType);
+  const nc = canonical(nativeType);
+  if (pc.kind !== 'pointer' || nc.kind !== 'pointer') return undefined;
+  const pointee = recordOf(pc.to);
+  const nativePointee = recordOf(nc.to);
+  if (!pointee || !nativePointee) return undefined;
+  const peerRecord = pointee.fields ? pointee : completeByTag(env.peer.unit, pointee);
+  const nativeRecord = nativePointee.fields ? nativePointee : completeByTag(env.native.unit, nativePointee);
+  if (!peerRecord?.fields || !nativeRecord?.fields) return undefined;
+  if (!needsTranslation({ ctx: env.peer.layout, record: peerRecord }, { ctx: env.native.layout, record: nativeRecord })) return undefined;
+  if (recordBaseName(peerRecord) === undefined) return undefined;
+  const count = countSource(env, f.decl, nf, peerOwner);
+  if (!count) {
+    env.warnings.push({
+      code: 'shallow-pointer',
+      type: owner.nativeName,
+      member: path,
+      message: `${owner.nativeName}.${path} points to ${recordTypeRef(peerRecord)}, which differs for 32-bit callers, but no element count is known (add _Field_size_(Count) or an @count comment); only the pointer is converted`,
+      loc: f.decl.loc,
+    });
+    return undefined;
+  }
+  const countField = (peerOwner.fields ?? []).find((x) => x.name === count.member) ?? findAnonymousMember(peerOwner, count.member);
+  if (!countField || canonical(countField.type).kind !== 'int' || env.peer.layout.typeInfo(countField.type).size > 4) {
+    env.warnings.push({
+      code: 'unknown-count',
+      type: owner.nativeName,
+      member: path,
+      message: `${owner.nativeName}.${path}: the count '${count.annotation}' is not an integer member of at most 32 bits in the same record; only the pointer is converted`,
+      loc: f.decl.loc,
+    });
+    return undefined;
+  }
+  const element = planRecord(env, peerRecord, nativeRecord);
+  return { kind: 'deep', element, count };
+}
+
+function findAnonymousMember(record: RecordDecl, name: string): FieldDecl | undefined {
+  for (const f of record.fields ?? []) {
+    if (f.name === name) return f;
+    if (!f.name) {
+      const r = recordOf(f.type);
+      const inner = r ? findAnonymousMember(r, name) : undefined;
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** `_Field_size_(Count)`-style SAL on the member (either side), or `@count Count` in a comment on/above it. */
+function countSource(env: Env, peerField: FieldDecl, nativeField: FieldDecl, owner: RecordDecl): CountSource | undefined {
+  for (const a of [...peerField.annotations, ...nativeField.annotations]) {
+    const index = countAnnotations[a.name];
+    if (index === undefined) continue;
+    const arg = a.args[index]?.trim();
+    if (arg && /^[A-Za-z_]\w*$/.test(arg)) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})` };
+    if (arg) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})` };
+  }
+  for (const unit of [env.native, env.peer]) {
+    const comments = unit.pp?.comments?.get(peerField.loc.file) ?? [];
+    const line = peerField.loc.line;
+    const endLine = peerField.endLoc.line;
+    for (const c of comments) {
+      const onLine = c.line <= endLine && c.endLine >= line;
+      const above = c.endLine === line - 1;
+      if (!onLine && !above) continue;
+      const m = /@count\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))/.exec(c.text);
+      if (m) return { member: m[1] ?? m[2], annotation: `@count ${m[1] ?? m[2]}` };
+    }
+  }
+  void owner;
+  return undefined;
+}
+
+/** Prints a member's peer type for the shadow when it is copied unchanged. */
+export function peerDeclaration(ctx: LayoutContext, type: CType, name: string): string {
+  return declaration(type, name, { arrayLength: (e) => String(ctx.evaluate(e) ?? 0n) });
+}
+
+export { arrayOf };

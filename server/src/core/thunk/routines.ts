@@ -1,0 +1,68 @@
+/**
+ * Shared pieces of the routine generators: the per-routine state (locals,
+ * whether the cleanup label is used) and the order-independent helpers.
+ */
+
+import { CText } from './cwriter';
+import type { Conversion, FieldPlan } from './plan';
+
+export interface RoutineState {
+  w: CText;
+  /** Local declarations, in first-use order: name -> type. */
+  locals: Map<string, string>;
+  /** Count member path -> the local it was read into (read once). */
+  counts: Map<string, string>;
+  usesCleanup: boolean;
+  usesStatus: boolean;
+}
+
+export function newState(): RoutineState {
+  return { w: new CText(), locals: new Map(), counts: new Map(), usesCleanup: false, usesStatus: false };
+}
+
+export function local(state: RoutineState, name: string, type: string): string {
+  if (!state.locals.has(name)) state.locals.set(name, type);
+  return name;
+}
+
+/** `Index`, `Index1`, `Index2` ... for nested loops. */
+export function indexName(depth: number): string {
+  return depth === 0 ? 'Index' : `Index${depth}`;
+}
+
+/** A C identifier made from a member path (`Inner.Items` -> `InnerItems`). */
+export function pathIdent(path: string): string {
+  return path.replace(/\[[^\]]*\]/g, '').replace(/[^A-Za-z0-9_]/g, '');
+}
+
+/** Joins a member path: anonymous members add nothing. */
+export function memberPath(prefix: string, field: FieldPlan): string {
+  return field.name ? prefix + field.name : prefix.replace(/\.$/, '');
+}
+
+/** Every deep member reachable by value (not through arrays), with its path: the counts to read first, the pointers to keep. */
+export function deepMembers(fields: FieldPlan[], prefix: string): { path: string; field: FieldPlan; conversion: Conversion & { kind: 'deep' } }[] {
+  const out: { path: string; field: FieldPlan; conversion: Conversion & { kind: 'deep' } }[] = [];
+  for (const f of fields) {
+    if (f.todo) continue;
+    const c = f.conversion;
+    if (c.kind === 'deep') out.push({ path: prefix + f.name, field: f, conversion: c });
+    else if (c.kind === 'inline') out.push(...deepMembers(c.fields, f.name ? `${prefix}${f.name}.` : prefix));
+  }
+  return out;
+}
+
+/** Assembles a routine: header lines, locals, a blank line, the body. */
+export function assemble(header: CText, state: RoutineState, tail: (w: CText) => void): string {
+  const w = header;
+  w.line('{');
+  w.indent(() => {
+    if (state.usesStatus) w.line('NTSTATUS Status = STATUS_SUCCESS;');
+    for (const [name, type] of state.locals) w.line(type.endsWith('*') ? `${type}${name};` : `${type} ${name};`);
+    if (state.usesStatus || state.locals.size) w.line();
+    w.raw(state.w.toString().replace(/\n$/, ''));
+    tail(w);
+  });
+  w.line('}');
+  return w.toString();
+}
