@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostics';
 import { absolute, layoutReports } from '../node/layoutApi';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
 import { renderReports } from './layoutText';
+import { serveCommand, serveUsage } from './serve';
 
 export interface Io {
   out(s: string): void;
@@ -23,6 +24,7 @@ const usage = `usage: ioctl-lens <command> [options] FILE...
 
 commands:
   layout   print every struct/union defined in FILE... with its layout on each ABI
+  serve    run the language server (serve --stdio)
   help     show this text
 
 layout options:
@@ -33,7 +35,8 @@ layout options:
   --include FILE              process FILE first, as cc -include does
   --no-prelude                do not supply built-in Windows types
   --all-diagnostics           also print diagnostics from included headers
-`;
+
+${serveUsage}`;
 
 function displayPath(io: Io) {
   return (p: string) => {
@@ -93,6 +96,7 @@ export function main(argv: string[], io: Io): number {
   switch (command) {
     case 'layout':
       return layoutCommand(rest, io);
+    case 'serve': return serveCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

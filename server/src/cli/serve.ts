@@ -1,0 +1,23 @@
+/**
+ * `ioctl-lens serve --stdio`: the language server for any LSP client
+ * (Neovim, Helix, Emacs ...) over standard input and output. The VS Code
+ * extension starts the same server over IPC instead (dist/server.js).
+ * Nothing else may write to stdout while serving: it carries the protocol.
+ */
+
+import { ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection } from 'vscode-languageserver/node';
+import { startServer } from '../lsp/server';
+
+export const serveUsage = `serve options:
+  --stdio                     speak the Language Server Protocol on stdin/stdout
+                              (for Neovim, Helix, Emacs ...; see docs/editors.md)
+`;
+
+export function serveCommand(argv: string[], io: { err(s: string): void }): number {
+  if (!argv.includes('--stdio')) {
+    io.err(`ioctl-lens serve: only --stdio is supported\n${serveUsage}`);
+    return 2;
+  }
+  startServer(createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)));
+  return 0;
+}

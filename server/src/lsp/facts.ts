@@ -1,0 +1,661 @@
+/**
+ * Structured facts the editor features are built from: a record compared
+ * across ABIs (sizes, alignments, padding, members marked where they differ,
+ * why), control codes decoded, the IOCTLs a record travels with and its
+ * 32-bit shadow. Everything here is plain data computed from an `Analysis`;
+ * nothing knows about LSP (convert.ts does that) or Markdown (render.ts).
+ *
+ * The IOCTL decoding here is a small stand-in used until the analysis layer
+ * (core/ioctl.ts) offers decoded IOCTL definitions: it expands a macro's
+ * body through the translation unit's macro table (and the prelude's) and
+ * evaluates the integer expression.
+ */
+
+import type { AbiName } from '../core/abi';
+import type { AbiUnit, Analysis, Session } from '../core/analyze';
+import type { CType, FieldDecl, RecordDecl } from '../core/ast';
+import type { FieldLayout, RecordLayout } from '../core/layout';
+import type { Comment, MacroDef } from '../core/preprocess';
+import { preludePath } from '../core/prelude';
+import { recordName } from '../core/report';
+import type { Loc } from '../core/source';
+
+/** One analysed document: what every verb receives. */
+export interface DocContext {
+  path: string;
+  text: string;
+  analysis: Analysis;
+  session: Session;
+}
+
+// ---------------------------------------------------------------- records
+
+export interface MemberAbiFacts {
+  abi: AbiName;
+  offset: number;
+  size: number;
+  align: number;
+  bitOffset?: number;
+  bitWidth?: number;
+  paddingAfter: number;
+}
+
+export interface MemberFacts {
+  /** Dotted path inside the record (`u.Value`; anonymous members as `<anonymous>`). */
+  path: string;
+  name: string | null;
+  typeText: string;
+  /** Nesting depth under anonymous struct/union members (0 = direct member). */
+  depth: number;
+  decl: FieldDecl;
+  /** One entry per ABI the member exists on, in the analysis' ABI order. */
+  perAbi: MemberAbiFacts[];
+  /** Offset, size, bit position or padding differ between ABIs (or the member is missing on one). */
+  differs: boolean;
+  offsetDiffers: boolean;
+  sizeDiffers: boolean;
+  paddingDiffers: boolean;
+}
+
+export interface RecordAbiFacts {
+  abi: AbiName;
+  size: number;
+  align: number;
+  /** Total padding bytes (holes and tail). */
+  padding: number;
+  complete: boolean;
+  layout: RecordLayout;
+}
+
+export interface RecordFacts {
+  key: string;
+  name: string;
+  kind: 'struct' | 'union';
+  typedefs: string[];
+  decl: RecordDecl;
+  perAbi: RecordAbiFacts[];
+  members: MemberFacts[];
+  differs: boolean;
+  /** One sentence per cause, most important first. */
+  reasons: string[];
+  ioctls: { name: string; direction: 'in' | 'out' | 'inout' }[];
+  /** The 32-bit shadow's name, when one exists; or the native type this record shadows. */
+  shadow?: string;
+  shadowOf?: string;
+}
+
+/** A stable key that identifies one record across the per-ABI translation units. */
+export function recordKey(r: RecordDecl): string {
+  return recordName(r) ?? `@${r.loc.file}:${r.loc.offset}`;
+}
+
+const recordMaps = new WeakMap<AbiUnit, Map<string, RecordDecl>>();
+
+function recordsByKey(u: AbiUnit): Map<string, RecordDecl> {
+  let m = recordMaps.get(u);
+  if (m) return m;
+  m = new Map();
+  for (const r of u.unit.records) {
+    const k = recordKey(r);
+    const seen = m.get(k);
+    // Prefer the definition over a forward declaration.
+    if (!seen || (!seen.fields && r.fields)) m.set(k, r);
+  }
+  recordMaps.set(u, m);
+  return m;
+}
+
+/** The first ABI unit: names, locations and symbols are taken from it. */
+export function primaryUnit(a: Analysis): AbiUnit | undefined {
+  return a.units.values().next().value;
+}
+
+/** Follows typedefs (and, with `throughPointers`, pointers and arrays) to a record. */
+export function recordOfType(t: CType, throughPointers = false): RecordDecl | undefined {
+  for (let i = 0; i < 64; i++) {
+    if (t.kind === 'typedef') t = t.decl.type;
+    else if (t.kind === 'record') return t.decl;
+    else if (throughPointers && t.kind === 'pointer') t = t.to;
+    else if (throughPointers && t.kind === 'array') t = t.of;
+    else return undefined;
+  }
+  return undefined;
+}
+
+function isPointerType(t: CType): boolean {
+  for (let i = 0; i < 64; i++) {
+    if (t.kind === 'typedef') t = t.decl.type;
+    else return t.kind === 'pointer';
+  }
+  return false;
+}
+
+/** The record a name (tag or typedef, possibly a pointer typedef) denotes in one unit. */
+export function recordNamed(u: AbiUnit, name: string): { record: RecordDecl; viaPointer: boolean } | undefined {
+  const tag = u.unit.tags.get(name);
+  if (tag && 'kind' in tag && (tag.kind === 'struct' || tag.kind === 'union')) return { record: tag as RecordDecl, viaPointer: false };
+  const td = u.unit.typedefs.get(name);
+  if (!td) return undefined;
+  const direct = recordOfType(td.type);
+  if (direct) return { record: direct, viaPointer: false };
+  const deep = recordOfType(td.type, true);
+  return deep ? { record: deep, viaPointer: true } : undefined;
+}
+
+/** The complete definition of a record in a unit (a forward declaration resolves to the definition). */
+function definitionIn(u: AbiUnit, r: RecordDecl): RecordDecl | undefined {
+  if (r.fields) return r;
+  const byKey = recordsByKey(u).get(recordKey(r));
+  return byKey?.fields ? byKey : undefined;
+}
+
+interface FlatMember {
+  path: string;
+  depth: number;
+  f: FieldLayout;
+}
+
+function flatten(fields: readonly FieldLayout[], prefix = '', depth = 0, out: FlatMember[] = []): FlatMember[] {
+  fields.forEach((f, i) => {
+    const own = f.name ?? `<anonymous#${i}>`;
+    const path = prefix ? `${prefix}.${own}` : own;
+    out.push({ path, depth, f });
+    if (f.fields) flatten(f.fields, path, depth + 1, out);
+  });
+  return out;
+}
+
+const factsCache = new WeakMap<Analysis, Map<string, RecordFacts | null>>();
+
+/** A record compared across every ABI of the analysis. Undefined when no ABI has a complete definition. */
+export function recordFacts(ctx: DocContext, key: string): RecordFacts | undefined {
+  let cache = factsCache.get(ctx.analysis);
+  if (!cache) factsCache.set(ctx.analysis, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const result = computeRecordFacts(ctx, key);
+  cache.set(key, result ?? null);
+  return result;
+}
+
+function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefined {
+  const perAbi: RecordAbiFacts[] = [];
+  const flats: Map<AbiName, Map<string, FlatMember>> = new Map();
+  const order: FlatMember[] = [];
+  let decl: RecordDecl | undefined;
+  for (const [abi, u] of ctx.analysis.units) {
+    const r0 = recordsByKey(u).get(key);
+    const r = r0 && definitionIn(u, r0);
+    if (!r) continue;
+    const layout = u.layout.layoutOf(r);
+    decl ??= r;
+    perAbi.push({
+      abi,
+      size: layout.size,
+      align: layout.align,
+      padding: layout.holes.reduce((s, h) => s + h.size, 0),
+      complete: layout.complete,
+      layout,
+    });
+    const flat = flatten(layout.fields);
+    const m = new Map<string, FlatMember>();
+    for (const fm of flat) {
+      m.set(fm.path, fm);
+      if (!order.some((o) => o.path === fm.path)) order.push(fm);
+    }
+    flats.set(abi, m);
+  }
+  if (!decl) return undefined;
+  const abiCount = perAbi.length;
+  const members: MemberFacts[] = order.map((o) => {
+    const rows: MemberAbiFacts[] = [];
+    for (const { abi } of perAbi) {
+      const fm = flats.get(abi)?.get(o.path);
+      if (!fm) continue;
+      const f = fm.f;
+      rows.push({ abi, offset: f.offset, size: f.size, align: f.align, bitOffset: f.bitOffset, bitWidth: f.bitWidth, paddingAfter: f.paddingAfter });
+    }
+    const distinct = (sel: (m: MemberAbiFacts) => unknown) => new Set(rows.map(sel)).size > 1;
+    const missing = rows.length !== abiCount;
+    const offsetDiffers = distinct((m) => `${m.offset}:${m.bitOffset ?? ''}`);
+    const sizeDiffers = distinct((m) => m.size);
+    const paddingDiffers = distinct((m) => m.paddingAfter);
+    return {
+      path: o.path,
+      name: o.f.name,
+      typeText: o.f.decl.typeText,
+      depth: o.depth,
+      decl: o.f.decl,
+      perAbi: rows,
+      offsetDiffers,
+      sizeDiffers,
+      paddingDiffers,
+      differs: missing || offsetDiffers || sizeDiffers || distinct((m) => m.align),
+    };
+  });
+  const sizeDiffers = new Set(perAbi.map((p) => p.size)).size > 1;
+  const alignDiffers = new Set(perAbi.map((p) => p.align)).size > 1;
+  const differs = sizeDiffers || alignDiffers || members.some((m) => m.offsetDiffers || m.sizeDiffers || m.perAbi.length !== abiCount);
+  const facts: RecordFacts = {
+    key,
+    name: recordName(decl) ?? '(anonymous)',
+    kind: decl.kind,
+    typedefs: [...decl.typedefs],
+    decl,
+    perAbi,
+    members,
+    differs,
+    reasons: differs ? reasonsFor(ctx, perAbi, members) : [],
+    ioctls: [],
+  };
+  const names = [decl.tag, ...decl.typedefs.filter((t) => !t.startsWith('*'))].filter((n): n is string => !!n);
+  const iface = interfaceFacts(ctx);
+  for (const io of iface.ioctls) {
+    for (const dir of ['in', 'out', 'inout'] as const) {
+      if (io.types[dir].some((t) => names.includes(t))) facts.ioctls.push({ name: io.name, direction: dir });
+    }
+  }
+  const shadow = shadowFor(ctx, decl, names, iface);
+  if (shadow) facts.shadow = shadow;
+  for (const n of names) {
+    const base = /^(.*?)_?32$/.exec(n)?.[1];
+    if (base && base !== n && primaryUnit(ctx.analysis) && recordNamed(primaryUnit(ctx.analysis)!, base)) facts.shadowOf = base;
+    const annotated = iface.shadows.find((s) => s.shadow === n);
+    if (annotated) facts.shadowOf = annotated.native;
+  }
+  return facts;
+}
+
+function reasonsFor(ctx: DocContext, perAbi: RecordAbiFacts[], members: MemberFacts[]): string[] {
+  const out: string[] = [];
+  const on = (vals: { abi: AbiName; v: number }[], unit: string) => vals.map(({ abi, v }) => `${v}${unit} on ${abi}`).join(', ');
+  const u = primaryUnit(ctx.analysis);
+  for (const m of members) {
+    if (!m.sizeDiffers) continue;
+    const pointer = u ? isPointerType(m.decl.type) : false;
+    const what = pointer ? 'a pointer' : 'pointer-sized';
+    out.push(`\`${m.path}\` (${m.typeText}) is ${what}: ${on(m.perAbi.map((p) => ({ abi: p.abi, v: p.size })), ' B')}`);
+  }
+  if (out.length === 0) {
+    const moved = members.find((m) => m.offsetDiffers);
+    if (moved) out.push(`\`${moved.path}\` (${moved.typeText}) is aligned differently: offset ${on(moved.perAbi.map((p) => ({ abi: p.abi, v: p.offset })), '')}`);
+  }
+  const aligns = new Set(perAbi.map((p) => p.align));
+  if (aligns.size > 1) out.push(`alignment ${on(perAbi.map((p) => ({ abi: p.abi, v: p.align })), '')}`);
+  if (out.length === 0) out.push(`size ${on(perAbi.map((p) => ({ abi: p.abi, v: p.size })), ' B')}`);
+  return out;
+}
+
+/** Every complete, named record defined in `path`, in source order (from the primary unit, plus any only other ABIs see). */
+export function recordsInFile(ctx: DocContext, path: string): RecordDecl[] {
+  const out: RecordDecl[] = [];
+  const seen = new Set<string>();
+  for (const u of ctx.analysis.units.values()) {
+    for (const r of u.unit.records) {
+      if (!r.fields || r.loc.file !== path || recordName(r) === undefined) continue;
+      const k = recordKey(r);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(r);
+    }
+  }
+  return out.sort((a, b) => a.loc.offset - b.loc.offset);
+}
+
+// ---------------------------------------------------------------- control codes
+
+export interface ControlCodeFacts {
+  value: number;
+  hex: string;
+  deviceType: number;
+  deviceTypeName?: string;
+  function: number;
+  method: number;
+  methodName: string;
+  access: number;
+  accessName: string;
+  /** Where the input and output buffers arrive for this transfer method. */
+  inputBuffer: string;
+  outputBuffer: string;
+  /** Function codes below 0x800 are reserved for Microsoft. */
+  reservedFunction: boolean;
+  /** Device types below 0x8000 are reserved for Microsoft. */
+  microsoftDeviceType: boolean;
+}
+
+const methodNames = ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT', 'METHOD_NEITHER'];
+const accessNames = ['FILE_ANY_ACCESS', 'FILE_READ_ACCESS', 'FILE_WRITE_ACCESS', 'FILE_READ_ACCESS | FILE_WRITE_ACCESS'];
+const buffers: [string, string][] = [
+  ['Irp->AssociatedIrp.SystemBuffer (copied)', 'Irp->AssociatedIrp.SystemBuffer (copied back)'],
+  ['Irp->AssociatedIrp.SystemBuffer (copied)', 'Irp->MdlAddress (locked, read by the driver)'],
+  ['Irp->AssociatedIrp.SystemBuffer (copied)', 'Irp->MdlAddress (locked, written by the driver)'],
+  ['Parameters.DeviceIoControl.Type3InputBuffer (raw user address)', 'Irp->UserBuffer (raw user address)'],
+];
+
+export function decodeControlCode(value: number, deviceTypeName?: string): ControlCodeFacts {
+  const v = value >>> 0;
+  const method = v & 3;
+  const fn = (v >>> 2) & 0xfff;
+  const access = (v >>> 14) & 3;
+  const deviceType = (v >>> 16) & 0xffff;
+  return {
+    value: v,
+    hex: '0x' + v.toString(16).toUpperCase().padStart(8, '0'),
+    deviceType,
+    deviceTypeName,
+    function: fn,
+    method,
+    methodName: methodNames[method],
+    access,
+    accessName: accessNames[access],
+    inputBuffer: buffers[method][0],
+    outputBuffer: buffers[method][1],
+    reservedFunction: fn < 0x800,
+    microsoftDeviceType: deviceType < 0x8000,
+  };
+}
+
+export interface IoctlFacts {
+  name: string;
+  code: ControlCodeFacts;
+  /** The `#define`'s name and the end of its line. */
+  loc: Loc;
+  endLoc: Loc;
+  /** Types from `@in/@out/@inout` annotations in the comment on or above the definition. */
+  types: { in: string[]; out: string[]; inout: string[] };
+  doc?: string;
+}
+
+export interface InterfaceFacts {
+  ioctls: IoctlFacts[];
+  /** `@shadow32 T32` annotations: the native type and its shadow. */
+  shadows: { native: string; shadow: string; loc: Loc }[];
+}
+
+/** Looks a macro up in the unit's table, then in the built-in prelude's. */
+export function macroLookup(ctx: DocContext, u: AbiUnit | undefined = primaryUnit(ctx.analysis)): (name: string) => MacroDef | undefined {
+  if (!u) return () => undefined;
+  const prelude = ctx.session.preludes.get(u.abi.name)?.macros;
+  return (name) => u.pp.macros.get(name) ?? prelude?.get(name);
+}
+
+const interfaceCache = new WeakMap<Analysis, InterfaceFacts>();
+
+/** IOCTL definitions (macros that expand through `CTL_CODE`, or named `IOCTL_*`/`FSCTL_*` with a constant value) in every real file of the TU. */
+export function interfaceFacts(ctx: DocContext): InterfaceFacts {
+  const hit = interfaceCache.get(ctx.analysis);
+  if (hit) return hit;
+  const out: InterfaceFacts = { ioctls: [], shadows: [] };
+  interfaceCache.set(ctx.analysis, out);
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return out;
+  const lookup = macroLookup(ctx, u);
+  const seen = new Set<string>();
+  for (const def of u.pp.definitions) {
+    if (def.params || def.loc.file === preludePath || def.loc.file.startsWith('<')) continue;
+    if (seen.has(def.name)) continue;
+    const looksLikeIoctl = /^(IOCTL|FSCTL)_/.test(def.name) || def.body.some((t) => t.text === 'CTL_CODE');
+    if (!looksLikeIoctl) continue;
+    const ev = evaluateMacro(def.name, lookup);
+    if (ev.value === undefined) continue;
+    if (!/^(IOCTL|FSCTL)_/.test(def.name) && !ev.usedCtlCode) continue;
+    seen.add(def.name);
+    const comment = commentFor(u.pp.comments.get(def.loc.file), def.loc.line);
+    const types = { in: [] as string[], out: [] as string[], inout: [] as string[] };
+    if (comment) {
+      for (const m of comment.text.matchAll(/@(in|out|inout)\s+([A-Za-z_]\w*)/g)) types[m[1] as 'in' | 'out' | 'inout'].push(m[2]);
+    }
+    out.ioctls.push({
+      name: def.name,
+      code: decodeControlCode(ev.value, deviceTypeName(ev.value >>> 16, lookup, u)),
+      loc: def.loc,
+      endLoc: def.endLoc,
+      types,
+      doc: comment ? cleanComment(comment.text) : undefined,
+    });
+  }
+  for (const [file, comments] of u.pp.comments) {
+    if (file.startsWith('<')) continue;
+    for (const c of comments) {
+      for (const m of c.text.matchAll(/@shadow32\s+([A-Za-z_]\w*)/g)) {
+        const native = recordAfterLine(u, file, c.endLine);
+        if (native) out.shadows.push({ native, shadow: m[1], loc: { file, line: c.line, col: 1, offset: c.offset } });
+      }
+    }
+  }
+  return out;
+}
+
+function recordAfterLine(u: AbiUnit, file: string, line: number): string | undefined {
+  const r = u.unit.records.find((r) => r.loc.file === file && r.loc.line > line && r.loc.line <= line + 2);
+  return r ? recordName(r) : undefined;
+}
+
+/** The comment on the definition's line, or ending on the line just above it. */
+function commentFor(comments: Comment[] | undefined, line: number): Comment | undefined {
+  if (!comments) return undefined;
+  return comments.find((c) => c.line === line) ?? comments.find((c) => c.endLine === line - 1);
+}
+
+function cleanComment(text: string): string {
+  return text
+    .replace(/^\/\*\*?|\*\/$/g, '')
+    .replace(/^\/\/\/?/gm, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .join(' ')
+    .trim();
+}
+
+function deviceTypeName(dt: number, lookup: (n: string) => MacroDef | undefined, u: AbiUnit): string | undefined {
+  for (const def of u.pp.definitions) {
+    if (def.params || !def.name.startsWith('FILE_DEVICE_')) continue;
+    if (evaluateMacro(def.name, lookup).value === dt) return def.name;
+  }
+  return undefined;
+}
+
+function shadowFor(ctx: DocContext, decl: RecordDecl, names: string[], iface: InterfaceFacts): string | undefined {
+  const annotated = iface.shadows.find((s) => names.includes(s.native));
+  if (annotated) return annotated.shadow;
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return undefined;
+  for (const n of names) {
+    for (const candidate of [`${n}32`, `${n}_32`]) {
+      if (u.unit.typedefs.has(candidate) || u.unit.tags.has(candidate)) {
+        const r = recordNamed(u, candidate);
+        if (r && r.record !== decl) return candidate;
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- macro evaluation
+
+export interface MacroValue {
+  value?: number;
+  /** The expansion went through `CTL_CODE`. */
+  usedCtlCode: boolean;
+  /** The fully expanded text (for hovers on macros that are not constants). */
+  expansion: string;
+}
+
+const tokenRe = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||##|[-+*/%&|^~!()?:,<>#])/y;
+
+function splitTokens(text: string): string[] {
+  const out: string[] = [];
+  tokenRe.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = tokenRe.exec(text))) out.push(m[1]);
+  return out;
+}
+
+/** Expands a macro name and evaluates it as an integer constant (best effort, bounded). */
+export function evaluateMacro(name: string, lookup: (n: string) => MacroDef | undefined): MacroValue {
+  const state = { budget: 20000, usedCtlCode: false };
+  const tokens = expand([name], lookup, new Set(), state, 0);
+  const expansion = tokens.join(' ');
+  const value = evaluateTokens(tokens);
+  return { value, usedCtlCode: state.usedCtlCode, expansion };
+}
+
+/** Evaluates a C integer expression given as text (numbers, operators, casts). */
+export function evaluateText(text: string): number | undefined {
+  return evaluateTokens(splitTokens(text));
+}
+
+function expand(tokens: string[], lookup: (n: string) => MacroDef | undefined, hide: Set<string>, state: { budget: number; usedCtlCode: boolean }, depth: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (--state.budget < 0 || depth > 64) return out.concat(tokens.slice(i));
+    const t = tokens[i];
+    const def = /^[A-Za-z_]/.test(t) && !hide.has(t) ? lookup(t) : undefined;
+    if (!def) {
+      out.push(t);
+      continue;
+    }
+    if (t === 'CTL_CODE') state.usedCtlCode = true;
+    const body = def.body.map((b) => b.text);
+    if (!def.params) {
+      out.push(...expand(body, lookup, new Set([...hide, t]), state, depth + 1));
+      continue;
+    }
+    if (tokens[i + 1] !== '(') {
+      out.push(t);
+      continue;
+    }
+    // Collect the arguments up to the matching parenthesis.
+    const args: string[][] = [[]];
+    let level = 0;
+    let j = i + 2;
+    for (; j < tokens.length; j++) {
+      const a = tokens[j];
+      if (a === '(') level++;
+      else if (a === ')') {
+        if (level === 0) break;
+        level--;
+      } else if (a === ',' && level === 0) {
+        args.push([]);
+        continue;
+      }
+      args[args.length - 1].push(a);
+    }
+    if (j >= tokens.length) return out.concat(tokens.slice(i));
+    const params = def.variadic ? [...def.params, '__VA_ARGS__'] : def.params;
+    const expandedArgs = args.map((a) => expand(a, lookup, hide, state, depth + 1));
+    const substituted: string[] = [];
+    for (const b of body) {
+      const k = params.indexOf(b);
+      if (k >= 0) substituted.push(...(expandedArgs[k] ?? []));
+      else if (b !== '##') substituted.push(b);
+    }
+    out.push(...expand(substituted, lookup, new Set([...hide, t]), state, depth + 1));
+    i = j;
+  }
+  return out;
+}
+
+function parseNumber(t: string): bigint | undefined {
+  const s = t.replace(/[uUlL]+$/, '');
+  try {
+    if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
+    if (/^0[0-7]+$/.test(s)) return BigInt('0o' + s.slice(1));
+    if (/^\d+$/.test(s)) return BigInt(s);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+function evaluateTokens(tokens: string[]): number | undefined {
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const fail = (): never => {
+    throw new Error('not constant');
+  };
+  const binaryLevels: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  function cond(): bigint {
+    const c = binary(0);
+    if (peek() !== '?') return c;
+    pos++;
+    const a = cond();
+    if (tokens[pos++] !== ':') fail();
+    const b = cond();
+    return c !== 0n ? a : b;
+  }
+  function binary(level: number): bigint {
+    if (level >= binaryLevels.length) return unary();
+    let left = binary(level + 1);
+    while (binaryLevels[level].includes(peek())) {
+      const op = tokens[pos++];
+      const right = binary(level + 1);
+      left = apply(op, left, right);
+    }
+    return left;
+  }
+  function apply(op: string, a: bigint, b: bigint): bigint {
+    switch (op) {
+      case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+      case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+      case '|': return a | b;
+      case '^': return a ^ b;
+      case '&': return a & b;
+      case '==': return a === b ? 1n : 0n;
+      case '!=': return a !== b ? 1n : 0n;
+      case '<': return a < b ? 1n : 0n;
+      case '>': return a > b ? 1n : 0n;
+      case '<=': return a <= b ? 1n : 0n;
+      case '>=': return a >= b ? 1n : 0n;
+      case '<<': return b < 0n || b > 63n ? fail() : a << b;
+      case '>>': return b < 0n || b > 63n ? fail() : a >> b;
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/': return b === 0n ? fail() : a / b;
+      case '%': return b === 0n ? fail() : a % b;
+    }
+    return fail();
+  }
+  function unary(): bigint {
+    const t = peek();
+    if (t === '-') return pos++, -unary();
+    if (t === '+') return pos++, unary();
+    if (t === '~') return pos++, ~unary();
+    if (t === '!') return pos++, unary() === 0n ? 1n : 0n;
+    return primary();
+  }
+  function primary(): bigint {
+    const t = tokens[pos++];
+    if (t === undefined) return fail();
+    if (t === '(') {
+      // A cast: `(ULONG)`, `(unsigned long)`, `(DWORD *)`: identifiers (and stars) then `)`, then an operand.
+      let k = pos;
+      while (k < tokens.length && (/^[A-Za-z_]/.test(tokens[k]) || tokens[k] === '*')) k++;
+      if (k > pos && tokens[k] === ')' && tokens[k + 1] !== undefined && /^[\w(~!\-+]/.test(tokens[k + 1])) {
+        pos = k + 1;
+        return unary();
+      }
+      const v = cond();
+      if (tokens[pos++] !== ')') fail();
+      return v;
+    }
+    const n = parseNumber(t);
+    if (n !== undefined) return n;
+    return fail();
+  }
+  try {
+    if (tokens.length === 0) return undefined;
+    const v = cond();
+    if (pos !== tokens.length) return undefined;
+    return Number(BigInt.asUintN(32, v));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses a C integer literal (`0x222004`, `2236420UL`). */
+export function parseIntegerLiteral(text: string): number | undefined {
+  const n = parseNumber(text);
+  return n === undefined || n > 0xffffffffn ? undefined : Number(n);
+}

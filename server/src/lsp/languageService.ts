@@ -1,0 +1,540 @@
+/**
+ * The language service: one verb per editor feature (doHover,
+ * getCodeLenses, getInlayHints, getDocumentSymbols, findDefinition,
+ * findReferences, doComplete, getWorkspaceSymbols). Each takes an analysed
+ * document (`DocContext`) and plain positions (offsets into the document's
+ * text) and returns plain records with core `Loc`s. Nothing here touches a
+ * connection or an LSP type: server.ts is the glue, convert.ts turns these
+ * records into protocol types, render.ts turns hover records into Markdown.
+ */
+
+import type { AbiName } from '../core/abi';
+import type { RecordDecl } from '../core/ast';
+import type { MacroDef } from '../core/preprocess';
+import { preludePath } from '../core/prelude';
+import { recordName } from '../core/report';
+import type { Loc } from '../core/source';
+import {
+  type ControlCodeFacts,
+  type DocContext,
+  type IoctlFacts,
+  type MemberFacts,
+  type RecordFacts,
+  decodeControlCode,
+  evaluateMacro,
+  interfaceFacts,
+  macroLookup,
+  parseIntegerLiteral,
+  primaryUnit,
+  recordFacts,
+  recordKey,
+  recordNamed,
+  recordsInFile,
+} from './facts';
+
+/** A span in the analysed document, as offsets into its text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+// ---------------------------------------------------------------- the word under the cursor
+
+export interface WordAt extends Span {
+  text: string;
+  kind: 'ident' | 'number';
+}
+
+const identChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+export function wordAt(text: string, offset: number): WordAt | undefined {
+  if (offset < 0 || offset > text.length) return undefined;
+  let s = offset;
+  let e = offset;
+  while (s > 0 && identChar(text.charCodeAt(s - 1))) s--;
+  while (e < text.length && identChar(text.charCodeAt(e))) e++;
+  if (s === e) return undefined;
+  const word = text.slice(s, e);
+  if (/^\d/.test(word)) return { start: s, end: e, text: word, kind: 'number' };
+  return { start: s, end: e, text: word, kind: 'ident' };
+}
+
+// ---------------------------------------------------------------- hover
+
+export type HoverInfo =
+  | { kind: 'record'; span: Span; facts: RecordFacts; /** The name hovered, when it is a pointer typedef to the record. */ pointerName?: string }
+  | { kind: 'member'; span: Span; record: RecordFacts; member: MemberFacts }
+  | { kind: 'ioctl'; span: Span; name?: string; code: ControlCodeFacts; ioctl?: IoctlFacts; /** Other IOCTL macros with the same value. */ alsoNamed: string[] }
+  | { kind: 'macro'; span: Span; name: string; expansion: string; value?: number };
+
+/** Finds the member declared at `offset` in the document, if the cursor is on a member's name. */
+function memberAt(ctx: DocContext, offset: number): { record: RecordFacts; member: MemberFacts; span: Span } | undefined {
+  for (const r of recordsInFile(ctx, ctx.path)) {
+    if (offset < r.loc.offset || (r.endLoc && offset > r.endLoc.offset)) continue;
+    const facts = recordFacts(ctx, recordKey(r));
+    if (!facts) continue;
+    for (const m of facts.members) {
+      if (!m.name) continue;
+      const nl = m.decl.nameLoc;
+      if (nl.file === ctx.path && offset >= nl.offset && offset <= nl.offset + m.name.length) return { record: facts, member: m, span: { start: nl.offset, end: nl.offset + m.name.length } };
+    }
+  }
+  return undefined;
+}
+
+export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined {
+  const member = memberAt(ctx, offset);
+  if (member) return { kind: 'member', ...member };
+  const word = wordAt(ctx.text, offset);
+  if (!word) return undefined;
+  const span = { start: word.start, end: word.end };
+  if (word.kind === 'number') {
+    const value = parseIntegerLiteral(word.text);
+    if (value === undefined || value < 0x10000) return undefined;
+    const iface = interfaceFacts(ctx);
+    const same = iface.ioctls.filter((i) => i.code.value === value);
+    const code = same[0]?.code ?? decodeControlCode(value);
+    return { kind: 'ioctl', span, code, ioctl: same[0], alsoNamed: same.map((i) => i.name) };
+  }
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return undefined;
+  const named = recordNamed(u, word.text);
+  if (named) {
+    const facts = recordFacts(ctx, recordKey(named.record));
+    if (facts) return { kind: 'record', span, facts, pointerName: named.viaPointer ? word.text : undefined };
+  }
+  const lookup = macroLookup(ctx, u);
+  const def = lookup(word.text);
+  if (def && !def.params) {
+    const iface = interfaceFacts(ctx);
+    const ioctl = iface.ioctls.find((i) => i.name === word.text);
+    if (ioctl) {
+      const alsoNamed = iface.ioctls.filter((i) => i.code.value === ioctl.code.value && i.name !== ioctl.name).map((i) => i.name);
+      return { kind: 'ioctl', span, name: ioctl.name, code: ioctl.code, ioctl, alsoNamed };
+    }
+    const ev = evaluateMacro(word.text, lookup);
+    if (ev.usedCtlCode && ev.value !== undefined) return { kind: 'ioctl', span, name: word.text, code: decodeControlCode(ev.value), alsoNamed: [] };
+    return { kind: 'macro', span, name: word.text, expansion: ev.expansion, value: ev.value };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- code lenses
+
+export interface CodeLensInfo {
+  /** Where the lens sits (the record's or the definition's first line). */
+  loc: Loc;
+  title: string;
+  target: { kind: 'record'; key: string; name: string } | { kind: 'ioctl'; name: string; value: number };
+}
+
+export function sizesSummary(facts: RecordFacts): string {
+  const sizes = facts.perAbi.map((p) => `${p.abi} ${p.size} B`).join(' · ');
+  return `${sizes} · ${facts.differs ? 'differs' : 'same on all ABIs'}`;
+}
+
+export function controlCodeSummary(code: ControlCodeFacts): string {
+  const device = code.deviceTypeName ? `${code.deviceTypeName} (0x${code.deviceType.toString(16)})` : `0x${code.deviceType.toString(16)}`;
+  return `${code.hex} · CTL_CODE(${device}, 0x${code.function.toString(16)}, ${code.methodName}, ${code.accessName})`;
+}
+
+export function getCodeLenses(ctx: DocContext): CodeLensInfo[] {
+  const out: CodeLensInfo[] = [];
+  for (const r of recordsInFile(ctx, ctx.path)) {
+    if (r.nested) continue;
+    const facts = recordFacts(ctx, recordKey(r));
+    if (!facts) continue;
+    out.push({ loc: r.loc, title: sizesSummary(facts), target: { kind: 'record', key: facts.key, name: facts.name } });
+  }
+  for (const io of interfaceFacts(ctx).ioctls) {
+    if (io.loc.file !== ctx.path) continue;
+    out.push({ loc: io.loc, title: controlCodeSummary(io.code), target: { kind: 'ioctl', name: io.name, value: io.code.value } });
+  }
+  return out.sort((a, b) => a.loc.offset - b.loc.offset);
+}
+
+// ---------------------------------------------------------------- inlay hints
+
+export type InlayMode = 'differing' | 'all' | 'off';
+
+export interface InlayHintInfo {
+  /** Offset in the document after which the hint is shown. */
+  offset: number;
+  label: string;
+  tooltip: string;
+  padding: boolean;
+}
+
+function offsetText(m: MemberFacts['perAbi'][number]): string {
+  return m.bitWidth !== undefined ? `+${m.offset}:${m.bitOffset ?? 0}` : `+${m.offset}`;
+}
+
+/** Collapses per-ABI values to one when all are equal: `+4 | +8` or `+0`. */
+function perAbiText(rows: MemberFacts['perAbi'], sel: (m: MemberFacts['perAbi'][number]) => string): string {
+  const vals = rows.map(sel);
+  return new Set(vals).size === 1 ? vals[0] : vals.join(' | ');
+}
+
+export function getInlayHints(ctx: DocContext, range: Span, mode: InlayMode): InlayHintInfo[] {
+  if (mode === 'off') return [];
+  const out: InlayHintInfo[] = [];
+  for (const r of recordsInFile(ctx, ctx.path)) {
+    if (r.nested) continue;
+    if (r.endLoc && r.endLoc.offset < range.start) continue;
+    if (r.loc.offset > range.end) continue;
+    const facts = recordFacts(ctx, recordKey(r));
+    if (!facts || (mode === 'differing' && !facts.differs)) continue;
+    const abis = facts.perAbi.map((p) => p.abi).join(' | ');
+    for (const m of facts.members) {
+      const end = m.decl.endLoc;
+      if (end.file !== ctx.path || m.perAbi.length === 0) continue;
+      // After the `;` that ends the member, when it follows directly.
+      let at = end.offset;
+      const semi = /^[ \t]*;/.exec(ctx.text.slice(at, at + 64));
+      if (semi) at += semi[0].length;
+      if (at < range.start || at > range.end) continue;
+      let label = perAbiText(m.perAbi, offsetText);
+      const pads = m.perAbi.map((p) => p.paddingAfter);
+      if (pads.some((p) => p > 0)) label += `, pad ${perAbiText(m.perAbi, (p) => String(p.paddingAfter))}`;
+      const tooltip = m.perAbi
+        .map((p) => `${p.abi}: offset ${p.offset}${p.bitWidth !== undefined ? ` bit ${p.bitOffset ?? 0} width ${p.bitWidth}` : ''}, size ${p.size}, align ${p.align}${p.paddingAfter ? `, ${p.paddingAfter} B padding after` : ''}`)
+        .join('\n');
+      out.push({ offset: at, label: ` ${label}`, tooltip: `${m.path} (${abis})\n${tooltip}`, padding: true });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- symbols
+
+export type SymbolKindName = 'struct' | 'union' | 'field' | 'enum' | 'enumMember' | 'ioctl' | 'typedef' | 'macro' | 'function';
+
+export interface SymbolInfo {
+  name: string;
+  kind: SymbolKindName;
+  detail?: string;
+  /** The whole declaration and the name within it (same file). */
+  loc: Loc;
+  end: Loc;
+  nameLoc: Loc;
+  nameLength: number;
+  children?: SymbolInfo[];
+}
+
+function endOf(loc: Loc | undefined, fallback: Loc, extra = 1): Loc {
+  const l = loc ?? fallback;
+  return { ...l, col: l.col + extra, offset: l.offset + extra };
+}
+
+function maxLoc(a: Loc, b: Loc): Loc {
+  return a.offset >= b.offset ? a : b;
+}
+
+function recordSymbol(ctx: DocContext, r: RecordDecl): SymbolInfo | undefined {
+  const name = recordName(r);
+  if (!name) return undefined;
+  const facts = recordFacts(ctx, recordKey(r));
+  const nameLoc = r.nameLoc ?? r.loc;
+  const nameLength = r.nameLoc ? name.length : r.kind.length;
+  const children: SymbolInfo[] = [];
+  for (const m of facts?.members ?? []) {
+    if (!m.name || m.depth > 0) continue;
+    const d = m.decl;
+    children.push({
+      name: m.name,
+      kind: 'field',
+      detail: `${m.typeText} ${m.perAbi.map((p) => `+${p.offset}`).join(' | ')}`,
+      loc: d.loc,
+      end: maxLoc(d.endLoc, endOf(undefined, d.nameLoc, m.name.length)),
+      nameLoc: d.nameLoc,
+      nameLength: m.name.length,
+    });
+  }
+  const end = maxLoc(endOf(r.endLoc, r.loc), endOf(undefined, nameLoc, nameLength));
+  return {
+    name,
+    kind: r.kind,
+    detail: facts ? sizesSummary(facts) : undefined,
+    loc: r.loc,
+    end,
+    nameLoc,
+    nameLength,
+    children,
+  };
+}
+
+export function getDocumentSymbols(ctx: DocContext): SymbolInfo[] {
+  const out: SymbolInfo[] = [];
+  for (const r of recordsInFile(ctx, ctx.path)) {
+    if (r.nested) continue;
+    const s = recordSymbol(ctx, r);
+    if (s) out.push(s);
+  }
+  const u = primaryUnit(ctx.analysis);
+  for (const e of u?.unit.enums ?? []) {
+    if (e.loc.file !== ctx.path || !e.enumerators) continue;
+    const name = e.tag ?? e.typedefs.find((t) => !t.startsWith('*')) ?? '(anonymous enum)';
+    const nameLoc = e.nameLoc ?? e.loc;
+    const nameLength = e.nameLoc ? name.length : 4;
+    const children: SymbolInfo[] = e.enumerators.map((c) => ({ name: c.name, kind: 'enumMember', loc: c.loc, end: endOf(undefined, c.loc, c.name.length), nameLoc: c.loc, nameLength: c.name.length }));
+    out.push({ name, kind: 'enum', loc: e.loc, end: maxLoc(endOf(e.endLoc, e.loc), endOf(undefined, nameLoc, nameLength)), nameLoc, nameLength, children });
+  }
+  for (const io of interfaceFacts(ctx).ioctls) {
+    if (io.loc.file !== ctx.path) continue;
+    out.push({ name: io.name, kind: 'ioctl', detail: controlCodeSummary(io.code), loc: io.loc, end: maxLoc(io.endLoc, endOf(undefined, io.loc, io.name.length)), nameLoc: io.loc, nameLength: io.name.length });
+  }
+  return out.sort((a, b) => a.loc.offset - b.loc.offset);
+}
+
+/** Symbols of a file for the workspace index: records, typedefs, IOCTLs and other macros defined in it. */
+export function fileSymbols(ctx: DocContext, path: string): SymbolInfo[] {
+  const out: SymbolInfo[] = [];
+  const c2 = { ...ctx, path };
+  for (const r of recordsInFile(c2, path)) {
+    const name = recordName(r);
+    if (!name || r.nested) continue;
+    const nameLoc = r.nameLoc ?? r.loc;
+    out.push({ name, kind: r.kind, loc: r.loc, end: endOf(r.endLoc, r.loc), nameLoc, nameLength: name.length });
+    for (const t of r.typedefs) {
+      const plain = t.replace(/^\*+/, '');
+      if (plain !== name) out.push({ name: plain, kind: 'typedef', detail: t.startsWith('*') ? `pointer to ${name}` : name, loc: r.loc, end: endOf(r.endLoc, r.loc), nameLoc, nameLength: name.length });
+    }
+  }
+  const u = primaryUnit(ctx.analysis);
+  const ioctls = new Set(interfaceFacts(ctx).ioctls.filter((i) => i.loc.file === path).map((i) => i.name));
+  for (const d of u?.pp.definitions ?? []) {
+    if (d.loc.file !== path) continue;
+    out.push({ name: d.name, kind: ioctls.has(d.name) ? 'ioctl' : 'macro', loc: d.loc, end: d.endLoc, nameLoc: d.loc, nameLength: d.name.length });
+  }
+  for (const f of u?.unit.functions ?? []) {
+    if (f.loc.file !== path || !f.isDefinition) continue;
+    out.push({ name: f.name, kind: 'function', loc: f.loc, end: endOf(undefined, f.loc, f.name.length), nameLoc: f.loc, nameLength: f.name.length });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- definition and references
+
+export interface DefinitionInfo {
+  name: string;
+  loc: Loc;
+  length: number;
+}
+
+export function findDefinition(ctx: DocContext, offset: number): DefinitionInfo[] {
+  const word = wordAt(ctx.text, offset);
+  if (!word || word.kind !== 'ident') return [];
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return [];
+  const name = word.text;
+  const out: DefinitionInfo[] = [];
+  const real = (l: Loc | undefined): l is Loc => !!l && !l.file.startsWith('<');
+  const macro: MacroDef | undefined = u.pp.macros.get(name);
+  if (macro && real(macro.loc)) out.push({ name, loc: macro.loc, length: name.length });
+  const td = u.unit.typedefs.get(name);
+  if (td && real(td.loc)) {
+    // `typedef struct _X {...} X;`: the typedef's location is the typedef keyword; the record's name is more useful.
+    const r = recordNamed(u, name);
+    const loc = r && !r.viaPointer && r.record.nameLoc && recordName(r.record) === name ? r.record.nameLoc : td.loc;
+    out.push({ name, loc, length: name.length });
+  }
+  const tag = u.unit.tags.get(name);
+  if (tag && real(tag.loc) && !out.some((o) => o.loc.offset === (tag.nameLoc ?? tag.loc).offset && o.loc.file === tag.loc.file)) {
+    const def = 'fields' in tag ? (u.unit.records.find((r) => r.tag === name && r.fields) ?? tag) : tag;
+    out.push({ name, loc: def.nameLoc ?? def.loc, length: name.length });
+  }
+  const ec = u.unit.enumConstants.get(name);
+  if (ec && real(ec.loc)) out.push({ name, loc: ec.loc, length: name.length });
+  const fn = u.unit.functions.find((f) => f.name === name && f.isDefinition) ?? u.unit.functions.find((f) => f.name === name);
+  if (fn && real(fn.loc)) out.push({ name, loc: fn.loc, length: name.length });
+  if (out.length === 0) {
+    const m = memberAt(ctx, offset);
+    if (m) out.push({ name, loc: m.member.decl.nameLoc, length: name.length });
+  }
+  return out;
+}
+
+/** Offsets of the identifier `name` in `text`, skipping comments and string literals. */
+export function identifierOccurrences(text: string, name: string): number[] {
+  const out: number[] = [];
+  let i = text.indexOf(name);
+  if (i < 0) return out;
+  // Mask comments and strings once per call (cheap against the search itself for headers).
+  const masked = maskCommentsAndStrings(text);
+  while (i >= 0) {
+    const before = i > 0 ? text.charCodeAt(i - 1) : 32;
+    const after = text.charCodeAt(i + name.length);
+    if (!identChar(before) && !(i + name.length < text.length && identChar(after)) && masked.charCodeAt(i) !== 0x20) out.push(i);
+    i = text.indexOf(name, i + name.length);
+  }
+  return out;
+}
+
+function maskCommentsAndStrings(text: string): string {
+  return text.replace(/\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?/g, (m) => ' '.repeat(m.length));
+}
+
+/** The word under the cursor, when it names a macro, type, tag, enumerator or function the TU knows. */
+export function referenceTarget(ctx: DocContext, offset: number): string | undefined {
+  const word = wordAt(ctx.text, offset);
+  if (!word || word.kind !== 'ident') return undefined;
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return undefined;
+  const n = word.text;
+  const known = u.pp.macros.has(n) || u.unit.typedefs.has(n) || u.unit.tags.has(n) || u.unit.enumConstants.has(n) || u.unit.functions.some((f) => f.name === n) || macroLookup(ctx, u)(n) !== undefined;
+  return known ? n : undefined;
+}
+
+/** Files of the translation unit worth searching for references: the document, and what `inScope` accepts. */
+export function referenceFiles(ctx: DocContext, inScope: (path: string) => boolean): { path: string; text: string }[] {
+  const u = primaryUnit(ctx.analysis);
+  const out: { path: string; text: string }[] = [{ path: ctx.path, text: ctx.text }];
+  for (const [p, f] of u?.pp.files ?? []) {
+    if (p === ctx.path || p === preludePath || p.startsWith('<') || !inScope(p)) continue;
+    out.push({ path: p, text: f.text });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- completion
+
+export interface CompletionInfo {
+  label: string;
+  kind: 'constant' | 'keyword' | 'struct' | 'value';
+  detail?: string;
+  documentation?: string;
+  /** Text to insert when it differs from the label. */
+  insertText?: string;
+  /** The span the completion replaces (the partial word). */
+  replace: Span;
+}
+
+const annotationWords: [string, string][] = [
+  ['in', '@in TYPE: the IOCTL\'s input buffer holds TYPE'],
+  ['out', '@out TYPE: the IOCTL\'s output buffer holds TYPE'],
+  ['inout', '@inout TYPE: the buffer is read and written as TYPE'],
+  ['shadow32', '@shadow32 T32: T32 is this record\'s layout as a 32-bit caller sends it'],
+  ['count', '@count FIELD: the member holding the number of elements a pointer member points to'],
+];
+
+/** Is `offset` inside a comment? Returns the comment's start when it is. */
+function commentAround(text: string, offset: number): number | undefined {
+  const re = /\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"?/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (m.index >= offset) return undefined;
+    const end = m.index + m[0].length;
+    if (m[0].startsWith('/') && offset <= end && (offset < end || !m[0].endsWith('*/'))) return m.index;
+  }
+  return undefined;
+}
+
+/** The `CTL_CODE(` call the cursor is in, and which argument (0-based). */
+function ctlCodeArgument(text: string, offset: number): number | undefined {
+  let level = 0;
+  let commas = 0;
+  const lower = Math.max(0, offset - 400);
+  for (let i = offset - 1; i >= lower; i--) {
+    const c = text[i];
+    if (c === ')') level++;
+    else if (c === '(') {
+      if (level === 0) {
+        const before = /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, i - 64), i));
+        return before?.[1] === 'CTL_CODE' ? commas : undefined;
+      }
+      level--;
+    } else if (c === ',' && level === 0) commas++;
+    else if (c === ';' || c === '{' || c === '}') return undefined;
+    else if (c === '\n' && text[i - 1] !== '\\' && text[i - 1] !== '\r') {
+      // A #define's continuation lines end with a backslash; any other line break ends the search.
+      const line = text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
+      if (!/\\\s*$/.test(line) && !/^\s*#/.test(line)) return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
+  const text = ctx.text;
+  const partial = /[A-Za-z_]\w*$/.exec(text.slice(Math.max(0, offset - 128), offset))?.[0] ?? '';
+  const replace = { start: offset - partial.length, end: offset };
+  const commentStart = commentAround(text, offset);
+  if (commentStart !== undefined) {
+    const before = text.slice(commentStart, offset);
+    const at = /@(\w*)$/.exec(before);
+    if (at) return annotationWords.map(([w, doc]) => ({ label: w, kind: 'keyword' as const, detail: `@${w}`, documentation: doc, replace: { start: offset - at[1].length, end: offset } }));
+    const typed = /@(in|out|inout|shadow32)\s+(\w*)$/.exec(before);
+    if (typed) return recordNameCompletions(ctx, replace);
+    return [];
+  }
+  const arg = ctlCodeArgument(text, offset);
+  if (arg === undefined) return [];
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return [];
+  const lookup = macroLookup(ctx, u);
+  const names = new Set<string>();
+  for (const d of u.pp.macros.keys()) names.add(d);
+  for (const d of ctx.session.preludes.get(u.abi.name)?.macros.keys() ?? []) names.add(d);
+  const pick = (re: RegExp) =>
+    [...names]
+      .filter((n) => re.test(n))
+      .sort()
+      .map((n) => {
+        const v = evaluateMacro(n, lookup).value;
+        return { label: n, kind: 'constant' as const, detail: v === undefined ? undefined : `0x${v.toString(16)}`, replace };
+      });
+  switch (arg) {
+    case 0:
+      return pick(/^FILE_DEVICE_/);
+    case 1: {
+      // Suggest the next free function code in the customer range.
+      const used = interfaceFacts(ctx).ioctls.map((i) => i.code.function);
+      const next = Math.max(0x7ff, ...used) + 1;
+      return [{ label: `0x${next.toString(16)}`, kind: 'value', detail: 'next free function code (0x800-0xFFF are for vendors)', replace }];
+    }
+    case 2:
+      return pick(/^METHOD_/);
+    case 3:
+      return [...pick(/^FILE_\w*_ACCESS$/), { label: 'FILE_READ_ACCESS | FILE_WRITE_ACCESS', kind: 'constant' as const, detail: '0x3', replace }];
+    default:
+      return [];
+  }
+}
+
+function recordNameCompletions(ctx: DocContext, replace: Span): CompletionInfo[] {
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return [];
+  const out: CompletionInfo[] = [];
+  for (const [name, td] of u.unit.typedefs) {
+    if (td.prelude || td.loc.file.startsWith('<')) continue;
+    const r = recordNamed(u, name);
+    if (!r || r.viaPointer) continue;
+    const facts = recordFacts(ctx, recordKey(r.record));
+    out.push({ label: name, kind: 'struct', detail: facts ? sizesSummary(facts) : undefined, replace });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- layout command
+
+export interface LayoutView {
+  facts: RecordFacts;
+}
+
+/** The record at the cursor (on its name, a member, or anywhere inside its body), or named by key. */
+export function recordAt(ctx: DocContext, offset: number): RecordFacts | undefined {
+  const hover = doHover(ctx, offset);
+  if (hover?.kind === 'record') return hover.facts;
+  if (hover?.kind === 'member') return hover.record;
+  const inside = recordsInFile(ctx, ctx.path)
+    .filter((r) => !r.nested && offset >= r.loc.offset && (!r.endLoc || offset <= r.endLoc.offset + 64))
+    .pop();
+  return inside ? recordFacts(ctx, recordKey(inside)) : undefined;
+}
+
+export function controlCodeAt(ctx: DocContext, offset: number): HoverInfo | undefined {
+  const hover = doHover(ctx, offset);
+  return hover?.kind === 'ioctl' ? hover : undefined;
+}
+
+export type { AbiName };

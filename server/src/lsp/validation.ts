@@ -1,0 +1,144 @@
+/**
+ * doValidation: the findings published for a document, as plain records.
+ * Sources, in order: the C front end and layout engine (merged across
+ * ABIs), the WOW64 rule catalogue (`runChecks`, one call, when the checks
+ * layer is present), and cross-file duplicate control codes from the
+ * workspace index. Severities from the settings are applied here (`off`
+ * drops a rule). Problems inside included headers are reported once at the
+ * `#include` line that leads to them, as clangd does.
+ */
+
+import type { AbiName } from '../core/abi';
+import { mergedDiagnostics } from '../core/analyze';
+import type { Loc } from '../core/source';
+import { type DocContext, primaryUnit, interfaceFacts } from './facts';
+import { recordsInFile } from './facts';
+import type { RuleSeverity } from './settings';
+
+export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Finding {
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  loc: Loc;
+  end?: Loc;
+  related: { loc: Loc; end?: Loc; message: string }[];
+  /** True for findings of the WOW64 rule catalogue (they have a documentation page). */
+  rule: boolean;
+  abis?: AbiName[];
+}
+
+/** An IOCTL defined somewhere in the workspace (from the index). */
+export interface WorkspaceIoctl {
+  name: string;
+  value: number;
+  loc: Loc;
+}
+
+export interface ValidationOptions {
+  rules: Record<string, RuleSeverity>;
+  /** Control codes defined in workspace files outside this translation unit. */
+  workspaceIoctls?: readonly WorkspaceIoctl[];
+  /** The WOW64 rule catalogue, when available. */
+  runRules?: (doc: DocContext) => Finding[];
+}
+
+export function doValidation(doc: DocContext, options: ValidationOptions): Finding[] {
+  // Lay out the document's records on every ABI first: layout diagnostics are produced lazily.
+  for (const u of doc.analysis.units.values()) {
+    for (const r of u.unit.records) if (r.fields && r.loc.file === doc.path) u.layout.layoutOf(r);
+  }
+  recordsInFile(doc, doc.path);
+  const out: Finding[] = [];
+  const viaInclude = new Map<string, { first: Finding; count: number }>();
+  const topInclude = includeLeadingTo(doc);
+  for (const d of mergedDiagnostics(doc.analysis)) {
+    const suffix = d.abis ? ` (${d.abis.join(', ')} only)` : '';
+    if (d.loc.file === doc.path) {
+      out.push({ code: d.code, severity: d.severity, message: d.message + suffix, loc: d.loc, end: d.end, related: [], rule: false, abis: d.abis });
+      continue;
+    }
+    if (d.severity !== 'error') continue;
+    const inc = topInclude.get(d.loc.file);
+    if (!inc) continue;
+    const key = `${inc.offset}`;
+    const seen = viaInclude.get(key);
+    if (seen) {
+      seen.count++;
+      if (seen.first.related.length < 20) seen.first.related.push({ loc: d.loc, end: d.end, message: d.message + suffix });
+      continue;
+    }
+    const f: Finding = {
+      code: d.code,
+      severity: 'error',
+      message: `In included file: ${d.message}${suffix}`,
+      loc: inc,
+      related: [{ loc: d.loc, end: d.end, message: d.message + suffix }],
+      rule: false,
+    };
+    viaInclude.set(key, { first: f, count: 1 });
+    out.push(f);
+  }
+  for (const { first, count } of viaInclude.values()) if (count > 1) first.message += ` (and ${count - 1} more errors)`;
+  if (options.runRules) out.push(...options.runRules(doc));
+  out.push(...crossFileDuplicates(doc, options.workspaceIoctls ?? []));
+  return applySeverities(out, options.rules);
+}
+
+function applySeverities(findings: Finding[], rules: Record<string, RuleSeverity>): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const s = rules[f.code];
+    if (s === 'off') continue;
+    out.push(s ? { ...f, severity: s } : f);
+  }
+  return out;
+}
+
+/** For each included file, the `#include` directive in the document through which it was first reached. */
+function includeLeadingTo(doc: DocContext): Map<string, Loc> {
+  const u = primaryUnit(doc.analysis);
+  const out = new Map<string, Loc>();
+  if (!u) return out;
+  const children = new Map<string, string[]>();
+  for (const e of u.pp.includes) {
+    const list = children.get(e.from) ?? [];
+    list.push(e.to);
+    children.set(e.from, list);
+  }
+  for (const e of u.pp.includes) {
+    if (e.from !== doc.path) continue;
+    const stack = [e.to];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (out.has(f) || f === doc.path) continue;
+      out.set(f, e.loc);
+      stack.push(...(children.get(f) ?? []));
+    }
+  }
+  return out;
+}
+
+/** `duplicate-ioctl-code` across files the translation unit does not include (the TU's own are the rule catalogue's). */
+function crossFileDuplicates(doc: DocContext, workspace: readonly WorkspaceIoctl[]): Finding[] {
+  if (workspace.length === 0) return [];
+  const u = primaryUnit(doc.analysis);
+  const tuFiles = new Set(u?.pp.files.keys() ?? []);
+  const out: Finding[] = [];
+  for (const io of interfaceFacts(doc).ioctls) {
+    if (io.loc.file !== doc.path) continue;
+    const clashes = workspace.filter((w) => w.value === io.code.value && w.name !== io.name && !tuFiles.has(w.loc.file));
+    if (clashes.length === 0) continue;
+    out.push({
+      code: 'duplicate-ioctl-code',
+      severity: 'error',
+      message: `${io.name} has the control code ${io.code.hex}, also used by ${clashes.map((c) => c.name).join(', ')}`,
+      loc: io.loc,
+      end: { ...io.loc, col: io.loc.col + io.name.length, offset: io.loc.offset + io.name.length },
+      related: clashes.map((c) => ({ loc: c.loc, message: `${c.name} is defined here with the same value` })),
+      rule: true,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+/**
+ * The workspace index: every header and source under the workspace folders,
+ * analysed in the background (one ABI, sharing the documents' session and
+ * lex cache) for its symbols and IOCTL definitions, so workspace symbols,
+ * references and duplicate control codes reach files that are not open.
+ *
+ * Indexing yields to the event loop after every file and waits while
+ * document analyses are pending, so editing never queues behind it. It
+ * reports `window/workDoneProgress` through the `progress` callback and
+ * stops when the client cancels. File-change notifications re-index single
+ * files.
+ */
+
+import * as fs from 'node:fs';
+import { normalizePath } from '../core/source';
+import type { DocumentStore } from './documents';
+import { interfaceFacts } from './facts';
+import { type SymbolInfo, fileSymbols } from './languageService';
+import type { WorkspaceIoctl } from './validation';
+
+export interface IndexedFile {
+  path: string;
+  symbols: SymbolInfo[];
+  ioctls: WorkspaceIoctl[];
+}
+
+export interface ProgressHandle {
+  report(percentage: number, message: string): void;
+  done(): void;
+  readonly cancelled: boolean;
+}
+
+export interface WorkspaceIndexOptions {
+  store: DocumentStore;
+  log(message: string): void;
+  progress(title: string): Promise<ProgressHandle>;
+  maxFiles(): number;
+  /** Called after the index changed (to refresh diagnostics that use it). */
+  onUpdated?(): void;
+}
+
+export interface WorkspaceIndex {
+  /** (Re)indexes every file under `roots`; a run in progress is cancelled. */
+  start(roots: string[]): Promise<void>;
+  fileChanged(path: string, deleted: boolean): void;
+  /** Symbols whose names contain `query` (case-insensitive subsequence). */
+  symbols(query: string, limit?: number): { path: string; symbol: SymbolInfo }[];
+  ioctls(): WorkspaceIoctl[];
+  files(): string[];
+  has(path: string): boolean;
+  readonly indexing: boolean;
+}
+
+const sourceExt = /\.(h|hh|hpp|hxx|inl|c|cc|cpp|cxx)$/i;
+const skipDirs = new Set(['node_modules', '.git', 'out', 'dist', '.vscode-test', '.tmp', 'build', 'obj', 'x64', 'Debug', 'Release']);
+
+function walk(root: string, max: number): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length && out.length < max) {
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!skipDirs.has(e.name) && !e.name.startsWith('.')) stack.push(`${dir}/${e.name}`);
+      } else if (e.isFile() && sourceExt.test(e.name)) out.push(normalizePath(`${dir}/${e.name}`));
+      if (out.length >= max) break;
+    }
+  }
+  return out.sort();
+}
+
+export function fuzzyMatch(query: string, name: string): boolean {
+  if (!query) return true;
+  const q = query.toLowerCase();
+  const n = name.toLowerCase();
+  if (n.includes(q)) return true;
+  let i = 0;
+  for (const c of n) if (c === q[i]) i++;
+  return i === q.length;
+}
+
+export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
+  const files = new Map<string, IndexedFile>();
+  let generation = 0;
+  let indexing = false;
+  const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+  function indexOne(path: string): void {
+    try {
+      const analysis = o.store.analyzeClosed(path);
+      const first = analysis.units.values().next().value;
+      if (!first) return;
+      const text = first.pp.files.get(path)?.text ?? '';
+      const ctx = { path, text, analysis, session: o.store.session };
+      const ioctls = interfaceFacts(ctx)
+        .ioctls.filter((i) => i.loc.file === path)
+        .map((i) => ({ name: i.name, value: i.code.value, loc: i.loc }));
+      files.set(path, { path, symbols: fileSymbols(ctx, path), ioctls });
+    } catch (err) {
+      o.log(`index: ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  return {
+    get indexing() {
+      return indexing;
+    },
+    async start(roots) {
+      const mine = ++generation;
+      indexing = true;
+      const all = roots.flatMap((r) => walk(normalizePath(r), o.maxFiles()));
+      const progress = await o.progress('ioctl-lens: indexing');
+      const started = performance.now();
+      try {
+        for (let i = 0; i < all.length; i++) {
+          await o.store.idle();
+          if (mine !== generation || progress.cancelled) {
+            o.log(`index: cancelled after ${i} of ${all.length} files`);
+            return;
+          }
+          indexOne(all[i]);
+          if (i % 5 === 0) progress.report(Math.round((100 * i) / Math.max(1, all.length)), `${i}/${all.length} ${all[i].split('/').pop()}`);
+          await yieldNow();
+        }
+        o.log(`index: ${all.length} files in ${(performance.now() - started).toFixed(0)} ms`);
+      } finally {
+        progress.done();
+        if (mine === generation) indexing = false;
+      }
+      o.onUpdated?.();
+    },
+    fileChanged(path, deleted) {
+      const p = normalizePath(path);
+      if (deleted) files.delete(p);
+      else if (sourceExt.test(p)) {
+        // Soon, but after whatever the editor is waiting for.
+        void o.store.idle().then(() => {
+          indexOne(p);
+          o.onUpdated?.();
+        });
+        return;
+      }
+      o.onUpdated?.();
+    },
+    symbols(query, limit = 500) {
+      const out: { path: string; symbol: SymbolInfo }[] = [];
+      for (const f of files.values()) {
+        for (const s of f.symbols) {
+          if (fuzzyMatch(query, s.name)) out.push({ path: f.path, symbol: s });
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
+    },
+    ioctls() {
+      return [...files.values()].flatMap((f) => f.ioctls);
+    },
+    files() {
+      return [...files.keys()];
+    },
+    has(path) {
+      return files.has(normalizePath(path));
+    },
+  };
+}
