@@ -35,7 +35,9 @@
  *  - `function-local`: defined inside a function body (ioctl-lens lists
  *    file-scope records only);
  *  - `clang-resource-header`: defined in, or using a type from, clang's own
- *    resource headers (intrinsics), which ioctl-lens cannot see;
+ *    resource headers (intrinsics), which ioctl-lens cannot see, or in a
+ *    header first included by one of them (x64: mm_malloc.h pulls in
+ *    mingw's stdlib.h and malloc.h; see filesReachedThrough);
  *  - `ambiguous`: two definitions share a name and cannot be told apart;
  *  - `contains-excluded`: holds an excluded record by value (its layout
  *    inherits the unreliable one).
@@ -45,7 +47,7 @@
  */
 
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -382,6 +384,36 @@ export function parseDiagnostics(stderr) {
   return out;
 }
 
+/**
+ * Files whose first inclusion happened inside one of clang's resource headers
+ * (e.g. mingw's stdlib.h, pulled in by clang's mm_malloc.h from the x64
+ * intrinsics): file -> that resource header. Read from the line markers of
+ * `clang -E` output (`# line "file" 1` enters a file, `2` returns to one).
+ */
+export function filesReachedThrough(preprocessed, isResourceFile) {
+  const reached = new Map();
+  const seen = new Set();
+  const stack = [];
+  for (const m of preprocessed.matchAll(/^# \d+ "((?:[^"\\]|\\.)*)"((?: \d)*)$/gm)) {
+    const file = m[1].replace(/\\(.)/g, '$1');
+    const flags = m[2].trim().split(' ');
+    if (flags.includes('1')) {
+      const via = stack.findLast((f) => isResourceFile(f));
+      if (!seen.has(file)) {
+        seen.add(file);
+        if (via && !isResourceFile(file)) reached.set(file, via);
+      }
+      stack.push(file);
+    } else if (flags.includes('2')) {
+      while (stack.length && stack[stack.length - 1] !== file) stack.pop();
+    } else if (stack.length === 0) {
+      stack.push(file);
+      seen.add(file);
+    }
+  }
+  return reached;
+}
+
 // ---------------------------------------------------------------------------
 // Joining the dumps
 // ---------------------------------------------------------------------------
@@ -408,7 +440,7 @@ export function byValueRecordRef(canonical) {
  * [{name, kind, file, line, reason, detail?}], unnamed: n}`; `file` is the
  * presumed file as clang printed it (callers shorten it).
  */
-export function joinLayouts({ layouts, ast, errors, isResourceFile }) {
+export function joinLayouts({ layouts, ast, errors, isResourceFile, reachedThrough = new Map() }) {
   // Name each AST record: its tag, else the first typedef naming it directly.
   const byAddr = new Map(ast.records.map((r) => [r.addr, r]));
   for (const td of ast.typedefs) {
@@ -436,6 +468,7 @@ export function joinLayouts({ layouts, ast, errors, isResourceFile }) {
   const direct = (r) => {
     if (r.invalid) return { reason: 'invalid' };
     if (r.local) return { reason: 'function-local' };
+    if (reachedThrough.has(r.loc.file)) return { reason: 'clang-resource-header', detail: `file first included by ${reachedThrough.get(r.loc.file)}` };
     if (isResourceFile(r.loc.file)) return { reason: 'clang-resource-header' };
     const begin = r.range?.begin ?? r.loc;
     const end = r.range?.end ?? r.loc;
@@ -622,13 +655,22 @@ export async function clangLayouts(options) {
       throw new Error(`clang-layouts: layouts of the preprocessed text differ from the direct compile (${options.abi}, ${[...files, ...headers].join(' ')})`);
     }
     const errors = [...ppErrors, ...parseDiagnostics(lay.stderr)];
+    // Files first reached through a clang resource header are invisible to
+    // ioctl-lens (it has no copy of clang's intrinsics), so their records
+    // count as resource-header records too.
+    const reached = filesReachedThrough(readFileSync(pre, 'utf8'), (f) => f.startsWith(resourceDir + '/'));
     const joined = joinLayouts({
       layouts: parseLayoutDump(lay.stdout),
       ast: parseAstDump(astOut.stdout),
       errors,
-      isResourceFile,
+      isResourceFile: (f) => isResourceFile(f) || reached.has(f),
+      reachedThrough: reached,
     });
-    const fix = (r) => ({ ...r, file: r.file ? shortenPath(r.file) : r.file });
+    const fix = (r) => ({
+      ...r,
+      file: r.file ? shortenPath(r.file) : r.file,
+      ...(r.detail ? { detail: r.detail.replace(/\/[^\s:,]+/g, (p) => shortenPath(p)) } : {}),
+    });
     return {
       abi: options.abi,
       triple,
