@@ -41,9 +41,9 @@ export type Guard = 'none' | 'wow64' | 'native';
 export type UseKind =
   /** `(PFOO)Irp->AssociatedIrp.SystemBuffer` */
   | 'cast'
-  /** `PFOO p = Irp->AssociatedIrp.SystemBuffer;` */
+  /** `PFOO p = Irp->AssociatedIrp.SystemBuffer;`, or `&p` passed to a KMDF retrieve call. */
   | 'assign'
-  /** `WdfRequestRetrieveInputBuffer(Request, sizeof(FOO), &p, NULL)`: the size argument or the pointer's type. */
+  /** `WdfRequestRetrieveInputBuffer(Request, sizeof(FOO), &p, NULL)`: the minimum size (a length check); `&p` is an `assign`. */
   | 'retrieve'
   /** `if (Length < sizeof(FOO))` */
   | 'size-check'
@@ -63,6 +63,8 @@ export interface BufferUse {
   end: Loc;
   /** The function it was found in when that is a callee of the dispatch routine. */
   via?: string;
+  /** For probes: `ProbeForRead` or `ProbeForWrite`. */
+  call?: string;
 }
 
 export interface CaseLabel {
@@ -488,16 +490,18 @@ class Scanner {
     return result;
   }
 
-  private use(scope: Scope, sink: Sink, kind: UseKind, typeName: string, guard: Guard, first: Token, last: Token): void {
+  private use(scope: Scope, sink: Sink, kind: UseKind, typeName: string, guard: Guard, first: Token, last: Token, call?: string): void {
     const resolved = this.options.resolver.recordOf(typeName);
     // `sizeof(PFOO)` is a pointer's size, not the record's.
-    if ((kind === 'size-check' || kind === 'sizeof') && resolved && resolved.pointers > 0) return;
+    if ((kind === 'size-check' || kind === 'sizeof' || kind === 'retrieve') && resolved && resolved.pointers > 0) return;
     if ((kind === 'cast' || kind === 'assign') && (!resolved || resolved.pointers !== 1)) return;
-    if (kind === 'retrieve' && resolved && resolved.pointers > 1) return;
     const loc = userLoc(first);
     const end = endLocOf(last);
     if (sink.uses.some((u) => u.kind === kind && u.typeName === typeName && u.loc.offset === loc.offset && u.loc.file === loc.file)) return;
-    sink.uses.push({ kind, typeName, record: resolved?.record, guard, loc, end: end.file === loc.file ? end : loc, via: scope.via });
+    const use: BufferUse = { kind, typeName, record: resolved?.record, guard, loc, end: end.file === loc.file ? end : loc };
+    if (scope.via) use.via = scope.via;
+    if (call) use.call = call;
+    sink.uses.push(use);
   }
 
   /** The type written as `(T)` at `open` (a `(`), or undefined. */
@@ -569,7 +573,7 @@ class Scanner {
             if (toks[j].text !== '&') continue;
             const name = this.ident(toks, j + 1);
             const v = name ? scope.vars.get(name) : undefined;
-            if (v) this.use(scope, sink, 'retrieve', v.typeName + ' *'.repeat(v.pointers), guard, toks[j], toks[j + 1]);
+            if (v) this.use(scope, sink, 'assign', v.typeName + ' *'.repeat(v.pointers), guard, toks[j], toks[j + 1]);
           }
           continue;
         }
@@ -678,12 +682,12 @@ class Scanner {
       const t = toks[k];
       if (t.expansion?.text === 'TYPE_ALIGNMENT' && t.expansion.kind === TokKind.Ident) {
         const name = typeFromInvocation(t.expansion, 'TYPE_ALIGNMENT');
-        if (name) this.use(scope, sink, 'probe', name, guard, toks[i], toks[close]);
+        if (name) this.use(scope, sink, 'probe', name, guard, toks[i], toks[close], toks[i].text);
         return;
       }
       if (alignofWords.has(t.text) && toks[k + 1]?.text === '(') {
         const pt = this.parenType(scope, k + 1);
-        if (pt) this.use(scope, sink, 'probe', pt.text, guard, toks[i], toks[close]);
+        if (pt) this.use(scope, sink, 'probe', pt.text, guard, toks[i], toks[close], toks[i].text);
         return;
       }
     }

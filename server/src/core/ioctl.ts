@@ -557,14 +557,14 @@ export function findIoctls(pp: Pick<PreprocessResult, 'definitions' | 'macros' |
   const annotations = options.annotations ?? annotationSource(pp);
   const out: IoctlDef[] = [];
   const seen = new Set<string>();
+  const producers = ctlProducers(pp.macros, options.fallbackMacros);
   for (const def of pp.definitions) {
     if (def.params !== undefined || def.prelude || def.body.length === 0) continue;
     if (def.loc.file.startsWith('<')) continue;
     if (options.files && !options.files(def.loc.file)) continue;
     const named = ioctlNamePattern.test(def.name) || options.caseNames?.has(def.name) === true;
-    // Cheap filter: a CTL_CODE-derived macro mentions an identifier; a plain one must be named like an IOCTL.
-    if (!named && !def.body.some((t) => t.kind === TokKind.Ident)) continue;
-    if (!named && def.body.length === 1 && def.body[0].kind === TokKind.Ident && !lookup(def.body[0].text)) continue;
+    // Cheap filter: any other macro must mention a macro that leads to CTL_CODE.
+    if (!named && !def.body.some((t) => t.kind === TokKind.Ident && producers.has(t.text))) continue;
     const { tokens, ctlCalls } = expandTokens(def.body, (n) => (n === def.name ? undefined : lookup(n)));
     const viaCtlCode = ctlCalls.length > 0;
     if (!viaCtlCode && !named) continue;
@@ -597,6 +597,28 @@ export function findIoctls(pp: Pick<PreprocessResult, 'definitions' | 'macros' |
   const byName = new Map(out.map((d) => [d.name, d]));
   for (const d of out) if (d.aliasOf && byName.get(d.aliasOf)?.code.value !== d.code.value && lookup(d.aliasOf) === undefined) d.aliasOf = undefined;
   return out;
+}
+
+/**
+ * Names of macros whose expansion reaches `CTL_CODE` (`CTL_CODE` itself,
+ * `CONTOSO_IOCTL(fn, m, a)` defined through it, and so on), by a fixpoint
+ * over the macro table.
+ */
+export function ctlProducers(macros: ReadonlyMap<string, MacroDef>, fallback?: ReadonlyMap<string, MacroDef>): Set<string> {
+  const producers = new Set(['CTL_CODE']);
+  const all = [...macros.values(), ...(fallback ? [...fallback.values()].filter((m) => !macros.has(m.name)) : [])];
+  for (let pass = 0; pass < 8; pass++) {
+    let added = false;
+    for (const m of all) {
+      if (producers.has(m.name)) continue;
+      if (m.body.some((t) => t.kind === TokKind.Ident && producers.has(t.text))) {
+        producers.add(m.name);
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return producers;
 }
 
 /** A readable one-line description: `CTL_CODE(0x8337, 0x801, METHOD_BUFFERED, FILE_READ_ACCESS | FILE_WRITE_ACCESS) = 0x8337E004`. */

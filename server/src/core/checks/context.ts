@@ -1,0 +1,112 @@
+/**
+ * What checks see and what they produce. A check is a plain function over
+ * *facts*: for one translation unit (the WOW64 pair of its 64-bit and 32-bit
+ * views, its IOCTLs, dispatch routines, boundary types and shadows), or for
+ * the whole workspace (every IOCTL definition, merged across units).
+ * Findings carry their own related locations and fixes (STYLE.md habit 3).
+ */
+
+import type { Severity } from '../diagnostics';
+import type { DispatchRoutine } from '../dispatch';
+import type { IoctlDef } from '../ioctl';
+import type { Loc } from '../source';
+import type { BoundaryType, Difference, Shadow, Wow64Pair } from '../wow64';
+import type { RuleId } from './catalogue';
+
+export interface Related {
+  loc: Loc;
+  message: string;
+}
+
+export interface TextEdit {
+  file: string;
+  start: Loc;
+  end: Loc;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** The struct's typedef name, or the IOCTL macro. */
+  symbol: string;
+  message: string;
+  loc: Loc;
+  end: Loc;
+  related: Related[];
+  fixes?: Fix[];
+}
+
+/** What a check returns; the runner adds the severity from the configuration. */
+export type RawFinding = Omit<Finding, 'severity'>;
+
+export interface UnitFacts {
+  pair: Wow64Pair;
+  ioctls: readonly IoctlDef[];
+  routines: readonly DispatchRoutine[];
+  boundary: readonly BoundaryType[];
+  shadows: readonly Shadow[];
+  /** Files whose findings are reported. */
+  inScope(file: string): boolean;
+}
+
+export interface WorkspaceFacts {
+  /** Every IOCTL definition, one per (name, place). */
+  ioctls: readonly IoctlDef[];
+  inScope(file: string): boolean;
+}
+
+export type Check =
+  | { id: RuleId; scope: 'unit'; run(facts: UnitFacts): RawFinding[] }
+  | { id: RuleId; scope: 'workspace'; run(facts: WorkspaceFacts): RawFinding[] };
+
+/** `DeviceName.Buffer (PWCH) is 4 bytes on x86 and 8 on x64`. */
+export function describeDifference(d: Difference | undefined, pair: Wow64Pair): string {
+  if (!d) return 'the layouts differ';
+  const member = `${d.chain} (${d.typeText})`;
+  switch (d.what) {
+    case 'size':
+      return `${member} is ${d.narrow!.size} bytes on ${pair.narrowAbi} and ${d.wide!.size} on ${pair.wideAbi}`;
+    case 'offset':
+      return `${member} is at offset ${d.narrow!.offset} on ${pair.narrowAbi} and ${d.wide!.offset} on ${pair.wideAbi}`;
+    case 'members':
+      return `${member} exists on only one of ${pair.narrowAbi} and ${pair.wideAbi}`;
+    case 'record-size':
+      return `its alignment pads it differently`;
+  }
+}
+
+/**
+ * The members that make a type need translation, for messages:
+ * `CompletionEvent (HANDLE) and DeviceName.Buffer (PWCH) are 4 bytes on x86 and 8 on x64`.
+ */
+export function describeCauses(v: { cause?: Difference; sizeCauses: Difference[] }, pair: Wow64Pair): string {
+  const causes = v.sizeCauses;
+  if (causes.length === 0) return describeDifference(v.cause, pair);
+  const groups = new Map<string, Difference[]>();
+  for (const c of causes) {
+    const k = `${c.narrow!.size}/${c.wide!.size}`;
+    const g = groups.get(k);
+    if (g) g.push(c);
+    else groups.set(k, [c]);
+  }
+  const parts: string[] = [];
+  for (const g of groups.values()) {
+    const shown = g.slice(0, 3).map((c) => `${c.chain} (${c.typeText})`);
+    if (g.length > 3) shown.push(`${g.length - 3} more`);
+    const list = shown.length > 1 ? shown.slice(0, -1).join(', ') + ' and ' + shown[shown.length - 1] : shown[0];
+    const verb = g.length > 1 ? 'are' : 'is';
+    parts.push(`${list} ${verb} ${g[0].narrow!.size} bytes on ${pair.narrowAbi} and ${g[0].wide!.size} on ${pair.wideAbi}`);
+  }
+  return parts.join('; ');
+}
+
+/** The end of a name written at `loc`. */
+export function nameEnd(loc: Loc, name: string): Loc {
+  return { ...loc, col: loc.col + name.length, offset: loc.offset + name.length };
+}

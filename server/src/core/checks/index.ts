@@ -1,0 +1,223 @@
+/**
+ * The check runner: builds the facts checks look at from analyses, runs
+ * every rule of the catalogue, applies the configured severities and the
+ * `// ioctl-lens-ignore RULE` comments, and returns findings sorted by place.
+ *
+ * Two scopes. *Unit* checks look at one translation unit's WOW64 pair (its
+ * 64-bit and 32-bit views); they run right after the unit is analysed, so a
+ * caller checking a thousand headers never holds more than one unit.
+ * *Workspace* checks (duplicate codes ...) look at every IOCTL definition of
+ * every unit at once; the runner merges definitions by name and place.
+ */
+
+import type { AbiName } from '../abi';
+import type { Analysis, AbiUnit, Session } from '../analyze';
+import type { Severity } from '../diagnostics';
+import { type DispatchRoutine, analyzeDispatch } from '../dispatch';
+import { type IoctlDef, annotationSource, findIoctls, parseSuppression } from '../ioctl';
+import type { PreprocessResult } from '../preprocess';
+import { type Shadow, boundaryTypes, findShadow, pairFromUnits, recordNamed } from '../wow64';
+import { type RuleId, rules } from './catalogue';
+import type { Check, Finding, RawFinding, UnitFacts, WorkspaceFacts } from './context';
+import { duplicateIoctlCode } from './duplicate-ioctl-code';
+import { methodNeitherAnyAccess } from './method-neither-any-access';
+import { misalignedField } from './misaligned-field';
+import { nativeSizeCheck } from './native-size-check';
+import { probeAlignment } from './probe-alignment';
+import { reservedFunctionCode } from './reserved-function-code';
+import { staleShadow } from './stale-shadow';
+import { unhandled32bitCaller } from './unhandled-32bit-caller';
+import { unthunkedPointer } from './unthunked-pointer';
+
+export type { Finding, Fix, Related, TextEdit, UnitFacts, WorkspaceFacts } from './context';
+export { type RuleId, ruleIds, rules, isRuleId } from './catalogue';
+
+export const allChecks: readonly Check[] = [
+  unthunkedPointer,
+  staleShadow,
+  misalignedField,
+  unhandled32bitCaller,
+  nativeSizeCheck,
+  probeAlignment,
+  duplicateIoctlCode,
+  reservedFunctionCode,
+  methodNeitherAnyAccess,
+];
+
+export type RuleSetting = Severity | 'off';
+
+export interface CheckOptions {
+  /** Per-rule severity overrides, or `off`. */
+  rules?: Partial<Record<RuleId, RuleSetting>>;
+  /** Files whose findings are reported (default: every real file). */
+  inScope?: (file: string) => boolean;
+}
+
+/** The WOW64 pairs an analysis offers: (x64, x86) and (arm64, arm32). */
+export const wow64Pairs: readonly (readonly [AbiName, AbiName])[] = [
+  ['x64', 'x86'],
+  ['arm64', 'arm32'],
+];
+
+/** Suppression comments: file -> line -> rule ids (`*` for all). */
+export type Suppressions = Map<string, Map<number, Set<string>>>;
+
+export function collectSuppressions(pp: Pick<PreprocessResult, 'comments'>, into: Suppressions = new Map()): Suppressions {
+  for (const [file, comments] of pp.comments) {
+    for (const c of comments) {
+      if (!c.text.includes('ioctl-lens-ignore')) continue;
+      const ids = parseSuppression(c.text);
+      let byLine = into.get(file);
+      if (!byLine) into.set(file, (byLine = new Map()));
+      // The comment's own lines and the line after it.
+      for (let line = c.line; line <= c.endLine + 1; line++) {
+        let set = byLine.get(line);
+        if (!set) byLine.set(line, (set = new Set()));
+        for (const id of ids) set.add(id);
+      }
+    }
+  }
+  return into;
+}
+
+export function isSuppressed(f: Pick<Finding, 'rule' | 'loc'>, suppressions: Suppressions): boolean {
+  const set = suppressions.get(f.loc.file)?.get(f.loc.line);
+  return !!set && (set.has(f.rule) || set.has('*'));
+}
+
+export interface UnitResult {
+  /** Undefined when the analysis has no WOW64 pair of ABIs. */
+  facts?: UnitFacts;
+  ioctls: IoctlDef[];
+  routines: DispatchRoutine[];
+  suppressions: Suppressions;
+}
+
+const anyRealFile = (file: string) => !file.startsWith('<');
+
+/** Builds the facts of one analysed translation unit. */
+export function unitFacts(analysis: Analysis, options: { session?: Session; inScope?: (file: string) => boolean } = {}): UnitResult {
+  const inScope = options.inScope ?? anyRealFile;
+  const pairNames = wow64Pairs.find(([w, n]) => analysis.units.has(w) && analysis.units.has(n));
+  const main: AbiUnit | undefined = pairNames ? analysis.units.get(pairNames[0]) : analysis.units.values().next().value;
+  const suppressions: Suppressions = new Map();
+  if (!main) return { ioctls: [], routines: [], suppressions };
+  collectSuppressions(main.pp, suppressions);
+  const prelude = (abi: AbiName) => options.session?.preludes.get(abi);
+  const routines = analyzeDispatch(main.unit, { fallback: prelude(main.abi.name)?.unit });
+  const caseNames = new Set<string>();
+  for (const r of routines) for (const c of r.cases) for (const l of c.labels) if (l.name) caseNames.add(l.name);
+  const annotations = annotationSource(main.pp);
+  const ioctls = findIoctls(main.pp, { fallbackMacros: prelude(main.abi.name)?.macros, caseNames, annotations });
+  if (!pairNames) return { ioctls, routines, suppressions };
+  const narrow = analysis.units.get(pairNames[1])!;
+  const pair = pairFromUnits(main, narrow, { wide: prelude(main.abi.name)?.unit, narrow: prelude(narrow.abi.name)?.unit }, annotations);
+  const boundary = boundaryTypes(pair, ioctls, routines);
+  // Shadows: by name or annotation for every record defined in scope and every boundary record,
+  // and from dispatch: the type a case uses in its 32-bit branch while using T natively.
+  const shadows: Shadow[] = [];
+  const byNative = new Set<unknown>();
+  const consider = (record: (typeof boundary)[number]['record']) => {
+    if (byNative.has(record) || !record.fields) return;
+    const s = findShadow(pair, record);
+    if (s) {
+      byNative.add(record);
+      shadows.push(s);
+    }
+  };
+  for (const r of main.unit.records) if (r.fields && !r.nested && inScope(r.loc.file)) consider(r);
+  for (const b of boundary) consider(b.record);
+  for (const routine of routines) {
+    for (const c of routine.cases) {
+      const natives = [...new Set(c.uses.filter((u) => u.guard !== 'wow64' && u.record && u.kind !== 'probe').map((u) => u.record!))];
+      const wows = c.uses.filter((u) => u.guard === 'wow64' && u.record && u.kind !== 'probe');
+      const wowNames = [...new Set(wows.map((u) => u.record!))];
+      if (natives.length !== 1 || wowNames.length !== 1 || natives[0] === wowNames[0]) continue;
+      const native = recordNamed(pair.wide, natives[0]);
+      const shadow = recordNamed(pair.wide, wowNames[0]);
+      if (!native || !shadow || byNative.has(native)) continue;
+      byNative.add(native);
+      shadows.push({ native, shadow, via: 'dispatch', evidence: wows[0].loc });
+    }
+  }
+  return { facts: { pair, ioctls, routines, boundary, shadows, inScope }, ioctls, routines, suppressions };
+}
+
+function finish(raw: RawFinding[], options: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const f of raw) {
+    const setting = options.rules?.[f.rule] ?? rules[f.rule].defaultSeverity;
+    if (setting === 'off') continue;
+    out.push({ ...f, severity: setting });
+  }
+  return out;
+}
+
+function enabled(check: Check, options: CheckOptions): boolean {
+  return options.rules?.[check.id] !== 'off';
+}
+
+export function runUnitChecks(facts: UnitFacts, options: CheckOptions = {}): Finding[] {
+  const raw: RawFinding[] = [];
+  for (const check of allChecks) if (check.scope === 'unit' && enabled(check, options)) raw.push(...check.run(facts));
+  return finish(raw, options);
+}
+
+export function runWorkspaceChecks(facts: WorkspaceFacts, options: CheckOptions = {}): Finding[] {
+  const raw: RawFinding[] = [];
+  for (const check of allChecks) if (check.scope === 'workspace' && enabled(check, options)) raw.push(...check.run(facts));
+  return finish(raw, options);
+}
+
+/** Merges IOCTL definitions of several units: one per (name, place). */
+export function mergeIoctls(lists: Iterable<readonly IoctlDef[]>, into: Map<string, IoctlDef> = new Map()): Map<string, IoctlDef> {
+  for (const list of lists) {
+    for (const d of list) {
+      const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
+      if (!into.has(key)) into.set(key, d);
+    }
+  }
+  return into;
+}
+
+/** Drops suppressed and duplicate findings and sorts by place. */
+export function finalizeFindings(findings: readonly Finding[], suppressions: Suppressions): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (isSuppressed(f, suppressions)) continue;
+    const key = `${f.rule}\0${f.loc.file}\0${f.loc.line}\0${f.loc.col}\0${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.line - b.loc.line || a.loc.col - b.loc.col || (a.rule < b.rule ? -1 : 1)));
+}
+
+export function mergeSuppressions(into: Suppressions, from: Suppressions): void {
+  for (const [file, lines] of from) {
+    let target = into.get(file);
+    if (!target) into.set(file, (target = new Map()));
+    for (const [line, ids] of lines) {
+      const set = target.get(line);
+      if (set) for (const id of ids) set.add(id);
+      else target.set(line, new Set(ids));
+    }
+  }
+}
+
+/** Runs every check over already analysed units (the language server and tests use this). */
+export function runChecks(analyses: readonly Analysis[], options: CheckOptions & { session?: Session } = {}): Finding[] {
+  const inScope = options.inScope ?? anyRealFile;
+  const findings: Finding[] = [];
+  const ioctls = new Map<string, IoctlDef>();
+  const suppressions: Suppressions = new Map();
+  for (const analysis of analyses) {
+    const r = unitFacts(analysis, { session: options.session, inScope });
+    if (r.facts) findings.push(...runUnitChecks(r.facts, options));
+    mergeIoctls([r.ioctls], ioctls);
+    mergeSuppressions(suppressions, r.suppressions);
+  }
+  findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, options));
+  return finalizeFindings(findings, suppressions);
+}

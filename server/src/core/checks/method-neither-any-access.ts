@@ -1,0 +1,55 @@
+/**
+ * method-neither-any-access: `METHOD_NEITHER` with `FILE_ANY_ACCESS`. With
+ * METHOD_NEITHER the I/O manager passes the caller's raw user-mode pointers
+ * (`Type3InputBuffer`, `UserBuffer`); with FILE_ANY_ACCESS any process that
+ * can open a handle, even without read or write access, can send them. Every
+ * probe mistake becomes reachable by the least privileged caller.
+ *
+ *     // bad
+ *     #define IOCTL_MAP CTL_CODE(0x8000, 0x804, METHOD_NEITHER, FILE_ANY_ACCESS)
+ *     // good: require access (or use METHOD_BUFFERED)
+ *     #define IOCTL_MAP CTL_CODE(0x8000, 0x804, METHOD_NEITHER, FILE_READ_ACCESS | FILE_WRITE_ACCESS)
+ *
+ * `FILE_SPECIAL_ACCESS` (the same value) says the driver checks access itself,
+ * and is not reported.
+ */
+
+import { userLoc } from '../token';
+import { formatMessage } from './catalogue';
+import type { Check, Fix, RawFinding } from './context';
+import { nameEnd } from './context';
+
+export const methodNeitherAnyAccess: Check = {
+  id: 'method-neither-any-access',
+  scope: 'workspace',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const seen = new Set<string>();
+    for (const d of facts.ioctls) {
+      if (d.code.method !== 3 || d.code.access !== 0 || d.aliasOf) continue;
+      if (d.accessSpelling === 'FILE_SPECIAL_ACCESS' || !facts.inScope(d.loc.file)) continue;
+      const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const fixes: Fix[] = [];
+      const any = d.body.find((t) => t.text === 'FILE_ANY_ACCESS' && !t.expansion);
+      if (any) {
+        const start = userLoc(any);
+        fixes.push({
+          title: 'Require FILE_READ_ACCESS | FILE_WRITE_ACCESS',
+          edits: [{ file: start.file, start, end: nameEnd(start, any.text), newText: 'FILE_READ_ACCESS | FILE_WRITE_ACCESS' }],
+        });
+      }
+      out.push({
+        rule: 'method-neither-any-access',
+        symbol: d.name,
+        message: formatMessage('method-neither-any-access', { ioctl: d.name }),
+        loc: d.loc,
+        end: nameEnd(d.loc, d.name),
+        related: any ? [{ loc: userLoc(any), message: 'the access is given here' }] : [],
+        fixes,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,59 @@
+/**
+ * native-size-check: a buffer length compared with `sizeof(T)` for a type
+ * that a 32-bit caller lays out differently, outside a 32-bit branch. A
+ * 32-bit caller's smaller buffer is rejected (or, with a larger 32-bit
+ * layout, the driver reads past what was checked).
+ *
+ *     // bad
+ *     if (InputLength < sizeof(OPEN)) return STATUS_BUFFER_TOO_SMALL;
+ *     // good
+ *     if (InputLength < (IoIs32bitProcess(Irp) ? sizeof(OPEN32) : sizeof(OPEN))) ...
+ */
+
+import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
+import { formatMessage } from './catalogue';
+import type { Check, RawFinding } from './context';
+
+export const nativeSizeCheck: Check = {
+  id: 'native-size-check',
+  scope: 'unit',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const { pair } = facts;
+    const seen = new Set<string>();
+    for (const routine of facts.routines) {
+      for (const c of routine.cases) {
+        for (const use of c.uses) {
+          if ((use.kind !== 'size-check' && use.kind !== 'retrieve') || use.guard !== 'none' || !use.record) continue;
+          if (!facts.inScope(use.loc.file)) continue;
+          const key = `${use.loc.file}\0${use.loc.offset}\0${use.record}`;
+          if (seen.has(key)) continue;
+          const record = recordNamed(pair.wide, use.record);
+          if (!record || isShadowRecord(pair, record)) continue;
+          const verdict = translationVerdict(pair, record);
+          if (!verdict?.needs) continue;
+          seen.add(key);
+          const ioctl = c.labels.map((l) => l.name).find((n) => n);
+          out.push({
+            rule: 'native-size-check',
+            symbol: use.record,
+            message: formatMessage('native-size-check', {
+              type: use.record,
+              wideSize: verdict.wideSize,
+              narrowSize: verdict.narrowSize,
+              wideAbi: pair.wideAbi,
+              consequence: verdict.narrowSize < verdict.wideSize ? 'rejected' : 'read past the checked length',
+            }),
+            loc: use.loc,
+            end: use.end,
+            related: [
+              { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
+              ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []),
+            ],
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * probe-alignment: `ProbeForRead/ProbeForWrite` with the alignment of a type
+ * whose alignment differs between the 32-bit and 64-bit ABIs, outside a
+ * 32-bit branch. A 32-bit caller aligns the buffer for its own ABI, so the
+ * probe raises STATUS_DATATYPE_MISALIGNMENT for valid requests.
+ *
+ *     // bad: __alignof(SESSION) is 8 on x64, 4 on x86
+ *     ProbeForRead(p, sizeof(SESSION), TYPE_ALIGNMENT(SESSION));
+ *     // good
+ *     ProbeForRead(p, len, IoIs32bitProcess(Irp) ? TYPE_ALIGNMENT(SESSION32) : TYPE_ALIGNMENT(SESSION));
+ */
+
+import { typeInfoByName } from '../wow64';
+import { formatMessage } from './catalogue';
+import type { Check, RawFinding } from './context';
+
+export const probeAlignment: Check = {
+  id: 'probe-alignment',
+  scope: 'unit',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const { pair } = facts;
+    const seen = new Set<string>();
+    for (const routine of facts.routines) {
+      for (const c of routine.cases) {
+        for (const use of c.uses) {
+          if (use.kind !== 'probe' || use.guard !== 'none') continue;
+          if (!facts.inScope(use.loc.file)) continue;
+          const key = `${use.loc.file}\0${use.loc.offset}`;
+          if (seen.has(key)) continue;
+          const wide = typeInfoByName(pair.wide, use.typeName);
+          const narrow = typeInfoByName(pair.narrow, use.typeName);
+          if (!wide || !narrow || wide.align === narrow.align) continue;
+          seen.add(key);
+          const call = use.call ?? 'ProbeForRead';
+          out.push({
+            rule: 'probe-alignment',
+            symbol: use.record ?? use.typeName,
+            message: formatMessage('probe-alignment', {
+              call,
+              type: use.typeName,
+              wideAbi: pair.wideAbi,
+              wideAlign: wide.align,
+              narrowAlign: narrow.align,
+            }),
+            loc: use.loc,
+            end: use.end,
+            related: c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : [],
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,40 @@
+/**
+ * reserved-function-code: an IOCTL whose function code is below 0x800.
+ * Function codes 0x000-0x7FF are reserved for Microsoft; a vendor code there
+ * can collide with a system IOCTL sent to the same device stack (filters,
+ * class drivers).
+ *
+ *     // bad
+ *     #define IOCTL_FOO_RESET CTL_CODE(FILE_DEVICE_UNKNOWN, 0x001, METHOD_BUFFERED, FILE_WRITE_ACCESS)
+ *     // good
+ *     #define IOCTL_FOO_RESET CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_WRITE_ACCESS)
+ */
+
+import { describeIoctl, hex } from '../ioctl';
+import { formatMessage } from './catalogue';
+import type { Check, RawFinding } from './context';
+import { nameEnd } from './context';
+
+export const reservedFunctionCode: Check = {
+  id: 'reserved-function-code',
+  scope: 'workspace',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const seen = new Set<string>();
+    for (const d of facts.ioctls) {
+      if (d.code.function >= 0x800 || d.aliasOf || !facts.inScope(d.loc.file)) continue;
+      const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        rule: 'reserved-function-code',
+        symbol: d.name,
+        message: formatMessage('reserved-function-code', { ioctl: d.name, function: hex(d.code.function, 3) }),
+        loc: d.loc,
+        end: nameEnd(d.loc, d.name),
+        related: [{ loc: d.loc, message: describeIoctl(d.code) }],
+      });
+    }
+    return out;
+  },
+};

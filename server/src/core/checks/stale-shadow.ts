@@ -1,0 +1,75 @@
+/**
+ * stale-shadow: a 32-bit shadow whose 64-bit layout is not the native type's
+ * 32-bit layout: a member missing or extra, at another offset, of another
+ * size, or a different total size. The driver then reads a 32-bit caller's
+ * buffer through the wrong offsets.
+ *
+ *     typedef struct _REQ   { ULONG Id; PVOID Buffer; ULONG Length; } REQ;
+ *     // bad: PVOID is 8 bytes in the x64 driver, so Length lands at 16, not 8
+ *     typedef struct _REQ32 { ULONG Id; PVOID Buffer; ULONG Length; } REQ32;
+ *     // good
+ *     typedef struct _REQ32 { ULONG Id; VOID * POINTER_32 Buffer; ULONG Length; } REQ32;
+ */
+
+import { displayName } from '../dispatch';
+import { compareShadow, type ShadowMismatch } from '../wow64';
+import { formatMessage } from './catalogue';
+import type { Check, RawFinding, Related } from './context';
+import { nameEnd } from './context';
+
+function describe(m: ShadowMismatch): string {
+  switch (m.what) {
+    case 'missing':
+      return `member ${m.member} is missing`;
+    case 'extra':
+      return `member ${m.member} is not in the native type`;
+    case 'offset':
+      return `${m.member} is at offset ${m.shadow!.offset} in the shadow but ${m.native!.offset} in the native type`;
+    case 'size':
+      return `${m.member} is ${m.shadow!.size} bytes in the shadow but ${m.native!.size} in the native type`;
+    case 'record-size':
+      return `the sizes differ`;
+  }
+}
+
+export const staleShadow: Check = {
+  id: 'stale-shadow',
+  scope: 'unit',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const { pair } = facts;
+    for (const s of facts.shadows) {
+      const at = s.shadow.nameLoc ?? s.shadow.loc;
+      if (!facts.inScope(at.file)) continue;
+      const cmp = compareShadow(pair, s);
+      if (!cmp || cmp.mismatches.length === 0) continue;
+      const members = cmp.mismatches.filter((m) => m.what !== 'record-size');
+      const first = members[0] ?? cmp.mismatches[0];
+      const type = displayName(s.native) ?? '';
+      const shadow = displayName(s.shadow) ?? '';
+      const related: Related[] = [{ loc: s.native.nameLoc ?? s.native.loc, message: `the native type '${type}'` }];
+      if (s.evidence) related.push({ loc: s.evidence, message: s.via === 'annotation' ? `declared its shadow here` : `used as its shadow here` });
+      for (const m of members) if (m.loc) related.push({ loc: m.loc, message: describe(m) });
+      const more = members.length > 1 ? `, and ${members.length - 1} more difference${members.length > 2 ? 's' : ''}` : '';
+      const name = s.shadow.tag ?? s.shadow.typedefs[0]?.replace(/^\*+/, '') ?? shadow;
+      out.push({
+        rule: 'stale-shadow',
+        symbol: shadow,
+        message: formatMessage('stale-shadow', {
+          shadow,
+          type,
+          narrowAbi: pair.narrowAbi,
+          wideAbi: pair.wideAbi,
+          difference: describe(first),
+          more,
+          shadowSize: cmp.shadowSize,
+          nativeSize: cmp.nativeSize,
+        }),
+        loc: at,
+        end: nameEnd(at, s.shadow.nameLoc ? name : s.shadow.kind),
+        related,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * unhandled-32bit-caller: a dispatch case uses as its buffer a type that a
+ * 32-bit caller lays out differently, and nothing in the case (or before the
+ * switch) asks whether the caller is 32-bit.
+ *
+ *     // bad
+ *     case IOCTL_OPEN:
+ *         open = (POPEN)Irp->AssociatedIrp.SystemBuffer;   // 20 bytes from x86, read as 40
+ *         break;
+ *     // good
+ *     case IOCTL_OPEN:
+ *         if (IoIs32bitProcess(Irp)) { open32 = (POPEN32)Irp->AssociatedIrp.SystemBuffer; ... }
+ *         else { open = (POPEN)Irp->AssociatedIrp.SystemBuffer; ... }
+ */
+
+import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
+import { formatMessage } from './catalogue';
+import type { Check, RawFinding, Related } from './context';
+import { nameEnd } from './context';
+
+export const unhandled32bitCaller: Check = {
+  id: 'unhandled-32bit-caller',
+  scope: 'unit',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const { pair } = facts;
+    for (const routine of facts.routines) {
+      const test = routine.framework === 'kmdf' ? 'WdfRequestIsFrom32BitProcess(Request)' : 'IoIs32bitProcess(Irp)';
+      for (const c of routine.cases) {
+        if (c.tests.length > 0) continue;
+        const label = c.labels[0];
+        if (!facts.inScope(label.loc.file)) continue;
+        const reported = new Set<string>();
+        for (const use of c.uses) {
+          if (!use.record || use.guard === 'wow64' || reported.has(use.record)) continue;
+          const record = recordNamed(pair.wide, use.record);
+          if (!record || isShadowRecord(pair, record)) continue;
+          const verdict = translationVerdict(pair, record);
+          if (!verdict?.needs) continue;
+          reported.add(use.record);
+          const ioctl = c.labels.map((l) => l.name).find((n) => n) ?? `case ${label.value !== undefined ? '0x' + label.value.toString(16).toUpperCase() : '?'}`;
+          const related: Related[] = [
+            { loc: use.loc, message: `'${use.record}' is used as the buffer here${use.via ? ` (in ${use.via})` : ''}` },
+            { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
+          ];
+          const def = facts.ioctls.find((d) => d.name === ioctl);
+          if (def) related.push({ loc: def.loc, message: `${ioctl} is defined here` });
+          out.push({
+            rule: 'unhandled-32bit-caller',
+            symbol: ioctl,
+            message: formatMessage('unhandled-32bit-caller', {
+              ioctl,
+              type: use.record,
+              test,
+              narrowSize: verdict.narrowSize,
+              wideSize: verdict.wideSize,
+              narrowAbi: pair.narrowAbi,
+              wideAbi: pair.wideAbi,
+            }),
+            loc: label.loc,
+            end: nameEnd(label.loc, label.name ?? ''),
+            related,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

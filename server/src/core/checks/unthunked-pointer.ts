@@ -1,0 +1,62 @@
+/**
+ * unthunked-pointer: a type crosses the user/kernel boundary, a 32-bit
+ * caller lays it out differently, and the driver has no 32-bit shadow to
+ * read it with.
+ *
+ *     // bad: 20 bytes from a 32-bit caller, 40 in the x64 driver
+ *     typedef struct _OPEN { ULONG Version; HANDLE Event; UNICODE_STRING Name; } OPEN;
+ *     #define IOCTL_OPEN CTL_CODE(0x8000, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS) // @in OPEN
+ *
+ *     // good: the shadow the driver reads when IoIs32bitProcess(Irp)
+ *     typedef struct _OPEN32 { ULONG Version; VOID * POINTER_32 Event; UNICODE_STRING32 Name; } OPEN32;
+ */
+
+import { translationVerdict, isShadowRecord } from '../wow64';
+import type { Check, RawFinding, Related } from './context';
+import { describeCauses, describeDifference, nameEnd } from './context';
+import { formatMessage } from './catalogue';
+
+export const unthunkedPointer: Check = {
+  id: 'unthunked-pointer',
+  scope: 'unit',
+  run(facts) {
+    const out: RawFinding[] = [];
+    const { pair } = facts;
+    for (const b of facts.boundary) {
+      const record = b.record;
+      const at = record.nameLoc ?? record.loc;
+      if (!facts.inScope(at.file)) continue;
+      if (facts.shadows.some((s) => s.native === record) || isShadowRecord(pair, record)) continue;
+      const verdict = translationVerdict(pair, record);
+      if (!verdict?.needs) continue;
+      const related: Related[] = [];
+      for (const r of b.reasons) {
+        if (r.kind === 'annotation') related.push({ loc: r.loc, message: `${r.ioctl} passes it (@${r.direction})` });
+        else if (r.kind === 'dispatch') related.push({ loc: r.use.loc, message: `${r.routine} uses it as ${r.ioctl ?? 'an IOCTL'}'s buffer` });
+        else related.push({ loc: r.loc, message: `${r.from}.${r.member} points to it` });
+      }
+      if (verdict.cause?.loc) related.push({ loc: verdict.cause.loc, message: describeDifference(verdict.cause, pair) });
+      out.push({
+        rule: 'unthunked-pointer',
+        symbol: b.name,
+        message: formatMessage('unthunked-pointer', {
+          type: b.name,
+          narrowSize: verdict.narrowSize,
+          wideSize: verdict.wideSize,
+          narrowAbi: pair.narrowAbi,
+          wideAbi: pair.wideAbi,
+          cause: describeCauses(verdict, pair),
+        }),
+        loc: at,
+        end: nameEnd(at, record.nameLoc ? nameAt(record, b.name) : record.kind),
+        related,
+      });
+    }
+    return out;
+  },
+};
+
+/** The name written at the record's name location (the tag or the first typedef). */
+function nameAt(record: { tag?: string; typedefs: string[] }, fallback: string): string {
+  return record.tag ?? record.typedefs[0]?.replace(/^\*+/, '') ?? fallback;
+}
