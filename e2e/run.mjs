@@ -119,15 +119,17 @@ function checkExtension(extensionDir) {
 }
 
 // Resolves with the base URL once code-server logs the port it bound.
-function waitForListening(child, logStream, timeoutMs) {
+function waitForListening(child, timeoutMs) {
   return new Promise((resolve, reject) => {
     let buffered = '';
+    let listening = false;
     const timer = setTimeout(() => reject(new Error(`code-server did not listen within ${timeoutMs} ms`)), timeoutMs);
     const onData = (chunk) => {
-      logStream.write(chunk);
+      if (listening) return;
       buffered += chunk.toString();
       const match = /HTTP server listening on (http:\/\/[^\s]+?)\/?(\s|$)/.exec(buffered);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -136,7 +138,7 @@ function waitForListening(child, logStream, timeoutMs) {
     child.stderr.on('data', onData);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`code-server exited early (code ${code}, signal ${signal}); see its log`));
+      if (!listening) reject(new Error(`code-server exited early (code ${code}, signal ${signal}); see its log`));
     });
   });
 }
@@ -251,7 +253,14 @@ async function main() {
       // host, the pty host and the file watcher it forks.
       detached: true,
     });
-    const baseUrl = await waitForListening(codeServer, codeServerLog, 30000);
+    for (const stream of [codeServer.stdout, codeServer.stderr]) {
+      stream.on('data', (chunk) => writeLog(codeServerLog, chunk));
+    }
+    codeServer.on('exit', (code, signal) => {
+      // Without the server the suite cannot finish: stop now, not at the timeout.
+      exitAfterCleanup(1, `code-server exited during the run (code ${code}, signal ${signal}); logs in ${logsDir}`);
+    });
+    const baseUrl = await waitForListening(codeServer, 30000);
     console.log(`e2e: code-server ${baseUrl} | extension ${extensionId} (${options.extension})`);
 
     // launchServer (not launch) because only a BrowserServer tells the pid,
@@ -291,7 +300,7 @@ async function main() {
     // the extension host's console output included.
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = formatLogArguments(args);
-      workbenchLog.write(`${type} ${line}\n`);
+      writeLog(workbenchLog, `${type} ${line}\n`);
       // Markers first: they may come tagged or not.
       const suiteLine = extractSuiteLine(line) ?? line;
       if (suiteLine.startsWith(SCREENSHOT_MARKER)) {
@@ -319,10 +328,10 @@ async function main() {
       }
       console.log(suiteLine);
     });
-    page.on('pageerror', (error) => workbenchLog.write(`pageerror ${error.stack || error}\n`));
+    page.on('pageerror', (error) => writeLog(workbenchLog, `pageerror ${error.stack || error}\n`));
     page.on('console', (message) => {
       const text = message.text();
-      workbenchLog.write(`console.${message.type()} ${text}\n`);
+      writeLog(workbenchLog, `console.${message.type()} ${text}\n`);
       // A failing activate() shows up only here: "Activating extension 'ID' failed: ...".
       if (message.type() === 'error' && text.includes(`'${extensionId}'`)) console.log(`[workbench error] ${text}`);
     });
@@ -399,6 +408,12 @@ function copyIfExists(from, to) {
   } catch (error) {
     console.error(`e2e: could not keep logs from ${from}: ${error.message}`);
   }
+}
+
+// Late output (a dying process, a closing page) may come after cleanup ended
+// the stream; it is dropped rather than crashing the runner.
+function writeLog(stream, text) {
+  if (!stream.writableEnded) stream.write(text);
 }
 
 function closeStream(stream) {
