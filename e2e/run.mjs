@@ -344,11 +344,11 @@ async function main() {
     clearTimeout(globalTimer);
 
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    console.log(`e2e: suite exited with code ${code} after ${seconds} s; logs in ${path.relative(process.cwd(), logsDir) || '.'}`);
     if (result) {
-      // The plain closing line that CI tools read.
+      // The plain closing line that CI tools read, last on purpose.
       console.log(`e2e: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
     }
-    console.log(`e2e: suite exited with code ${code} after ${seconds} s; logs in ${path.relative(process.cwd(), logsDir) || '.'}`);
     await exitAfterCleanup(typeof code === 'number' ? code : 1);
   } catch (error) {
     clearTimeout(globalTimer);

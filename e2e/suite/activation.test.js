@@ -13,7 +13,7 @@ describe('activation', () => {
     assert.ok(['c', 'cpp'].includes(document.languageId), `unexpected language ${document.languageId}`);
     // Waits for the activation event to fire rather than calling activate():
     // this is what proves `activationEvents` in the manifest.
-    await waitFor(() => extension.isActive, { what: `${extension.id} to activate` });
+    await waitFor(() => extension.isActive, { what: `${extension.id} to activate`, timeoutMs: 25000 });
     // isActive is also true after a failed activation; activate() rethrows
     // that failure (and is a no-op after a good one).
     await extension.activate();
