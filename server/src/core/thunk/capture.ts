@@ -16,7 +16,7 @@
  * `__try`; the capture reads every member of it exactly once.
  */
 
-import { CText, routineHeader } from './cwriter';
+import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan } from './plan';
 import { type RoutineState, assemble, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
 
@@ -46,9 +46,12 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
       w.line(`Status = ${c.plan.routines.capture}(&${src}, &${dst});`);
       w.block('if (!NT_SUCCESS(Status))', () => w.line('goto Cleanup;'));
       return;
-    case 'inline':
-      for (const f of c.fields) captureField(state, options, f, dst + (f.name ? '.' : ''), src + (f.name ? '.' : ''), depth, true);
+    case 'inline': {
+      // An anonymous member's members are reached directly from the parent.
+      const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
+      for (const f of c.fields) captureField(state, options, f, into(dst), into(src), depth, true);
       return;
+    }
     case 'array': {
       if (c.length === undefined) return;
       const index = local(state, indexName(depth), 'ULONG');
@@ -107,7 +110,8 @@ export function captureField(state: RoutineState, options: CaptureOptions, field
   const src = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return; // unnamed bit-field
   if (field.todo) {
-    state.w.line(`/* TODO(ioctl-lens): ${dst.replace(/^Native->/, '')}: ${field.todo}. */`);
+    const label = dst.replace(/^Native->/, '').replace(/\.$/, '');
+    for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo}.`)) state.w.line(l);
     return;
   }
   const countLocal = field.name ? state.counts.get(src.replace(/^Shadow->/, '')) : undefined;

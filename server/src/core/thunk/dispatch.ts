@@ -29,14 +29,10 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
   w.block('', () => {
     w.line(`/* ${t} for 32- and 64-bit callers (ioctl-lens thunk): 32-bit callers send ${s}. */`);
     w.line(`${t} Captured;`);
-    w.line('BOOLEAN From32Bit = FALSE;');
     if (!wdm) w.line('PVOID Buffer;');
     w.line();
     w.line('RtlZeroMemory(&Captured, sizeof(Captured));');
     w.line('Status = STATUS_SUCCESS;');
-    w.directive('#if defined(_WIN64)');
-    w.block(`if (${is32})`, () => w.line('From32Bit = TRUE;'));
-    w.directive('#endif');
     if (input) {
       const retrieve = (type: string, then: () => void) => {
         if (wdm) {
@@ -52,7 +48,7 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
       };
       const buffer = wdm ? 'Irp->AssociatedIrp.SystemBuffer' : 'Buffer';
       w.directive('#if defined(_WIN64)');
-      w.line('if (From32Bit) {');
+      w.line(`if (${is32}) {`);
       w.indent(() => retrieve(s, () => w.line(`Status = ${plan.routines.capture}((${plan.shadow.pointer})${buffer}, &Captured);`)));
       w.line('} else');
       w.directive('#endif');
@@ -77,7 +73,7 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
       const information = (type: string) =>
         wdm ? `Irp->IoStatus.Information = sizeof(${type});` : `WdfRequestSetInformation(Request, sizeof(${type}));`;
       w.directive('#if defined(_WIN64)');
-      w.line('if (From32Bit) {');
+      w.line(`if (${is32}) {`);
       w.indent(() =>
         retrieve(s, () => {
           w.line(`Status = ${plan.routines.writeBack}(&Captured, (${plan.shadow.pointer})${buffer});`);
@@ -93,7 +89,11 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
         }),
       );
     });
-    if (input && plan.deep) w.block('if (From32Bit)', () => w.line(`${plan.routines.release}(&Captured);`));
+    if (input && plan.deep) {
+      w.directive('#if defined(_WIN64)');
+      w.block(`if (${is32})`, () => w.line(`${plan.routines.release}(&Captured);`));
+      w.directive('#endif');
+    }
   });
   // The block helper writes `{` after an empty head as ` {`; trim it.
   return w.toString().replace(/^(\s*) \{$/gm, '$1{');

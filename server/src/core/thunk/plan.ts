@@ -13,9 +13,11 @@
 
 import type { AbiName } from '../abi';
 import type { AbiUnit, Analysis } from '../analyze';
-import type { CType, FieldDecl, RecordDecl } from '../ast';
+import type { CType, FieldDecl, RecordDecl, TranslationUnit } from '../ast';
 import type { FieldLayout, LayoutContext, RecordLayout } from '../layout';
-import { preludePath } from '../prelude';
+import { parse } from '../parser';
+import { preludePath, preludeText } from '../prelude';
+import { preprocess } from '../preprocess';
 import type { Loc } from '../source';
 import { checkShadow, needsTranslation } from './compare';
 import { arrayOf, camelName, canonical, declaration, isHandle, isVariablePointer, recordBaseName, recordOf, recordTypeRef } from './types';
@@ -190,7 +192,7 @@ export function findRecord(unit: AbiUnit['unit'], name: string): RecordDecl | un
   return undefined;
 }
 
-function completeByTag(unit: AbiUnit['unit'], r: RecordDecl): RecordDecl | undefined {
+function completeByTag(unit: TranslationUnit, r: RecordDecl): RecordDecl | undefined {
   if (!r.tag) return undefined;
   const t = unit.tags.get(r.tag);
   return t && 'fields' in t && t.fields ? t : undefined;
@@ -285,7 +287,10 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
       });
     }
   }
+  // A well-known shadow's own members are the SDK's business: no warnings from inside it.
+  const warningsBefore = env.warnings.length;
   plan.fields = planFields(env, plan, peer, native, plan.status === 'existing' || plan.status === 'well-known' ? existing : undefined, '');
+  if (plan.status === 'well-known') env.warnings.length = warningsBefore;
   plan.deep = plan.fields.some((f) => conversionIsDeep(f.conversion));
   plan.routinesExist = {
     capture: env.functions.has(plan.routines.capture),
@@ -323,9 +328,30 @@ function isSystemShadow(record: RecordDecl): boolean {
   return record.typedefs.some((t) => wellKnownShadows.has(t)) || (record.tag !== undefined && wellKnownShadows.has(record.tag.replace(/^_/, '')));
 }
 
-/** `T32` / `_T32` as typedef or tag, in the native unit (where the shadow is compiled). */
+/**
+ * The prelude as its own unit, per ABI: the well-known shadows
+ * (`UNICODE_STRING32` ...) live there, and a translation unit only reaches
+ * prelude names it uses, so they are looked up here too.
+ */
+const preludeUnits = new Map<string, TranslationUnit>();
+function preludeUnit(unit: AbiUnit): TranslationUnit {
+  const cached = preludeUnits.get(unit.abi.name);
+  if (cached) return cached;
+  const pp = preprocess(preludePath, {
+    host: { readFile: (p) => (p === preludePath ? { path: preludePath, text: preludeText } : undefined) },
+    predefined: unit.abi.macros,
+  });
+  const parsed = parse(pp.tokens).unit;
+  preludeUnits.set(unit.abi.name, parsed);
+  return parsed;
+}
+
+/** `T32` / `_T32` as typedef or tag, in the native unit (where the shadow is compiled), else among the prelude's well-known shadows. */
 function findShadow(env: Env, peer: RecordDecl, names: ShadowNames): RecordDecl | undefined {
-  const unit = env.native.unit;
+  return findShadowIn(env.native.unit, peer, names) ?? findShadowIn(preludeUnit(env.native), peer, names);
+}
+
+function findShadowIn(unit: TranslationUnit, peer: RecordDecl, names: ShadowNames): RecordDecl | undefined {
   const candidates = [names.name, names.tag];
   if (peer.tag) candidates.push(`${peer.tag}32`);
   for (const typedefName of peer.typedefs.filter((t) => !t.startsWith('*'))) candidates.push(`${typedefName}32`);
@@ -482,7 +508,7 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     const innerPeerFields = f.fields ?? env.peer.layout.layoutOf(peerRecord).fields;
     const fields = planFields(env, owner, peerRecord, nativeRecord, undefined, path ? path + '.' : '', innerPeerFields);
     if (peerRecord.kind === 'union') warnUnion(env, owner, path, f);
-    return { kind: 'inline', recordKind: 'struct', fields, pack: peerRecord.pack, declAlign: peerRecord.declAlign };
+    return { kind: 'inline', recordKind: peerRecord.kind, fields, pack: peerRecord.pack, declAlign: peerRecord.declAlign };
   }
   if (pc.kind === 'array' && nc.kind === 'array') {
     const element = typeConversion(env, owner, pc.of, nc.of, path + '[]', f, nf, peerOwner);
@@ -520,7 +546,7 @@ function warnUnion(env: Env, owner: RecordPlan, path: string, f: FieldLayout) {
     code: 'union-pointer',
     type: owner.nativeName,
     member: path || undefined,
-    message: `${owner.nativeName}${path ? '.' + path : ''}: a union holding pointer-sized members with no discriminator; the shadow reproduces it, but which member to convert is left as a TODO`,
+    message: `${path ? `${owner.nativeName}.${path}` : `the anonymous union in ${owner.nativeName}`} holds members that differ for 32-bit callers and has no discriminator; the shadow reproduces it, but which member to convert is left as a TODO`,
     loc: f.decl.loc,
   });
 }

@@ -78,7 +78,7 @@ export function renderShadow(plan: RecordPlan, peerLayout: LayoutContext, option
   const what = plan.status === 'replace' ? 'corrected' : 'shadow';
   w.raw(
     comment(
-      `${plan.shadow.name}: ${plan.nativeName} as a ${options.abiName} caller lays it out, for ${options.nativeAbiName} code (${what}; ioctl-lens thunk).`,
+      `${plan.shadow.name}: ${plan.nativeName} as ${/^[aeiox]/i.test(options.abiName) ? 'an' : 'a'} ${options.abiName} caller lays it out, for ${options.nativeAbiName} code (${what}; ioctl-lens thunk).`,
     ).join('\n'),
   );
   const pack = plan.peer.pack;

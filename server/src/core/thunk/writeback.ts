@@ -15,7 +15,7 @@
  * capture.
  */
 
-import { CText, routineHeader } from './cwriter';
+import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan } from './plan';
 import { type RoutineState, assemble, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
 
@@ -42,9 +42,11 @@ function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string,
       w.line(`Status = ${c.plan.routines.writeBack}(&${src}, &${dst});`);
       w.block('if (!NT_SUCCESS(Status))', () => w.line('return Status;'));
       return;
-    case 'inline':
-      for (const f of c.fields) writeBackField(state, f, src + (f.name ? '.' : ''), dst + (f.name ? '.' : ''), depth);
+    case 'inline': {
+      const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
+      for (const f of c.fields) writeBackField(state, f, into(src), into(dst), depth);
       return;
+    }
     case 'array': {
       if (c.length === undefined) return;
       const index = local(state, indexName(depth), 'ULONG');
@@ -66,7 +68,8 @@ function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: str
   const dst = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return;
   if (field.todo) {
-    state.w.line(`/* TODO(ioctl-lens): ${src.replace(/^Native->/, '')}: ${field.todo}. */`);
+    const label = src.replace(/^Native->/, '').replace(/\.$/, '');
+    for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo}.`)) state.w.line(l);
     return;
   }
   back(state, field, field.conversion, src, dst, depth);
