@@ -247,7 +247,13 @@ async function main() {
     };
     codeServer = spawn(process.execPath, codeServerArgs, {
       cwd: scratch,
-      env: { ...process.env, ...suiteEnvironment },
+      // XDG_* keep code-server's heartbeat and own logs out of ~/.local/share.
+      env: {
+        ...process.env,
+        XDG_DATA_HOME: path.join(scratch, 'xdg-data'),
+        XDG_CONFIG_HOME: path.join(scratch, 'xdg-config'),
+        ...suiteEnvironment,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so killing the group also ends the extension
       // host, the pty host and the file watcher it forks.
@@ -268,12 +274,19 @@ async function main() {
     browserServer = await tools.playwright.chromium.launchServer({
       executablePath: tools.chromiumPath,
       headless: true,
+      // Chromium's crash handler would otherwise create ~/.config/chromium.
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(scratch, 'chromium-config'),
+        XDG_CACHE_HOME: path.join(scratch, 'chromium-cache'),
+      },
       args: [
         '--no-sandbox',
         '--disable-gpu',
         '--disable-dev-shm-usage',
         '--disable-background-networking',
         '--disable-component-update',
+        '--disable-breakpad',
         // No --user-data-dir: Playwright refuses it here and already gives
         // every launch a fresh profile in the temp folder, removed on close.
       ],
