@@ -16,7 +16,7 @@ import type { AbiUnit, Analysis, Session } from '../core/analyze';
 import type { CType, FieldDecl, RecordDecl } from '../core/ast';
 import type { FieldLayout, RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
-import { preludePath } from '../core/prelude';
+import { findIoctls } from '../core/ioctl';
 import { recordName } from '../core/report';
 import type { Loc } from '../core/source';
 
@@ -390,24 +390,18 @@ export function interfaceFacts(ctx: DocContext): InterfaceFacts {
   const u = primaryUnit(ctx.analysis);
   if (!u) return out;
   const lookup = macroLookup(ctx, u);
-  const seen = new Set<string>();
-  for (const def of u.pp.definitions) {
-    if (def.params || def.loc.file === preludePath || def.loc.file.startsWith('<')) continue;
-    if (seen.has(def.name)) continue;
-    const looksLikeIoctl = /^(IOCTL|FSCTL)_/.test(def.name) || def.body.some((t) => t.text === 'CTL_CODE');
-    if (!looksLikeIoctl) continue;
-    const ev = evaluateMacro(def.name, lookup);
-    if (ev.value === undefined) continue;
-    if (!/^(IOCTL|FSCTL)_/.test(def.name) && !ev.usedCtlCode) continue;
-    seen.add(def.name);
-    const comment = commentFor(u.pp.comments.get(def.loc.file), def.loc.line);
+  // The analysis layer finds and decodes IOCTL definitions; this adds the device type's name and the doc comment.
+  const defs = findIoctls(u.pp, { fallbackMacros: ctx.session.preludes.get(u.abi.name)?.macros });
+  const deviceNames = new Map<number, string | undefined>();
+  for (const def of defs) {
     const types = { in: [] as string[], out: [] as string[], inout: [] as string[] };
-    if (comment) {
-      for (const m of comment.text.matchAll(/@(in|out|inout)\s+([A-Za-z_]\w*)/g)) types[m[1] as 'in' | 'out' | 'inout'].push(m[2]);
-    }
+    for (const b of def.buffers) if (b.type) types[b.direction].push(b.type);
+    const dt = def.code.deviceType;
+    if (!deviceNames.has(dt)) deviceNames.set(dt, deviceTypeName(dt, lookup, u));
+    const comment = commentFor(u.pp.comments.get(def.loc.file), def.loc.line);
     out.ioctls.push({
       name: def.name,
-      code: decodeControlCode(ev.value, deviceTypeName(ev.value >>> 16, lookup, u)),
+      code: decodeControlCode(def.code.value, deviceNames.get(dt)),
       loc: def.loc,
       endLoc: def.endLoc,
       types,
