@@ -9,7 +9,7 @@
 // always kills code-server and Chromium, and gives up after a global timeout.
 //
 // Usage: node e2e/run.mjs [--extension DIR] [--workspace DIR] [--grep TEXT]
-//                         [--timeout SECONDS] [--verbose]
+//                         [--timeout SECONDS] [--verbose] [--update-screenshots]
 // See e2e/README.md.
 
 import { spawn } from 'node:child_process';
@@ -34,7 +34,9 @@ const usage = `usage: node e2e/run.mjs [options]
   --workspace DIR   folder opened in the workbench (default: e2e/fixtures/workspace)
   --grep TEXT       run only the tests whose title contains TEXT
   --timeout SECONDS global timeout (default: 300; env IOCTL_LENS_E2E_TIMEOUT)
-  --verbose         also print the workbench's own log lines`;
+  --verbose         also print the workbench's own log lines
+  --update-screenshots  save the suite's screenshots in e2e/screenshots (committed)
+                    instead of e2e/logs/screenshots (ignored by git)`;
 
 function parseArguments(argv) {
   const options = {
@@ -44,6 +46,7 @@ function parseArguments(argv) {
     grep: '',
     timeoutSeconds: Number(process.env.IOCTL_LENS_E2E_TIMEOUT || 300),
     verbose: false,
+    updateScreenshots: false,
   };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
@@ -59,6 +62,7 @@ function parseArguments(argv) {
     else if (argument === '--grep') options.grep = value();
     else if (argument === '--timeout') options.timeoutSeconds = Number(value());
     else if (argument === '--verbose') options.verbose = true;
+    else if (argument === '--update-screenshots') options.updateScreenshots = true;
     else if (argument === '--help' || argument === '-h') {
       console.log(usage);
       process.exit(0);
@@ -175,7 +179,9 @@ async function main() {
   const startedAt = Date.now();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-e2e-'));
   const logsDir = path.join(e2eDir, 'logs');
-  const screenshotsDir = path.join(e2eDir, 'screenshots');
+  // Committed screenshots change only on request, so a plain run leaves
+  // `git status` clean.
+  const screenshotsDir = options.updateScreenshots ? path.join(e2eDir, 'screenshots') : path.join(logsDir, 'screenshots');
   const signalDir = path.join(scratch, 'signals');
   fs.rmSync(logsDir, { recursive: true, force: true });
   for (const dir of [logsDir, screenshotsDir, signalDir]) fs.mkdirSync(dir, { recursive: true });
