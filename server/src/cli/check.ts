@@ -1,0 +1,304 @@
+/**
+ * `ioctl-lens check`: the WOW64 rules over files and folders, printed like a
+ * compiler's warnings, as JSON, or as SARIF 2.1.0.
+ *
+ * Which translation units. Every `.c`/`.cpp` file is one. A header is one
+ * only when no analysed file includes it: headers are ordered so that the
+ * ones nothing else includes (by a quick scan of `#include` lines) come
+ * first, and a header already read as part of an earlier unit is not
+ * analysed again. That keeps `check` over a whole SDK include tree to a few
+ * hundred units instead of thousands. Unit checks run as each unit is
+ * analysed (so only one unit is alive at a time); workspace checks (duplicate
+ * codes ...) run at the end over every IOCTL definition seen.
+ *
+ * Options come from, in increasing priority: `.ioctl-lens.json` (found by
+ * walking up from the first PATH), `compile_commands.json` (per file), and
+ * the command line.
+ */
+
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
+import { analyzeFile, createSession } from '../core/analyze';
+import {
+  type Finding,
+  type RuleSetting,
+  type Suppressions,
+  finalizeFindings,
+  mergeIoctls,
+  mergeSuppressions,
+  runUnitChecks,
+  runWorkspaceChecks,
+  unitFacts,
+  wow64Pairs,
+} from '../core/checks/index';
+import { type CompileOptions, compileOptionsFor } from '../core/config';
+import type { IoctlDef } from '../core/ioctl';
+import { buildSarif } from '../core/sarif';
+import { normalizePath } from '../core/source';
+import { loadConfig } from '../node/config';
+import { diskHost } from '../node/host';
+import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
+
+export interface CheckIo {
+  out(s: string): void;
+  err(s: string): void;
+  isTty: boolean;
+  cwd: string;
+}
+
+export const checkUsage = `check options:
+  --format text|json|sarif    output format (default text)
+  --fail-on error|warning|never
+                              exit 1 when findings at or above this severity exist (default warning)
+  -I DIR, -D NAME[=VALUE], -U NAME, --include FILE, --abi LIST
+                              as for layout (--abi default x86,x64)
+  --compile-commands FILE     take include paths and defines from a compile_commands.json
+  --config FILE               use this .ioctl-lens.json instead of searching for one
+  PATH...                     files, or folders searched for .h .hpp .c .cpp
+`;
+
+const sourceExt = /\.(c|cpp|cc|cxx)$/i;
+const headerExt = /\.(h|hpp|hh|hxx)$/i;
+
+/** Files under a folder with C/C++ extensions, sorted, skipping VCS and build folders. */
+export function collectFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = nodePath.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && (sourceExt.test(e.name) || headerExt.test(e.name))) out.push(normalizePath(p));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const includeRe = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\r\n]+)[>"]/gm;
+
+/**
+ * Headers some other file of the set includes, by a quick textual scan:
+ * `#include` names resolved against the includer's folder, the include
+ * directories, and finally the set's own files by trailing path.
+ */
+export function includedHeaders(files: readonly string[], includeDirs: readonly string[], read: (p: string) => string | undefined): Set<string> {
+  const set = new Set(files);
+  const byTail = new Map<string, string[]>();
+  for (const f of files) {
+    const base = f.slice(f.lastIndexOf('/') + 1).toLowerCase();
+    const list = byTail.get(base);
+    if (list) list.push(f);
+    else byTail.set(base, [f]);
+  }
+  const lowerSet = new Map(files.map((f) => [f.toLowerCase(), f]));
+  const included = new Set<string>();
+  for (const f of files) {
+    const text = read(f);
+    if (!text || !text.includes('include')) continue;
+    includeRe.lastIndex = 0;
+    for (let m = includeRe.exec(text); m; m = includeRe.exec(text)) {
+      const name = m[1].trim().replace(/\\/g, '/');
+      const candidates = [normalizePath(nodePath.posix.join(nodePath.posix.dirname(f), name)), ...includeDirs.map((d) => normalizePath(nodePath.posix.join(d, name)))];
+      let hit = candidates.map((c) => lowerSet.get(c.toLowerCase())).find((c) => c !== undefined);
+      if (!hit) {
+        const tail = name.toLowerCase();
+        hit = byTail.get(tail.slice(tail.lastIndexOf('/') + 1))?.find((c) => c.toLowerCase().endsWith('/' + tail));
+      }
+      if (hit && hit !== f && set.has(hit)) included.add(hit);
+    }
+  }
+  return included;
+}
+
+function displayPath(cwd: string) {
+  return (p: string) => {
+    if (p.startsWith('<')) return p;
+    const rel = nodePath.relative(cwd, p);
+    return rel.startsWith('..') || nodePath.isAbsolute(rel) ? p : rel.split(nodePath.sep).join('/');
+  };
+}
+
+export interface CheckRequest {
+  paths: string[];
+  abis: AbiName[];
+  includeDirs: string[];
+  defines: [string, string | undefined][];
+  undefines: string[];
+  forcedIncludes: string[];
+  rules: Partial<Record<string, RuleSetting>>;
+  compileCommands?: CompileOptions[];
+  prelude?: boolean;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  /** Files named or found under the named folders. */
+  files: string[];
+  /** Translation units analysed. */
+  units: number;
+}
+
+/** Analyses and checks; the in-process entry point used by the CLI and the tests. */
+export function runCheck(request: CheckRequest): CheckResult {
+  const files: string[] = [];
+  for (const p of request.paths) {
+    const abs = normalizePath(nodePath.resolve(p));
+    if (fs.statSync(abs).isDirectory()) files.push(...collectFiles(abs));
+    else files.push(abs);
+  }
+  const unique = [...new Set(files)];
+  const inFiles = new Set(unique);
+  const inScope = (f: string) => inFiles.has(f);
+  const host = diskHost();
+  const session = createSession(host);
+  const read = (p: string) => host.readFile(p)?.text;
+  const sources = unique.filter((f) => !headerExt.test(f));
+  const headers = unique.filter((f) => headerExt.test(f));
+  const included = includedHeaders(unique, request.includeDirs, read);
+  const ordered = [...sources, ...headers.filter((h) => !included.has(h)), ...headers.filter((h) => included.has(h))];
+  const covered = new Set<string>();
+  const findings: Finding[] = [];
+  const ioctls = new Map<string, IoctlDef>();
+  const suppressions: Suppressions = new Map();
+  let units = 0;
+  for (const file of ordered) {
+    if (headerExt.test(file) && covered.has(file)) continue;
+    const cc = request.compileCommands ? compileOptionsFor(request.compileCommands, file) : undefined;
+    const analysis = analyzeFile(session, file, {
+      abis: request.abis,
+      includeDirs: [...request.includeDirs, ...(cc?.includeDirs ?? [])],
+      defines: [...(cc?.defines ?? []), ...request.defines],
+      undefines: [...(cc?.undefines ?? []), ...request.undefines],
+      forcedIncludes: [...(cc?.forcedIncludes ?? []), ...request.forcedIncludes],
+      prelude: request.prelude,
+    });
+    units++;
+    for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
+    const r = unitFacts(analysis, { session, inScope });
+    if (r.facts) findings.push(...runUnitChecks(r.facts, { rules: request.rules, inScope }));
+    mergeIoctls([r.ioctls], ioctls);
+    mergeSuppressions(suppressions, r.suppressions);
+  }
+  findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
+  return { findings: finalizeFindings(findings, suppressions), files: unique, units };
+}
+
+/** The JSON report, as documented in the issue. */
+export function jsonReport(result: CheckResult, show: (p: string) => string): object {
+  return {
+    findings: result.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      symbol: f.symbol,
+      file: show(f.loc.file),
+      line: f.loc.line,
+      column: f.loc.col,
+      endLine: f.end.line,
+      endColumn: f.end.col,
+      message: f.message,
+      related: f.related.map((r) => ({ file: show(r.loc.file), line: r.loc.line, message: r.message })),
+    })),
+    summary: {
+      files: result.files.length,
+      errors: result.findings.filter((f) => f.severity === 'error').length,
+      warnings: result.findings.filter((f) => f.severity === 'warning').length,
+    },
+  };
+}
+
+export function textReport(result: CheckResult, show: (p: string) => string, color: boolean): string {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  for (const f of result.findings) {
+    const sev = f.severity === 'error' ? paint('1;31', 'error') : f.severity === 'warning' ? paint('1;35', 'warning') : paint('1;36', 'note');
+    lines.push(`${paint('1', `${show(f.loc.file)}:${f.loc.line}:${f.loc.col}:`)} ${sev}: ${f.message} [${f.rule}]`);
+    for (const r of f.related) lines.push(`${show(r.loc.file)}:${r.loc.line}:${r.loc.col}: ${paint('1;36', 'note')}: ${r.message}`);
+  }
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  lines.push(`${result.files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)`);
+  return lines.join('\n') + '\n';
+}
+
+export function checkCommand(argv: string[], io: CheckIo): number {
+  const specs: Record<string, OptionSpec> = {
+    ...compilerOptions,
+    '--format': { kind: 'string' },
+    '--fail-on': { kind: 'string' },
+    '--compile-commands': { kind: 'string' },
+    '--config': { kind: 'string' },
+  };
+  const args = parseArgs(argv, specs);
+  const format = args.options.get('--format')?.[0] ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) args.errors.push(`unknown format '${format}' (expected text, json or sarif)`);
+  const failOn = args.options.get('--fail-on')?.[0] ?? 'warning';
+  if (!['error', 'warning', 'never'].includes(failOn)) args.errors.push(`unknown --fail-on level '${failOn}' (expected error, warning or never)`);
+  if (args.positionals.length === 0) args.errors.push('no input files or folders');
+  for (const p of args.positionals) if (!fs.existsSync(nodePath.resolve(io.cwd, p))) args.errors.push(`no such file or folder: ${p}`);
+  const bail = () => {
+    for (const e of args.errors) io.err(`ioctl-lens check: ${e}\n`);
+    io.err(checkUsage);
+    return 2;
+  };
+  if (args.errors.length) return bail();
+
+  const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
+  const show = displayPath(io.cwd);
+  const loaded = loadConfig(paths[0], {
+    configPath: args.options.get('--config')?.[0] && nodePath.resolve(io.cwd, args.options.get('--config')![0]),
+    compileCommandsPath: args.options.get('--compile-commands')?.[0] && nodePath.resolve(io.cwd, args.options.get('--compile-commands')![0]),
+  });
+  for (const d of loaded.diagnostics) io.err(`${show(d.loc.file)}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message}\n`);
+  if (loaded.diagnostics.some((d) => d.severity === 'error')) return 2;
+  const { config } = loaded;
+  const abiOption = args.options.get('--abi')?.[0];
+  let abis: AbiName[] = config.abis ?? [...defaultAbis];
+  if (abiOption) {
+    const parsed = parseAbiList(abiOption);
+    for (const u of parsed.unknown) args.errors.push(`unknown ABI '${u}' (expected x86, x64, arm64 or arm32)`);
+    abis = parsed.abis;
+  }
+  if (!wow64Pairs.some(([w, n]) => abis.includes(w) && abis.includes(n))) {
+    args.errors.push(`--abi must include a 64-bit ABI and its 32-bit WOW64 peer (x64 with x86, or arm64 with arm32)`);
+  }
+  if (args.errors.length) return bail();
+
+  const result = runCheck({
+    paths,
+    abis,
+    includeDirs: [...(args.options.get('-I') ?? []).map((d) => normalizePath(nodePath.resolve(io.cwd, d))), ...config.includePaths],
+    defines: [...config.defines, ...(args.options.get('-D') ?? []).map(parseDefine)],
+    undefines: [...config.undefines, ...(args.options.get('-U') ?? [])],
+    forcedIncludes: [...config.forcedIncludes, ...(args.options.get('--include') ?? [])],
+    rules: config.rules,
+    compileCommands: loaded.compileCommands?.entries,
+    prelude: !args.options.has('--no-prelude'),
+  });
+  if (result.files.length === 0) {
+    io.err(`ioctl-lens check: no .h .hpp .c .cpp files under ${args.positionals.join(', ')}\n`);
+    return 2;
+  }
+  if (format === 'json') io.out(JSON.stringify(jsonReport(result, show), null, 2) + '\n');
+  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: toolVersion() }), null, 2) + '\n');
+  else io.out(textReport(result, show, io.isTty && !process.env.NO_COLOR));
+  const worst = result.findings.some((f) => f.severity === 'error') ? 2 : result.findings.some((f) => f.severity === 'warning') ? 1 : 0;
+  const threshold = failOn === 'error' ? 2 : failOn === 'warning' ? 1 : Infinity;
+  return worst >= threshold ? 1 : 0;
+}
+
+function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(nodePath.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

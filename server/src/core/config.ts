@@ -1,0 +1,377 @@
+/**
+ * Workspace configuration, pure: the `.ioctl-lens.json` file that the CLI
+ * and the editor both read, and the compiler options found in a
+ * `compile_commands.json` (the clangd convention). Finding and reading the
+ * files is the node layer's job (`node/config.ts`); here text goes in and
+ * options plus diagnostics come out.
+ *
+ *     {
+ *       "includePaths": ["inc", "../wdk/include"],
+ *       "defines": {"CONTOSO_V2": "1", "DBG": null},   // or ["CONTOSO_V2=1", "DBG"]
+ *       "undefines": ["NDEBUG"],
+ *       "forcedIncludes": ["windows.h"],
+ *       "abis": ["x86", "x64"],
+ *       "rules": {"reserved-function-code": "off", "unthunked-pointer": "error"},
+ *       "compileCommands": "build/compile_commands.json"
+ *     }
+ *
+ * Comments (`//`, `/* *\/`) and trailing commas are accepted, as in VS Code's
+ * own settings files. Relative paths are relative to the configuration
+ * file's folder. Bad entries are diagnostics that point at the value; the
+ * rest of the file still applies.
+ */
+
+import { type AbiName, isAbiName } from './abi';
+import { type RuleId, isRuleId } from './checks/catalogue';
+import type { Diagnostic, Severity } from './diagnostics';
+import { type Loc, dirname, joinPath, locAt } from './source';
+
+export const configFileName = '.ioctl-lens.json';
+
+export type RuleSetting = Severity | 'off';
+
+export interface WorkspaceConfig {
+  includePaths: string[];
+  defines: [string, string | undefined][];
+  undefines: string[];
+  forcedIncludes: string[];
+  abis?: AbiName[];
+  rules: Partial<Record<RuleId, RuleSetting>>;
+  /** Absolute path of a compile_commands.json named by the file. */
+  compileCommands?: string;
+}
+
+export const emptyConfig = (): WorkspaceConfig => ({ includePaths: [], defines: [], undefines: [], forcedIncludes: [], rules: {} });
+
+// ---------------------------------------------------------------------------
+// A small JSON-with-comments reader that keeps offsets for diagnostics
+
+export type JsonNode =
+  | { kind: 'object'; start: number; end: number; members: { key: string; keyStart: number; value: JsonNode }[] }
+  | { kind: 'array'; start: number; end: number; items: JsonNode[] }
+  | { kind: 'string'; start: number; end: number; value: string }
+  | { kind: 'number'; start: number; end: number; value: number }
+  | { kind: 'boolean'; start: number; end: number; value: boolean }
+  | { kind: 'null'; start: number; end: number };
+
+export class JsonError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+/** Parses JSON with comments and trailing commas; throws `JsonError` with an offset on bad syntax. */
+export function parseJsonc(text: string): JsonNode {
+  let i = 0;
+  const skip = () => {
+    for (;;) {
+      while (i < text.length && /\s/.test(text[i])) i++;
+      if (text.startsWith('//', i)) {
+        while (i < text.length && text[i] !== '\n') i++;
+      } else if (text.startsWith('/*', i)) {
+        const e = text.indexOf('*/', i + 2);
+        if (e < 0) throw new JsonError('unterminated comment', i);
+        i = e + 2;
+      } else return;
+    }
+  };
+  const value = (): JsonNode => {
+    skip();
+    const start = i;
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const members: { key: string; keyStart: number; value: JsonNode }[] = [];
+      for (;;) {
+        skip();
+        if (text[i] === '}') {
+          i++;
+          return { kind: 'object', start, end: i, members };
+        }
+        if (text[i] !== '"') throw new JsonError('expected a property name in double quotes', i);
+        const keyStart = i;
+        const key = (value() as { value: string }).value;
+        skip();
+        if (text[i] !== ':') throw new JsonError("expected ':'", i);
+        i++;
+        members.push({ key, keyStart, value: value() });
+        skip();
+        if (text[i] === ',') i++;
+        else if (text[i] !== '}') throw new JsonError("expected ',' or '}'", i);
+      }
+    }
+    if (c === '[') {
+      i++;
+      const items: JsonNode[] = [];
+      for (;;) {
+        skip();
+        if (text[i] === ']') {
+          i++;
+          return { kind: 'array', start, end: i, items };
+        }
+        items.push(value());
+        skip();
+        if (text[i] === ',') i++;
+        else if (text[i] !== ']') throw new JsonError("expected ',' or ']'", i);
+      }
+    }
+    if (c === '"') {
+      const m = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(i));
+      if (!m) throw new JsonError('invalid string', i);
+      i += m[0].length;
+      return { kind: 'string', start, end: i, value: JSON.parse(m[0]) as string };
+    }
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+    if (!m) throw new JsonError(i >= text.length ? 'unexpected end of file' : `unexpected character '${c}'`, i);
+    i += m[0].length;
+    if (m[0] === 'true' || m[0] === 'false') return { kind: 'boolean', start, end: i, value: m[0] === 'true' };
+    if (m[0] === 'null') return { kind: 'null', start, end: i };
+    return { kind: 'number', start, end: i, value: Number(m[0]) };
+  };
+  const root = value();
+  skip();
+  if (i < text.length) throw new JsonError('unexpected text after the value', i);
+  return root;
+}
+
+// ---------------------------------------------------------------------------
+// .ioctl-lens.json
+
+function configDiag(file: { path: string; text: string }, offset: number, end: number, message: string, severity: Severity = 'error'): Diagnostic {
+  const src = { path: file.path, text: file.text };
+  const loc: Loc = locAt(src, offset);
+  return { code: 'config-invalid', severity, message, loc, end: locAt(src, end) };
+}
+
+export function parseConfig(text: string, path: string): { config: WorkspaceConfig; diagnostics: Diagnostic[] } {
+  const config = emptyConfig();
+  const diagnostics: Diagnostic[] = [];
+  const file = { path, text };
+  const base = dirname(path);
+  let root: JsonNode;
+  try {
+    root = parseJsonc(text);
+  } catch (e) {
+    const offset = e instanceof JsonError ? e.offset : 0;
+    diagnostics.push(configDiag(file, offset, offset + 1, `${configFileName}: ${(e as Error).message}`));
+    return { config, diagnostics };
+  }
+  if (root.kind !== 'object') {
+    diagnostics.push(configDiag(file, root.start, root.end, `${configFileName} must hold an object`));
+    return { config, diagnostics };
+  }
+  const bad = (n: JsonNode, message: string, severity: Severity = 'error') => diagnostics.push(configDiag(file, n.start, n.end, message, severity));
+  const strings = (n: JsonNode, what: string): string[] => {
+    if (n.kind !== 'array') {
+      bad(n, `'${what}' must be an array of strings`);
+      return [];
+    }
+    const out: string[] = [];
+    for (const item of n.items) {
+      if (item.kind === 'string') out.push(item.value);
+      else bad(item, `'${what}' entries must be strings`);
+    }
+    return out;
+  };
+  for (const m of root.members) {
+    const v = m.value;
+    switch (m.key) {
+      case 'includePaths':
+        config.includePaths = strings(v, m.key).map((p) => joinPath(base, p));
+        break;
+      case 'forcedIncludes':
+        // A bare name (`windows.h`) is searched on the include path, as `cc -include` does; paths are made absolute.
+        config.forcedIncludes = strings(v, m.key).map((p) => (p.includes('/') || p.includes('\\') ? joinPath(base, p) : p));
+        break;
+      case 'undefines':
+        config.undefines = strings(v, m.key);
+        break;
+      case 'defines':
+        if (v.kind === 'array') config.defines = strings(v, m.key).map(splitDefine);
+        else if (v.kind === 'object') {
+          for (const d of v.members) {
+            if (d.value.kind === 'string') config.defines.push([d.key, d.value.value]);
+            else if (d.value.kind === 'number') config.defines.push([d.key, String(d.value.value)]);
+            else if (d.value.kind === 'null' || (d.value.kind === 'boolean' && d.value.value)) config.defines.push([d.key, undefined]);
+            else bad(d.value, `define '${d.key}' must be a string, a number or null`);
+          }
+        } else bad(v, `'defines' must be an object {"NAME": "VALUE"} or an array ["NAME=VALUE"]`);
+        break;
+      case 'abis': {
+        const list = strings(v, m.key);
+        const abis: AbiName[] = [];
+        list.forEach((a, k) => {
+          if (isAbiName(a)) abis.push(a);
+          else bad(v.kind === 'array' ? v.items[k] : v, `unknown ABI '${a}' (expected x86, x64, arm64 or arm32)`);
+        });
+        if (abis.length) config.abis = abis;
+        break;
+      }
+      case 'rules':
+        if (v.kind !== 'object') {
+          bad(v, `'rules' must be an object {"rule-id": "error" | "warning" | "info" | "off"}`);
+          break;
+        }
+        for (const r of v.members) {
+          if (!isRuleId(r.key)) {
+            diagnostics.push(configDiag(file, r.keyStart, r.keyStart + r.key.length + 2, `unknown rule '${r.key}'`, 'warning'));
+            continue;
+          }
+          const s = r.value.kind === 'string' ? r.value.value : undefined;
+          if (s === 'error' || s === 'warning' || s === 'info' || s === 'off') config.rules[r.key] = s;
+          else bad(r.value, `rule '${r.key}' must be "error", "warning", "info" or "off"`);
+        }
+        break;
+      case 'compileCommands':
+        if (v.kind === 'string') config.compileCommands = joinPath(base, v.value);
+        else bad(v, `'compileCommands' must be a path`);
+        break;
+      case '$schema':
+        break;
+      default:
+        diagnostics.push(configDiag(file, m.keyStart, m.keyStart + m.key.length + 2, `unknown setting '${m.key}'`, 'warning'));
+    }
+  }
+  return { config, diagnostics };
+}
+
+function splitDefine(d: string): [string, string | undefined] {
+  const eq = d.indexOf('=');
+  return eq < 0 ? [d, undefined] : [d.slice(0, eq), d.slice(eq + 1)];
+}
+
+// ---------------------------------------------------------------------------
+// compile_commands.json
+
+export interface CompileOptions {
+  file: string;
+  directory: string;
+  includeDirs: string[];
+  defines: [string, string | undefined][];
+  undefines: string[];
+  forcedIncludes: string[];
+}
+
+/** Splits a shell command line the way a POSIX shell would for plain words and quotes. */
+export function splitCommand(command: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (c === "'") {
+      const e = command.indexOf("'", i + 1);
+      cur += command.slice(i + 1, e < 0 ? undefined : e);
+      i = e < 0 ? command.length : e;
+      inWord = true;
+    } else if (c === '"') {
+      i++;
+      while (i < command.length && command[i] !== '"') {
+        if (command[i] === '\\' && (command[i + 1] === '"' || command[i + 1] === '\\')) i++;
+        cur += command[i++];
+      }
+      inWord = true;
+    } else if (c === '\\' && i + 1 < command.length) {
+      cur += command[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** Reads -I/-D/-U/-include (and MSVC's /I /D /U /FI) from a compiler's arguments. */
+export function compileOptionsFromArgs(args: readonly string[], directory: string, file: string): CompileOptions {
+  const out: CompileOptions = { file, directory, includeDirs: [], defines: [], undefines: [], forcedIncludes: [] };
+  const path = (p: string) => joinPath(directory, p);
+  const withValue: [string, (v: string) => void][] = [
+    ['-isystem', (v) => out.includeDirs.push(path(v))],
+    ['-iquote', (v) => out.includeDirs.push(path(v))],
+    ['-idirafter', (v) => out.includeDirs.push(path(v))],
+    ['-imsvc', (v) => out.includeDirs.push(path(v))],
+    ['-include', (v) => out.forcedIncludes.push(path(v))],
+    ['--include=', (v) => out.forcedIncludes.push(path(v))],
+    ['/FI', (v) => out.forcedIncludes.push(path(v))],
+    ['-I', (v) => out.includeDirs.push(path(v))],
+    ['/I', (v) => out.includeDirs.push(path(v))],
+    ['-D', (v) => out.defines.push(splitDefine(v))],
+    ['/D', (v) => out.defines.push(splitDefine(v))],
+    ['-U', (v) => out.undefines.push(v)],
+    ['/U', (v) => out.undefines.push(v)],
+  ];
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    for (const [flag, apply] of withValue) {
+      if (!a.startsWith(flag)) continue;
+      if (a.length > flag.length) apply(a.slice(flag.length));
+      else if (!flag.endsWith('=') && i + 1 < args.length) apply(args[++i]);
+      break;
+    }
+  }
+  return out;
+}
+
+export function parseCompileCommands(text: string, path: string): { entries: CompileOptions[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const entries: CompileOptions[] = [];
+  const file = { path, text };
+  let root: JsonNode;
+  try {
+    root = parseJsonc(text);
+  } catch (e) {
+    const offset = e instanceof JsonError ? e.offset : 0;
+    diagnostics.push(configDiag(file, offset, offset + 1, `compile_commands.json: ${(e as Error).message}`));
+    return { entries, diagnostics };
+  }
+  if (root.kind !== 'array') {
+    diagnostics.push(configDiag(file, root.start, root.end, 'compile_commands.json must hold an array of entries'));
+    return { entries, diagnostics };
+  }
+  for (const item of root.items) {
+    if (item.kind !== 'object') {
+      diagnostics.push(configDiag(file, item.start, item.end, 'a compile command must be an object'));
+      continue;
+    }
+    const get = (k: string) => item.members.find((m) => m.key === k)?.value;
+    const dir = get('directory');
+    const f = get('file');
+    const args = get('arguments');
+    const command = get('command');
+    if (dir?.kind !== 'string' || f?.kind !== 'string') {
+      diagnostics.push(configDiag(file, item.start, item.end, "a compile command needs 'directory' and 'file'"));
+      continue;
+    }
+    let argv: string[];
+    if (args?.kind === 'array') argv = args.items.map((a) => (a.kind === 'string' ? a.value : ''));
+    else if (command?.kind === 'string') argv = splitCommand(command.value);
+    else {
+      diagnostics.push(configDiag(file, item.start, item.end, "a compile command needs 'arguments' or 'command'"));
+      continue;
+    }
+    const directory = joinPath(dirname(path), dir.value);
+    entries.push(compileOptionsFromArgs(argv, directory, joinPath(directory, f.value)));
+  }
+  return { entries, diagnostics };
+}
+
+/**
+ * The entry for a file: its own, else (for a header) the entry of a source
+ * file in the same folder or the nearest parent folder, as clangd guesses.
+ */
+export function compileOptionsFor(entries: readonly CompileOptions[], file: string): CompileOptions | undefined {
+  const own = entries.find((e) => e.file === file);
+  if (own) return own;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const near = entries.find((e) => dirname(e.file) === dir || e.file.startsWith(dir + '/'));
+    if (near) return near;
+    if (dir === '/' || dir === '.' || dirname(dir) === dir) break;
+  }
+  return entries[0];
+}

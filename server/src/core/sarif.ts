@@ -1,0 +1,107 @@
+/**
+ * SARIF 2.1.0 from findings: one run, the rule catalogue as the tool's rules
+ * (with help links and default levels), one result per finding with its
+ * primary and related locations and its fixes. Pure: paths are made relative
+ * to a base folder given by the caller and named `%SRCROOT%`, so the log is
+ * portable between machines (code-scanning dashboards resolve it against the
+ * checkout).
+ */
+
+import type { Severity } from './diagnostics';
+import { type RuleId, ruleIds, rules } from './checks/catalogue';
+import type { Finding } from './checks/context';
+import type { Loc } from './source';
+
+export interface SarifOptions {
+  /** Absolute folder the artifact URIs are relative to (normalised, forward slashes). */
+  baseDir: string;
+  toolVersion: string;
+  /** Where the rule documentation lives (`https://.../docs/rules/`); default: relative `docs/rules/` links. */
+  docsBase?: string;
+}
+
+const level = (s: Severity): 'error' | 'warning' | 'note' => (s === 'info' ? 'note' : s);
+
+function encodePath(p: string): string {
+  return p.split('/').map(encodeURIComponent).join('/');
+}
+
+function artifact(file: string, baseDir: string): { uri: string; uriBaseId?: string } {
+  const base = baseDir.endsWith('/') ? baseDir : baseDir + '/';
+  if (file.startsWith(base)) return { uri: encodePath(file.slice(base.length)), uriBaseId: '%SRCROOT%' };
+  if (file.startsWith('/')) return { uri: 'file://' + encodePath(file) };
+  if (/^[A-Za-z]:\//.test(file)) return { uri: 'file:///' + encodePath(file) };
+  return { uri: encodePath(file) };
+}
+
+function region(start: Loc, end?: Loc) {
+  const r: Record<string, number> = { startLine: start.line, startColumn: start.col };
+  if (end && end.file === start.file && (end.line > start.line || (end.line === start.line && end.col > start.col))) {
+    r.endLine = end.line;
+    r.endColumn = end.col;
+  }
+  return r;
+}
+
+export function buildSarif(findings: readonly Finding[], options: SarifOptions): object {
+  const baseUri = 'file://' + encodePath(options.baseDir.endsWith('/') ? options.baseDir : options.baseDir + '/');
+  const index = new Map<RuleId, number>(ruleIds.map((id, i) => [id, i]));
+  const helpUri = (id: RuleId) => (options.docsBase ? options.docsBase.replace(/\/?$/, '/') + `${id}.md` : rules[id].doc);
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ioctl-lens',
+            version: options.toolVersion,
+            semanticVersion: options.toolVersion,
+            rules: ruleIds.map((id) => ({
+              id,
+              name: id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
+              shortDescription: { text: rules[id].title },
+              helpUri: helpUri(id),
+              help: { text: `${rules[id].title}. See ${rules[id].doc}.` },
+              defaultConfiguration: { level: level(rules[id].defaultSeverity) },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: baseUri } },
+        results: findings.map((f) => {
+          const result: Record<string, unknown> = {
+            ruleId: f.rule,
+            ruleIndex: index.get(f.rule),
+            level: level(f.severity),
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: { artifactLocation: artifact(f.loc.file, options.baseDir), region: region(f.loc, f.end) },
+                logicalLocations: [{ name: f.symbol, kind: /^(IOCTL|FSCTL)_/.test(f.symbol) ? 'macro' : 'type' }],
+              },
+            ],
+            partialFingerprints: { 'ioctlLens/v1': `${f.rule}:${f.symbol}` },
+          };
+          if (f.related.length) {
+            result.relatedLocations = f.related.map((r, i) => ({
+              id: i + 1,
+              physicalLocation: { artifactLocation: artifact(r.loc.file, options.baseDir), region: region(r.loc) },
+              message: { text: r.message },
+            }));
+          }
+          if (f.fixes?.length) {
+            result.fixes = f.fixes.map((fix) => ({
+              description: { text: fix.title },
+              artifactChanges: fix.edits.map((e) => ({
+                artifactLocation: artifact(e.file, options.baseDir),
+                replacements: [{ deletedRegion: region(e.start, e.end), insertedContent: { text: e.newText } }],
+              })),
+            }));
+          }
+          return result;
+        }),
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+}
