@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostics';
 import { absolute, layoutReports } from '../node/layoutApi';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
 import { renderReports } from './layoutText';
+import { checkCommand, checkUsage } from './check';
 import { serveCommand, serveUsage } from './serve';
 
 export interface Io {
@@ -24,6 +25,7 @@ const usage = `usage: ioctl-lens <command> [options] FILE...
 
 commands:
   layout   print every struct/union defined in FILE... with its layout on each ABI
+  check    report WOW64 problems (rules in docs/rules/) in files and folders
   serve    run the language server (serve --stdio)
   help     show this text
 
@@ -36,6 +38,7 @@ layout options:
   --no-prelude                do not supply built-in Windows types
   --all-diagnostics           also print diagnostics from included headers
 
+${checkUsage}
 ${serveUsage}`;
 
 function displayPath(io: Io) {
@@ -96,6 +99,7 @@ export function main(argv: string[], io: Io): number {
   switch (command) {
     case 'layout':
       return layoutCommand(rest, io);
+    case 'check': return checkCommand(rest, io);
     case 'serve': return serveCommand(rest, io);
     case undefined:
     case 'help':
