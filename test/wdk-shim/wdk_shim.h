@@ -63,7 +63,9 @@ typedef int INT_PTR;
 typedef unsigned long ULONG_PTR;
 typedef unsigned int UINT_PTR;
 #endif
-#define POINTER_32 __ptr32
+#ifndef POINTER_32
+#define POINTER_32 __ptr32 /* mingw-w64 defines it empty: the tests do too, to prove the guard fires */
+#endif
 #else
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,85 @@
+/**
+ * Proof 1: every generated unit compiles for x86_64-pc-windows-msvc (and
+ * i686) with clang against the WDK shim, and each shadow `T32` compiled for
+ * x64 has exactly clang's x86 layout of `T`: the same size, alignment and
+ * members (depth, name, offset, bit range) in clang's own record dumps, and
+ * `_Static_assert`s built from the x86 dump hold in the x64 unit.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { ThunkStyle } from '../../server/src/core/thunk/index';
+import { requireTool } from '../helpers';
+import { type DumpRecord, clangWindows, fixtures, headerWithout, parseDump, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
+
+const shapes = path.join(fixtures, 'shapes.h');
+
+/** [header, type, style, dispatch]: every representative type, in both styles. */
+const cases: [string, string, ThunkStyle, 'wdm' | 'kmdf' | undefined][] = [];
+for (const style of ['ulong', 'pointer32'] as const) {
+  for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SESSION_INFO', 'CONTOSO_SUBMIT_BATCH', 'CONTOSO_MAP_RING']) cases.push([sampleHeader, t, style, style === 'ulong' ? 'wdm' : 'kmdf']);
+  for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE']) cases.push([shapes, t, style, 'wdm']);
+}
+
+function dumpOf(dumps: Map<string, DumpRecord>, tag: string, where: string): DumpRecord {
+  const d = dumps.get(tag);
+  assert.ok(d, `clang dumped no layout for ${tag} (${where}); dumped: ${[...dumps.keys()].join(', ')}`);
+  return d;
+}
+
+/** Member-wise comparison of clang's x86 dump of T and x64 dump of T32 (types differ by design; names, offsets and bits must not). */
+function sameLayout(native: DumpRecord, shadow: DumpRecord): void {
+  const show = (r: DumpRecord) => r.members.map((m) => `${'  '.repeat(m.depth)}${m.name}@${m.offset}${m.bits ? ':' + m.bits : ''}`);
+  assert.deepEqual(show(shadow), show(native), `${shadow.name} (x64) members differ from ${native.name} (x86)`);
+  assert.equal(shadow.size, native.size, `sizeof(${shadow.name}) on x64 vs sizeof(${native.name}) on x86`);
+  assert.equal(shadow.align, native.align, `alignment of ${shadow.name} on x64 vs ${native.name} on x86`);
+}
+
+/** `_Static_assert`s of T32's size, alignment and offsets, from clang's x86 dump of T. */
+function staticAsserts(shadowName: string, native: DumpRecord): string {
+  const lines = [`_Static_assert(sizeof(${shadowName}) == ${native.size}, "sizeof ${shadowName}");`, `_Static_assert(_Alignof(${shadowName}) == ${native.align}, "align ${shadowName}");`];
+  // Members reachable by name from the top: depth 1, and deeper ones under anonymous members only.
+  const chain: string[] = [];
+  for (const m of native.members) {
+    chain.length = m.depth - 1;
+    const reachable = chain.every((c) => c === '<anonymous>');
+    chain.push(m.name);
+    if (!reachable || m.name === '<anonymous>' || m.bits) continue;
+    lines.push(`_Static_assert(__builtin_offsetof(${shadowName}, ${m.name}) == ${m.offset}, "offset of ${m.name}");`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('thunk: shadows have the x86 layout when compiled for x64 (clang)', function () {
+  this.timeout(60000);
+  for (const [header, type, style, dispatch] of cases) {
+    it(`${path.basename(header)} ${type} --style ${style}`, function () {
+      if (!requireTool(this, 'clang')) return;
+      const result = thunk(header, { type, style, dispatch });
+      assert.equal(result.error, undefined);
+      assert.ok(!result.identical, `${type} should need translation`);
+      const dir = tempDir();
+      const hdr = headerWithout(header, result, dir);
+      const natives = result.plan.records.filter((r) => r.peer.kind === 'struct' || r.status === 'generate');
+      const forceNative = natives.map((r) => `_Static_assert(sizeof(${r.nativeName}) > 0, "");`).join('\n');
+      const x86 = clangWindows(dir, 'native_x86.c', `#include "wdk_shim.h"\n#include "${hdr}"\n${forceNative}\n`, 'i686-pc-windows-msvc', { dump: true });
+      assert.equal(x86.status, 0, x86.stderr);
+      const x86Dumps = parseDump(x86.stdout);
+
+      const checked = result.plan.records.filter((r) => r.status !== 'well-known');
+      let asserts = checked.map((r) => `_Static_assert(sizeof(${r.shadow.name}) > 0, "");`).join('\n') + '\n';
+      for (const r of checked) asserts += staticAsserts(r.shadow.name, dumpOf(x86Dumps, r.native.tag ?? r.nativeName, 'x86'));
+      const unit = windowsUnit(hdr, result, asserts);
+      const x64 = clangWindows(dir, 'thunk_x64.c', unit, 'x86_64-pc-windows-msvc', { dump: true });
+      assert.equal(x64.status, 0, `x64 compile failed:\n${x64.stderr}\nunit in ${dir}`);
+      assert.doesNotMatch(x64.stderr, /warning:/, `x64 warnings:\n${x64.stderr}`);
+      const x64Dumps = parseDump(x64.stdout);
+      for (const r of checked) {
+        sameLayout(dumpOf(x86Dumps, r.native.tag ?? r.nativeName, 'x86'), dumpOf(x64Dumps, r.shadow.tag, 'x64'));
+      }
+      // The same unit is valid C for a 32-bit build too (guards are x64-only).
+      const i686 = clangWindows(dir, 'thunk_x86.c', windowsUnit(hdr, result), 'i686-pc-windows-msvc');
+      assert.equal(i686.status, 0, `x86 compile failed:\n${i686.stderr}`);
+    });
+  }
+});
