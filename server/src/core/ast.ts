@@ -162,7 +162,12 @@ export interface VarDecl {
 
 /** Constant expressions (array bounds, bit widths, enumerator values, `C_ASSERT`s). */
 export type Expr =
-  | { kind: 'num'; value: bigint; loc: Loc }
+  /**
+   * An integer or character constant. `text` (added by the parser) is the
+   * literal's spelling for integer literals (`0u`, `0x10UL`, `5i64`), so the
+   * evaluator can give it its C type; absent for character constants (int).
+   */
+  | { kind: 'num'; value: bigint; loc: Loc; text?: string }
   /** An identifier: an enumerator, or something the evaluator will report as not constant. */
   | { kind: 'name'; name: string; loc: Loc }
   | { kind: 'unary'; op: '-' | '+' | '~' | '!'; arg: Expr; loc: Loc }
@@ -174,7 +179,18 @@ export type Expr =
   /** `FIELD_OFFSET(T, a.b[2])` / `offsetof(T, a.b)` / `__builtin_offsetof`. */
   | { kind: 'offsetof'; type: CType; path: (string | Expr)[]; loc: Loc }
   /** `sizeof expr` / `sizeof(((T*)0)->Member)` and the like: the operand is kept as tokens. */
-  | { kind: 'sizeofExpr'; tokens: Token[]; loc: Loc }
+  | {
+      kind: 'sizeofExpr';
+      tokens: Token[];
+      loc: Loc;
+      /**
+       * Added by the parser: set when the operand designates a member through
+       * a null pointer, `((T *)0)->a.b[i]` with any parentheses and casts
+       * around the base (`RTL_FIELD_SIZE`, `ARRAYSIZE(((T *)0)->a)`), so the
+       * evaluator can walk `path` from `type` instead of re-reading tokens.
+       */
+      member?: { type: CType; path: (string | Expr)[] };
+    }
   /** Anything else the parser recognised as an expression but cannot evaluate. */
   | { kind: 'opaque'; text: string; loc: Loc };
 

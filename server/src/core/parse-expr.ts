@@ -28,6 +28,7 @@ import { parseCharLiteral, parseIntLiteral } from './parse-text';
 import {
   accept,
   advance,
+  atPunct,
   cur,
   expect,
   expected,
@@ -35,6 +36,7 @@ import {
   locOf,
   type ParserState,
   peekAt,
+  peekPunct,
   skipBalanced,
   tokensText,
 } from './parse-state';
@@ -68,7 +70,7 @@ function opaque(s: ParserState, from: number, loc = locOf(s.toks[from])): Expr {
 export function parseExpr(s: ParserState): Expr {
   const start = s.pos;
   let e = parseCond(s);
-  if (!isPunct(cur(s), ',')) return e;
+  if (!atPunct(s, ',')) return e;
   while (accept(s, ',')) e = parseCond(s);
   return opaque(s, start);
 }
@@ -79,7 +81,7 @@ export function parseExpr(s: ParserState): Expr {
 export function parseCond(s: ParserState): Expr {
   const startTok = cur(s);
   const test = parseBinary(s, 1);
-  if (!isPunct(cur(s), '?')) return test;
+  if (!atPunct(s, '?')) return test;
   advance(s);
   const then = parseExpr(s);
   expect(s, ':');
@@ -116,7 +118,7 @@ function parseCast(s: ParserState): Expr {
     advance(s);
     const type = s.parseTypeName(s);
     expect(s, ')');
-    if (isPunct(cur(s), '{')) {
+    if (atPunct(s, '{')) {
       skipBalanced(s);
       return opaque(s, start);
     }
@@ -175,17 +177,20 @@ function parseUnary(s: ParserState): Expr {
     const name = t.text;
     if (name === 'sizeof') {
       advance(s);
-      if (isPunct(cur(s), '(') && s.isTypeStart(s, peekAt(s, 1))) {
+      if (atPunct(s, '(') && s.isTypeStart(s, peekAt(s, 1))) {
         advance(s);
         const type = s.parseTypeName(s);
         expect(s, ')');
         return { kind: 'sizeof', type, loc: locOf(t) };
       }
       const operandStart = s.pos;
-      parseUnary(s);
-      return { kind: 'sizeofExpr', tokens: s.toks.slice(operandStart, s.pos), loc: locOf(t) };
+      const operand = parseUnary(s);
+      const e: Expr = { kind: 'sizeofExpr', tokens: s.toks.slice(operandStart, s.pos), loc: locOf(t) };
+      const member = memberThroughNull(operand);
+      if (member) e.member = member;
+      return e;
     }
-    if (isAlignofName(name) && isPunct(peekAt(s, 1), '(')) {
+    if (isAlignofName(name) && peekPunct(s, 1, '(')) {
       advance(s);
       advance(s);
       if (!s.isTypeStart(s, cur(s))) {
@@ -198,7 +203,7 @@ function parseUnary(s: ParserState): Expr {
       expect(s, ')');
       return { kind: 'alignof', type, loc: locOf(t) };
     }
-    if (isOffsetofName(name) && isPunct(peekAt(s, 1), '(') && s.isTypeStart(s, peekAt(s, 2))) {
+    if (isOffsetofName(name) && peekPunct(s, 1, '(') && s.isTypeStart(s, peekAt(s, 2))) {
       advance(s);
       advance(s);
       const type = s.parseTypeName(s);
@@ -259,21 +264,29 @@ function nullPointerTarget(e: Expr): CType | undefined {
   return e.type.kind === 'pointer' ? e.type.to : undefined;
 }
 
-/** `&((T *)0)->a.b[2]` -> offsetof(T, a.b[2]). */
-function offsetofFromAddress(arg: Expr, amp: Token): Expr | undefined {
-  const chain = chains.get(arg);
+/** `((T *)0)->a.b[2]` (a postfix chain on a null pointer) -> T and the path `a`, `b`, `2`. */
+function memberThroughNull(e: Expr): { type: CType; path: (string | Expr)[] } | undefined {
+  const chain = chains.get(e);
   if (!chain || chain.other || chain.steps.length === 0) return undefined;
   const type = nullPointerTarget(chain.base);
   if (!type) return undefined;
   const first = chain.steps[0];
   if (first.op !== '->') return undefined;
   const path: (string | Expr)[] = [first.name];
-  for (const step of chain.steps.slice(1)) {
+  for (let i = 1; i < chain.steps.length; i++) {
+    const step = chain.steps[i];
     if (step.op === '.') path.push(step.name);
     else if (step.op === '[') path.push(step.index);
     else return undefined;
   }
-  return { kind: 'offsetof', type, path, loc: locOf(amp) };
+  return { type, path };
+}
+
+/** `&((T *)0)->a.b[2]` -> offsetof(T, a.b[2]). */
+function offsetofFromAddress(arg: Expr, amp: Token): Expr | undefined {
+  const member = memberThroughNull(arg);
+  if (!member) return undefined;
+  return { kind: 'offsetof', type: member.type, path: member.path, loc: locOf(amp) };
 }
 
 /**
@@ -283,7 +296,9 @@ function offsetofFromAddress(arg: Expr, amp: Token): Expr | undefined {
 function parsePostfix(s: ParserState): Expr {
   const start = s.pos;
   const base = parsePrimary(s);
-  let chain: Chain | undefined;
+  // `(((T *)0)->a)[1]`: continue the chain of a parenthesised one.
+  const inner = chains.get(base);
+  let chain: Chain | undefined = inner && { base: inner.base, steps: inner.steps.slice(), other: inner.other };
   for (;;) {
     const t = cur(s);
     if (t.kind !== TokKind.Punct) break;
@@ -310,7 +325,7 @@ function parsePostfix(s: ParserState): Expr {
       (chain ??= { base, steps: [] }).other = true;
     } else break;
   }
-  if (!chain) return base;
+  if (!chain || (inner && chain.steps.length === inner.steps.length && chain.other === inner.other)) return base;
   const e = opaque(s, start);
   chains.set(e, chain);
   return e;
@@ -328,7 +343,7 @@ function parsePrimary(s: ParserState): Expr {
       advance(s);
       const value = parseIntLiteral(t.text);
       if (value === undefined) return opaque(s, start);
-      return { kind: 'num', value, loc: locOf(t) };
+      return { kind: 'num', value, loc: locOf(t), text: t.text };
     }
     case TokKind.Char: {
       advance(s);
@@ -347,7 +362,7 @@ function parsePrimary(s: ParserState): Expr {
       if (t.text === '(') {
         advance(s);
         // GNU statement expression `({ ... })`.
-        if (isPunct(cur(s), '{')) {
+        if (atPunct(s, '{')) {
           s.pos--;
           skipBalanced(s);
           return opaque(s, start);

@@ -16,6 +16,13 @@ import { TokKind, type Token, userLoc } from './token';
 
 export interface ParserState {
   toks: Token[];
+  /**
+   * `kinds[i]` and `texts[i]` mirror `toks[i].kind` and `toks[i].text` in
+   * flat arrays: hot loops read these instead of the token objects, whose
+   * shapes vary (macro-expanded tokens carry extra fields).
+   */
+  kinds: Uint8Array;
+  texts: string[];
   /** Index of the EOF token (the last one). */
   last: number;
   pos: number;
@@ -52,6 +59,17 @@ export function advance(s: ParserState): Token {
   return t;
 }
 
+/** The current token is the punctuator `text`. */
+export function atPunct(s: ParserState, text: string): boolean {
+  return s.kinds[s.pos] === TokKind.Punct && s.texts[s.pos] === text;
+}
+
+/** The token `k` ahead is the punctuator `text`. */
+export function peekPunct(s: ParserState, k: number, text: string): boolean {
+  const i = Math.min(s.pos + k, s.last);
+  return s.kinds[i] === TokKind.Punct && s.texts[i] === text;
+}
+
 export function isPunct(t: Token, text: string): boolean {
   return t.kind === TokKind.Punct && t.text === text;
 }
@@ -62,8 +80,7 @@ export function atEOF(s: ParserState): boolean {
 
 /** Consumes `text` if it is next; returns whether it did. */
 export function accept(s: ParserState, text: string): boolean {
-  const t = s.toks[s.pos];
-  if (t.kind === TokKind.Punct && t.text === text) {
+  if (s.kinds[s.pos] === TokKind.Punct && s.texts[s.pos] === text) {
     if (s.pos < s.last) s.pos++;
     return true;
   }
@@ -114,11 +131,13 @@ export function expect(s: ParserState, text: string): boolean {
  */
 export function skipBalanced(s: ParserState): void {
   let depth = 0;
+  const kinds = s.kinds;
+  const texts = s.texts;
   for (;;) {
-    const t = s.toks[s.pos];
-    if (t.kind === TokKind.EOF) return;
-    if (t.kind === TokKind.Punct) {
-      const c = t.text;
+    const kind = kinds[s.pos];
+    if (kind === TokKind.EOF) return;
+    if (kind === TokKind.Punct) {
+      const c = texts[s.pos];
       if (c === '(' || c === '[' || c === '{') depth++;
       else if (c === ')' || c === ']' || c === '}') {
         depth--;

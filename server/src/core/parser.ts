@@ -64,6 +64,7 @@ import { applyPragma, createPackState } from './parse-pragma';
 import {
   accept,
   advance,
+  atPunct,
   cur,
   endOf,
   expect,
@@ -72,6 +73,7 @@ import {
   locOf,
   type ParserState,
   peekAt,
+  peekPunct,
   skipBalanced,
   syntaxError,
   tokensText,
@@ -181,7 +183,7 @@ const staticAssertNames = new Set(['__C_ASSERT__', 'c_assert', '__static_assert_
 
 export function parse(tokens: Token[], options: ParseOptions = {}): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const { toks, packAt } = removePragmas(tokens, diagnostics);
+  const { toks, kinds, texts, packAt } = prepareTokens(tokens, diagnostics);
   const unit: TranslationUnit = {
     records: [],
     enums: [],
@@ -201,6 +203,8 @@ export function parse(tokens: Token[], options: ParseOptions = {}): ParseResult 
   }
   const s: ParserState = {
     toks,
+    kinds,
+    texts,
     last: toks.length - 1,
     pos: 0,
     packAt,
@@ -220,57 +224,49 @@ export function parse(tokens: Token[], options: ParseOptions = {}): ParseResult 
 }
 
 /**
- * Takes the pragma tokens out of the stream, running the pack stack, and
- * makes sure the result ends with exactly one EOF token.
+ * Takes the pragma tokens out of the stream, running the pack stack, makes
+ * sure the result ends with exactly one EOF token, and fills the flat
+ * `kinds`/`texts` mirrors the hot loops read.
  */
-function removePragmas(tokens: Token[], diagnostics: Diagnostic[]): { toks: Token[]; packAt: Uint8Array } {
+function prepareTokens(
+  tokens: Token[],
+  diagnostics: Diagnostic[],
+): { toks: Token[]; kinds: Uint8Array; texts: string[]; packAt: Uint8Array } {
   const pack = createPackState();
-  let hasPragma = false;
-  for (const t of tokens) {
-    if (t.kind === TokKind.Pragma) {
-      hasPragma = true;
-      break;
+  const n = tokens.length;
+  const toks: Token[] = [];
+  const kinds = new Uint8Array(n + 1);
+  const texts: string[] = [];
+  const packAt = new Uint8Array(n + 1);
+  let current = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i];
+    const kind = t.kind;
+    if (kind === TokKind.Pragma) {
+      applyPragma(pack, t, diagnostics);
+      current = pack.current ?? 0;
+      continue;
     }
+    const at = toks.length;
+    toks.push(t);
+    texts.push(t.text);
+    kinds[at] = kind;
+    packAt[at] = current;
+    if (kind === TokKind.EOF) break;
   }
-  let toks: Token[];
-  let packAt: Uint8Array;
-  if (!hasPragma) {
-    toks = tokens;
-    packAt = new Uint8Array(tokens.length + 1);
-  } else {
-    toks = [];
-    const packs: number[] = [];
-    for (const t of tokens) {
-      if (t.kind === TokKind.Pragma) {
-        applyPragma(pack, t, diagnostics);
-        continue;
-      }
-      toks.push(t);
-      packs.push(pack.current ?? 0);
-    }
-    packAt = new Uint8Array(toks.length + 1);
-    packAt.set(packs);
-  }
-  // Guarantee a final EOF token (and only look at tokens before the first EOF).
-  let eof = -1;
-  for (let i = 0; i < toks.length; i++) {
-    if (toks[i].kind === TokKind.EOF) {
-      eof = i;
-      break;
-    }
-  }
-  if (eof < 0) {
+  if (toks.length === 0 || kinds[toks.length - 1] !== TokKind.EOF) {
     const lastTok = toks[toks.length - 1];
     const file = lastTok?.file ?? { path: '<input>', text: '' };
     const offset = lastTok ? lastTok.offset + lastTok.text.length : 0;
     const line = lastTok?.line ?? 1;
     const col = lastTok ? lastTok.col + lastTok.text.length : 1;
-    toks = toks === tokens ? toks.slice() : toks;
+    const at = toks.length;
     toks.push({ kind: TokKind.EOF, text: '', file, offset, line, col, space: false, bol: false });
-  } else if (eof < toks.length - 1) {
-    toks = toks.slice(0, eof + 1);
+    texts.push('');
+    kinds[at] = TokKind.EOF;
+    packAt[at] = current;
   }
-  return { toks, packAt };
+  return { toks, kinds, texts, packAt };
 }
 
 // ---------------------------------------------------------------------------
@@ -284,24 +280,25 @@ function removePragmas(tokens: Token[], diagnostics: Diagnostic[]): { toks: Toke
 function parseTranslationUnit(s: ParserState): void {
   let externBlocks = 0;
   while (s.pos < s.last) {
-    const t = cur(s);
+    const kind = s.kinds[s.pos];
+    const text = s.texts[s.pos];
     const before = s.pos;
     s.errored = false;
-    if (t.kind === TokKind.Punct) {
-      if (t.text === ';') {
+    if (kind === TokKind.Punct) {
+      if (text === ';') {
         advance(s);
         continue;
       }
-      if (t.text === '}') {
+      if (text === '}') {
         if (externBlocks > 0) externBlocks--;
-        else syntaxError(s, 'parse-expected', t, ['a declaration', '}']);
+        else syntaxError(s, 'parse-expected', cur(s), ['a declaration', '}']);
         advance(s);
         continue;
       }
     }
-    if (t.kind === TokKind.Ident) {
+    if (kind === TokKind.Ident) {
       // extern "C" { ... } and extern "C" declaration
-      if (t.text === 'extern' && peekAt(s, 1).kind === TokKind.String) {
+      if (text === 'extern' && s.kinds[Math.min(s.pos + 1, s.last)] === TokKind.String) {
         advance(s);
         advance(s);
         if (accept(s, '{')) externBlocks++;
@@ -318,9 +315,10 @@ function parseTranslationUnit(s: ParserState): void {
 }
 
 function isStaticAssertStart(s: ParserState): boolean {
-  const t = cur(s);
-  if (kw(t) === K.StaticAssert) return true;
-  return t.text === 'C_ASSERT' && isPunct(peekAt(s, 1), '(');
+  if (s.kinds[s.pos] !== TokKind.Ident) return false;
+  const text = s.texts[s.pos];
+  if (text === '_Static_assert' || text === 'static_assert') return true;
+  return text === 'C_ASSERT' && peekPunct(s, 1, '(');
 }
 
 /**
@@ -358,18 +356,18 @@ function stringValue(text: string): string {
 /** Skips to the next `;` at depth 0 (consuming it) or stops before an unmatched `}`. */
 function recoverDeclaration(s: ParserState): void {
   while (s.pos < s.last) {
-    const t = cur(s);
-    if (t.kind === TokKind.Punct) {
-      if (t.text === ';') {
+    if (s.kinds[s.pos] === TokKind.Punct) {
+      const text = s.texts[s.pos];
+      if (text === ';') {
         advance(s);
         return;
       }
-      if (t.text === '}') return;
-      if (t.text === '(' || t.text === '[' || t.text === '{') {
-        const open = t.text;
+      if (text === '}') return;
+      if (text === '(' || text === '[' || text === '{') {
+        const open = text;
         skipBalanced(s);
         // A braced block at file scope (a function body we could not read) ends the declaration.
-        if (open === '{' && !isPunct(cur(s), ';') && !isPunct(cur(s), ',')) return;
+        if (open === '{' && !atPunct(s, ';') && !atPunct(s, ',')) return;
         continue;
       }
     }
@@ -457,8 +455,8 @@ function builtinTypeName(name: string): CType | undefined {
   return undefined;
 }
 
-function isSal(s: ParserState, t: Token): boolean {
-  return isSalAnnotationName(t.text) && lookupTypedef(s, t.text) === undefined;
+function isSal(s: ParserState, name: string): boolean {
+  return isSalAnnotationName(name) && lookupTypedef(s, name) === undefined;
 }
 
 /** Whether `t` can start a type name (used for casts, `sizeof(type)` and parameter lists). */
@@ -481,7 +479,7 @@ function isTypeStart(s: ParserState, t: Token): boolean {
 function parseAnnotation(s: ParserState): Annotation {
   const nameTok = advance(s);
   const args: string[] = [];
-  if (isPunct(cur(s), '(')) {
+  if (atPunct(s, '(')) {
     advance(s);
     let depth = 0;
     let argStart = s.pos;
@@ -516,12 +514,12 @@ function parseAnnotation(s: ParserState): Annotation {
  */
 function parseDeclspec(s: ParserState): number | undefined {
   advance(s);
-  if (!isPunct(cur(s), '(')) return undefined;
+  if (!atPunct(s, '(')) return undefined;
   advance(s);
   let align: number | undefined;
-  while (s.pos < s.last && !isPunct(cur(s), ')')) {
+  while (s.pos < s.last && !atPunct(s, ')')) {
     const t = cur(s);
-    if (t.kind === TokKind.Ident && (t.text === 'align' || t.text === '__align__') && isPunct(peekAt(s, 1), '(')) {
+    if (t.kind === TokKind.Ident && (t.text === 'align' || t.text === '__align__') && peekPunct(s, 1, '(')) {
       advance(s);
       align = parseAlignArgument(s) ?? align;
       continue;
@@ -563,14 +561,14 @@ function parseAlignArgument(s: ParserState): number | undefined {
 function parseAttribute(s: ParserState): { align?: number; packed: boolean } {
   advance(s);
   const result: { align?: number; packed: boolean } = { packed: false };
-  if (!isPunct(cur(s), '(')) return result;
+  if (!atPunct(s, '(')) return result;
   const end = matchingClose(s, s.pos);
   advance(s);
   while (s.pos < end) {
     const t = cur(s);
     if (t.kind === TokKind.Ident) {
       const name = t.text;
-      if ((name === 'aligned' || name === '__aligned__') && isPunct(peekAt(s, 1), '(')) {
+      if ((name === 'aligned' || name === '__aligned__') && peekPunct(s, 1, '(')) {
         advance(s);
         const a = parseAlignArgument(s);
         if (a !== undefined) result.align = a;
@@ -613,7 +611,7 @@ function matchingClose(s: ParserState, open: number): number {
 function skipAsmLabel(s: ParserState): void {
   advance(s);
   while (kw(cur(s)) === K.Volatile) advance(s);
-  if (isPunct(cur(s), '(')) skipBalanced(s);
+  if (atPunct(s, '(')) skipBalanced(s);
 }
 
 /**
@@ -627,40 +625,41 @@ function skipAsmLabel(s: ParserState): void {
 function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
   const spec = newSpec(s.pos);
   for (;;) {
-    const t = cur(s);
-    if (t.kind !== TokKind.Ident) break;
-    const k = keywords.get(t.text);
+    if (s.kinds[s.pos] !== TokKind.Ident) break;
+    const text = s.texts[s.pos];
+    const t = s.toks[s.pos];
+    const k = keywords.get(text);
     if (k === undefined) {
-      if (isSal(s, t)) {
+      if (isSal(s, text)) {
         const a = parseAnnotation(s);
         spec.annotations.push(a);
         continue;
       }
       if (spec.hasType) break;
-      const td = lookupTypedef(s, t.text);
+      const td = lookupTypedef(s, text);
       if (td) {
         advance(s);
         spec.base = { kind: 'typedef', decl: td };
         spec.hasType = true;
-        spec.text.push(t.text);
+        spec.text.push(text);
         spec.end = s.pos;
         continue;
       }
-      const builtin = builtinTypeName(t.text);
+      const builtin = builtinTypeName(text);
       if (builtin) {
         advance(s);
         spec.base = builtin;
         spec.hasType = true;
-        spec.text.push(t.text);
+        spec.text.push(text);
         spec.end = s.pos;
         continue;
       }
       if (looksLikeUnknownType(s, ctx)) {
         advance(s);
-        s.diagnostics.push(diag('parse-unknown-type', locOf(t), [t.text], endOf(t)));
-        spec.base = { kind: 'error', name: t.text };
+        s.diagnostics.push(diag('parse-unknown-type', locOf(t), [text], endOf(t)));
+        spec.base = { kind: 'error', name: text };
         spec.hasType = true;
-        spec.text.push(t.text);
+        spec.text.push(text);
         spec.end = s.pos;
         continue;
       }
@@ -685,7 +684,7 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
         if (k === K.Const) spec.quals.const = true;
         else if (k === K.Volatile) spec.quals.volatile = true;
         else if (k === K.Unaligned) spec.quals.unaligned = true;
-        if (k === K.Restrict && t.text === '_Atomic' && isPunct(cur(s), '(')) {
+        if (k === K.Restrict && text === '_Atomic' && atPunct(s, '(')) {
           // `_Atomic(T)`: read T as the type.
           advance(s);
           const inner = parseTypeName(s);
@@ -693,7 +692,7 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
           spec.base = inner;
           spec.hasType = true;
         }
-        spec.text.push(t.text);
+        spec.text.push(text);
         spec.end = s.pos;
         continue;
       case K.Void:
@@ -714,7 +713,7 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
       case K.Wchar:
         advance(s);
         addTypeKeyword(spec, k);
-        spec.text.push(t.text);
+        spec.text.push(text);
         spec.end = s.pos;
         continue;
       case K.Struct:
@@ -739,14 +738,14 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
       }
       case K.Alignas: {
         advance(s);
-        if (isPunct(cur(s), '(')) {
+        if (atPunct(s, '(')) {
           const a = parseAlignArgument(s);
           if (a !== undefined) spec.declAlign = a;
         }
         continue;
       }
       case K.CallConv:
-        spec.callconv = t.text;
+        spec.callconv = text;
         advance(s);
         continue;
       case K.Typeof: {
@@ -796,7 +795,7 @@ function looksLikeUnknownType(s: ParserState, ctx: SpecContext): boolean {
 
 /** typeof-specifier: ('typeof' | '__typeof__') '(' (type-name | expression) ')' */
 function parseTypeof(s: ParserState, t: Token): CType {
-  if (!isPunct(cur(s), '(')) return { kind: 'error', name: t.text };
+  if (!atPunct(s, '(')) return { kind: 'error', name: t.text };
   advance(s);
   if (isTypeStart(s, cur(s))) {
     const type = parseTypeName(s);
@@ -884,9 +883,9 @@ function newRecord(s: ParserState, kind: 'struct' | 'union', tag: string | undef
 /** Record-head attributes: `__declspec(align(n))`, `__attribute__((aligned(n), packed))`, SAL. */
 function parseRecordAttributes(s: ParserState, attrs: { align?: number; packed: boolean }): void {
   for (;;) {
-    const t = cur(s);
-    if (t.kind !== TokKind.Ident) return;
-    const k = keywords.get(t.text);
+    if (s.kinds[s.pos] !== TokKind.Ident) return;
+    const text = s.texts[s.pos];
+    const k = keywords.get(text);
     if (k === K.Declspec) {
       const a = parseDeclspec(s);
       if (a !== undefined) attrs.align = a;
@@ -896,13 +895,13 @@ function parseRecordAttributes(s: ParserState, attrs: { align?: number; packed: 
       if (a.packed) attrs.packed = true;
     } else if (k === K.Alignas) {
       advance(s);
-      if (isPunct(cur(s), '(')) {
+      if (atPunct(s, '(')) {
         const a = parseAlignArgument(s);
         if (a !== undefined) attrs.align = a;
       }
-    } else if (k === undefined && isSal(s, t) && peekAt(s, 1).kind !== TokKind.Punct) {
+    } else if (k === undefined && isSal(s, text) && peekAt(s, 1).kind !== TokKind.Punct) {
       parseAnnotation(s);
-    } else if (k === undefined && isSal(s, t) && isPunct(peekAt(s, 1), '(')) {
+    } else if (k === undefined && isSal(s, text) && peekPunct(s, 1, '(')) {
       parseAnnotation(s);
     } else return;
   }
@@ -919,14 +918,14 @@ function parseRecordSpecifier(s: ParserState, spec: Spec, kind: 'struct' | 'unio
   parseRecordAttributes(s, attrs);
   let tagTok: Token | undefined;
   if (cur(s).kind === TokKind.Ident && keywords.get(cur(s).text) === undefined) tagTok = advance(s);
-  else if (cur(s).kind === TokKind.Ident && !isPunct(peekAt(s, 0), '{') && kw(cur(s)) !== K.Declspec && kw(cur(s)) !== K.Attribute && kw(cur(s)) !== K.Alignas) {
+  else if (cur(s).kind === TokKind.Ident && !peekPunct(s, 0, '{') && kw(cur(s)) !== K.Declspec && kw(cur(s)) !== K.Attribute && kw(cur(s)) !== K.Alignas) {
     // A keyword used as a tag (`struct int`): report and treat it as a tag.
     expected(s, 'a tag name or \'{\'');
   }
   parseRecordAttributes(s, attrs);
   // `struct DECLSPEC_FOO _TAG {`: an identifier followed by another one is an
   // attribute macro the preprocessor did not know; say so once and go on.
-  if (tagTok && cur(s).kind === TokKind.Ident && keywords.get(cur(s).text) === undefined && isPunct(peekAt(s, 1), '{')) {
+  if (tagTok && cur(s).kind === TokKind.Ident && keywords.get(cur(s).text) === undefined && peekPunct(s, 1, '{')) {
     s.diagnostics.push(diag('parse-unknown-attribute', locOf(tagTok), [tagTok.text], endOf(tagTok)));
     tagTok = advance(s);
     parseRecordAttributes(s, attrs);
@@ -934,7 +933,7 @@ function parseRecordSpecifier(s: ParserState, spec: Spec, kind: 'struct' | 'unio
   const tag = tagTok?.text;
   spec.hasType = true;
   spec.text.push(kind);
-  if (!isPunct(cur(s), '{')) {
+  if (!atPunct(s, '{')) {
     // A reference or forward declaration.
     if (tag === undefined) {
       expected(s, "a tag name or '{'");
@@ -1050,20 +1049,21 @@ function parseRecordBody(s: ParserState, record: RecordDecl): void {
     if (s.pos === before) advance(s);
   }
   s.recordDepth--;
-  s.errored = savedErrored;
+  // After an unterminated body the enclosing declaration has nothing more to say.
+  s.errored = savedErrored || cur(s).kind === TokKind.EOF;
 }
 
 /** Skips to the next `;` of the current record body (consumed) or its closing `}` (not consumed). */
 function recoverMember(s: ParserState): void {
   while (s.pos < s.last) {
-    const t = cur(s);
-    if (t.kind === TokKind.Punct) {
-      if (t.text === ';') {
+    if (s.kinds[s.pos] === TokKind.Punct) {
+      const text = s.texts[s.pos];
+      if (text === ';') {
         advance(s);
         return;
       }
-      if (t.text === '}') return;
-      if (t.text === '(' || t.text === '[' || t.text === '{') {
+      if (text === '}') return;
+      if (text === '(' || text === '[' || text === '{') {
         skipBalanced(s);
         continue;
       }
@@ -1098,7 +1098,7 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
     recoverMember(s);
     return;
   }
-  if (isPunct(cur(s), ';')) {
+  if (atPunct(s, ';') || cur(s).kind === TokKind.EOF) {
     const r = recordOf(base);
     if (r && r.fields !== undefined && (spec.tagDefined || spec.tag === undefined || spec.tag === r)) {
       const loc = locOf(startTok);
@@ -1119,10 +1119,10 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
   for (;;) {
     const declStart = s.pos;
     let d: Declarator;
-    if (isPunct(cur(s), ':')) d = emptyDeclarator(s.pos);
+    if (atPunct(s, ':')) d = emptyDeclarator(s.pos);
     else {
       d = parseDeclarator(s, 'named');
-      if (d.name === undefined && !isPunct(cur(s), ':')) {
+      if (d.name === undefined && !atPunct(s, ':')) {
         if (!s.errored) expected(s, 'a member name');
         recoverMember(s);
         return;
@@ -1153,7 +1153,7 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
     fields.push(d.name !== undefined ? { name: d.name, ...f } : f);
     if (accept(s, ',')) continue;
     if (accept(s, ';')) return;
-    if (isPunct(cur(s), '}')) {
+    if (atPunct(s, '}')) {
       expected(s, "';'");
       return;
     }
@@ -1188,11 +1188,11 @@ function parseEnumSpecifier(s: ParserState, spec: Spec): void {
   spec.hasType = true;
   spec.text.push('enum');
   let underlying: CType | undefined;
-  if (isPunct(cur(s), ':') && isTypeStart(s, peekAt(s, 1))) {
+  if (atPunct(s, ':') && isTypeStart(s, peekAt(s, 1))) {
     advance(s);
     underlying = parseTypeName(s);
   }
-  if (!isPunct(cur(s), '{')) {
+  if (!atPunct(s, '{')) {
     if (tag === undefined) {
       expected(s, "a tag name or '{'");
       spec.base = { kind: 'error', name: 'enum' };
@@ -1267,12 +1267,12 @@ function parseEnumBody(s: ParserState, e: EnumDecl): void {
     if (t.kind !== TokKind.Ident) {
       expected(s, 'an enumerator name');
       // Skip to the next ',' or '}' of this body.
-      while (s.pos < s.last && !isPunct(cur(s), ',') && !isPunct(cur(s), '}')) {
-        if (isPunct(cur(s), '(') || isPunct(cur(s), '[') || isPunct(cur(s), '{')) skipBalanced(s);
-        else if (isPunct(cur(s), ';')) break;
+      while (s.pos < s.last && !atPunct(s, ',') && !atPunct(s, '}')) {
+        if (atPunct(s, '(') || atPunct(s, '[') || atPunct(s, '{')) skipBalanced(s);
+        else if (atPunct(s, ';')) break;
         else advance(s);
       }
-      if (isPunct(cur(s), ';')) {
+      if (atPunct(s, ';')) {
         e.endLoc = locOf(cur(s));
         return;
       }
@@ -1292,13 +1292,13 @@ function parseEnumBody(s: ParserState, e: EnumDecl): void {
     list.push(c);
     s.unit.enumConstants.set(c.name, c);
     if (accept(s, ',')) continue;
-    if (isPunct(cur(s), '}')) continue;
+    if (atPunct(s, '}')) continue;
     expected(s, "',' or '}'");
-    while (s.pos < s.last && !isPunct(cur(s), ',') && !isPunct(cur(s), '}') && !isPunct(cur(s), ';')) {
-      if (isPunct(cur(s), '(') || isPunct(cur(s), '[') || isPunct(cur(s), '{')) skipBalanced(s);
+    while (s.pos < s.last && !atPunct(s, ',') && !atPunct(s, '}') && !atPunct(s, ';')) {
+      if (atPunct(s, '(') || atPunct(s, '[') || atPunct(s, '{')) skipBalanced(s);
       else advance(s);
     }
-    if (isPunct(cur(s), ';')) {
+    if (atPunct(s, ';')) {
       e.endLoc = locOf(cur(s));
       return;
     }
@@ -1337,11 +1337,11 @@ type DeclaratorMode = 'named' | 'abstract' | 'either';
 /** Modifiers allowed before a direct declarator and after a `*`: calling conventions, SAL, declspec, attributes. */
 function parseDeclaratorModifiers(s: ParserState, d: Declarator, ptr?: Op & { k: 'ptr' }): void {
   for (;;) {
-    const t = cur(s);
-    if (t.kind !== TokKind.Ident) return;
-    const k = keywords.get(t.text);
+    if (s.kinds[s.pos] !== TokKind.Ident) return;
+    const text = s.texts[s.pos];
+    const k = keywords.get(text);
     if (k === undefined) {
-      if (isSal(s, t)) {
+      if (isSal(s, text)) {
         d.annotations.push(parseAnnotation(s));
         continue;
       }
@@ -1349,8 +1349,8 @@ function parseDeclaratorModifiers(s: ParserState, d: Declarator, ptr?: Op & { k:
     }
     switch (k) {
       case K.CallConv:
-        d.callconv ??= t.text;
-        d.text.push(t.text);
+        d.callconv ??= text;
+        d.text.push(text);
         advance(s);
         continue;
       case K.Declspec: {
@@ -1383,7 +1383,7 @@ function parseDeclaratorModifiers(s: ParserState, d: Declarator, ptr?: Op & { k:
           continue;
         }
         advance(s);
-        d.text.push(t.text);
+        d.text.push(text);
         if (k === K.Const) ptr.quals.const = true;
         else if (k === K.Volatile) ptr.quals.volatile = true;
         else if (k === K.Unaligned) ptr.quals.unaligned = true;
@@ -1403,7 +1403,7 @@ function isNestedDeclaratorStart(s: ParserState, t: Token, mode: DeclaratorMode)
   if (t.kind !== TokKind.Ident) return false;
   const k = keywords.get(t.text);
   if (k !== undefined) return k === K.CallConv || k === K.Declspec || k === K.Attribute || k === K.Ptr32 || k === K.Ptr64;
-  if (isSal(s, t)) return false;
+  if (isSal(s, t.text)) return false;
   if (mode === 'abstract') return false;
   return lookupTypedef(s, t.text) === undefined && builtinTypeName(t.text) === undefined;
 }
@@ -1417,7 +1417,7 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   const d = emptyDeclarator(s.pos);
   const ptrOps: Op[] = [];
   parseDeclaratorModifiers(s, d);
-  while (isPunct(cur(s), '*') || isPunct(cur(s), '&')) {
+  while (atPunct(s, '*') || atPunct(s, '&')) {
     advance(s);
     d.text.push('*');
     const op: Op & { k: 'ptr' } = { k: 'ptr', quals: {} };
@@ -1426,12 +1426,11 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   }
   parseDeclaratorModifiers(s, d);
   let inner: Declarator | undefined;
-  const t = cur(s);
-  if (t.kind === TokKind.Ident && mode !== 'abstract' && keywords.get(t.text) === undefined) {
-    advance(s);
+  if (s.kinds[s.pos] === TokKind.Ident && mode !== 'abstract' && keywords.get(s.texts[s.pos]) === undefined) {
+    const t = advance(s);
     d.name = t.text;
     d.nameTok = t;
-  } else if (isPunct(t, '(') && isNestedDeclaratorStart(s, peekAt(s, 1), mode)) {
+  } else if (atPunct(s, '(') && isNestedDeclaratorStart(s, peekAt(s, 1), mode)) {
     advance(s);
     d.text.push('(');
     inner = parseDeclarator(s, mode);
@@ -1448,8 +1447,7 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   }
   const suffixOps: Op[] = [];
   for (;;) {
-    const n = cur(s);
-    if (isPunct(n, '[')) {
+    if (atPunct(s, '[')) {
       advance(s);
       // Parameter arrays may carry `static` and qualifiers: `int a[static 4]`.
       while (kw(cur(s)) === K.Storage || kw(cur(s)) === K.Const || kw(cur(s)) === K.Volatile || kw(cur(s)) === K.Restrict) advance(s);
@@ -1468,7 +1466,7 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
       }
       continue;
     }
-    if (isPunct(n, '(')) {
+    if (atPunct(s, '(')) {
       const fn = parseParameterList(s);
       d.text.push(fn.text);
       suffixOps.push({ k: 'func', params: fn.params, variadic: fn.variadic });
@@ -1494,13 +1492,14 @@ function parseParameterList(s: ParserState): { params: ParamDecl[]; variadic: bo
   const texts: string[] = [];
   let variadic = false;
   if (accept(s, ')')) return { params, variadic, text: '()' };
-  if (kw(cur(s)) === K.Void && isPunct(peekAt(s, 1), ')')) {
+  if (kw(cur(s)) === K.Void && peekPunct(s, 1, ')')) {
     advance(s);
     advance(s);
     return { params, variadic, text: '(void)' };
   }
-  const scope = new Set<string>();
-  s.paramScopes.push(scope);
+  // The scope only records parameter names that hide a typedef name; most lists need none.
+  let scope: Set<string> | undefined;
+  const wantText = s.recordDepth > 0;
   for (;;) {
     const before = s.pos;
     if (accept(s, '...')) {
@@ -1524,10 +1523,17 @@ function parseParameterList(s: ParserState): { params: ParamDecl[]; variadic: bo
     const type = applyDeclarator(base, d, spec.callconv);
     const p: ParamDecl = { type, loc: d.nameTok ? locOf(d.nameTok) : locOf(startTok) };
     if (d.name !== undefined) {
-      scope.add(d.name);
-      params.push({ name: d.name, ...p });
+      if (lookupTypedef(s, d.name) !== undefined) {
+        if (!scope) {
+          scope = new Set();
+          s.paramScopes.push(scope);
+        }
+        scope.add(d.name);
+      }
+      params.push({ name: d.name, type: p.type, loc: p.loc });
     } else params.push(p);
-    texts.push(joinTypeText([...spec.text, ...d.text]));
+    // Parameter text only matters for the typeText of function-pointer members.
+    if (wantText) texts.push(joinTypeText(spec.text.concat(d.text)));
     if (accept(s, ',')) {
       if (s.pos === before) advance(s);
       continue;
@@ -1537,8 +1543,8 @@ function parseParameterList(s: ParserState): { params: ParamDecl[]; variadic: bo
     skipParameterRest(s);
     break;
   }
-  s.paramScopes.pop();
-  return { params, variadic, text: `(${texts.join(', ')})` };
+  if (scope) s.paramScopes.pop();
+  return { params, variadic, text: wantText ? `(${texts.join(', ')})` : '(...)' };
 }
 
 function describeTok(t: Token): string {
@@ -1566,9 +1572,9 @@ function skipParameterRest(s: ParserState): void {
 function parseTrailing(s: ParserState, d: Declarator): { declAlign?: number } {
   const out: { declAlign?: number } = {};
   for (;;) {
-    const t = cur(s);
-    if (t.kind !== TokKind.Ident) return out;
-    const k = keywords.get(t.text);
+    if (s.kinds[s.pos] !== TokKind.Ident) return out;
+    const text = s.texts[s.pos];
+    const k = keywords.get(text);
     if (k === K.Asm) skipAsmLabel(s);
     else if (k === K.Attribute) {
       const a = parseAttribute(s);
@@ -1576,7 +1582,7 @@ function parseTrailing(s: ParserState, d: Declarator): { declAlign?: number } {
     } else if (k === K.Declspec) {
       const a = parseDeclspec(s);
       if (a !== undefined) out.declAlign = a;
-    } else if (k === undefined && isSal(s, t)) d.annotations.push(parseAnnotation(s));
+    } else if (k === undefined && isSal(s, text)) d.annotations.push(parseAnnotation(s));
     else if (k === K.Const || k === K.Volatile || k === K.Extension) advance(s);
     else return out;
   }
@@ -1699,7 +1705,7 @@ function parseDeclaration(s: ParserState): void {
         const fn: FunctionDecl = { name: d.name, type: resolved, loc: locOf(nameTok), body: [], isDefinition: false };
         const annotations = [...spec.annotations, ...d.annotations];
         if (annotations.length) fn.annotations = annotations;
-        if (first && isPunct(cur(s), '{')) {
+        if (first && atPunct(s, '{')) {
           const open = s.pos;
           skipBalanced(s);
           fn.body = s.toks.slice(open, s.pos);
@@ -1719,7 +1725,7 @@ function parseDeclaration(s: ParserState): void {
     if (accept(s, '=')) skipInitializer(s);
     if (accept(s, ',')) continue;
     if (accept(s, ';')) return;
-    if (isPunct(cur(s), '{')) {
+    if (atPunct(s, '{')) {
       syntaxError(s, 'parse-bad-declaration', cur(s), [`'${d.name}' is not a function; a body cannot follow it`]);
       skipBalanced(s);
       recoverDeclaration(s);
@@ -1734,10 +1740,10 @@ function parseDeclaration(s: ParserState): void {
 /** Skips an initializer up to the `,` or `;` that ends it at depth 0. */
 function skipInitializer(s: ParserState): void {
   while (s.pos < s.last) {
-    const t = cur(s);
-    if (t.kind === TokKind.Punct) {
-      if (t.text === ',' || t.text === ';' || t.text === '}' || t.text === ')') return;
-      if (t.text === '(' || t.text === '[' || t.text === '{') {
+    if (s.kinds[s.pos] === TokKind.Punct) {
+      const text = s.texts[s.pos];
+      if (text === ',' || text === ';' || text === '}' || text === ')') return;
+      if (text === '(' || text === '[' || text === '{') {
         skipBalanced(s);
         continue;
       }
