@@ -81,7 +81,12 @@ export interface DocumentStore {
   analyzeClosed(path: string, abis?: AbiName[]): Analysis;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * One full turn of the event loop. A timer (not `setImmediate`) so that the
+ * JSON-RPC layer's own `setImmediate`, which dispatches one queued message,
+ * runs before we look at the document's version again.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
   const entries = new Map<string, Entry>();
@@ -143,6 +148,14 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
   }
 
   async function run(e: Entry): Promise<void> {
+    // Let queued notifications in first: the JSON-RPC layer handles one message per event-loop turn,
+    // so an edit storm is only visible after a few turns. Start when a turn brings no newer version.
+    for (let i = 0; i < 10000; i++) {
+      const seen = e.version;
+      await yieldToEventLoop();
+      if (e.closed) return;
+      if (e.version === seen) break;
+    }
     const version = e.version;
     const text = e.text;
     e.dirty = false;

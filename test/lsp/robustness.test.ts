@@ -1,0 +1,141 @@
+/**
+ * The server under abuse, through the protocol: malformed requests, unknown
+ * documents, positions out of range, half-typed documents, and an edit
+ * storm on a file that includes mingw-w64's `ddk/wdm.h`. The server must
+ * answer every request, stay alive, and publish diagnostics for the last
+ * version only.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { type TestClient, mingwInclude, repoRoot, requireMingw, startClient, uriOf } from './client';
+
+const ws = path.join(repoRoot, 'test/fixtures/lsp/ws');
+
+describe('lsp: malformed requests and half-typed documents', function () {
+  this.timeout(30000);
+  let c: TestClient;
+  before(async () => {
+    c = await startClient({ rootPath: ws, settings: { index: { enabled: false } } });
+  });
+  after(async () => c.shutdown());
+
+  it('answers garbage params, unknown URIs and out-of-range positions without dying', async () => {
+    const uri = await c.open(path.join(ws, 'iface.h'));
+    await c.diagnostics(uri);
+    const methods = ['textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/completion', 'textDocument/codeLens', 'textDocument/inlayHint', 'textDocument/documentSymbol'];
+    const garbage: unknown[] = [
+      {},
+      { textDocument: null },
+      { textDocument: { uri: 42 }, position: 'here' },
+      { textDocument: { uri: 'file:///no/such/file.h' }, position: { line: 0, character: 0 } },
+      { textDocument: { uri: 'untitled:Untitled-1' }, position: { line: 0, character: 0 } },
+      { textDocument: { uri }, position: { line: 99999, character: 99999 } },
+      { textDocument: { uri }, position: { line: -5, character: -1 } },
+      { textDocument: { uri }, position: { line: 1.5, character: NaN } },
+      { textDocument: { uri }, range: { start: { line: 50, character: 0 }, end: { line: 2, character: 0 } } },
+    ];
+    for (const m of methods) {
+      for (const g of garbage) {
+        const r = await c.request(m, g).catch((e: Error) => ({ error: e.message }));
+        assert.ok(r === null || Array.isArray(r) || typeof r === 'object', `${m} ${JSON.stringify(g)} -> ${JSON.stringify(r)}`);
+      }
+    }
+    await c.request('workspace/symbol', { query: 17 });
+    await c.request('workspace/executeCommand', { command: 'ioctlLens.layoutMarkdown', arguments: [null, 'x'] });
+    await c.request('workspace/executeCommand', { command: 'no.such.command' });
+    await c.notify('textDocument/didChange', { textDocument: { uri: 'file:///never/opened.h', version: 3 }, contentChanges: [{ text: 'x' }] });
+    await c.notify('textDocument/didClose', { textDocument: { uri: 'file:///never/opened.h' } });
+    await c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: 'not a uri', type: 9 }] });
+    await c.notify('workspace/didChangeConfiguration', { settings: { ioctlLens: { abis: 'x86', rules: 5, debounce: -1 } } });
+    // Still alive and answering.
+    const h = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 11, character: 17 } });
+    assert.match(h.contents.value, /_FOO_SUBMIT/);
+    assert.equal(c.proc.exitCode, null);
+  });
+
+  it('handles documents as they are being typed', async () => {
+    const uri = uriOf(path.join(ws, 'halftyped.h'));
+    const full = [
+      '#define IOCTL_T CTL_CODE(FILE_DEVICE_UNKNOWN, 0x900, METHOD_BUFFERED, FILE_ANY_ACCESS)',
+      'typedef struct _T {',
+      '    ULONG Count;',
+      '    PVOID Buffer;',
+      '    struct { HANDLE h; } Inner;',
+      '} T, *PT;',
+      '',
+    ].join('\n');
+    await c.open(uri, '', 'c');
+    // Type it in chunks, asking for everything after each one.
+    let version = 1;
+    for (let n = 1; n <= full.length; n += 7) {
+      const text = full.slice(0, n);
+      await c.change(uri, ++version, text);
+      const lastLine = text.split('\n').length - 1;
+      const position = { line: lastLine, character: text.length - text.lastIndexOf('\n') - 1 };
+      const results = await Promise.all([
+        c.request('textDocument/hover', { textDocument: { uri }, position }),
+        c.request('textDocument/codeLens', { textDocument: { uri } }),
+        c.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: position } }),
+        c.request('textDocument/documentSymbol', { textDocument: { uri } }),
+        c.request('textDocument/completion', { textDocument: { uri }, position }),
+      ]);
+      assert.equal(results.length, 5);
+    }
+    await c.change(uri, ++version, full);
+    const d = await c.diagnostics(uri, (p) => p.version === version);
+    assert.deepEqual(d.diagnostics.map((x) => x.message), []);
+    const lenses = await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.ok(lenses.some((l) => l.command.title === 'x86 12 B · x64 24 B · differs'), lenses.map((l) => l.command.title).join('\n'));
+    const stderr = c.stderr.join('');
+    assert.equal(stderr, '');
+  });
+});
+
+describe('lsp: edit storm on a file including ddk/wdm.h', function () {
+  this.timeout(120000);
+
+  it('stays responsive and publishes diagnostics for the last version only', async function () {
+    if (!requireMingw(this)) return;
+    const c = await startClient({ rootPath: ws, settings: { includePaths: [mingwInclude], index: { enabled: false } } });
+    try {
+      const uri = uriOf(path.join(ws, 'storm.c'));
+      const head = '#include <ddk/wdm.h>\n#define IOCTL_S CTL_CODE(FILE_DEVICE_UNKNOWN, 0x900, METHOD_BUFFERED, FILE_ANY_ACCESS)\n';
+      const body = (i: number) => `typedef struct _S {\n    ULONG Count;\n    PVOID Buffer;\n    UCHAR Pad[${i % 17}];\n} S;\n`;
+      await c.open(uri, head + body(0), 'c');
+      const first = await c.diagnostics(uri);
+      assert.equal(first.version, 1);
+      // (mingw's intrin.h wants GCC's own headers; whatever the front end says about them must not change during the storm.)
+      const firstMessages = first.diagnostics.map((d) => d.message);
+      const publishedBefore = c.published.length;
+      const N = 200;
+      const started = performance.now();
+      let symbolLatency = 0;
+      for (let v = 2; v <= N + 1; v++) {
+        await c.change(uri, v, head + body(v));
+        if (v === 100) {
+          // A request that needs no analysis is answered promptly mid-storm.
+          const t = performance.now();
+          await c.request('workspace/symbol', { query: 'S' });
+          symbolLatency = performance.now() - t;
+        }
+      }
+      const last = await c.diagnostics(uri, (p) => p.version === N + 1, 60000);
+      const elapsed = performance.now() - started;
+      assert.deepEqual(last.diagnostics.map((d) => d.message), firstMessages);
+      const versions = c.published.slice(publishedBefore).filter((p) => p.uri === uri).map((p) => p.version);
+      // Stale analyses are cancelled: intermediate versions are (almost) never published.
+      assert.ok(versions.length <= 3, `published versions: ${versions.join(', ')}`);
+      assert.equal(versions[versions.length - 1], N + 1);
+      assert.ok(symbolLatency < 2000, `workspace/symbol took ${symbolLatency.toFixed(0)} ms during the storm`);
+      // The final hover reflects the last text.
+      const h = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 17 } });
+      const pad = (N + 1) % 17;
+      assert.match(h.contents.value, new RegExp(`\\| size \\| \\*\\*${4 + 4 + pad + ((4 - ((8 + pad) % 4)) % 4)} B`));
+      console.log(`      edit storm: ${N} edits, last diagnostics after ${elapsed.toFixed(0)} ms; ${versions.length} publication(s); workspace/symbol mid-storm ${symbolLatency.toFixed(0)} ms`);
+      assert.equal(c.proc.exitCode, null);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
