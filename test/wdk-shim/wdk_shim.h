@@ -14,7 +14,8 @@
  *        (a sign-extended pointer fails), not in the first 64 KB (a NULL
  *        pointer fails as its access would), aligned as asked; it raises
  *        STATUS_ACCESS_VIOLATION / STATUS_DATATYPE_MISALIGNMENT.
- *      * __try/__except are setjmp/longjmp frames (the body must not
+ *      * __try/__except are sigsetjmp/siglongjmp frames, and a SIGSEGV inside
+ *        one raises STATUS_ACCESS_VIOLATION (call shim_install() first) (the body must not
  *        `return` or `goto` out of a __try; the generated code never does).
  *      * ExAllocatePool2 is calloc (zeroed, like the real one), refuses more
  *        than 1 GB, and counts outstanding allocations (shim_outstanding).
@@ -132,7 +133,11 @@ typedef struct LIST_ENTRY32 {
 #define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 
+#if defined(_WIN32)
 #define DECLSPEC_ALIGN(x) __declspec(align(x))
+#else
+#define DECLSPEC_ALIGN(x) __attribute__((aligned(x)))
+#endif
 #define FIELD_OFFSET(type, field) ((LONG)__builtin_offsetof(type, field))
 #define TYPE_ALIGNMENT(t) _Alignof(t)
 #define C_ASSERT(e) _Static_assert(e, #e)
@@ -187,18 +192,28 @@ unsigned long __cdecl _exception_code(void);
 #define GetExceptionCode() ((NTSTATUS)_exception_code())
 #else
 /* ---- Native simulation ---------------------------------------------------- */
+#include <signal.h>
 static int shim_outstanding;
-static jmp_buf shim_frames[16];
+static sigjmp_buf shim_frames[16];
 static int shim_depth;
 static NTSTATUS shim_code;
 
-static jmp_buf *shim_push(void) { return &shim_frames[shim_depth++]; }
+static void shim_push(void) { shim_depth++; }
 static void shim_pop(void) { shim_depth--; }
 static void shim_raise(NTSTATUS code) {
     shim_code = code;
-    longjmp(shim_frames[shim_depth - 1], 1);
+    siglongjmp(shim_frames[shim_depth - 1], 1);
 }
-#define __try for (int shim_once_ = (shim_push(), 1); shim_once_; shim_once_ = 0, shim_pop()) if (setjmp(shim_frames[shim_depth - 1]) == 0)
+/* A fault inside a __try (reading an unmapped page of the "caller") is an access violation, as in the kernel. */
+static void shim_fault(int sig) {
+    if (shim_depth == 0) { signal(sig, SIG_DFL); raise(sig); return; }
+    shim_raise(STATUS_ACCESS_VIOLATION);
+}
+static void shim_install(void) {
+    signal(SIGSEGV, shim_fault);
+    signal(SIGBUS, shim_fault);
+}
+#define __try for (int shim_once_ = (shim_push(), 1); shim_once_; shim_once_ = 0, shim_pop()) if (sigsetjmp(shim_frames[shim_depth - 1], 1) == 0)
 #define __except(filter) else
 #define GetExceptionCode() (shim_code)
 
@@ -230,6 +245,20 @@ static NTSTATUS RtlSizeTMult(SIZE_T a, SIZE_T b, SIZE_T *r) {
 }
 static BOOLEAN shim_is32 = TRUE;
 static BOOLEAN IoIs32bitProcess(PIRP Irp) { (void)Irp; return shim_is32; }
+static BOOLEAN WdfRequestIsFrom32BitProcess(WDFREQUEST Request) { (void)Request; return shim_is32; }
+/* One METHOD_BUFFERED request for the KMDF branch: its buffer, length and reported information. */
+static PVOID shim_buffer;
+static SIZE_T shim_length;
+static ULONG_PTR shim_information;
+static NTSTATUS WdfRequestRetrieveInputBuffer(WDFREQUEST Request, SIZE_T MinimumRequiredSize, PVOID *Buffer, SIZE_T *Length) {
+    (void)Request;
+    if (shim_length < MinimumRequiredSize) return STATUS_BUFFER_TOO_SMALL;
+    *Buffer = shim_buffer;
+    if (Length) *Length = shim_length;
+    return STATUS_SUCCESS;
+}
+#define WdfRequestRetrieveOutputBuffer WdfRequestRetrieveInputBuffer
+static VOID WdfRequestSetInformation(WDFREQUEST Request, ULONG_PTR Information) { (void)Request; shim_information = Information; }
 #endif
 
 #endif /* WDK_SHIM_H */

@@ -1,0 +1,108 @@
+/**
+ * Proof 2: the generated routines, compiled natively (Linux, with the
+ * simulating half of wdk_shim.h and `_WIN64` defined so the 32-bit branches
+ * and guards are in), run on sample data: pointers above 0x80000000 are
+ * zero-extended, INVALID_HANDLE_VALUE sign-extends, NULL arrays, zero,
+ * maximal and overflowing counts are rejected without leaking pool, a fault
+ * in the middle of the caller's array becomes STATUS_ACCESS_VIOLATION,
+ * write-back range-checks sizes, keeps the caller's own pointers and never
+ * copies padding, and the dispatch branch reports the 32-bit size.
+ *
+ * The expected lines are the data; the programs are test/thunk-fixtures/*.run.c.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { ThunkOptions, ThunkResult } from '../../server/src/core/thunk/index';
+import { requireTool } from '../helpers';
+import { fixtures, runNative, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
+
+/** One unit with the routines of several types (each result brings its own dependencies). */
+function unitFor(header: string, runs: ThunkOptions[], program: string): string {
+  const results: ThunkResult[] = runs.map((o) => thunk(header, o));
+  for (const r of results) assert.equal(r.error, undefined);
+  const merged: ThunkResult = { ...results[0], pieces: results.flatMap((r) => r.pieces) };
+  return `#define _WIN64 1\n${windowsUnit(header, merged, `#include "${path.join(fixtures, program)}"\n`)}`;
+}
+
+function expectLines(output: string, expected: string[]) {
+  const lines = output.trim().split('\n');
+  assert.deepEqual(lines, expected, `program output:\n${output}`);
+}
+
+describe('thunk: generated routines run natively on sample data', function () {
+  this.timeout(60000);
+
+  it('CONTOSO_*: deep capture, handles, strings, sizes, failures and the WDM branch', function () {
+    if (!requireTool(this, 'clang')) return;
+    const unit = unitFor(
+      sampleHeader,
+      [
+        { type: 'CONTOSO_SUBMIT_BATCH', dispatch: 'wdm' },
+        { type: 'CONTOSO_OPEN_SESSION' },
+        { type: 'CONTOSO_SESSION_INFO' },
+      ],
+      'contoso.run.c',
+    );
+    const out = runNative(tempDir(), 'contoso.c', unit);
+    expectLines(out, [
+      'batch: status=00000000 count=3 timeout=-10000 pool=1',
+      'batch[0]: id=1 buffer=0000000090001000 length=64 context=00000000ffffffff',
+      'batch[1]: id=2 buffer=0000000000000000 length=0 context=0000000000000007',
+      'batch[2]: id=3 buffer=000000007fffffff length=1 context=0000000080000000',
+      "batch: pool copy is not the caller's array: yes",
+      'batch write-back: status=00000000 count=3 requests=90000000 timeout=-10000',
+      'batch released: pool=0 requests=NULL',
+      'batch released twice: pool=0',
+      'zero count: status=00000000 requests=NULL pool=0',
+      'NULL array: status=c0000005 requests=NULL pool=0',
+      'count overflows: status=c0000095 pool=0',
+      'maximal count: status=c0000005 pool=0',
+      'array runs into an unmapped page: status=c0000005 pool=0',
+      'misaligned array: status=80000002 pool=0',
+      'open: status=00000000 event=ffffffffffffffff name=10/12@0000000090002000 flags=80000001',
+      'open: small handle=0000000000000124',
+      'open write-back: status=00000000 event=ffffffff name=90002000',
+      'info: status=00000000 id=1122334455667788 ring=00000000ffffffff',
+      'info write-back: status=00000000 ring=ffffffff',
+      'info write-back of 4 GB: status=c0000095',
+      'dispatch 32-bit: status=00000000 information=16 requests=90000000 pool=0',
+      'dispatch 32-bit, short buffer: status=c0000023',
+      'dispatch 64-bit: status=00000000 information=24 count=5',
+    ]);
+  });
+
+  it('SHAPE_*: nested deep capture with @count, padding, signed sizes, inline records, unions, pack and the KMDF branch', function () {
+    if (!requireTool(this, 'clang')) return;
+    const shapes = path.join(fixtures, 'shapes.h');
+    const unit = unitFor(
+      shapes,
+      [
+        { type: 'SHAPE_BATCH', dispatch: 'kmdf' },
+        { type: 'SHAPE_INLINE' },
+        { type: 'SHAPE_UNION' },
+        { type: 'SHAPE_PACKED' },
+      ],
+      'shapes.run.c',
+    );
+    const out = runNative(tempDir(), 'shapes.c', unit);
+    expectLines(out, [
+      'batch: status=00000000 flags=10 count=2 completion=fffffffffffffffe pool=2',
+      'node[0]: leaves=2 leaf0=11/00000000fffffff0 leaf1=12/0000000000000000',
+      'node[0].item: kind=7 event=ffffffffffffffff name=4/6@0000000090000f00 length=00000000ffffffff delta=-5 tags=0000000080000000,0000000000000001 stamp=-1',
+      'node[1]: leaves=0 array=NULL',
+      'batch released: pool=0',
+      'nested overflow: status=c0000095 pool=0 nodes=NULL',
+      'nested NULL array: status=c0000005 pool=0',
+      'item write-back: status=00000000 padding=000000 event=ffffffff name=90000f00 length=ffffffff delta=-5 tags=00000000,80000000',
+      'item write-back, 4 GB length: status=c0000095',
+      'item write-back, delta below MINLONG: status=c0000095',
+      'item write-back, delta MINLONG: status=00000000 delta=-2147483648',
+      'inline: status=00000000 base=0000000090000000 size=4096 section=ffffffffffffffff view=00000000ffffffff flink=0000000080000010 handles=0000000000000004,0000000000000000,ffffffff80000000 size11=00000000ffffffff',
+      'union: status=00000000 type=1 pointer=0000000000000000 after=5',
+      'packed: status=00000000 big=0102030405060708 where=00000000ffffffff tail=9',
+      'kmdf 32-bit: status=00000000 information=16 nodes=90000000 completion=00000044 pool=0',
+      'kmdf 32-bit, short buffer: status=c0000023',
+    ]);
+  });
+});
