@@ -47,6 +47,7 @@ export const Messages = {
   'pp-pack-pop-empty': { severity: 'warning', text: "#pragma pack(pop{0}) with no matching push" },
   'pp-bad-include': { severity: 'error', text: '#{0} expects "FILENAME" or <FILENAME>' },
   'pp-include-angled-fallback': { severity: 'warning', text: "'{0}' found only next to the including file; use \"quotes\" instead of <angled>" },
+  'pp-expansion-limit': { severity: 'error', text: 'macro expansion stopped after {0} expansions (runaway macro growth?)' },
   'pp-internal-error': { severity: 'error', text: 'internal preprocessor error (processing stopped for this file): {0}' },
   // Parser
   'parse-expected': { severity: 'error', text: "expected {0} but found '{1}'" },

@@ -500,7 +500,8 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
   /** Set while expanding an `#if` line: `defined` and `__has_*` are operators. */
   let ifMode = false;
   /** Bounds the work of pathological inputs (e.g. exponential macro growth). */
-  let expansionBudget = 5_000_000;
+  const maxExpansions = 2_000_000;
+  let expansionBudget = maxExpansions;
 
   const mainNorm = normalizePath(mainPath);
 
@@ -526,7 +527,12 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     return r ?? undefined;
   }
 
+  /** Files lexed (or taken from the cache) in this run, so a header included again is not looked up again. */
+  const loaded = new Map<string, { text: string; file: SourceFile; tokens: Token[]; facts: FileFacts }>();
+
   function load(path: string, text: string, pseudo: boolean): { file: SourceFile; tokens: Token[]; facts: FileFacts } {
+    const seen = loaded.get(path);
+    if (seen !== undefined && seen.text === text) return seen;
     let entry = cache?.get(path, text);
     let lexDiags: Diagnostic[] = [];
     if (entry === undefined) {
@@ -542,7 +548,9 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       comments.set(path, entry.comments);
       for (const d of facts.lexDiagnostics) diagnostics.push(d);
     }
-    return { file: entry.file, tokens: entry.tokens, facts };
+    const result = { text, file: entry.file, tokens: entry.tokens, facts };
+    loaded.set(path, result);
+    return result;
   }
 
   function fileFrame(path: string, text: string, dirIndex: number, pseudo: boolean): Frame {
@@ -832,7 +840,10 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       m = fallback?.get(name);
       if (m === undefined) return false;
     }
-    if (--expansionBudget < 0) return false;
+    if (--expansionBudget < 0) {
+      if (expansionBudget === -1) report('pp-expansion-limit', tok, [maxExpansions]);
+      return false;
+    }
     const exp = tok.expansion ?? tok;
     if (m.params === undefined) {
       const body = substitute(m, compile(m), undefined, hs.with(tok.hide, name), exp);
