@@ -105,7 +105,7 @@ export function renderRecord(abiNames: AbiName[], perAbi: (RecordReport | undefi
   const verdict = anyDiffers ? c('yellow', 'layout differs between ABIs') : 'same layout on all ABIs';
   const lines = [`${c('bold', `${rec.kind} ${rec.name}`)}${typedefs}  ${options.displayPath(rec.file)}:${rec.line}  ${verdict}`];
 
-  const labelW = Math.max(6, ...rows.map((r) => r.depth * 2 + r.label.length));
+  const labelW = Math.max('alignof'.length, ...rows.map((r) => r.depth * 2 + r.label.length));
   const typeW = Math.max(4, ...rows.map((r) => r.type.length));
   const offW = Math.max(6, ...rows.flatMap((r) => r.cells.map((x) => x?.offset.length ?? 0)));
   const sizeW = Math.max(4, ...rows.flatMap((r) => r.cells.map((x) => x?.size.length ?? 0)));

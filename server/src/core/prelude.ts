@@ -22,9 +22,32 @@ export const preludePath = '<prelude>';
  */
 export const builtinIncludeDir = '<builtin>';
 
+/*
+ * The compiler's own intrinsics headers (clang's resource folder, MSVC's
+ * include folder) are not on a driver's include path, yet `intrin.h` and
+ * `winnt.h` include them. These stand-ins declare the SIMD types with their
+ * size and alignment, which is all a layout needs.
+ */
+const simd = (name: string, bytes: number, element: string) =>
+  `typedef union __declspec(align(${bytes})) ${name} { ${element} ${name}_u[${bytes / (element === 'double' || element === '__int64' ? 8 : 4)}]; } ${name};\n`;
+const intrinsics: Record<string, string> = {
+  'mmintrin.h': simd('__m64', 8, '__int64'),
+  'xmmintrin.h': '#include <mmintrin.h>\n' + simd('__m128', 16, 'float'),
+  'emmintrin.h': '#include <xmmintrin.h>\n' + simd('__m128d', 16, 'double') + simd('__m128i', 16, '__int64'),
+  'immintrin.h':
+    '#include <emmintrin.h>\n' +
+    simd('__m256', 32, 'float') + simd('__m256d', 32, 'double') + simd('__m256i', 32, '__int64') +
+    simd('__m512', 64, 'float') + simd('__m512d', 64, 'double') + simd('__m512i', 64, '__int64'),
+};
+for (const name of ['pmmintrin.h', 'tmmintrin.h', 'smmintrin.h', 'nmmintrin.h', 'wmmintrin.h', 'x86intrin.h', 'ammintrin.h', 'mm3dnow.h']) {
+  intrinsics[name] = '#include <immintrin.h>\n';
+}
+intrinsics['mm_malloc.h'] = '';
+
 export const builtinHeaders: Readonly<Record<string, string>> = Object.fromEntries([
   ...[1, 2, 4, 8].map((n) => [`pshpack${n}.h`, `/* built-in pshpack${n}.h */\n#pragma pack(push, ${n})\n`]),
   ['poppack.h', '/* built-in poppack.h */\n#pragma pack(pop)\n'],
+  ...Object.entries(intrinsics).map(([name, text]) => [name, `/* built-in ${name} */\n#pragma once\n${text}`]),
 ]);
 
 export const preludeText = String.raw`
