@@ -471,12 +471,17 @@ describe('layout: memoisation and speed', () => {
       if (prev) fields.push(field('inner', T.rec(prev.fields!.length > 5 ? records[Math.max(0, i - 2)] : prev)));
       records.push(record(fields));
     }
-    const ctx = createLayoutContext(abis.x64, unitWith(records));
-    const start = performance.now();
-    for (const r of records) ctx.layoutOf(r);
-    const ms = performance.now() - start;
-    // Generous bound: CI machines are noisy; typically well under 50 ms.
-    assert.ok(ms < 500, `took ${ms} ms`);
+    // Best of a few rounds (fresh contexts): the first round pays for the JIT, and CI machines are noisy.
+    let best = Infinity;
+    let ctx = createLayoutContext(abis.x64, unitWith(records));
+    for (let round = 0; round < 5; round++) {
+      ctx = createLayoutContext(abis.x64, unitWith(records));
+      const start = performance.now();
+      for (const r of records) ctx.layoutOf(r);
+      best = Math.min(best, performance.now() - start);
+    }
+    // Typically 5-15 ms; the bound only catches accidental quadratic behaviour.
+    assert.ok(best < 150, `took ${best} ms`);
     assert.equal(ctx.diagnostics.length, 0);
   });
 });

@@ -445,47 +445,98 @@ function resolveTypeName(tokens: Token[], env: EvalEnv): CType | undefined {
 }
 
 function sizeOfTokens(tokens: Token[], loc: Loc, env: EvalEnv): IntValue | undefined {
-  const t = stripParens(tokens);
-  const notConstant = (): undefined => fail(env, 'eval-not-constant', loc, [`sizeof ${tokens.map((x) => x.text).join(' ')}`]);
-  if (t.length === 0) return notConstant();
-  const literal = stringLiteralSize(t);
+  const literal = stringLiteralSize(stripParens(tokens));
   if (literal !== undefined) return { value: BigInt(literal), type: sizeType(env.abi) };
-  if (t.length === 1 && t[0].kind === TokKind.Ident) {
-    const variable = env.unit.variables.find((v) => v.name === t[0].text);
-    if (variable) return sizeOfType(variable.type, 'sizeof', userLoc(t[0]), env);
-    if (env.unit.enumConstants.has(t[0].text)) return { value: BigInt(env.abi.int.size), type: sizeType(env.abi) };
-    return notConstant();
+  const type = typeOfTokens(tokens, env);
+  if (!type) return fail(env, 'eval-not-constant', loc, [`sizeof ${tokens.map((x) => x.text).join(' ')}`]);
+  return sizeOfType(type, 'sizeof', loc, env);
+}
+
+/**
+ * The type of a small expression kept as tokens, for `sizeof`: casts to named
+ * types, `0`, variables, enumerators, `->`, `.`, `[]`, unary `*` and `&`, and
+ * parentheses. Enough for `ARRAYSIZE(((T *)0)->a)` and `RTL_FIELD_SIZE`.
+ */
+function typeOfTokens(tokens: Token[], env: EvalEnv): CType | undefined {
+  let pos = 0;
+  const peek = (): Token | undefined => tokens[pos];
+  const intT: CType = { kind: 'int', rank: 'int', signed: true };
+
+  const memberType = (type: CType, name: string): CType | undefined => {
+    const t = stripTypedefs(type);
+    if (t.kind !== 'record' || !t.decl.fields) return undefined;
+    return findMember(env.layoutOf(t.decl).fields, name)?.decl.type;
+  };
+  const pointee = (type: CType): CType | undefined => {
+    const t = stripTypedefs(type);
+    return t.kind === 'pointer' ? t.to : t.kind === 'array' ? t.of : undefined;
+  };
+
+  function unaryExpr(): CType | undefined {
+    const t = peek();
+    if (!t) return undefined;
+    if (t.text === '*') {
+      pos++;
+      const inner = unaryExpr();
+      return inner && pointee(inner);
+    }
+    if (t.text === '&') {
+      pos++;
+      const inner = unaryExpr();
+      return inner && { kind: 'pointer', to: inner };
+    }
+    if (t.text === '(') {
+      const close = closingParen(tokens, pos);
+      if (close < 0) return undefined;
+      const castType = resolveTypeName(tokens.slice(pos + 1, close), env);
+      if (castType) {
+        pos = close + 1;
+        return unaryExpr() ? castType : undefined;
+      }
+    }
+    return postfixExpr();
   }
-  // ( (T *) 0 ) -> designator
-  if (t[0].text !== '(') return notConstant();
-  const close = closingParen(t, 0);
-  if (close < 0) return notConstant();
-  const inner = stripParens(t.slice(0, close + 1));
-  if (inner[0]?.text !== '(') return notConstant();
-  const castClose = closingParen(inner, 0);
-  const castType = castClose > 0 ? resolveTypeName(inner.slice(1, castClose), env) : undefined;
-  const operand = inner.slice(castClose + 1).map((x) => x.text).join('');
-  if (!castType || !/^(0|0L|NULL|\(\(void\*\)0\))$/.test(operand)) return notConstant();
-  const pointer = stripTypedefs(castType);
-  if (pointer.kind !== 'pointer') return notConstant();
-  const rest = t.slice(close + 1);
-  if (rest[0]?.text !== '->') return notConstant();
-  const path: (string | Expr)[] = [];
-  for (let i = 0; i < rest.length; ) {
-    const tok = rest[i];
-    if ((tok.text === '->' || tok.text === '.') && rest[i + 1]?.kind === TokKind.Ident) {
-      path.push(rest[i + 1].text);
-      i += 2;
-    } else if (tok.text === '[') {
-      const end = closingParen(rest, i);
-      if (end < 0) return notConstant();
-      path.push({ kind: 'num', value: 0n, loc });
-      i = end + 1;
-    } else return notConstant();
+
+  function postfixExpr(): CType | undefined {
+    let type = primaryExpr();
+    for (let t = peek(); type && t; t = peek()) {
+      if ((t.text === '->' || t.text === '.') && tokens[pos + 1]?.kind === TokKind.Ident) {
+        const base: CType | undefined = t.text === '->' ? pointee(type) : type;
+        type = base && memberType(base, tokens[pos + 1].text);
+        pos += 2;
+      } else if (t.text === '[') {
+        const close = closingParen(tokens, pos);
+        if (close < 0) return undefined;
+        type = pointee(type);
+        pos = close + 1;
+      } else break;
+    }
+    return type;
   }
-  const walked = walkDesignator(pointer.to, path, env, loc, () => 0n);
-  if (!walked) return undefined;
-  return sizeOfType(walked.type, 'sizeof', loc, env);
+
+  function primaryExpr(): CType | undefined {
+    const t = peek();
+    if (!t) return undefined;
+    if (t.text === '(') {
+      const close = closingParen(tokens, pos);
+      if (close < 0) return undefined;
+      const inner = typeOfTokens(tokens.slice(pos + 1, close), env);
+      pos = close + 1;
+      return inner;
+    }
+    pos++;
+    if (t.kind === TokKind.Number) return intT;
+    if (t.kind === TokKind.Ident) {
+      if (t.text === 'NULL') return { kind: 'pointer', to: { kind: 'void' } };
+      const variable = env.unit.variables.find((v) => v.name === t.text);
+      if (variable) return variable.type;
+      if (env.unit.enumConstants.has(t.text)) return intT;
+    }
+    return undefined;
+  }
+
+  const type = unaryExpr();
+  return pos === tokens.length ? type : undefined;
 }
 
 /**
