@@ -83,3 +83,30 @@ describe('thunk: shadows have the x86 layout when compiled for x64 (clang)', fun
     });
   }
 });
+
+describe('thunk: the layout proof and the guards can fail', function () {
+  this.timeout(60000);
+
+  it("rejects the header's own stale shadow (the comparison is not vacuous)", function () {
+    if (!requireTool(this, 'clang')) return;
+    const dir = tempDir();
+    const x86 = clangWindows(dir, 'a.c', `#include "wdk_shim.h"\n#include "${shapes}"\n_Static_assert(sizeof(SHAPE_STALE) > 0, "");\n`, 'i686-pc-windows-msvc', { dump: true });
+    const x64 = clangWindows(dir, 'b.c', `#include "wdk_shim.h"\n#include "${shapes}"\n_Static_assert(sizeof(SHAPE_STALE32) > 0, "");\n`, 'x86_64-pc-windows-msvc', { dump: true });
+    assert.throws(() => sameLayout(dumpOf(parseDump(x86.stdout), '_SHAPE_STALE', 'x86'), dumpOf(parseDump(x64.stdout), '_SHAPE_STALE32', 'x64')), /members differ/);
+  });
+
+  it('the generated guards fail the build when POINTER_32 is empty (mingw-w64) or the shadow is edited', function () {
+    if (!requireTool(this, 'clang')) return;
+    const result = thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH', style: 'pointer32' });
+    const dir = tempDir();
+    const mingw = clangWindows(dir, 'mingw.c', `#define POINTER_32\n${windowsUnit(sampleHeader, result)}`, 'x86_64-pc-windows-msvc');
+    assert.notEqual(mingw.status, 0);
+    assert.match(mingw.stderr, /sizeof\(VOID \* POINTER_32\) == 4/);
+    assert.match(mingw.stderr, /FIELD_OFFSET\(CONTOSO_SUBMIT_BATCH32, Timeout\) == 8|sizeof\(CONTOSO_SUBMIT_BATCH32\) == 16/);
+    const edited = thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH' });
+    const broken = windowsUnit(sampleHeader, edited).replace('    ULONG Requests; /* PCONTOSO_REQUEST */', '    PCONTOSO_REQUEST Requests;');
+    const run = clangWindows(dir, 'edited.c', broken, 'x86_64-pc-windows-msvc');
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /sizeof\(CONTOSO_SUBMIT_BATCH32\) == 16/);
+  });
+});

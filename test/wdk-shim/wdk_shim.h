@@ -145,13 +145,24 @@ typedef struct LIST_ENTRY32 {
 #define POOL_FLAG_PAGED 0x100ULL
 #define EXCEPTION_EXECUTE_HANDLER 1
 
-/* basetsd.h conversion helpers. */
+/* basetsd.h conversion helpers: inline functions taking `const void *` on 64-bit Windows, as in the SDK (so a
+   `VOID * POINTER_32` argument is converted as it would be there), macros elsewhere. */
+#if defined(_WIN64) && defined(_WIN32)
+static __inline ULONG PtrToUlong(const void *p) { return (ULONG)(ULONG_PTR)p; }
+static __inline LONG PtrToLong(const void *p) { return (LONG)(LONG_PTR)p; }
+static __inline LONG HandleToLong(const void *h) { return (LONG)(LONG_PTR)h; }
+static __inline ULONG HandleToULong(const void *h) { return (ULONG)(ULONG_PTR)h; }
+static __inline void *LongToHandle(const LONG h) { return (void *)(INT_PTR)h; }
+static __inline void *ULongToPtr(const ULONG ul) { return (void *)(ULONG_PTR)ul; }
+#define UlongToPtr(ul) ULongToPtr(ul)
+#else
 #define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ULONG)(ul))
 #define LongToHandle(h) ((HANDLE)(LONG_PTR)(LONG)(h))
 #define PtrToUlong(p) ((ULONG)(ULONG_PTR)(p))
 #define PtrToLong(p) ((LONG)(LONG_PTR)(p))
 #define HandleToLong(h) ((LONG)(LONG_PTR)(h))
 #define HandleToULong(h) ((ULONG)(ULONG_PTR)(h))
+#endif
 
 #define RtlZeroMemory(d, n) __builtin_memset((d), 0, (n))
 #define RtlCopyMemory(d, s, n) __builtin_memcpy((d), (s), (n))

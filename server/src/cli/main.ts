@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostics';
 import { absolute, layoutReports } from '../node/layoutApi';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
 import { renderReports } from './layoutText';
+import { thunkCommand, thunkUsage } from './thunk';
 import { checkCommand, checkUsage } from './check';
 import { serveCommand, serveUsage } from './serve';
 
@@ -25,6 +26,7 @@ const usage = `usage: ioctl-lens <command> [options] FILE...
 
 commands:
   layout   print every struct/union defined in FILE... with its layout on each ABI
+  thunk    print WOW64 translation code (32-bit shadow, guards, capture/write-back) for --type T
   check    report WOW64 problems (rules in docs/rules/) in files and folders
   serve    run the language server (serve --stdio)
   help     show this text
@@ -39,6 +41,7 @@ layout options:
   --all-diagnostics           also print diagnostics from included headers
 
 ${checkUsage}
+${thunkUsage}
 ${serveUsage}`;
 
 function displayPath(io: Io) {
@@ -99,6 +102,8 @@ export function main(argv: string[], io: Io): number {
   switch (command) {
     case 'layout':
       return layoutCommand(rest, io);
+    case 'thunk':
+      return thunkCommand(rest, io);
     case 'check': return checkCommand(rest, io);
     case 'serve': return serveCommand(rest, io);
     case undefined:

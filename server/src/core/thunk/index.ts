@@ -178,7 +178,8 @@ function renderText(pieces: ThunkPiece[]): string {
   const parts: string[] = [];
   for (const p of pieces) {
     if (p.replaces) {
-      parts.push(`/* Replaces the stale ${p.name} at ${p.replaces.file}:${p.replaces.start.line}-${p.replaces.end.line}. */\n` + p.text);
+      const file = p.replaces.file.slice(p.replaces.file.lastIndexOf('/') + 1);
+      parts.push(`/* Replaces the stale ${p.name} at ${file}:${p.replaces.start.line}-${p.replaces.end.line}. */\n` + p.text);
     } else if (p.kind === 'dispatch') {
       parts.push(`#if 0 /* The IOCTL case body: paste it into the dispatch routine's case. */\n${p.text}#endif\n`);
     } else parts.push(p.text);

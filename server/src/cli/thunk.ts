@@ -1,0 +1,96 @@
+/**
+ * `ioctl-lens thunk --type T [--style ulong|pointer32] [--dispatch wdm|kmdf]
+ * [--direction in|out|inout] [-I DIR]... [-D ...] [-U ...] [--include FILE]... FILE...`:
+ * prints the WOW64 translation code for `T` (see docs/thunk.md). A thin
+ * front end over `generateThunks`: the first named file whose translation
+ * unit defines `T` is used; warnings go to stderr in compiler form.
+ * Exit status: 0 on success (also when `T` needs no thunk), 2 on unusable
+ * input (no files, unknown type, bad option).
+ */
+
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { analyzeFile, createSession } from '../core/analyze';
+import { type ThunkResult, generateThunks } from '../core/thunk/index';
+import { absolute } from '../node/layoutApi';
+import { diskHost } from '../node/host';
+import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
+import type { Io } from './main';
+
+export const thunkUsage = `thunk options:
+  --type T                    the native struct/union (typedef name or tag) to translate
+  --style ulong|pointer32     pointers in shadows as ULONG (default) or VOID * POINTER_32
+  --dispatch wdm|kmdf         also print the IOCTL case body for a WDM or KMDF dispatch routine
+  --direction in|out|inout    which way the buffer travels in that case body (default inout)
+  -I DIR, -D NAME[=VALUE], -U NAME, --include FILE   as for layout
+`;
+
+const specs: Record<string, OptionSpec> = {
+  ...compilerOptions,
+  '--type': { kind: 'string' },
+  '--style': { kind: 'string' },
+  '--dispatch': { kind: 'string' },
+  '--direction': { kind: 'string' },
+};
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string, errors: string[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  errors.push(`${option} must be ${allowed.join(' or ')} (got '${value}')`);
+  return undefined;
+}
+
+export function thunkCommand(argv: string[], io: Io): number {
+  const args = parseArgs(argv, specs);
+  const errors = args.errors;
+  const type = args.options.get('--type')?.[0];
+  if (!type) errors.push('--type T is required');
+  const style = oneOf(args.options.get('--style')?.[0], ['ulong', 'pointer32'] as const, '--style', errors);
+  const dispatch = oneOf(args.options.get('--dispatch')?.[0], ['wdm', 'kmdf'] as const, '--dispatch', errors);
+  const direction = oneOf(args.options.get('--direction')?.[0], ['in', 'out', 'inout'] as const, '--direction', errors);
+  if (args.options.has('--abi')) errors.push('--abi does not apply: thunks translate between x86 callers and x64 drivers');
+  if (args.positionals.length === 0) errors.push('no input files');
+  for (const f of args.positionals) {
+    if (!fs.existsSync(f)) errors.push(`no such file: ${f}`);
+    else if (fs.statSync(f).isDirectory()) errors.push(`${f} is a directory (thunk takes header or source files)`);
+  }
+  if (errors.length || !type) {
+    for (const e of errors) io.err(`ioctl-lens thunk: ${e}\n`);
+    io.err(thunkUsage);
+    return 2;
+  }
+  const session = createSession(diskHost());
+  let result: ThunkResult | undefined;
+  let lastError = '';
+  for (const file of args.positionals.map(absolute)) {
+    const analysis = analyzeFile(session, file, {
+      abis: ['x86', 'x64'],
+      includeDirs: (args.options.get('-I') ?? []).map(absolute),
+      defines: (args.options.get('-D') ?? []).map(parseDefine),
+      undefines: args.options.get('-U') ?? [],
+      forcedIncludes: args.options.get('--include') ?? [],
+      prelude: !args.options.has('--no-prelude'),
+    });
+    const r = generateThunks(analysis, { type, style, dispatch, direction });
+    if (!r.error) {
+      result = r;
+      break;
+    }
+    lastError = r.error;
+  }
+  if (!result) {
+    io.err(`ioctl-lens thunk: ${lastError}\n`);
+    return 2;
+  }
+  const show = (p: string) => {
+    if (p.startsWith('<')) return p;
+    const rel = nodePath.relative(io.cwd, p);
+    return rel.startsWith('..') ? p : rel;
+  };
+  for (const w of result.warnings) {
+    const where = w.loc ? `${show(w.loc.file)}:${w.loc.line}:${w.loc.col}: ` : '';
+    io.err(`${where}warning: ${w.message} [thunk-${w.code}]\n`);
+  }
+  io.out(result.text);
+  return 0;
+}
