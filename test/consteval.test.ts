@@ -72,6 +72,8 @@ const cases: [string, bigint, CTypeName, bigint, CTypeName][] = [
   ['(signed char)200 == -56', 1n, 'int', 1n, 'int'],
   ['sizeof(((struct S *)0)->in[1].b)', 12n, 'unsigned', 12n, 'ullong'],
   ['sizeof gv', 28n, 'unsigned', 28n, 'ullong'],
+  ['sizeof(((struct S *)0)->in) / sizeof((((struct S *)0)->in)[0])', 2n, 'unsigned', 2n, 'ullong'],
+  ['sizeof(*(struct S *)0) + sizeof(&gv[1])', 36n, 'unsigned', 40n, 'ullong'],
   ['sizeof(L"ab")', 6n, 'unsigned', 6n, 'ullong'],
   ['-5 % 3', -2n, 'int', -2n, 'int'],
   ['-5 / 3', -1n, 'int', -1n, 'int'],
