@@ -54,7 +54,7 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
       w.directive('#endif');
       w.block('', () => retrieve(t, () => w.line(`RtlCopyMemory(&Captured, ${buffer}, sizeof(Captured));`)));
     }
-    w.block('if (NT_SUCCESS(Status))', () => {
+    const handle = () => {
       w.line(`/* TODO: handle the request with Captured (a ${t}); this code serves both callers. */`);
       if (!output) return;
       const retrieve = (type: string, then: () => void) => {
@@ -88,7 +88,10 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
           w.line(information(t));
         }),
       );
-    });
+    };
+    // With nothing captured there is nothing that can have failed yet.
+    if (input) w.block('if (NT_SUCCESS(Status))', handle);
+    else handle();
     if (input && plan.deep) {
       w.directive('#if defined(_WIN64)');
       w.block(`if (${is32})`, () => w.line(`${plan.routines.release}(&Captured);`));

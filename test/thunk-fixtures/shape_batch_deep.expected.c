@@ -1,0 +1,463 @@
+/*
+ * SHAPE_LEAF32: SHAPE_LEAF as an x86 caller lays it out, for x64 code (shadow; ioctl-lens
+ * thunk).
+ */
+typedef struct _SHAPE_LEAF32 {
+    ULONG Value;
+    ULONG Cookie; /* PVOID */
+} SHAPE_LEAF32, *PSHAPE_LEAF32;
+
+#if defined(_WIN64)
+/* SHAPE_LEAF32 must have SHAPE_LEAF's x86 layout. */
+C_ASSERT(sizeof(SHAPE_LEAF32) == 8);
+C_ASSERT(TYPE_ALIGNMENT(SHAPE_LEAF32) == 4);
+C_ASSERT(FIELD_OFFSET(SHAPE_LEAF32, Value) == 0);
+C_ASSERT(FIELD_OFFSET(SHAPE_LEAF32, Cookie) == 4);
+#endif
+
+/*
+ * SHAPE_ITEM32: SHAPE_ITEM as an x86 caller lays it out, for x64 code (shadow; ioctl-lens
+ * thunk).
+ */
+typedef struct _SHAPE_ITEM32 {
+    UCHAR Kind;
+    ULONG Event; /* HANDLE */
+    STRING32 Name;
+    ULONG Length; /* SIZE_T */
+    LONG Delta; /* LONG_PTR */
+    ULONG Tags[2]; /* array */
+    LONGLONG Stamp;
+} SHAPE_ITEM32, *PSHAPE_ITEM32;
+
+#if defined(_WIN64)
+/* SHAPE_ITEM32 must have SHAPE_ITEM's x86 layout. */
+C_ASSERT(sizeof(SHAPE_ITEM32) == 40);
+C_ASSERT(TYPE_ALIGNMENT(SHAPE_ITEM32) == 8);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Kind) == 0);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Event) == 4);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Name) == 8);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Length) == 16);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Delta) == 20);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Tags) == 24);
+C_ASSERT(FIELD_OFFSET(SHAPE_ITEM32, Stamp) == 32);
+#endif
+
+/*
+ * SHAPE_NODE32: SHAPE_NODE as an x86 caller lays it out, for x64 code (shadow; ioctl-lens
+ * thunk).
+ */
+typedef struct _SHAPE_NODE32 {
+    ULONG LeafCount;
+    ULONG Leaves; /* PSHAPE_LEAF */
+    SHAPE_ITEM32 Item;
+} SHAPE_NODE32, *PSHAPE_NODE32;
+
+#if defined(_WIN64)
+/* SHAPE_NODE32 must have SHAPE_NODE's x86 layout. */
+C_ASSERT(sizeof(SHAPE_NODE32) == 48);
+C_ASSERT(TYPE_ALIGNMENT(SHAPE_NODE32) == 8);
+C_ASSERT(FIELD_OFFSET(SHAPE_NODE32, LeafCount) == 0);
+C_ASSERT(FIELD_OFFSET(SHAPE_NODE32, Leaves) == 4);
+C_ASSERT(FIELD_OFFSET(SHAPE_NODE32, Item) == 8);
+#endif
+
+/*
+ * SHAPE_BATCH32: SHAPE_BATCH as an x86 caller lays it out, for x64 code (shadow; ioctl-lens
+ * thunk).
+ */
+typedef struct _SHAPE_BATCH32 {
+    ULONG Flags;
+    ULONG Count;
+    ULONG Nodes; /* PSHAPE_NODE */
+    ULONG Completion; /* HANDLE */
+} SHAPE_BATCH32, *PSHAPE_BATCH32;
+
+#if defined(_WIN64)
+/* SHAPE_BATCH32 must have SHAPE_BATCH's x86 layout. */
+C_ASSERT(sizeof(SHAPE_BATCH32) == 16);
+C_ASSERT(TYPE_ALIGNMENT(SHAPE_BATCH32) == 4);
+C_ASSERT(FIELD_OFFSET(SHAPE_BATCH32, Flags) == 0);
+C_ASSERT(FIELD_OFFSET(SHAPE_BATCH32, Count) == 4);
+C_ASSERT(FIELD_OFFSET(SHAPE_BATCH32, Nodes) == 8);
+C_ASSERT(FIELD_OFFSET(SHAPE_BATCH32, Completion) == 12);
+#endif
+
+#ifndef IOCTL_LENS_POOL_TAG
+#define IOCTL_LENS_POOL_TAG 'tLoI' /* pool tag of ioctl-lens captures ("IoLt") */
+#endif
+
+/* CaptureShapeLeaf32: converts a 32-bit caller's SHAPE_LEAF32 into SHAPE_LEAF. */
+static NTSTATUS
+CaptureShapeLeaf32(
+    _In_ const SHAPE_LEAF32 *Shadow,
+    _Out_ PSHAPE_LEAF Native
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    RtlZeroMemory(Native, sizeof(*Native));
+    Native->Value = Shadow->Value;
+    Native->Cookie = UlongToPtr(Shadow->Cookie);
+    return Status;
+}
+
+/*
+ * WriteBackShapeLeaf32: writes SHAPE_LEAF back as the 32-bit caller's SHAPE_LEAF32;
+ * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
+ */
+static NTSTATUS
+WriteBackShapeLeaf32(
+    _In_ const SHAPE_LEAF *Native,
+    _Out_ PSHAPE_LEAF32 Shadow
+    )
+{
+    RtlZeroMemory(Shadow, sizeof(*Shadow));
+    Shadow->Value = Native->Value;
+    Shadow->Cookie = PtrToUlong(Native->Cookie);
+    return STATUS_SUCCESS;
+}
+
+/* CaptureUnicodeString32: converts a 32-bit caller's STRING32 into UNICODE_STRING. */
+static NTSTATUS
+CaptureUnicodeString32(
+    _In_ const STRING32 *Shadow,
+    _Out_ PUNICODE_STRING Native
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    RtlZeroMemory(Native, sizeof(*Native));
+    Native->Length = Shadow->Length;
+    Native->MaximumLength = Shadow->MaximumLength;
+    Native->Buffer = UlongToPtr(Shadow->Buffer);
+    return Status;
+}
+
+/*
+ * WriteBackUnicodeString32: writes UNICODE_STRING back as the 32-bit caller's STRING32;
+ * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
+ */
+static NTSTATUS
+WriteBackUnicodeString32(
+    _In_ const UNICODE_STRING *Native,
+    _Out_ PSTRING32 Shadow
+    )
+{
+    RtlZeroMemory(Shadow, sizeof(*Shadow));
+    Shadow->Length = Native->Length;
+    Shadow->MaximumLength = Native->MaximumLength;
+    Shadow->Buffer = PtrToUlong(Native->Buffer);
+    return STATUS_SUCCESS;
+}
+
+/* CaptureShapeItem32: converts a 32-bit caller's SHAPE_ITEM32 into SHAPE_ITEM. */
+static NTSTATUS
+CaptureShapeItem32(
+    _In_ const SHAPE_ITEM32 *Shadow,
+    _Out_ PSHAPE_ITEM Native
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG Index;
+
+    RtlZeroMemory(Native, sizeof(*Native));
+    Native->Kind = Shadow->Kind;
+    Native->Event = LongToHandle((LONG)Shadow->Event);
+    Status = CaptureUnicodeString32(&Shadow->Name, &Native->Name);
+    if (!NT_SUCCESS(Status)) {
+        goto Cleanup;
+    }
+    Native->Length = Shadow->Length;
+    Native->Delta = Shadow->Delta;
+    for (Index = 0; Index < 2; Index++) {
+        Native->Tags[Index] = UlongToPtr(Shadow->Tags[Index]);
+    }
+    Native->Stamp = Shadow->Stamp;
+
+Cleanup:
+    return Status;
+}
+
+/*
+ * WriteBackShapeItem32: writes SHAPE_ITEM back as the 32-bit caller's SHAPE_ITEM32;
+ * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
+ */
+static NTSTATUS
+WriteBackShapeItem32(
+    _In_ const SHAPE_ITEM *Native,
+    _Out_ PSHAPE_ITEM32 Shadow
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG Index;
+
+    RtlZeroMemory(Shadow, sizeof(*Shadow));
+    Shadow->Kind = Native->Kind;
+    Shadow->Event = (ULONG)HandleToLong(Native->Event);
+    Status = WriteBackUnicodeString32(&Native->Name, &Shadow->Name);
+    if (!NT_SUCCESS(Status)) {
+        return Status;
+    }
+    if (Native->Length > MAXULONG) {
+        return STATUS_INTEGER_OVERFLOW;
+    }
+    Shadow->Length = (ULONG)Native->Length;
+    if (Native->Delta < MINLONG || Native->Delta > MAXLONG) {
+        return STATUS_INTEGER_OVERFLOW;
+    }
+    Shadow->Delta = (LONG)Native->Delta;
+    for (Index = 0; Index < 2; Index++) {
+        Shadow->Tags[Index] = PtrToUlong(Native->Tags[Index]);
+    }
+    Shadow->Stamp = Native->Stamp;
+    return Status;
+}
+
+/* ReleaseShapeNode32: frees what CaptureShapeNode32 allocated in Native (safe to call twice). */
+static VOID
+ReleaseShapeNode32(
+    _Inout_ PSHAPE_NODE Native
+    )
+{
+    if (Native->Leaves != NULL) {
+        ExFreePoolWithTag(Native->Leaves, IOCTL_LENS_POOL_TAG);
+        Native->Leaves = NULL;
+    }
+}
+
+/*
+ * CaptureShapeNode32: converts a 32-bit caller's SHAPE_NODE32 into SHAPE_NODE, capturing Leaves
+ * into pool; on success the caller releases it with ReleaseShapeNode32.
+ */
+_IRQL_requires_max_(APC_LEVEL)
+static NTSTATUS
+CaptureShapeNode32(
+    _In_ const SHAPE_NODE32 *Shadow,
+    _Out_ PSHAPE_NODE Native
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG CapturedLeafCount;
+    ULONG LeavesBytes32;
+    SIZE_T LeavesBytes;
+    const SHAPE_LEAF32 *Leaves32;
+    ULONG Index;
+
+    RtlZeroMemory(Native, sizeof(*Native));
+    CapturedLeafCount = Shadow->LeafCount; /* read once: it sizes Leaves */
+    Native->LeafCount = CapturedLeafCount;
+    /* Leaves: CapturedLeafCount SHAPE_LEAF32 in the caller's memory (_Field_size_(LeafCount)). */
+    if (CapturedLeafCount != 0) {
+        Status = RtlULongMult(CapturedLeafCount, (ULONG)sizeof(SHAPE_LEAF32), &LeavesBytes32);
+        if (NT_SUCCESS(Status)) {
+            Status = RtlSizeTMult(CapturedLeafCount, sizeof(SHAPE_LEAF), &LeavesBytes);
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+        Leaves32 = (const SHAPE_LEAF32 *)UlongToPtr(Shadow->Leaves);
+        __try {
+            ProbeForRead(Leaves32, LeavesBytes32, TYPE_ALIGNMENT(SHAPE_LEAF32));
+            Native->Leaves = (PSHAPE_LEAF)ExAllocatePool2(POOL_FLAG_PAGED, LeavesBytes, IOCTL_LENS_POOL_TAG);
+            if (Native->Leaves == NULL) {
+                Status = STATUS_INSUFFICIENT_RESOURCES;
+            } else {
+                for (Index = 0; Index < CapturedLeafCount; Index++) {
+                    Status = CaptureShapeLeaf32(&Leaves32[Index], &Native->Leaves[Index]);
+                    if (!NT_SUCCESS(Status)) {
+                        break;
+                    }
+                }
+            }
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Status = GetExceptionCode();
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+    }
+    Status = CaptureShapeItem32(&Shadow->Item, &Native->Item);
+    if (!NT_SUCCESS(Status)) {
+        goto Cleanup;
+    }
+
+Cleanup:
+    if (!NT_SUCCESS(Status)) {
+        ReleaseShapeNode32(Native);
+    }
+    return Status;
+}
+
+/*
+ * WriteBackShapeNode32: writes SHAPE_NODE back as the 32-bit caller's SHAPE_NODE32;
+ * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
+ */
+static NTSTATUS
+WriteBackShapeNode32(
+    _In_ const SHAPE_NODE *Native,
+    _Out_ PSHAPE_NODE32 Shadow
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG CallerLeaves;
+
+    CallerLeaves = Shadow->Leaves;
+    RtlZeroMemory(Shadow, sizeof(*Shadow));
+    Shadow->LeafCount = Native->LeafCount;
+    Shadow->Leaves = CallerLeaves; /* the caller's own pointer, never our pool copy */
+    Status = WriteBackShapeItem32(&Native->Item, &Shadow->Item);
+    if (!NT_SUCCESS(Status)) {
+        return Status;
+    }
+    return Status;
+}
+
+/* ReleaseShapeBatch32: frees what CaptureShapeBatch32 allocated in Native (safe to call twice). */
+VOID
+ReleaseShapeBatch32(
+    _Inout_ PSHAPE_BATCH Native
+    )
+{
+    ULONG Index;
+
+    if (Native->Nodes != NULL) {
+        for (Index = 0; Index < Native->Count; Index++) {
+            ReleaseShapeNode32(&Native->Nodes[Index]);
+        }
+        ExFreePoolWithTag(Native->Nodes, IOCTL_LENS_POOL_TAG);
+        Native->Nodes = NULL;
+    }
+}
+
+/*
+ * CaptureShapeBatch32: converts a 32-bit caller's SHAPE_BATCH32 into SHAPE_BATCH, capturing
+ * Nodes into pool; on success the caller releases it with ReleaseShapeBatch32.
+ */
+_IRQL_requires_max_(APC_LEVEL)
+NTSTATUS
+CaptureShapeBatch32(
+    _In_ const SHAPE_BATCH32 *Shadow,
+    _Out_ PSHAPE_BATCH Native
+    )
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG CapturedCount;
+    ULONG NodesBytes32;
+    SIZE_T NodesBytes;
+    const SHAPE_NODE32 *Nodes32;
+    ULONG Index;
+
+    RtlZeroMemory(Native, sizeof(*Native));
+    CapturedCount = Shadow->Count; /* read once: it sizes Nodes */
+    Native->Flags = Shadow->Flags;
+    Native->Count = CapturedCount;
+    /* Nodes: CapturedCount SHAPE_NODE32 in the caller's memory (@count Count). */
+    if (CapturedCount != 0) {
+        Status = RtlULongMult(CapturedCount, (ULONG)sizeof(SHAPE_NODE32), &NodesBytes32);
+        if (NT_SUCCESS(Status)) {
+            Status = RtlSizeTMult(CapturedCount, sizeof(SHAPE_NODE), &NodesBytes);
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+        Nodes32 = (const SHAPE_NODE32 *)UlongToPtr(Shadow->Nodes);
+        __try {
+            ProbeForRead(Nodes32, NodesBytes32, TYPE_ALIGNMENT(SHAPE_NODE32));
+            Native->Nodes = (PSHAPE_NODE)ExAllocatePool2(POOL_FLAG_PAGED, NodesBytes, IOCTL_LENS_POOL_TAG);
+            if (Native->Nodes == NULL) {
+                Status = STATUS_INSUFFICIENT_RESOURCES;
+            } else {
+                for (Index = 0; Index < CapturedCount; Index++) {
+                    Status = CaptureShapeNode32(&Nodes32[Index], &Native->Nodes[Index]);
+                    if (!NT_SUCCESS(Status)) {
+                        break;
+                    }
+                }
+            }
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Status = GetExceptionCode();
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+    }
+    Native->Completion = LongToHandle((LONG)Shadow->Completion);
+
+Cleanup:
+    if (!NT_SUCCESS(Status)) {
+        ReleaseShapeBatch32(Native);
+    }
+    return Status;
+}
+
+/*
+ * WriteBackShapeBatch32: writes SHAPE_BATCH back as the 32-bit caller's SHAPE_BATCH32;
+ * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
+ */
+NTSTATUS
+WriteBackShapeBatch32(
+    _In_ const SHAPE_BATCH *Native,
+    _Out_ PSHAPE_BATCH32 Shadow
+    )
+{
+    ULONG CallerNodes;
+
+    CallerNodes = Shadow->Nodes;
+    RtlZeroMemory(Shadow, sizeof(*Shadow));
+    Shadow->Flags = Native->Flags;
+    Shadow->Count = Native->Count;
+    Shadow->Nodes = CallerNodes; /* the caller's own pointer, never our pool copy */
+    Shadow->Completion = (ULONG)HandleToLong(Native->Completion);
+    return STATUS_SUCCESS;
+}
+
+#if 0 /* The IOCTL case body: paste it into the dispatch routine's case. */
+{
+    /* SHAPE_BATCH for 32- and 64-bit callers (ioctl-lens thunk): 32-bit callers send SHAPE_BATCH32. */
+    SHAPE_BATCH Captured;
+    PVOID Buffer;
+
+    RtlZeroMemory(&Captured, sizeof(Captured));
+    Status = STATUS_SUCCESS;
+#if defined(_WIN64)
+    if (WdfRequestIsFrom32BitProcess(Request)) {
+        Status = WdfRequestRetrieveInputBuffer(Request, sizeof(SHAPE_BATCH32), &Buffer, NULL);
+        if (NT_SUCCESS(Status)) {
+            Status = CaptureShapeBatch32((PSHAPE_BATCH32)Buffer, &Captured);
+        }
+    } else
+#endif
+    {
+        Status = WdfRequestRetrieveInputBuffer(Request, sizeof(SHAPE_BATCH), &Buffer, NULL);
+        if (NT_SUCCESS(Status)) {
+            RtlCopyMemory(&Captured, Buffer, sizeof(Captured));
+        }
+    }
+    if (NT_SUCCESS(Status)) {
+        /* TODO: handle the request with Captured (a SHAPE_BATCH); this code serves both callers. */
+#if defined(_WIN64)
+        if (WdfRequestIsFrom32BitProcess(Request)) {
+            Status = WdfRequestRetrieveOutputBuffer(Request, sizeof(SHAPE_BATCH32), &Buffer, NULL);
+            if (NT_SUCCESS(Status)) {
+                Status = WriteBackShapeBatch32(&Captured, (PSHAPE_BATCH32)Buffer);
+                if (NT_SUCCESS(Status)) {
+                    WdfRequestSetInformation(Request, sizeof(SHAPE_BATCH32));
+                }
+            }
+        } else
+#endif
+        {
+            Status = WdfRequestRetrieveOutputBuffer(Request, sizeof(SHAPE_BATCH), &Buffer, NULL);
+            if (NT_SUCCESS(Status)) {
+                RtlCopyMemory(Buffer, &Captured, sizeof(Captured));
+                WdfRequestSetInformation(Request, sizeof(SHAPE_BATCH));
+            }
+        }
+    }
+#if defined(_WIN64)
+    if (WdfRequestIsFrom32BitProcess(Request)) {
+        ReleaseShapeBatch32(&Captured);
+    }
+#endif
+}
+#endif
