@@ -330,6 +330,14 @@ interface Compiled {
 
 const compiledByDef = new WeakMap<MacroDef, Compiled>();
 
+/**
+ * The definition made by a `#define` line, keyed by its (immutable, cached)
+ * `define` token: re-running over an unchanged file reuses the same
+ * MacroDef objects (and their compiled bodies), so callers must treat
+ * MacroDefs as immutable too.
+ */
+const defsByDirective = new WeakMap<Token, MacroDef>();
+
 function compile(m: MacroDef): Compiled {
   let c = compiledByDef.get(m);
   if (c) return c;
@@ -704,14 +712,25 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
           dst.push(synth(TokKind.Number, hasOperator(r, t) ? '1' : '0', t));
           continue;
         }
-      } else if (isSalAnnotation(name)) {
-        dst.push(t);
-        const m = macros.get(name) ?? fallback?.get(name);
-        if (m !== undefined && m.params !== undefined) passParens(r, dst);
-        continue;
       }
-      if (expandMacro(r, t)) continue;
-      if (top && (name === '__pragma' || name === '_Pragma')) {
+      let m = macros.get(name);
+      if (m === undefined) {
+        if (name.charCodeAt(0) === 95 && name.charCodeAt(1) === 95 && dynamicMacros.has(name)) {
+          if (t.hide === undefined || !t.hide.has(name)) {
+            r.stack.push({ tokens: [dynamicMacro(t)], pos: 0 });
+            continue;
+          }
+        } else if (fallback !== undefined) m = fallback.get(name);
+      }
+      if (m !== undefined) {
+        // SAL annotations reach the parser as written, even when a header defines them.
+        if (!ifMode && isSalAnnotation(name)) {
+          dst.push(t);
+          if (m.params !== undefined) passParens(r, dst);
+          continue;
+        }
+        if (expandMacro(r, t, m)) continue;
+      } else if (top && (name === '__pragma' || name === '_Pragma')) {
         const p = pragmaOperator(r, t);
         if (p !== undefined) dst.push(p);
         continue;
@@ -827,19 +846,10 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
 
   // ---- macro expansion
 
-  /** Expands the macro named by `tok`, if any, pushing the result onto `r`. */
-  function expandMacro(r: Reader, tok: Token): boolean {
+  /** Expands macro `m` invoked by `tok`, pushing the result onto `r`; false if it does not apply (hidden, or no `(`). */
+  function expandMacro(r: Reader, tok: Token, m: MacroDef): boolean {
     const name = tok.text;
     if (tok.hide !== undefined && tok.hide.has(name)) return false;
-    let m = macros.get(name);
-    if (m === undefined) {
-      if (dynamicMacros.has(name)) {
-        r.stack.push({ tokens: [dynamicMacro(tok)], pos: 0 });
-        return true;
-      }
-      m = fallback?.get(name);
-      if (m === undefined) return false;
-    }
     if (--expansionBudget < 0) {
       if (expansionBudget === -1) report('pp-expansion-limit', tok, [maxExpansions]);
       return false;
@@ -1387,6 +1397,12 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
   }
 
   function define(tokens: Token[], from: number, end: number, hash: Token, st: FileState): void {
+    const known = defsByDirective.get(tokens[from - 1]);
+    if (known !== undefined) {
+      macros.set(known.name, known);
+      if (!st.pseudo) definitions.push(known);
+      return;
+    }
     const nameTok = tokens[from];
     if (from >= end || nameTok.kind !== TokKind.Ident) {
       report('pp-bad-define', from < end ? nameTok : tokens[from - 1], ['macro name missing']);
@@ -1464,6 +1480,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       loc: tokLoc(nameTok),
       endLoc: endLocOf(last),
     };
+    defsByDirective.set(tokens[from - 1], def);
     macros.set(def.name, def);
     if (!st.pseudo) definitions.push(def);
     void hash;
