@@ -6,6 +6,8 @@
 //   npm run bench -- layout  one section
 //
 // Sections:
+//   lsp     the language server against clangd on a driver source including
+//           ddk/wdm.h: open->diagnostics, edit->diagnostics p50/p95, hover, peak RSS.
 //   layout  the TU of mingw-w64's ddk/wdm.h: whole-process `ioctl-lens layout
 //           --abi x86,x64` and warm in-process preprocess+parse+layout of both
 //           ABIs, each against `clang -fsyntax-only` with the layout dump (x64).
@@ -91,6 +93,133 @@ function layoutSection() {
   console.log(`warm in-process, both ABIs (${records} records): ${fmt(warmMs)}  -> ${ratio(warmMs, clang.ms)} clang time (aim <= 0.5x); rss ${(heap.rss / 2 ** 20).toFixed(0)} MiB`);
 }
 
-const sections = { layout: layoutSection };
+// ---- lsp: the language server against clangd on the same driver source.
+// A scripted LSP client (vscode-jsonrpc) drives `ioctl-lens serve --stdio` and
+// Debian's clangd over stdio, both reading the same compile_commands.json:
+// open -> first diagnostics, edit -> diagnostics p50/p95 over repeated edits,
+// hover p50/p95, and peak RSS (VmHWM from /proc/<pid>/status).
+async function lspSection() {
+  const edits = Number(process.env.BENCH_LSP_EDITS ?? 30);
+  const hovers = Number(process.env.BENCH_LSP_HOVERS ?? 50);
+  console.log(`\n== lsp: a driver source including ddk/wdm.h (${edits} edits, ${hovers} hovers)`);
+  if (!existsSync(wdm)) {
+    console.log('SKIPPED: mingw-w64 headers not found (apt-get install mingw-w64-common)');
+    if (process.env.CI === 'true') process.exit(1);
+    return;
+  }
+  if (!requireTool('clangd')) return;
+  const fs = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const rpc = require('vscode-jsonrpc/node');
+  const dir = path.join(root, '.tmp', 'bench-lsp');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'driver.c');
+  const head = [
+    '#include <ddk/wdm.h>',
+    '',
+    '#define FILE_DEVICE_BENCH 0x8337',
+    '/** Submit a batch. @in BENCH_SUBMIT */',
+    '#define IOCTL_BENCH_SUBMIT CTL_CODE(FILE_DEVICE_BENCH, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)',
+    '',
+  ].join('\n');
+  const body = (n) => [
+    'typedef struct _BENCH_SUBMIT {',
+    '    ULONG Count;',
+    '    PVOID Buffer;',
+    '    HANDLE Event;',
+    `    UCHAR Tag[${n}];`,
+    '} BENCH_SUBMIT, *PBENCH_SUBMIT;',
+    '',
+    'NTSTATUS BenchDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)',
+    '{',
+    '    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);',
+    '    NTSTATUS status = STATUS_SUCCESS;',
+    '    UNREFERENCED_PARAMETER(DeviceObject);',
+    '    switch (stack->Parameters.DeviceIoControl.IoControlCode) {',
+    '    case IOCTL_BENCH_SUBMIT: {',
+    '        PBENCH_SUBMIT in = (PBENCH_SUBMIT)Irp->AssociatedIrp.SystemBuffer;',
+    '        if (stack->Parameters.DeviceIoControl.InputBufferLength < sizeof(BENCH_SUBMIT)) { status = STATUS_BUFFER_TOO_SMALL; break; }',
+    '        Irp->IoStatus.Information = in->Count;',
+    '        break;',
+    '    }',
+    '    default:',
+    '        status = STATUS_INVALID_DEVICE_REQUEST;',
+    '    }',
+    '    Irp->IoStatus.Status = status;',
+    '    IoCompleteRequest(Irp, IO_NO_INCREMENT);',
+    '    return status;',
+    '}',
+    '',
+  ].join('\n');
+  const text0 = head + body(1);
+  fs.writeFileSync(file, text0);
+  fs.writeFileSync(path.join(dir, 'compile_commands.json'), JSON.stringify([{
+    directory: dir, file: 'driver.c',
+    arguments: ['clang', '--target=x86_64-pc-windows-msvc', '-fms-extensions', '-isystem', mingw, '-c', 'driver.c'],
+  }], null, 2));
+  const uri = pathToFileURL(file).href;
+  const hoverAt = { line: head.split('\n').length - 1 + 5, character: 4 }; // `BENCH_SUBMIT` in `} BENCH_SUBMIT, ...`
+  const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))];
+
+  async function run(name, cmd, args) {
+    const proc = (await import('node:child_process')).spawn(cmd, args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    proc.stderr.on('data', () => {});
+    const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+    let waiter;
+    conn.onNotification('textDocument/publishDiagnostics', (p) => {
+      if (p.uri === uri && waiter && waiter.pred(p)) { const w = waiter; waiter = undefined; w.resolve(p); }
+    });
+    conn.onRequest(() => null);
+    conn.onNotification(() => {});
+    conn.listen();
+    const diagnostics = (pred) => new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${name}: no diagnostics within 120 s`)), 120000);
+      waiter = { pred, resolve: (p) => { clearTimeout(t); resolve(p); } };
+    });
+    await conn.sendRequest('initialize', {
+      processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
+      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] } } },
+      initializationOptions: { settings: { index: { enabled: false } } },
+    });
+    await conn.sendNotification('initialized', {});
+    let t = performance.now();
+    const first = diagnostics(() => true);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: text0 } });
+    await first;
+    const openMs = performance.now() - t;
+    const editMs = [];
+    for (let v = 2; v < edits + 2; v++) {
+      t = performance.now();
+      // clangd publishes the version only when it has one; accept the next publication either way.
+      const next = diagnostics((p) => p.version === undefined || p.version === v);
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: head + body(v) }] });
+      await next;
+      editMs.push(performance.now() - t);
+    }
+    const hoverMs = [];
+    let hoverText = '';
+    for (let i = 0; i < hovers; i++) {
+      t = performance.now();
+      const h = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: hoverAt });
+      hoverMs.push(performance.now() - t);
+      hoverText = h ? JSON.stringify(h.contents).slice(0, 60) : 'null';
+    }
+    const status = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    try { await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 3000))]); await conn.sendNotification('exit'); } catch {}
+    setTimeout(() => proc.kill(), 500);
+    return { name, openMs, editP50: pct(editMs, 0.5), editP95: pct(editMs, 0.95), hoverP50: pct(hoverMs, 0.5), hoverP95: pct(hoverMs, 0.95), hwm, hoverText };
+  }
+
+  const ours = await run('ioctl-lens', process.execPath, [path.join(root, 'bin/ioctl-lens.js'), 'serve', '--stdio']);
+  const clangd = await run('clangd', 'clangd', [`--compile-commands-dir=${dir}`, '--log=error', '--background-index=false', '-j=2']);
+  const row = (r) => `${r.name.padEnd(11)} open->diagnostics ${fmt(r.openMs).padStart(10)} | edit->diagnostics p50 ${fmt(r.editP50).padStart(9)} p95 ${fmt(r.editP95).padStart(9)} | hover p50 ${fmt(r.hoverP50).padStart(8)} p95 ${fmt(r.hoverP95).padStart(8)} | peak ${r.hwm.toFixed(0)} MiB`;
+  console.log(row(ours) + '   (x86 + x64)');
+  console.log(row(clangd) + '   (x64 only)');
+  console.log(`ratios ioctl-lens/clangd: open ${ratio(ours.openMs, clangd.openMs)}, edit p50 ${ratio(ours.editP50, clangd.editP50)}, edit p95 ${ratio(ours.editP95, clangd.editP95)} (aim <= 20 ms and below clangd), hover p95 ${ratio(ours.hoverP95, clangd.hoverP95)} (aim <= 5 ms), memory ${ratio(ours.hwm, clangd.hwm)} (aim < 1x)`);
+  console.log(`hover answers: ioctl-lens ${ours.hoverText} ... | clangd ${clangd.hoverText} ...`);
+}
+
+const sections = { layout: layoutSection, lsp: lspSection };
 if (!existsSync(path.join(root, 'out/server/src/core/analyze.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-for (const [name, fn] of Object.entries(sections)) if (!only || only === name) fn();
+for (const [name, fn] of Object.entries(sections)) if (!only || only === name) await fn();
