@@ -16,6 +16,9 @@ import { parse, type ParseResult } from '../server/src/core/parser';
 import { isSalAnnotationName, joinTypeText } from '../server/src/core/parse-text';
 import { parseCharLiteral, parseIntLiteral } from '../server/src/core/parse-text';
 import { TokKind, type Token } from '../server/src/core/token';
+import { preprocess } from '../server/src/core/preprocess';
+import { predefinedMacros } from '../server/src/core/predefined';
+import { diskHost } from '../server/src/node/host';
 
 const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures', 'parser');
 
@@ -659,6 +662,65 @@ int last;`);
       assert.deepEqual(u.functions.map((f) => `${f.name}:${f.isDefinition}`), ['DispatchIoctl:false', 'DispatchCreate:true']);
       assert.equal(u.staticAsserts.length, 2);
       assert.deepEqual(u.enums[0].enumerators!.map((c) => c.name), ['CaptureNone', 'CaptureFrames', 'CaptureAll', 'CaptureTag']);
+    });
+  });
+
+  describe('real mingw-w64 headers (preprocess + parse)', function () {
+    this.timeout(180000);
+    const mingw = '/usr/share/mingw-w64/include';
+
+    function parseHeaders(headers: string[], abi: string): ParseResult {
+      const wrapper = '/virtual/parser-real.c';
+      const text = headers.map((h) => `#include <${h}>`).join('\n') + '\n';
+      const disk = diskHost();
+      const host = { readFile: (p: string) => (p === wrapper ? { path: wrapper, text } : disk.readFile(p)) };
+      const pp = preprocess(wrapper, { host, predefined: predefinedMacros[abi], includeDirs: [`${mingw}/ddk`, mingw] });
+      return parse(pp.tokens);
+    }
+
+    before(function () {
+      if (!fs.existsSync(`${mingw}/windows.h`)) this.skip();
+    });
+
+    it('parses windows.h + winioctl.h + http.h (x64 and x86) without a diagnostic', () => {
+      for (const abi of ['x64', 'x86']) {
+        const r = parseHeaders(['windows.h', 'winioctl.h', 'http.h'], abi);
+        // mingw-w64's winnt.h defines the i386 CONTEXT under a guard an MSVC-target compiler does not
+        // take, so on x86 `PCONTEXT` is unknown; clang reports the same errors at the same places.
+        const other = r.diagnostics.filter((d) => !(abi === 'x86' && /unknown type name '(LP|P)?CONTEXT'/.test(d.message)));
+        assert.deepEqual(other.slice(0, 5).map((d) => `${d.code} ${d.message} @${d.loc.file}:${d.loc.line}`), [], abi);
+        assert.ok(r.diagnostics.length <= (abi === 'x86' ? 11 : 0), abi);
+        const u = r.unit;
+        assert.ok(u.records.length > 2500 && u.functions.length > 5000, abi);
+        assert.equal(record(u, '_M128A').declAlign, 16);
+        assert.equal(record(u, '_IMAGE_DOS_HEADER').pack, 2);
+        assert.deepEqual(fieldsOf(record(u, '_OVERLAPPED')).map((f) => f.split(':')[0]), ['Internal', 'InternalHigh', '<anon>', 'hEvent']);
+        assert.equal(field(record(u, '_STORAGE_DEVICE_DESCRIPTOR'), 'RawDeviceProperties').typeText, 'BYTE [1]');
+        assert.ok(record(u, '_HTTP_REQUEST_V1').fields!.length > 10);
+      }
+    });
+
+    it('parses ddk/wdm.h; the only diagnostics are the x64 SSE types of the compiler headers mingw does not ship', () => {
+      for (const abi of ['x86', 'x64']) {
+        const r = parseHeaders(['ddk/wdm.h'], abi);
+        // intrin.h includes clang's own <xmmintrin.h> & co., which are not on this include path,
+        // so `__m128d` & co. are unknown; everything else must parse cleanly.
+        const other = r.diagnostics.filter((d) => !(d.code === 'parse-unknown-type' && /'__m(64|128|256)[di]?'/.test(d.message)));
+        assert.deepEqual(other.slice(0, 5).map((d) => `${d.code} ${d.message} @${d.loc.file}:${d.loc.line}`), [], abi);
+        const u = r.unit;
+        const stack = record(u, '_IO_STACK_LOCATION');
+        const params = field(stack, 'Parameters').type;
+        assert.ok(params.kind === 'record');
+        const ioctl = params.decl.fields!.find((f) => f.name === 'DeviceIoControl')!.type;
+        assert.ok(ioctl.kind === 'record');
+        // `ULONG POINTER_ALIGNMENT InputBufferLength;`: DECLSPEC_ALIGN(8) on 64-bit targets only.
+        const aligns = ioctl.decl.fields!.map((f) => `${f.name}:${f.declAlign ?? '-'}`);
+        const a = abi === 'x64' ? 8 : '-';
+        assert.deepEqual(aligns, ['OutputBufferLength:-', `InputBufferLength:${a}`, `IoControlCode:${a}`, 'Type3InputBuffer:-']);
+        const dispatch = u.typedefs.get('DRIVER_DISPATCH')!.type;
+        assert.equal(ty(dispatch).replace('[__stdcall]', ''), 'fn(ptr(struct _DEVICE_OBJECT) DeviceObject, ptr(struct _IRP) Irp) -> NTSTATUS');
+        assert.ok(u.staticAsserts.length > 0);
+      }
     });
   });
 });

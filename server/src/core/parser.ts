@@ -61,6 +61,7 @@ import type {
 import { diag, type Diagnostic } from './diagnostics';
 import { evaluateSimple, parseCond, parseExpr } from './parse-expr';
 import { applyPragma, createPackState } from './parse-pragma';
+import { isSalAnnotation } from './preprocess';
 import {
   accept,
   advance,
@@ -459,8 +460,15 @@ function builtinTypeName(name: string): CType | undefined {
   return undefined;
 }
 
+/**
+ * A SAL annotation where a specifier or declarator may stand: the
+ * preprocessor's rule (the names it passes through unexpanded) or the
+ * parser's slightly wider one (SAL1 spellings such as `__out_ecount_full`
+ * that a header left undefined), unless a typedef of that name is in scope.
+ */
 function isSal(s: ParserState, name: string): boolean {
-  return isSalAnnotationName(name) && lookupTypedef(s, name) === undefined;
+  if (name.charCodeAt(0) !== 95 /* _ */) return false;
+  return (isSalAnnotation(name) || isSalAnnotationName(name)) && lookupTypedef(s, name) === undefined;
 }
 
 /** Whether `t` can start a type name (used for casts, `sizeof(type)` and parameter lists). */
