@@ -168,6 +168,18 @@ describe('preprocess: macros', () => {
     assert.equal(out(r), '+ /');
   });
 
+  it('matches clang 14 on the corner cases in tricky.c', () => {
+    const main = path.join(fixtures, 'tricky.c');
+    const r = preprocess(main, { host: diskHost(), predefined: {} });
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['pp-bad-paste', 'pp-bad-paste']);
+    const expected = fs.readFileSync(path.join(fixtures, 'tricky.expected'), 'utf8').split('\n').filter((l) => l !== '');
+    assert.deepEqual(r.tokens.slice(0, -1).map((t) => t.text), expected);
+  });
+
+  it('keeps the comma before an explicitly empty variadic argument, as clang does', () => {
+    assert.equal(expand('#define G(f, ...) p(f, ## __VA_ARGS__)\nG(a) G(b,) G(c, 1)'), 'p ( a ) p ( b , ) p ( c , 1 )');
+  });
+
   it('reports a wrong argument count and an unterminated call', () => {
     let r = pp('#define f(a,b) a b\nf(1) x');
     assert.deepEqual(codes(r), ['pp-macro-args']);

@@ -871,7 +871,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     const call = collectArgs(r, m, c, tok);
     if (call === undefined) return true;
     const hide = hs.with(hs.intersect(tok.hide, call.rparen.hide), name);
-    const body = substitute(m, c, call.args, hide, exp);
+    const body = substitute(m, c, call.args, hide, exp, call.vaOmitted);
     startResult(body, tok);
     r.stack.push({ tokens: body, pos: 0 });
     return true;
@@ -929,7 +929,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     m: MacroDef,
     c: Compiled,
     tok: Token,
-  ): { args: Token[][]; rparen: Token } | undefined {
+  ): { args: Token[][]; rparen: Token; vaOmitted: boolean } | undefined {
     const nparams = c.names.length;
     const args: Token[][] = [];
     let cur: Token[] = [];
@@ -961,13 +961,17 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       cur.push(t);
     }
     if (nparams === 0 && args.length === 1 && args[0].length === 0) args.length = 0;
-    if (c.vaIndex >= 0 && args.length === nparams - 1) args.push([]);
+    let vaOmitted = false;
+    if (c.vaIndex >= 0 && args.length === nparams - 1) {
+      args.push([]);
+      vaOmitted = true;
+    }
     if (args.length !== nparams) {
       const need = c.vaIndex >= 0 ? `at least ${nparams - 1}` : String(nparams);
       report('pp-macro-args', tok, [m.name, `requires ${need} argument(s), but ${args.length} given`]);
       return undefined;
     }
-    return { args, rparen };
+    return { args, rparen, vaOmitted };
   }
 
   /**
@@ -976,7 +980,14 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
    * their fully expanded argument. Every result token is a fresh copy with
    * hide set `t.hide + hide`, `expansion` and `macro` set.
    */
-  function substitute(m: MacroDef, c: Compiled, args: Token[][] | undefined, hide: HideSet, exp: Token): Token[] {
+  function substitute(
+    m: MacroDef,
+    c: Compiled,
+    args: Token[][] | undefined,
+    hide: HideSet,
+    exp: Token,
+    vaOmitted = false,
+  ): Token[] {
     const body = m.body;
     const pidx = c.paramIndex;
     const name = m.name;
@@ -1013,10 +1024,11 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
           i++;
           continue;
         }
-        // , ## __VA_ARGS__  (GNU and MSVC): the comma disappears with an empty variadic argument.
+        // , ## __VA_ARGS__  (GNU): the comma disappears when the variadic
+        // argument is left out; clang keeps it for an explicitly empty one (`G(x,)`).
         if (t.text === ',' && c.vaIndex >= 0 && isPaste(i + 1) && i + 2 < n && pidx[i + 2] === c.vaIndex) {
           const va = args[c.vaIndex];
-          if (va.length > 0) {
+          if (!vaOmitted) {
             emit(t, t.space);
             for (let k = 0; k < va.length; k++) emit(va[k], k === 0 ? body[i + 2].space : va[k].space);
           }
