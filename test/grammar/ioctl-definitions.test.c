@@ -67,6 +67,10 @@ int x = MY_CTL_CODE(1) + method_buffered + METHOD_BUFFER + FILE_DEVICE_lower + F
 //                                                         ^^^^^^^^^^^^^^^^^ - constant.language.ioctl-lens.device-type
 //                                                                             ^^^^^^^^^^^^^^^ - constant.language.ioctl-lens.access
 //                                                                                               ^^^^^^^^^^^^^^^^^ - constant.language.ioctl-lens.device-type
+int y = MY_METHOD_BUFFERED + XFILE_ANY_ACCESS + METHOD_BUFFERED_EX + FILE_DEVICE_DISK_;
+//      ^^^^^^^^^^^^^^^^^^ - constant.language.ioctl-lens.method
+//                           ^^^^^^^^^^^^^^^^ - constant.language.ioctl-lens.access
+//                                              ^^^^^^^^^^^^^^^^^^ - constant.language.ioctl-lens.method
 int ctl_code = CTL_CODE_X + x.CTL_CODEx;
 //             ^^^^^^^^^^ - support.function.ioctl-lens.ctl-code
 //                            ^^^^^^^^^ - support.function.ioctl-lens.ctl-code
