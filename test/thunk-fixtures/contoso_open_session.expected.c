@@ -5,7 +5,7 @@
 typedef struct _CONTOSO_OPEN_SESSION32 {
     ULONG Version;
     ULONG CompletionEvent; /* HANDLE */
-    STRING32 DeviceName;
+    UNICODE_STRING32 DeviceName;
     ULONG Flags;
 } CONTOSO_OPEN_SESSION32, *PCONTOSO_OPEN_SESSION32;
 
@@ -19,10 +19,10 @@ C_ASSERT(FIELD_OFFSET(CONTOSO_OPEN_SESSION32, DeviceName) == 8);
 C_ASSERT(FIELD_OFFSET(CONTOSO_OPEN_SESSION32, Flags) == 16);
 #endif
 
-/* CaptureUnicodeString32: converts a 32-bit caller's STRING32 into UNICODE_STRING. */
+/* CaptureUnicodeString32: converts a 32-bit caller's UNICODE_STRING32 into UNICODE_STRING. */
 static NTSTATUS
 CaptureUnicodeString32(
-    _In_ const STRING32 *Shadow,
+    _In_ const UNICODE_STRING32 *Shadow,
     _Out_ PUNICODE_STRING Native
     )
 {
@@ -36,13 +36,13 @@ CaptureUnicodeString32(
 }
 
 /*
- * WriteBackUnicodeString32: writes UNICODE_STRING back as the 32-bit caller's STRING32;
+ * WriteBackUnicodeString32: writes UNICODE_STRING back as the 32-bit caller's UNICODE_STRING32;
  * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
  */
 static NTSTATUS
 WriteBackUnicodeString32(
     _In_ const UNICODE_STRING *Native,
-    _Out_ PSTRING32 Shadow
+    _Out_ PUNICODE_STRING32 Shadow
     )
 {
     RtlZeroMemory(Shadow, sizeof(*Shadow));

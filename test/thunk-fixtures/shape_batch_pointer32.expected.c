@@ -27,7 +27,7 @@ C_ASSERT(FIELD_OFFSET(SHAPE_LEAF32, Cookie) == 4);
 typedef struct _SHAPE_ITEM32 {
     UCHAR Kind;
     VOID * POINTER_32 Event; /* HANDLE */
-    STRING32 Name;
+    UNICODE_STRING32 Name;
     ULONG Length; /* SIZE_T */
     LONG Delta; /* LONG_PTR */
     VOID * POINTER_32 Tags[2]; /* array */
@@ -122,10 +122,10 @@ WriteBackShapeLeaf32(
     return STATUS_SUCCESS;
 }
 
-/* CaptureUnicodeString32: converts a 32-bit caller's STRING32 into UNICODE_STRING. */
+/* CaptureUnicodeString32: converts a 32-bit caller's UNICODE_STRING32 into UNICODE_STRING. */
 static NTSTATUS
 CaptureUnicodeString32(
-    _In_ const STRING32 *Shadow,
+    _In_ const UNICODE_STRING32 *Shadow,
     _Out_ PUNICODE_STRING Native
     )
 {
@@ -139,13 +139,13 @@ CaptureUnicodeString32(
 }
 
 /*
- * WriteBackUnicodeString32: writes UNICODE_STRING back as the 32-bit caller's STRING32;
+ * WriteBackUnicodeString32: writes UNICODE_STRING back as the 32-bit caller's UNICODE_STRING32;
  * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
  */
 static NTSTATUS
 WriteBackUnicodeString32(
     _In_ const UNICODE_STRING *Native,
-    _Out_ PSTRING32 Shadow
+    _Out_ PUNICODE_STRING32 Shadow
     )
 {
     RtlZeroMemory(Shadow, sizeof(*Shadow));

@@ -122,3 +122,33 @@ typedef struct _SHAPE_PLAIN {
     ULONG A;
     LONGLONG B;
 } SHAPE_PLAIN, *PSHAPE_PLAIN;
+
+/* A shadow named by annotation rather than by the T32 convention. @shadow32 SHAPE_NAMED_WOW */
+typedef struct _SHAPE_NAMED {
+    ULONG A;
+    PVOID B;
+} SHAPE_NAMED, *PSHAPE_NAMED;
+
+typedef struct _SHAPE_NAMED_WOW {
+    ULONG A;
+    ULONG B;
+} SHAPE_NAMED_WOW;
+
+/* Counts from a record-level annotation; a pointer with no count is only converted. @count Items ItemCount */
+typedef struct _SHAPE_COUNTED {
+    ULONG ItemCount;
+    PSHAPE_LEAF Items;
+    PSHAPE_LEAF One;
+    SHAPE_NAMED Named;
+} SHAPE_COUNTED, *PSHAPE_COUNTED;
+
+/* A stale shadow under the T_32 spelling with no pointer typedef: replaced under the same names. */
+typedef struct _SHAPE_OLD {
+    HANDLE Process;
+    SIZE_T Bytes;
+} SHAPE_OLD;
+
+typedef struct {
+    ULONG Process;
+    ULONG64 Bytes;
+} SHAPE_OLD_32;

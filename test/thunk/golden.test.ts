@@ -29,6 +29,8 @@ export const goldenCases: Record<string, [string, ThunkOptions]> = {
   shape_union_todo: [shapes, { type: 'SHAPE_UNION' }],
   shape_holder_existing_shadow: [shapes, { type: 'SHAPE_HOLDER' }],
   shape_stale_replacement: [shapes, { type: 'SHAPE_STALE' }],
+  shape_counted_annotations: [shapes, { type: 'SHAPE_COUNTED' }],
+  shape_old_replacement_same_names: [shapes, { type: 'SHAPE_OLD' }],
 };
 
 describe('thunk: golden text', () => {

@@ -18,7 +18,7 @@
 
 import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan } from './plan';
-import { type RoutineState, assemble, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
+import { type RoutineState, assemble, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
 
 export interface CaptureOptions {
   poolFlags: string;
@@ -145,7 +145,7 @@ export function renderCapture(plan: RecordPlan, options: CaptureOptions): string
     annotations: plan.deep ? ['_IRQL_requires_max_(APC_LEVEL)'] : [],
     returns: 'NTSTATUS',
     name: plan.routines.capture,
-    params: [`_In_ const ${plan.shadow.name} *Shadow`, `_Out_ ${plan.nativePointer} Native`],
+    params: [`_In_ const ${plan.shadow.name} *Shadow`, `_Out_ ${pointerParam(plan.nativePointer, 'Native')}`],
     isStatic: !plan.root,
   });
   state.usesStatus = true;

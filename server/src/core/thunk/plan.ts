@@ -19,7 +19,9 @@ import { parse } from '../parser';
 import { preludePath, preludeText } from '../prelude';
 import { preprocess } from '../preprocess';
 import type { Loc } from '../source';
-import { checkShadow, needsTranslation } from './compare';
+import { type AnnotationSource, annotationSource } from '../ioctl';
+import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
+import { checkShadow, needsTranslation as layoutsDiffer } from './compare';
 import { arrayOf, camelName, canonical, declaration, isHandle, isVariablePointer, recordBaseName, recordOf, recordTypeRef } from './types';
 
 export type ThunkStyle = 'ulong' | 'pointer32';
@@ -164,6 +166,9 @@ export interface Plan {
 interface Env {
   peer: AbiUnit;
   native: AbiUnit;
+  /** The issue-3 analysis's view of the same pair (shadows by `@shadow32`, translation verdicts). */
+  pair: Wow64Pair;
+  annotations: AnnotationSource;
   style: ThunkStyle;
   warnings: ThunkWarning[];
   byPeer: Map<RecordDecl, RecordPlan>;
@@ -204,6 +209,21 @@ export function shadowNamesFor(record: RecordDecl): ShadowNames {
   return { name: `${base}32`, tag, pointer: `P${base}32` };
 }
 
+/**
+ * The names an existing shadow declaration goes by: the typedef that follows
+ * the `T32` / `T_32` convention when it declares several (`STRING32,
+ * UNICODE_STRING32`), its pointer typedef only when it declares one.
+ */
+function existingNames(existing: RecordDecl, native: RecordDecl, generated: ShadowNames): ShadowNames {
+  const plain = existing.typedefs.filter((t) => !t.startsWith('*'));
+  const bases = [native.tag?.replace(/^_+/, ''), ...native.typedefs.filter((t) => !t.startsWith('*'))].filter((n): n is string => !!n);
+  const conventional = plain.find((t) => bases.some((b) => t === `${b}32` || t === `${b}_32`));
+  const typedefName = conventional ?? plain[0];
+  const name = typedefName ?? (existing.tag ? `${existing.kind} ${existing.tag}` : generated.name);
+  const pointer = typedefName && existing.typedefs.includes(`*P${typedefName}`) ? `P${typedefName}` : `${name} *`;
+  return { name, tag: existing.tag ?? generated.tag, pointer };
+}
+
 export function routineNamesFor(record: RecordDecl): RoutineNames {
   const camel = camelName(recordBaseName(record) ?? `Anonymous${record.id}`);
   return { capture: `Capture${camel}32`, release: `Release${camel}32`, writeBack: `WriteBack${camel}32` };
@@ -221,18 +241,32 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
   const nativeRoot = findRecord(native.unit, options.type);
   if (!peerRoot || !nativeRoot) return { ...base, error: `unknown type '${options.type}' (not a struct or union defined in the input)`, peer, native };
   if (!peerRoot.fields || !nativeRoot.fields) return { ...base, error: `'${options.type}' is incomplete (declared but never defined)`, peer, native };
+  const annotations = annotationSource(native.pp);
   const env: Env = {
     peer,
     native,
+    annotations,
+    pair: pairFromUnits(native, peer, { wide: preludeUnit(native), narrow: preludeUnit(peer) }, annotations),
     style: options.style,
     warnings: [],
     byPeer: new Map(),
     order: [],
     functions: new Set(native.unit.functions.filter((f) => f.isDefinition).map((f) => f.name)),
   };
-  const identical = !needsTranslation({ ctx: peer.layout, record: peerRoot }, { ctx: native.layout, record: nativeRoot });
+  const identical = !needsTranslation(env, peerRoot, nativeRoot);
   const root = planRecord(env, peerRoot, nativeRoot, true);
   return { root, records: env.order, warnings: env.warnings, identical, peer, native, style: options.style };
+}
+
+/**
+ * Does the record need translation? The issue-3 verdict (`wow64.ts`) when it
+ * can pair the record by name; the local layout comparison (same rule) for
+ * records it cannot pair, such as untagged ones defined in place.
+ */
+function needsTranslation(env: Env, peer: RecordDecl, native: RecordDecl): boolean {
+  const verdict = translationVerdict(env.pair, native);
+  if (verdict) return verdict.needs;
+  return layoutsDiffer({ ctx: env.peer.layout, record: peer }, { ctx: env.native.layout, record: native });
 }
 
 function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false): RecordPlan {
@@ -256,15 +290,15 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
     root,
   };
   env.byPeer.set(peer, plan);
-  const existing = findShadow(env, peer, shadow);
+  const existing = findShadow(env, peer, native, shadow);
   if (existing) {
     const fromSystem = isSystemShadow(existing);
     const check = checkShadow({ ctx: env.peer.layout, record: peer }, { ctx: env.native.layout, record: existing }, { subset: fromSystem });
     plan.existing = existing;
+    // An existing shadow keeps its own names (a corrected one replaces it under the same names).
+    plan.shadow = existingNames(existing, native, shadow);
     if (fromSystem) {
       plan.status = 'well-known';
-      const typedefName = existing.typedefs.find((t) => !t.startsWith('*'));
-      if (typedefName) plan.shadow = { name: typedefName, tag: existing.tag ?? shadow.tag, pointer: `P${typedefName}` };
       if (!check.same) {
         env.warnings.push({
           code: 'stale-shadow',
@@ -347,7 +381,11 @@ function preludeUnit(unit: AbiUnit): TranslationUnit {
 }
 
 /** `T32` / `_T32` as typedef or tag, in the native unit (where the shadow is compiled), else among the prelude's well-known shadows. */
-function findShadow(env: Env, peer: RecordDecl, names: ShadowNames): RecordDecl | undefined {
+function findShadow(env: Env, peer: RecordDecl, native: RecordDecl, names: ShadowNames): RecordDecl | undefined {
+  // `@shadow32 NAME` on the type, or `T32` / `T_32` by name (the analysis's rule) ...
+  const found = findShadowOfPair(env.pair, native)?.shadow;
+  if (found?.fields) return found;
+  // ... or the `_T32` tag spellings the generator itself emits.
   return findShadowIn(env.native.unit, peer, names) ?? findShadowIn(preludeUnit(env.native), peer, names);
 }
 
@@ -496,7 +534,7 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     const peerRecord = pc.decl.fields ? pc.decl : completeByTag(env.peer.unit, pc.decl) ?? pc.decl;
     const nativeRecord = nc.decl.fields ? nc.decl : completeByTag(env.native.unit, nc.decl) ?? nc.decl;
     if (!peerRecord.fields || !nativeRecord.fields) return { kind: 'copy' };
-    const differs = needsTranslation({ ctx: env.peer.layout, record: peerRecord }, { ctx: env.native.layout, record: nativeRecord });
+    const differs = needsTranslation(env, peerRecord, nativeRecord);
     if (!differs) return { kind: 'copy' };
     const named = recordBaseName(peerRecord) !== undefined;
     if (named) {
@@ -571,7 +609,7 @@ function deepConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
   const peerRecord = pointee.fields ? pointee : completeByTag(env.peer.unit, pointee);
   const nativeRecord = nativePointee.fields ? nativePointee : completeByTag(env.native.unit, nativePointee);
   if (!peerRecord?.fields || !nativeRecord?.fields) return undefined;
-  if (!needsTranslation({ ctx: env.peer.layout, record: peerRecord }, { ctx: env.native.layout, record: nativeRecord })) return undefined;
+  if (!needsTranslation(env, peerRecord, nativeRecord)) return undefined;
   if (recordBaseName(peerRecord) === undefined) return undefined;
   const count = countSource(env, f.decl, nf, peerOwner);
   if (!count) {
@@ -619,6 +657,17 @@ function countSource(env: Env, peerField: FieldDecl, nativeField: FieldDecl, own
     const arg = a.args[index]?.trim();
     if (arg && /^[A-Za-z_]\w*$/.test(arg)) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})` };
     if (arg) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})` };
+  }
+  // `@count Count` on the member, or `@count Member Count` on the member or the record (the analysis's syntax).
+  const name = nativeField.name;
+  const around = [
+    ...env.annotations.annotationsAt(nativeField.loc.file, nativeField.loc.line, nativeField.endLoc.line),
+    ...env.annotations.annotationsAt(owner.loc.file, owner.loc.line),
+  ];
+  for (const a of around) {
+    if (a.tag !== 'count') continue;
+    if (a.args.length === 1 && a.loc.line >= nativeField.loc.line - 1 && a.loc.line <= nativeField.endLoc.line) return { member: a.args[0], annotation: `@count ${a.args[0]}` };
+    if (a.args.length >= 2 && a.args[0] === name) return { member: a.args[1], annotation: `@count ${a.args.join(' ')}` };
   }
   for (const unit of [env.native, env.peer]) {
     const comments = unit.pp?.comments?.get(peerField.loc.file) ?? [];

@@ -66,3 +66,8 @@ export function assemble(header: CText, state: RoutineState, tail: (w: CText) =>
   w.line('}');
   return w.toString();
 }
+
+/** `PFOO Native` or `FOO *Native`, from a pointer type spelled either way. */
+export function pointerParam(pointer: string, name: string): string {
+  return pointer.endsWith('*') ? `${pointer}${name}` : `${pointer} ${name}`;
+}

@@ -84,9 +84,13 @@ export function renderShadow(plan: RecordPlan, peerLayout: LayoutContext, option
   const pack = plan.peer.pack;
   if (pack !== undefined) w.directive(`#pragma pack(push, ${pack})`);
   const align = plan.peer.declAlign ? ` DECLSPEC_ALIGN(${plan.peer.declAlign})` : '';
-  w.block(`typedef ${plan.peer.kind}${align} ${plan.shadow.tag}`, () => {
+  // A replacement declares exactly the names the stale declaration did.
+  const declared = plan.status === 'replace' && plan.existing ? plan.existing.typedefs : [plan.shadow.name, `*${plan.shadow.pointer}`];
+  const body = () => {
     for (const f of plan.fields) memberLines(w, peerLayout, f);
-  }, ` ${plan.shadow.name}, *${plan.shadow.pointer};`);
+  };
+  if (declared.length) w.block(`typedef ${plan.peer.kind}${align} ${plan.shadow.tag}`, body, ` ${declared.join(', ')};`);
+  else w.block(`${plan.peer.kind}${align} ${plan.shadow.tag}`, body, ';');
   if (pack !== undefined) w.directive('#pragma pack(pop)');
   return w.toString();
 }

@@ -17,7 +17,7 @@
 
 import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan } from './plan';
-import { type RoutineState, assemble, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
+import { type RoutineState, assemble, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
 
 function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string, dst: string, depth: number) {
   const w = state.w;
@@ -92,7 +92,7 @@ export function renderWriteBack(plan: RecordPlan): string {
       'STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.',
     returns: 'NTSTATUS',
     name: plan.routines.writeBack,
-    params: [`_In_ const ${plan.nativeName} *Native`, `_Out_ ${plan.shadow.pointer} Shadow`],
+    params: [`_In_ const ${plan.nativeName} *Native`, `_Out_ ${pointerParam(plan.shadow.pointer, 'Shadow')}`],
     isStatic: !plan.root,
   });
   return assemble(header, state, (out) => out.line(state.usesStatus ? 'return Status;' : 'return STATUS_SUCCESS;'));
@@ -145,7 +145,7 @@ export function renderRelease(plan: RecordPlan, options: { poolTag: string }): s
     comment: `${plan.routines.release}: frees what ${plan.routines.capture} allocated in Native (safe to call twice).`,
     returns: 'VOID',
     name: plan.routines.release,
-    params: [`_Inout_ ${plan.nativePointer} Native`],
+    params: [`_Inout_ ${pointerParam(plan.nativePointer, 'Native')}`],
     isStatic: !plan.root,
   });
   return assemble(header, state, () => undefined);
