@@ -93,6 +93,30 @@ describe('lexer', () => {
     assert.deepEqual(texts('<\\\n<= /\\\n* c */ x'), ['<<=', 'x']);
   });
 
+  it('counts each line once when look-ahead steps over a splice', () => {
+    // `|` looks ahead for `||`/`|=` across the splice; `*` inside a comment looks for `/`.
+    for (const text of ['a |\\\n b\nc', 'a |\\\r\n b\r\nc', '/* x *\\\n y */ b\nc', 'a -\\\n\\\n- b\nc']) {
+      const r = run(text);
+      const c = r.tokens[r.tokens.length - 2];
+      assert.equal(c.text, 'c');
+      const expectedLine = text.slice(0, text.lastIndexOf('c')).split(/\r\n|\r|\n/).length;
+      assert.equal(c.line, expectedLine, JSON.stringify(text));
+      assert.equal(c.col, 1);
+    }
+    assert.deepEqual(texts('a -\\\n\\\n- b'), ['a', '--', 'b']);
+  });
+
+  it('keeps token lines equal to the line of their offset on a real header', () => {
+    let text = '';
+    for (let i = 0; i < 200; i++) text += `#define M${i}(x) ((x) |\\\n   0x${i}) /* c *\\\n */ +\\\n 1\n`;
+    const file = { path: '/h.h', text };
+    const r = lex(file);
+    for (const t of r.tokens) {
+      const line = text.slice(0, t.offset).split('\n').length;
+      assert.equal(t.line, line, `token ${t.text} at ${t.offset}`);
+    }
+  });
+
   it('handles CRLF and lone CR line endings', () => {
     const r = run('a\r\nb\rc\n  d');
     assert.deepEqual(r.tokens.slice(0, -1).map(where), ['1:1', '2:1', '3:1', '4:3']);

@@ -98,6 +98,8 @@ export function lex(file: SourceFile): LexResult {
   let lineStart = 0;
   // Set while a splice was stepped over inside the current token.
   let spliced = false;
+  // Offset just after the last newline counted in `line` (newlines are seen again after look-ahead).
+  let counted = -1;
 
   if (n > 0 && text.charCodeAt(0) === 0xfeff) i = 1;
 
@@ -121,8 +123,12 @@ export function lex(file: SourceFile): LexResult {
     if (c === LF) q++;
     else if (c === CR) q += text.charCodeAt(q + 1) === LF ? 2 : 1;
     else return p;
-    line++;
-    lineStart = q;
+    // Look-ahead may step over the same splice more than once: count its newline once.
+    if (q > counted) {
+      line++;
+      lineStart = q;
+      counted = q;
+    }
     spliced = true;
     return q;
   }
@@ -159,18 +165,13 @@ export function lex(file: SourceFile): LexResult {
       i++;
       continue;
     }
-    if (c === LF) {
-      i++;
-      line++;
-      lineStart = i;
-      bol = true;
-      space = true;
-      continue;
-    }
-    if (c === CR) {
-      i += text.charCodeAt(i + 1) === LF ? 2 : 1;
-      line++;
-      lineStart = i;
+    if (c === LF || c === CR) {
+      i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      if (i > counted) {
+        line++;
+        lineStart = i;
+        counted = i;
+      }
       bol = true;
       space = true;
       continue;
@@ -222,13 +223,13 @@ export function lex(file: SourceFile): LexResult {
               p++;
               continue;
             }
-            if (d === LF) {
-              line++;
-              lineStart = p + 1;
-            } else if (d === CR) {
-              if (text.charCodeAt(p + 1) === LF) p++;
-              line++;
-              lineStart = p + 1;
+            if (d === LF || d === CR) {
+              if (d === CR && text.charCodeAt(p + 1) === LF) p++;
+              if (p + 1 > counted) {
+                line++;
+                lineStart = p + 1;
+                counted = p + 1;
+              }
             }
             p++;
           }
