@@ -1,0 +1,158 @@
+/**
+ * The structured result quick fixes use, and the CLI: which shadows exist,
+ * are generated, well-known or replaced (with the stale declaration's exact
+ * range), which pieces go where, warnings with stable codes, re-running
+ * against a file that already holds the output, and `ioctl-lens thunk`'s
+ * exit statuses.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile, createSession } from '../../server/src/core/analyze';
+import { generateThunks } from '../../server/src/core/thunk/index';
+import { memoryHost } from '../../server/src/core/source';
+import { type Io, main } from '../../server/src/cli/main';
+import { repoRoot } from '../helpers';
+import { fixtures, sampleHeader, tempDir, thunk } from './harness';
+
+const shapes = path.join(fixtures, 'shapes.h');
+
+function statuses(type: string, header = shapes): Record<string, string> {
+  const r = thunk(header, { type });
+  return Object.fromEntries(r.shadows.map((s) => [s.name, s.status]));
+}
+
+describe('thunk: structured result', () => {
+  it('lists shadows in dependency order with their status, guards and routine names', () => {
+    const r = thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH', dispatch: 'wdm' });
+    assert.deepEqual(
+      r.shadows.map((s) => [s.type, s.name, s.tag, s.pointer, s.status]),
+      [
+        ['CONTOSO_REQUEST', 'CONTOSO_REQUEST32', '_CONTOSO_REQUEST32', 'PCONTOSO_REQUEST32', 'generate'],
+        ['CONTOSO_SUBMIT_BATCH', 'CONTOSO_SUBMIT_BATCH32', '_CONTOSO_SUBMIT_BATCH32', 'PCONTOSO_SUBMIT_BATCH32', 'generate'],
+      ],
+    );
+    assert.deepEqual(r.shadows[1].guards.map((g) => [g.what, g.value]), [['sizeof', 16], ['alignment', 8], ['Count', 0], ['Requests', 4], ['Timeout', 8]]);
+    assert.deepEqual(r.routines, { capture: 'CaptureContosoSubmitBatch32', writeBack: 'WriteBackContosoSubmitBatch32', release: 'ReleaseContosoSubmitBatch32' });
+    assert.deepEqual(
+      r.pieces.map((p) => [p.kind, p.name, p.placement]),
+      [
+        ['shadow', 'CONTOSO_REQUEST32', 'header'],
+        ['guards', '', 'header'],
+        ['shadow', 'CONTOSO_SUBMIT_BATCH32', 'header'],
+        ['guards', '', 'header'],
+        ['pool-tag', 'IOCTL_LENS_POOL_TAG', 'source'],
+        ['capture', 'CaptureContosoRequest32', 'source'],
+        ['write-back', 'WriteBackContosoRequest32', 'source'],
+        ['release', 'ReleaseContosoSubmitBatch32', 'source'],
+        ['capture', 'CaptureContosoSubmitBatch32', 'source'],
+        ['write-back', 'WriteBackContosoSubmitBatch32', 'source'],
+        ['dispatch', '', 'dispatch-case'],
+      ],
+    );
+    // Header pieces say after which definition they go.
+    const anchor = r.pieces[0].anchor!;
+    assert.equal(anchor.file, sampleHeader);
+    assert.match(fs.readFileSync(sampleHeader, 'utf8').slice(anchor.start.offset), /^struct _CONTOSO_REQUEST \{/);
+    assert.equal(r.warnings.length, 0);
+  });
+
+  it('uses well-known and up-to-date shadows instead of generating them', () => {
+    assert.deepEqual(statuses('CONTOSO_OPEN_SESSION', sampleHeader), { UNICODE_STRING32: 'well-known', CONTOSO_OPEN_SESSION32: 'generate' });
+    assert.deepEqual(statuses('SHAPE_HOLDER'), { SHAPE_GOOD32: 'existing', SHAPE_HOLDER32: 'generate' });
+    assert.deepEqual(statuses('SHAPE_COUNTED'), { SHAPE_LEAF32: 'generate', SHAPE_NAMED_WOW: 'existing', SHAPE_COUNTED32: 'generate' });
+    const text = thunk(shapes, { type: 'SHAPE_HOLDER' }).text;
+    assert.doesNotMatch(text, /\} SHAPE_GOOD32\b/, 'an existing shadow is never defined a second time');
+  });
+
+  it('replaces a stale shadow in place: its exact range, the same names, one definition', () => {
+    for (const [type, stale, first, last] of [
+      ['SHAPE_STALE', 'SHAPE_STALE32', 'typedef struct _SHAPE_STALE32 {', '} SHAPE_STALE32, *PSHAPE_STALE32;'],
+      ['SHAPE_OLD', 'SHAPE_OLD_32', 'typedef struct {', '} SHAPE_OLD_32;'],
+    ]) {
+      const r = thunk(shapes, { type });
+      const shadow = r.shadows.find((s) => s.name === stale)!;
+      assert.equal(shadow.status, 'replace');
+      assert.ok(shadow.staleBecause!.length > 0);
+      const piece = r.pieces.find((p) => p.kind === 'shadow' && p.name === stale)!;
+      assert.deepEqual(piece.replaces, shadow.replaces);
+      const source = fs.readFileSync(shapes, 'utf8');
+      const replaced = source.slice(piece.replaces!.start.offset, piece.replaces!.end.offset);
+      assert.ok(replaced.startsWith(first), replaced);
+      assert.ok(replaced.endsWith(last), replaced);
+      assert.ok(piece.text.includes(last), 'the corrected shadow declares the same names');
+      assert.equal(r.text.split(last).length - 1, 1, 'exactly one definition');
+      assert.deepEqual(r.warnings.map((w) => w.code), ['stale-shadow']);
+    }
+  });
+
+  it('warns with stable codes: unions without discriminator, pointers without counts', () => {
+    const u = thunk(shapes, { type: 'SHAPE_UNION' });
+    assert.deepEqual(u.warnings.map((w) => [w.code, w.type]), [['union-pointer', 'SHAPE_UNION']]);
+    assert.match(u.text, /TODO\(ioctl-lens\): this union holds members that differ/);
+    const c = thunk(shapes, { type: 'SHAPE_COUNTED' });
+    assert.deepEqual(c.warnings.map((w) => [w.code, w.member]), [['shallow-pointer', 'One']]);
+    assert.equal(c.warnings[0].loc!.line, fs.readFileSync(shapes, 'utf8').split('\n').findIndex((l) => l.includes('PSHAPE_LEAF One;')) + 1);
+  });
+
+  it('says when no thunk is needed, and reports unknown types', () => {
+    const same = thunk(sampleHeader, { type: 'CONTOSO_VERSION' });
+    assert.equal(same.identical, true);
+    assert.deepEqual(same.pieces, []);
+    assert.match(same.text, /no thunk is needed/);
+    assert.match(thunk(sampleHeader, { type: 'NO_SUCH_TYPE' }).error!, /unknown type 'NO_SUCH_TYPE'/);
+    // The tag works as well as the typedef name.
+    assert.equal(thunk(sampleHeader, { type: '_CONTOSO_MAP_RING' }).shadows[0].name, 'CONTOSO_MAP_RING32');
+  });
+
+  it('run again on a file that holds its output, generates nothing a second time', () => {
+    const first = thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH' });
+    const dir = tempDir();
+    const file = path.join(dir, 'wow64.c');
+    fs.writeFileSync(file, `#include "${sampleHeader}"\n${first.text}`);
+    const analysis = analyzeFile(createSession(memoryHost({ [file]: fs.readFileSync(file, 'utf8'), [sampleHeader]: fs.readFileSync(sampleHeader, 'utf8') })), file, { abis: ['x86', 'x64'] });
+    const again = generateThunks(analysis, { type: 'CONTOSO_SUBMIT_BATCH' });
+    assert.deepEqual(Object.fromEntries(again.shadows.map((s) => [s.name, s.status])), { CONTOSO_REQUEST32: 'existing', CONTOSO_SUBMIT_BATCH32: 'existing' });
+    assert.deepEqual(again.pieces.map((p) => p.kind), []);
+  });
+
+  it('is pure: works on an in-memory host', () => {
+    const file = '/mem/x.h';
+    const analysis = analyzeFile(createSession(memoryHost({ [file]: 'typedef struct _X { HANDLE H; } X;' })), file, { abis: ['x86', 'x64'] });
+    const r = generateThunks(analysis, { type: 'X' });
+    assert.match(r.text, /ULONG H; \/\* HANDLE \*\//);
+  });
+});
+
+function cli(argv: string[]): { status: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (s) => (out += s), err: (s) => (err += s), isTty: false, cwd: repoRoot };
+  return { status: main(argv, io), out, err };
+}
+
+describe('cli: thunk', () => {
+  it('prints the code for a type, with warnings on stderr in compiler form', () => {
+    const ok = cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH', 'samples/driver/ioctl_interface.h']);
+    assert.equal(ok.status, 0);
+    assert.equal(ok.out, thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH' }).text);
+    assert.doesNotMatch(ok.out, /#include/);
+    const warned = cli(['thunk', '--type', 'SHAPE_UNION', '--style', 'pointer32', '--dispatch', 'kmdf', path.relative(repoRoot, shapes)]);
+    assert.equal(warned.status, 0);
+    assert.match(warned.err, /^test\/thunk-fixtures\/shapes\.h:\d+:\d+: warning: .* \[thunk-union-pointer\]$/m);
+    assert.match(warned.out, /VOID \* POINTER_32 Pointer;/);
+    assert.match(warned.out, /WdfRequestIsFrom32BitProcess\(Request\)/);
+  });
+
+  it('exits 2 on unusable input', () => {
+    assert.equal(cli(['thunk', 'samples/driver/ioctl_interface.h']).status, 2);
+    assert.equal(cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH']).status, 2);
+    assert.equal(cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH', '/nonexistent.h']).status, 2);
+    const unknown = cli(['thunk', '--type', 'NOPE', 'samples/driver/ioctl_interface.h']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.err, /unknown type 'NOPE'/);
+    assert.match(cli(['thunk', '--type', 'X', '--style', 'wide', 'samples/driver/ioctl_interface.h']).err, /--style must be ulong or pointer32/);
+    assert.equal(cli(['thunk', '--type', 'CONTOSO_VERSION', 'samples/driver/ioctl_interface.h']).status, 0);
+  });
+});
