@@ -589,6 +589,27 @@ int last;`);
       assert.deepEqual(r.unit.variables.map((v) => v.name), ['a', 'b', 'last']);
     });
 
+    it('reports a missing semicolon after a record body and keeps the next declaration', () => {
+      const r = parseC(`typedef unsigned long ULONG;
+struct A { int a; }
+struct B { int b; };
+enum E { E0 }
+ULONG after;
+struct C { struct { int x; } inner
+  int y; };
+typedef struct _D { int d; }
+D, *PD;`);
+      assert.deepEqual(r.diagnostics.map((d) => `${d.code}@${d.loc.line}`), ['parse-expected@2', 'parse-expected@4', 'parse-expected@6']);
+      assert.deepEqual(r.unit.records.map((x) => x.tag ?? '-'), ['A', 'B', 'C', '-', '_D']);
+      assert.deepEqual(r.unit.variables.map((v) => v.name), ['after']);
+      assert.deepEqual(fieldsOf(record(r.unit, 'C')), ['inner: struct #3', 'y: int']);
+      assert.deepEqual(record(r.unit, '_D').typedefs, ['D', '*PD']);
+      const r2 = parseC(`int a\nint b;\nstruct S { int x\n};`);
+      assert.deepEqual(r2.diagnostics.map((d) => `${d.code}@${d.loc.line}:${d.loc.col}`), ['parse-expected@1:6', 'parse-expected@3:17']);
+      assert.deepEqual(r2.unit.variables.map((v) => v.name), ['a', 'b']);
+      assert.deepEqual(fieldsOf(record(r2.unit, 'S')), ['x: int']);
+    });
+
     it('warns about an undefined attribute macro before a tag and uses the real tag', () => {
       const r = parseC(`typedef struct DECLSPEC_CACHEALIGN _X { int a; } X;`);
       assert.deepEqual(r.diagnostics.map((d) => d.code), ['parse-unknown-attribute']);

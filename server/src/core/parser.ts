@@ -72,6 +72,7 @@ import {
   expected,
   isPunct,
   locOf,
+  describe,
   type ParserState,
   peekAt,
   peekPunct,
@@ -416,6 +417,8 @@ interface Spec {
   tagFromFallback: boolean;
   /** Index just after the last token that belongs to the type (for anonymous members' end). */
   end: number;
+  /** A record/enum body was followed, on a new line, by the start of another declaration: `;` is missing. */
+  missingSemicolon: boolean;
 }
 
 function newSpec(start: number): Spec {
@@ -441,6 +444,7 @@ function newSpec(start: number): Spec {
     tagDefined: false,
     tagFromFallback: false,
     end: start,
+    missingSemicolon: false,
   };
 }
 
@@ -636,11 +640,17 @@ function skipAsmLabel(s: ParserState): void {
  */
 function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
   const spec = newSpec(s.pos);
+  let bodyEnd = -1;
   for (;;) {
     if (s.kinds[s.pos] !== TokKind.Ident) break;
     const text = s.texts[s.pos];
     const t = s.toks[s.pos];
     const k = keywords.get(text);
+    if (s.pos === bodyEnd && t.bol && startsNewDeclaration(s, text, k)) {
+      // `struct A { ... }` then, on the next line, `struct B ...` or `ULONG x;`: the `;` is missing.
+      spec.missingSemicolon = true;
+      break;
+    }
     if (k === undefined) {
       if (isSal(s, text)) {
         const a = parseAnnotation(s);
@@ -732,10 +742,12 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
       case K.Union:
         parseRecordSpecifier(s, spec, k === K.Struct ? 'struct' : 'union');
         spec.end = s.pos;
+        if (spec.tagDefined || atPunctBefore(s, '}')) bodyEnd = s.pos;
         continue;
       case K.Enum:
         parseEnumSpecifier(s, spec);
         spec.end = s.pos;
+        if (spec.tagDefined || atPunctBefore(s, '}')) bodyEnd = s.pos;
         continue;
       case K.Declspec: {
         const a = parseDeclspec(s);
@@ -780,6 +792,17 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
     break;
   }
   return spec;
+}
+
+/** The token before the cursor is the punctuator `text`. */
+function atPunctBefore(s: ParserState, text: string): boolean {
+  return s.pos > 0 && s.kinds[s.pos - 1] === TokKind.Punct && s.texts[s.pos - 1] === text;
+}
+
+/** After a record body: does this identifier begin a new declaration (rather than a declarator or attribute)? */
+function startsNewDeclaration(s: ParserState, text: string, k: K | undefined): boolean {
+  if (k === undefined) return lookupTypedef(s, text) !== undefined && !isPunct(peekAt(s, 1), ';') && !isPunct(peekAt(s, 1), ',');
+  return k === K.Typedef || k === K.Storage || k === K.Struct || k === K.Union || k === K.Enum || (k >= K.Void && k <= K.Wchar) || k === K.StaticAssert;
 }
 
 /**
@@ -1094,6 +1117,23 @@ function recordOf(t: CType): RecordDecl | undefined {
   return undefined;
 }
 
+/** A member declaration without declarator: an anonymous member when the type is a complete struct or union. */
+function pushAnonymousMember(s: ParserState, spec: Spec, base: CType, startTok: Token, fields: FieldDecl[]): void {
+  const r = recordOf(base);
+  if (!r || r.fields === undefined || !(spec.tagDefined || spec.tag === undefined || spec.tag === r)) return;
+  const loc = locOf(startTok);
+  const f: FieldDecl = {
+    type: base,
+    annotations: spec.annotations,
+    loc,
+    nameLoc: loc,
+    endLoc: endOf(s.toks[Math.max(spec.end - 1, spec.start)]),
+    typeText: joinTypeText(spec.text),
+  };
+  if (spec.declAlign !== undefined) f.declAlign = spec.declAlign;
+  fields.push(f);
+}
+
 /**
  * struct-declaration: specifier-qualifier-list struct-declarator-list? ';'
  * struct-declarator: declarator (':' constant-expression)? | ':' constant-expression
@@ -1105,26 +1145,18 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
   const startTok = cur(s);
   const spec = parseSpecifiers(s, 'member');
   const base = specType(spec);
+  if (spec.missingSemicolon) {
+    syntaxError(s, 'parse-expected', s.toks[s.pos - 1], ["';' after the closing brace", '}']);
+    if (base) pushAnonymousMember(s, spec, base, startTok, fields);
+    return;
+  }
   if (!base) {
     expected(s, 'a type name');
     recoverMember(s);
     return;
   }
   if (atPunct(s, ';') || cur(s).kind === TokKind.EOF) {
-    const r = recordOf(base);
-    if (r && r.fields !== undefined && (spec.tagDefined || spec.tag === undefined || spec.tag === r)) {
-      const loc = locOf(startTok);
-      const f: FieldDecl = {
-        type: base,
-        annotations: spec.annotations,
-        loc,
-        nameLoc: loc,
-        endLoc: endOf(s.toks[Math.max(spec.end - 1, spec.start)]),
-        typeText: joinTypeText(spec.text),
-      };
-      if (spec.declAlign !== undefined) f.declAlign = spec.declAlign;
-      fields.push(f);
-    }
+    pushAnonymousMember(s, spec, base, startTok, fields);
     advance(s);
     return;
   }
@@ -1165,14 +1197,38 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
     fields.push(d.name !== undefined ? { name: d.name, ...f } : f);
     if (accept(s, ',')) continue;
     if (accept(s, ';')) return;
-    if (atPunct(s, '}')) {
-      expected(s, "';'");
+    if (atPunct(s, '}') || missingSemicolonBefore(s)) {
+      expectedSemicolon(s);
       return;
     }
-    expected(s, "';'");
+    expectedSemicolon(s);
     recoverMember(s);
     return;
   }
+}
+
+/**
+ * The current token starts a line and begins a new declaration, so the
+ * previous one most likely just lacks its `;`: recover by assuming it.
+ */
+function missingSemicolonBefore(s: ParserState): boolean {
+  const t = cur(s);
+  if (!t.bol || t.kind !== TokKind.Ident) return false;
+  return startsNewDeclaration(s, t.text, keywords.get(t.text));
+}
+
+/** `expected ';'`, placed after the previous token when the next one is on a later line (as clang does). */
+function expectedSemicolon(s: ParserState): void {
+  const t = cur(s);
+  if (s.errored) return;
+  const prev = s.pos > 0 ? s.toks[s.pos - 1] : undefined;
+  if (prev && (t.bol || t.kind === TokKind.EOF)) {
+    s.errored = true;
+    const at = endOf(prev);
+    s.diagnostics.push(diag('parse-expected', at, ["';'", describe(t)], at));
+    return;
+  }
+  expected(s, "';'");
 }
 
 // ---------------------------------------------------------------------------
@@ -1687,6 +1743,10 @@ function parseDeclaration(s: ParserState): void {
   const startTok = cur(s);
   const spec = parseSpecifiers(s, 'file');
   const base = specType(spec);
+  if (spec.missingSemicolon) {
+    syntaxError(s, 'parse-expected', s.toks[s.pos - 1], ["';' after the closing brace", '}']);
+    return;
+  }
   if (!base) {
     const t = cur(s);
     if (t.kind === TokKind.Ident && keywords.get(t.text) === undefined) {
@@ -1743,8 +1803,8 @@ function parseDeclaration(s: ParserState): void {
       recoverDeclaration(s);
       return;
     }
-    expected(s, "';'");
-    recoverDeclaration(s);
+    expectedSemicolon(s);
+    if (!missingSemicolonBefore(s)) recoverDeclaration(s);
     return;
   }
 }
