@@ -23,6 +23,7 @@ import type { FileHost } from '../core/source';
 import { normalizePath } from '../core/source';
 import type { DiskHost } from '../node/host';
 import type { DocContext } from './facts';
+import { createPreambleCache } from './preamble';
 import type { FileOptions } from './settings';
 
 export interface AnalyzedDocument extends DocContext {
@@ -99,6 +100,7 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
     },
   };
   const session = createSession(overlay);
+  const preambles = createPreambleCache(session, overlay);
   let running: Entry | undefined;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
@@ -170,8 +172,9 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
     const units = new Map<AbiName, AbiUnit>();
     for (const abi of options.analysis.abis) {
       try {
-        const a = analyzeFile(session, e.path, { ...options.analysis, abis: [abi] });
-        const u = a.units.get(abi);
+        const u = options.settings.preamble
+          ? preambles.analyze(e.path, text, options.analysis, abi)
+          : analyzeFile(session, e.path, { ...options.analysis, abis: [abi] }).units.get(abi);
         if (u) units.set(abi, u);
       } catch (err) {
         o.log(`analysis of ${e.path} (${abi}) failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -234,6 +237,7 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
       e.closed = true;
       entries.delete(uri);
       if (byPath.get(e.path) === e) byPath.delete(e.path);
+      preambles.forget(e.path);
       for (const f of e.waiters) f(undefined);
       e.waiters = [];
       // Includers now see the file on disk again.

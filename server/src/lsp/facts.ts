@@ -16,7 +16,7 @@ import type { AbiUnit, Analysis, Session } from '../core/analyze';
 import type { CType, FieldDecl, RecordDecl } from '../core/ast';
 import type { FieldLayout, RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
-import { findIoctls } from '../core/ioctl';
+import { type IoctlDef, findIoctls } from '../core/ioctl';
 import { recordName } from '../core/report';
 import type { Loc } from '../core/source';
 
@@ -391,7 +391,7 @@ export function interfaceFacts(ctx: DocContext): InterfaceFacts {
   if (!u) return out;
   const lookup = macroLookup(ctx, u);
   // The analysis layer finds and decodes IOCTL definitions; this adds the device type's name and the doc comment.
-  const defs = findIoctls(u.pp, { fallbackMacros: ctx.session.preludes.get(u.abi.name)?.macros });
+  const defs = cachedIoctls(u, ctx.session.preludes.get(u.abi.name)?.macros);
   const deviceNames = new Map<number, string | undefined>();
   for (const def of defs) {
     const types = { in: [] as string[], out: [] as string[], inout: [] as string[] };
@@ -416,6 +416,33 @@ export function interfaceFacts(ctx: DocContext): InterfaceFacts {
         if (native) out.shadows.push({ native, shadow: m[1], loc: { file, line: c.line, col: 1, offset: c.offset } });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * `findIoctls` over the unit's definitions, remembering the verdict per
+ * `#define` (by object): a document's preamble keeps its MacroDef objects
+ * across edits, so only the body's definitions are examined again.
+ */
+const ioctlVerdicts = new WeakMap<MacroDef, IoctlDef | null>();
+
+function cachedIoctls(u: AbiUnit, fallbackMacros: ReadonlyMap<string, MacroDef> | undefined): IoctlDef[] {
+  const fresh = u.pp.definitions.filter((d) => !ioctlVerdicts.has(d));
+  if (fresh.length) {
+    const found = findIoctls({ ...u.pp, definitions: fresh }, { fallbackMacros });
+    const byPlace = new Map(found.map((f) => [`${f.name}\0${f.loc.file}\0${f.loc.offset}`, f]));
+    for (const d of fresh) ioctlVerdicts.set(d, byPlace.get(`${d.name}\0${d.loc.file}\0${d.loc.offset}`) ?? null);
+  }
+  const out: IoctlDef[] = [];
+  const seen = new Set<string>();
+  for (const d of u.pp.definitions) {
+    const v = ioctlVerdicts.get(d);
+    if (!v) continue;
+    const key = `${v.name}\0${v.loc.file}\0${v.loc.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
   }
   return out;
 }

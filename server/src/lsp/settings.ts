@@ -31,6 +31,8 @@ export interface Settings {
   rules: Record<string, RuleSeverity>;
   /** Milliseconds to wait after an edit before re-analysing. */
   debounce: number;
+  /** Reuse the analysis of a document's leading #include block across edits (see preamble.ts). */
+  preamble: boolean;
   index: { enabled: boolean; maxFiles: number };
 }
 
@@ -45,6 +47,7 @@ export const defaultSettings: Settings = {
   codeLens: true,
   rules: {},
   debounce: 0,
+  preamble: true,
   index: { enabled: true, maxFiles: 5000 },
 };
 
@@ -74,6 +77,7 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
       if (v === 'error' || v === 'warning' || v === 'info' || v === 'hint' || v === 'off') out.rules[k] = v;
     }
   }
+  if (typeof r.preamble === 'boolean') out.preamble = r.preamble;
   if (typeof r.debounce === 'number' && r.debounce >= 0 && r.debounce < 10000) out.debounce = r.debounce;
   if (r.index && typeof r.index === 'object') {
     const ix = r.index as Record<string, unknown>;

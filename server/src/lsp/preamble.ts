@@ -1,0 +1,236 @@
+/**
+ * Preambles, as clangd builds them: the leading `#include` block of a
+ * document (with the comments, `#pragma once` and `#define`s among it) is
+ * preprocessed and parsed once per ABI and options, and reused while it is
+ * unchanged and none of the files it read changed. An edit below it then
+ * costs only the body: the body is preprocessed with the preamble's final
+ * macro table as predefined macros (so `#ifdef`, include guards and
+ * expansions behave as in one pass) and parsed with the preamble's
+ * declarations as fallback; the two halves are merged back into one
+ * `AbiUnit`, so every feature sees what a whole-file analysis would give.
+ *
+ * Known differences from one pass, accepted for speed (and avoided by
+ * turning `ioctlLens.preamble` off): a `#pragma pack` left pushed at the end
+ * of the preamble is not carried over, and a `#pragma once` header (without
+ * a guard macro) included again by the body is read again.
+ */
+
+import { type Abi, type AbiName, abis } from '../core/abi';
+import { type AbiUnit, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
+import type { TranslationUnit } from '../core/ast';
+import { createLayoutContext } from '../core/layout';
+import { parse } from '../core/parser';
+import { builtinIncludeDir } from '../core/prelude';
+import { type Comment, type LexCache, type MacroDef, type PreprocessResult, preprocess } from '../core/preprocess';
+import { type FileHost, normalizePath } from '../core/source';
+
+/** Where the preamble ends: after the last `#include` of the leading block of directives and comments. */
+export function preambleEnd(text: string): number {
+  let pos = 0;
+  let end = 0;
+  let inComment = false;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    const lineEnd = nl < 0 ? text.length : nl + 1;
+    let line = text.slice(pos, lineEnd);
+    if (inComment) {
+      const close = line.indexOf('*/');
+      if (close < 0) {
+        pos = lineEnd;
+        continue;
+      }
+      inComment = false;
+      line = line.slice(close + 2);
+    }
+    // Strip complete comments, note an unterminated one.
+    line = line.replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '');
+    const open = line.indexOf('/*');
+    if (open >= 0) {
+      inComment = true;
+      line = line.slice(0, open);
+    }
+    const t = line.trim();
+    if (t === '') {
+      pos = lineEnd;
+      continue;
+    }
+    if (/^#\s*include\b/.test(t)) {
+      if (inComment || /\\$/.test(t)) break;
+      end = lineEnd;
+    } else if (/^#\s*(define|undef|pragma\s+once\b)/.test(t)) {
+      // A `#define` may continue over several lines.
+      let cont = t;
+      let next = lineEnd;
+      while (/\\\s*$/.test(cont) && next < text.length) {
+        const n2 = text.indexOf('\n', next);
+        const e2 = n2 < 0 ? text.length : n2 + 1;
+        cont = text.slice(next, e2).trim();
+        next = e2;
+      }
+      pos = next;
+      continue;
+    } else break;
+    pos = lineEnd;
+  }
+  return end;
+}
+
+interface Preamble {
+  key: string;
+  /** The files it read, with the text it saw (for validity). */
+  files: Map<string, string>;
+  unit: AbiUnit;
+  /** The preamble's macros as predefined entries for the body. */
+  predefined: Record<string, string>;
+  /** Prelude and preamble declarations: the body's parse fallback. */
+  fallback: TranslationUnit;
+}
+
+export interface PreambleCache {
+  analyze(path: string, text: string, options: AnalysisOptions, abi: AbiName): AbiUnit;
+  /** Drops the preambles of a closed document. */
+  forget(path: string): void;
+  /** Number of preamble builds so far (tests and logs). */
+  readonly builds: number;
+}
+
+function bodyText(tokens: readonly { text: string; space: boolean }[]): string {
+  let s = '';
+  tokens.forEach((t, i) => {
+    s += (i > 0 && t.space ? ' ' : '') + t.text;
+  });
+  return s;
+}
+
+/** The macro as a `predefined` entry: `NAME` or `NAME(a, b, ...)` -> body text. */
+function serialize(m: MacroDef): [string, string] {
+  if (!m.params) return [m.name, bodyText(m.body)];
+  const params = m.params.map((p, i) => (m.vaName !== undefined && i === m.params!.length - 1 ? `${p}...` : p));
+  if (m.variadic && m.vaName === undefined) params.push('...');
+  return [`${m.name}(${params.join(', ')})`, bodyText(m.body)];
+}
+
+function mergeUnits(a: TranslationUnit, b: TranslationUnit): TranslationUnit {
+  return {
+    records: [...a.records, ...b.records],
+    enums: [...a.enums, ...b.enums],
+    typedefs: new Map([...a.typedefs, ...b.typedefs]),
+    tags: new Map([...a.tags, ...b.tags]),
+    enumConstants: new Map([...a.enumConstants, ...b.enumConstants]),
+    functions: [...a.functions, ...b.functions],
+    variables: [...a.variables, ...b.variables],
+    staticAsserts: [...a.staticAsserts, ...b.staticAsserts],
+  };
+}
+
+function mergeByFile<T>(a: Map<string, T[]>, b: Map<string, T[]>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const [k, v] of a) out.set(k, [...v]);
+  for (const [k, v] of b) out.set(k, [...(out.get(k) ?? []), ...v]);
+  return out;
+}
+
+export function createPreambleCache(session: Session, host: FileHost): PreambleCache {
+  const preambles = new Map<string, Preamble>();
+  let builds = 0;
+  // Pseudo files (`<built-in>` per ABI, which holds the preamble's macros) are keyed by text, a few at a time.
+  const pseudo = new Map<string, ReturnType<LexCache['get']>>();
+  const lexCache: LexCache = {
+    get(path, text) {
+      if (path.startsWith('<')) return pseudo.get(`${path}\0${text}`);
+      return session.lexCache.get(path, text);
+    },
+    set(path, text, value) {
+      if (!path.startsWith('<')) return session.lexCache.set(path, text, value);
+      if (pseudo.size > 16) pseudo.delete(pseudo.keys().next().value!);
+      pseudo.set(`${path}\0${text}`, value);
+    },
+  };
+
+  function valid(p: Preamble): boolean {
+    for (const [file, text] of p.files) {
+      if (file.startsWith('<')) continue;
+      if (host.readFile(file)?.text !== text) return false;
+    }
+    return true;
+  }
+
+  function build(path: string, preText: string, options: AnalysisOptions, abi: AbiName, key: string): Preamble {
+    builds++;
+    const preHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: preText } : host.readFile(p)) };
+    const preSession: Session = { ...createSession(preHost), lexCache: session.lexCache, preludes: session.preludes };
+    const unit = analyzeFile(preSession, path, { ...options, abis: [abi] }).units.get(abi)!;
+    const files = new Map<string, string>();
+    for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
+    // Every macro alive at the end of the preamble (the ABI's predefined ones, -D, the headers'), and nothing else.
+    const predefined: Record<string, string> = {};
+    for (const m of unit.pp.macros.values()) {
+      const [k, v] = serialize(m);
+      predefined[k] = v;
+    }
+    const prelude = session.preludes.get(abi)?.unit;
+    const fallback = prelude ? mergeUnits(prelude, unit.unit) : unit.unit;
+    return { key, files, unit, predefined, fallback };
+  }
+
+  function analyzeBody(path: string, text: string, end: number, pre: Preamble, options: AnalysisOptions, abi: Abi): AbiUnit {
+    const body = text.slice(0, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
+    const bodyHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: body } : session.host.readFile(p)) };
+    const prelude = session.preludes.get(abi.name);
+    const pp = preprocess(path, {
+      host: bodyHost,
+      predefined: pre.predefined,
+      includeDirs: [...(options.includeDirs ?? []), builtinIncludeDir],
+      fallbackMacros: prelude?.macros,
+      cache: lexCache,
+    });
+    const parsed = parse(pp.tokens, { fallback: pre.fallback });
+    const p0 = pre.unit.pp;
+    // Macros the body did not redefine keep their real definition (with its location).
+    const macros = new Map<string, MacroDef>();
+    for (const [k, v] of pp.macros) macros.set(k, v.loc.file === '<built-in>' ? (p0.macros.get(k) ?? v) : v);
+    const files = new Map([...p0.files, ...pp.files]);
+    files.set(path, { path, text });
+    const comments = mergeByFile<Comment>(p0.comments, pp.comments);
+    const merged: PreprocessResult = {
+      tokens: pp.tokens,
+      diagnostics: [...p0.diagnostics, ...pp.diagnostics],
+      macros,
+      definitions: [...p0.definitions, ...pp.definitions],
+      files,
+      includes: [...p0.includes, ...pp.includes],
+      comments,
+      inactiveLines: mergeByFile(p0.inactiveLines, pp.inactiveLines),
+    };
+    const unit = mergeUnits(pre.unit.unit, parsed.unit);
+    return {
+      abi,
+      pp: merged,
+      unit,
+      layout: createLayoutContext(abi, unit),
+      // The preamble's own (preprocessor and parser) diagnostics, then the body's.
+      diagnostics: [...pre.unit.diagnostics, ...pp.diagnostics, ...parsed.diagnostics],
+    };
+  }
+
+  return {
+    get builds() {
+      return builds;
+    },
+    forget(path) {
+      for (const k of [...preambles.keys()]) if (k.startsWith(`${path}\0`)) preambles.delete(k);
+    },
+    analyze(path, text, options, abi) {
+      const end = preambleEnd(text);
+      if (end === 0) return analyzeFile(session, path, { ...options, abis: [abi] }).units.get(abi)!;
+      const preText = text.slice(0, end);
+      const key = `${path}\0${abi}\0${JSON.stringify(options)}\0${preText}`;
+      let pre = preambles.get(`${path}\0${abi}`);
+      if (!pre || pre.key !== key || !valid(pre)) {
+        pre = build(path, preText, options, abi, key);
+        preambles.set(`${path}\0${abi}`, pre);
+      }
+      return analyzeBody(path, text, end, pre, options, abis[abi]);
+    },
+  };
+}
