@@ -152,3 +152,21 @@ typedef struct {
     ULONG Process;
     ULONG64 Bytes;
 } SHAPE_OLD_32;
+
+/* Function pointers, an array of records that differ, an enum, pointers that are already fixed-width, and a member only 64-bit code sees. */
+typedef enum _SHAPE_MODE { ShapeModeA, ShapeModeB } SHAPE_MODE;
+typedef VOID (*PSHAPE_CALLBACK)(PVOID Context);
+typedef struct _SHAPE_MISC {
+    SHAPE_MODE Mode;
+    PSHAPE_CALLBACK Callback;
+    VOID (*Raw)(ULONG Value);
+    SHAPE_LEAF Pair[2];
+    PCWSTR Name;
+    PVOID *Table;
+    BOOLEAN Flag;
+#if defined(_WIN64)
+    ULONG OnlyWide;
+#endif
+    PVOID64 Wide;
+    VOID * POINTER_32 Narrow;
+} SHAPE_MISC, *PSHAPE_MISC;

@@ -31,6 +31,7 @@ export const goldenCases: Record<string, [string, ThunkOptions]> = {
   shape_stale_replacement: [shapes, { type: 'SHAPE_STALE' }],
   shape_counted_annotations: [shapes, { type: 'SHAPE_COUNTED' }],
   shape_old_replacement_same_names: [shapes, { type: 'SHAPE_OLD' }],
+  shape_misc: [shapes, { type: 'SHAPE_MISC' }],
 };
 
 describe('thunk: golden text', () => {

@@ -18,7 +18,7 @@ const shapes = path.join(fixtures, 'shapes.h');
 const cases: [string, string, ThunkStyle, 'wdm' | 'kmdf' | undefined][] = [];
 for (const style of ['ulong', 'pointer32'] as const) {
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SESSION_INFO', 'CONTOSO_SUBMIT_BATCH', 'CONTOSO_MAP_RING']) cases.push([sampleHeader, t, style, style === 'ulong' ? 'wdm' : 'kmdf']);
-  for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD']) cases.push([shapes, t, style, 'wdm']);
+  for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD', 'SHAPE_MISC']) cases.push([shapes, t, style, 'wdm']);
 }
 
 function dumpOf(dumps: Map<string, DumpRecord>, tag: string, where: string): DumpRecord {

@@ -85,7 +85,13 @@ typedef uintptr_t ULONG_PTR, UINT_PTR;
 typedef ULONG_PTR SIZE_T, *PSIZE_T;
 typedef LONG_PTR SSIZE_T;
 typedef void *PVOID;
+typedef const WCHAR *PCWSTR;
 typedef void *HANDLE;
+#if defined(_WIN32)
+typedef void * __ptr64 PVOID64;
+#else
+typedef void *PVOID64;
+#endif
 typedef LONG NTSTATUS;
 typedef ULONG ACCESS_MASK;
 

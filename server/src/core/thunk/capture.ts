@@ -32,6 +32,11 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
       w.line(`${dst} = ${src};`);
       return;
     case 'pointer':
+      if (c.functionType) {
+        const value = field.form === 'ulong' ? src : `PtrToUlong(${src})`;
+        w.line(`${dst} = (${c.functionType})(ULONG_PTR)${value};`);
+        return;
+      }
       w.line(`${dst} = ${nativeCast ?? ''}${field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`};`);
       return;
     case 'handle':

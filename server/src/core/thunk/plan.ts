@@ -47,8 +47,12 @@ export interface CountSource {
 export type Conversion =
   /** Same type on both sides: assign (or copy the array). */
   | { kind: 'copy' }
-  /** A pointer: `ULONG` (or `VOID * POINTER_32`) in the shadow; zero-extended. */
-  | { kind: 'pointer' }
+  /**
+   * A pointer: `ULONG` (or `VOID * POINTER_32`) in the shadow; zero-extended.
+   * A function pointer converts through `ULONG_PTR` with a cast to `functionType`
+   * (C has no implicit conversion between `void *` and function pointers).
+   */
+  | { kind: 'pointer'; functionType?: string }
   /** A handle: `ULONG` (or `VOID * POINTER_32`); sign-extended. */
   | { kind: 'handle' }
   /** A pointer-sized integer (`SIZE_T`, `ULONG_PTR`, `LONG_PTR` ...): the peer-size integer in the shadow. */
@@ -499,6 +503,17 @@ function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: Recor
     if (todo) plan.todo = todo;
     out.push(plan);
   }
+  const paired = new Set(pairs.filter((p): p is FieldDecl => !!p));
+  for (const nf of nativeDecls) {
+    if (paired.has(nf) || !nf.name) continue;
+    env.warnings.push({
+      code: 'member-mismatch',
+      type: owner.nativeName,
+      member: prefix + nf.name,
+      message: `${owner.nativeName}.${prefix}${nf.name} exists only in the ${env.native.abi.name} definition: a 32-bit caller cannot send it, so capture leaves it zero and write-back drops it`,
+      loc: nf.loc,
+    });
+  }
   return out;
 }
 
@@ -520,7 +535,12 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
   if (isHandle(peerType) && isVariablePointer(peerType)) return { kind: 'handle' };
   if (isVariablePointer(peerType)) {
     const deep = deepConversion(env, owner, peerType, nativeType, path, f, nf, peerOwner);
-    return deep ?? { kind: 'pointer' };
+    if (deep) return deep;
+    const target = canonical(nativeType);
+    if (target.kind === 'pointer' && canonical(target.to).kind === 'function') {
+      return { kind: 'pointer', functionType: declaration(nativeType, '', { arrayLength: (e) => String(env.native.layout.evaluate(e) ?? 0n) }).trim() };
+    }
+    return { kind: 'pointer' };
   }
   const pc = canonical(peerType);
   const nc = canonical(nativeType);

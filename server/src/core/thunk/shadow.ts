@@ -23,7 +23,7 @@ function nativeSpelling(type: CType): string {
   const chain = typedefChain(type);
   if (chain.length) return chain[0];
   const c = canonical(type);
-  if (c.kind === 'pointer') return 'pointer';
+  if (c.kind === 'pointer') return canonical(c.to).kind === 'function' ? 'function pointer' : 'pointer';
   if (c.kind === 'array') return 'array';
   return c.kind;
 }

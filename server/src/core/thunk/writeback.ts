@@ -25,9 +25,11 @@ function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string,
     case 'copy':
       w.line(`${dst} = ${src};`);
       return;
-    case 'pointer':
-      w.line(field.form === 'ulong' ? `${dst} = PtrToUlong(${src});` : `${dst} = (VOID * POINTER_32)PtrToUlong(${src});`);
+    case 'pointer': {
+      const value = c.functionType ? `(ULONG)(ULONG_PTR)${src}` : `PtrToUlong(${src})`;
+      w.line(field.form === 'ulong' ? `${dst} = ${value};` : `${dst} = (VOID * POINTER_32)${value};`);
       return;
+    }
     case 'handle':
       w.line(field.form === 'ulong' ? `${dst} = (ULONG)HandleToLong(${src});` : `${dst} = (VOID * POINTER_32)HandleToULong(${src});`);
       return;
