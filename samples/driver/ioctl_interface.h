@@ -78,3 +78,33 @@ typedef struct _CONTOSO_MAP_RING {
     ULONG RingIndex;
     PVOID MappedAddress;
 } CONTOSO_MAP_RING, *PCONTOSO_MAP_RING;
+
+/* ---- Added for the WOW64 checks (samples/driver exercises every rule) ---- */
+
+/** Reset the statistics block (a copy-paste slip: it reuses GET_STATS's code). */
+#define IOCTL_CONTOSO_RESET_STATS CONTOSO_IOCTL(0x803, METHOD_BUFFERED, FILE_READ_ACCESS)
+
+/** Liveness probe kept from the prototype, with a function code in Microsoft's range. */
+#define IOCTL_CONTOSO_LEGACY_PING CONTOSO_IOCTL(0x100, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+/* The 32-bit views the driver reads when IoIs32bitProcess() says so. */
+typedef struct _CONTOSO_OPEN_SESSION32 {
+    ULONG Version;
+    ULONG CompletionEvent;          /* a 32-bit HANDLE */
+    UNICODE_STRING32 DeviceName;
+    ULONG Flags;
+} CONTOSO_OPEN_SESSION32, *PCONTOSO_OPEN_SESSION32;
+
+typedef struct _CONTOSO_SESSION_INFO32 {
+    ULONG64 SessionId;
+    ULONG RingSize;
+    ULONG MaxBatch;
+} CONTOSO_SESSION_INFO32, *PCONTOSO_SESSION_INFO32;
+
+/* Stale: Context stayed ULONG_PTR, so the x64 driver reads it as 8 bytes. */
+typedef struct _CONTOSO_REQUEST32 {
+    ULONG Id;
+    VOID * POINTER_32 UserBuffer;
+    ULONG BufferLength;
+    ULONG_PTR Context;
+} CONTOSO_REQUEST32, *PCONTOSO_REQUEST32;
