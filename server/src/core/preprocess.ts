@@ -1230,7 +1230,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     const dname = nameTok.text;
     switch (dname) {
       case 'define':
-        define(tokens, start + 1, end, hash, st);
+        define(tokens, start + 1, end, st);
         return undefined;
       case 'undef': {
         const t = tokens[start + 1];
@@ -1408,7 +1408,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     return r.value !== 0n;
   }
 
-  function define(tokens: Token[], from: number, end: number, hash: Token, st: FileState): void {
+  function define(tokens: Token[], from: number, end: number, st: FileState): void {
     const known = defsByDirective.get(tokens[from - 1]);
     if (known !== undefined) {
       macros.set(known.name, known);
@@ -1495,7 +1495,6 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     defsByDirective.set(tokens[from - 1], def);
     macros.set(def.name, def);
     if (!st.pseudo) definitions.push(def);
-    void hash;
   }
 
   /** The header name of an `#include` operand: `"x"` or `<x>`, or undefined if it is neither. */
