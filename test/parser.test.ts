@@ -610,6 +610,26 @@ D, *PD;`);
       assert.deepEqual(fieldsOf(record(r2.unit, 'S')), ['x: int']);
     });
 
+    it('ends a record body that lacks its } at the next typedef, without swallowing the file', () => {
+      const r = parseC(`typedef unsigned long ULONG;
+typedef struct _A {
+  ULONG a;
+  struct { ULONG x;
+typedef struct _B { ULONG b; } B;
+B after;
+int f(void) { return 0;
+typedef ULONG AFTER_BODY;
+AFTER_BODY z;
+int g {
+  typedef ULONG AFTER_STRAY;
+AFTER_STRAY w;`);
+      assert.deepEqual(r.diagnostics.map((d) => `${d.code}@${d.loc.line}`), ['parse-expected@4', 'parse-unterminated@7', 'parse-bad-declaration@10']);
+      assert.deepEqual(fieldsOf(record(r.unit, '_A')), ['a: ULONG', '<anon>: struct #1']);
+      assert.deepEqual(fieldsOf(record(r.unit, '_B')), ['b: ULONG']);
+      assert.deepEqual(r.unit.variables.map((v) => `${v.name}: ${ty(v.type)}`), ['after: B', 'z: AFTER_BODY', 'g: int', 'w: AFTER_STRAY']);
+      assert.equal(r.unit.functions[0].isDefinition, true);
+    });
+
     it('warns about an undefined attribute macro before a tag and uses the real tag', () => {
       const r = parseC(`typedef struct DECLSPEC_CACHEALIGN _X { int a; } X;`);
       assert.deepEqual(r.diagnostics.map((d) => d.code), ['parse-unknown-attribute']);

@@ -35,6 +35,8 @@ export interface ParserState {
   errored: boolean;
   /** Parameter scopes: names declared there hide typedef names of the same spelling. */
   paramScopes: Set<string>[];
+  /** Where a record body was found to lack its `}` (a `typedef` inside it): enclosing bodies end there too. */
+  abortAt: number;
   /** How many record bodies enclose the cursor (records defined inside one are `nested`). */
   recordDepth: number;
   nextRecordId: number;

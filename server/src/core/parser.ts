@@ -216,6 +216,7 @@ export function parse(tokens: Token[], options: ParseOptions = {}): ParseResult 
     errored: false,
     paramScopes: [],
     recordDepth: 0,
+    abortAt: -1,
     nextRecordId: maxRecord + 1,
     nextEnumId: maxEnum + 1,
     isTypeStart,
@@ -646,7 +647,7 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
     const text = s.texts[s.pos];
     const t = s.toks[s.pos];
     const k = keywords.get(text);
-    if (s.pos === bodyEnd && t.bol && startsNewDeclaration(s, text, k)) {
+    if (s.pos === bodyEnd && (s.abortAt === s.pos || (t.bol && startsNewDeclaration(s, text, k)))) {
       // `struct A { ... }` then, on the next line, `struct B ...` or `ULONG x;`: the `;` is missing.
       spec.missingSemicolon = true;
       break;
@@ -1077,6 +1078,17 @@ function parseRecordBody(s: ParserState, record: RecordDecl): void {
         continue;
       }
     }
+    if (s.abortAt === s.pos || (t.kind === TokKind.Ident && startsFileScopeOnly(t.text))) {
+      // `typedef`, `extern` ... cannot start a member: the body lacks its `}`. End it (and
+      // every enclosing body) here, so the rest of the file is not read as members.
+      if (s.abortAt !== s.pos) {
+        s.abortAt = s.pos;
+        const prev = s.toks[s.pos - 1];
+        s.diagnostics.push(diag('parse-expected', endOf(prev), [`'}' to end ${record.kind} ${record.tag ?? '(anonymous)'}`, t.text], endOf(prev)));
+      }
+      record.endLoc = endOf(s.toks[s.pos - 1]);
+      break;
+    }
     const before = s.pos;
     s.errored = false;
     if (isStaticAssertStart(s)) parseStaticAssert(s);
@@ -1085,7 +1097,13 @@ function parseRecordBody(s: ParserState, record: RecordDecl): void {
   }
   s.recordDepth--;
   // After an unterminated body the enclosing declaration has nothing more to say.
-  s.errored = savedErrored || cur(s).kind === TokKind.EOF;
+  s.errored = savedErrored || cur(s).kind === TokKind.EOF || s.abortAt === s.pos;
+}
+
+/** Words that begin a file-scope declaration and can never begin a struct member. */
+function startsFileScopeOnly(text: string): boolean {
+  const k = keywords.get(text);
+  return k === K.Typedef || (k === K.Storage && text !== '_Thread_local' && text !== '__thread');
 }
 
 /** Skips to the next `;` of the current record body (consumed) or its closing `}` (not consumed). */
@@ -1779,12 +1797,11 @@ function parseDeclaration(s: ParserState): void {
         if (annotations.length) fn.annotations = annotations;
         if (first && atPunct(s, '{')) {
           const open = s.pos;
-          skipBalanced(s);
+          if (!skipBraceBlock(s)) {
+            s.diagnostics.push(diag('parse-unterminated', locOf(s.toks[open]), [`body of '${d.name}': missing '}'`], endOf(s.toks[open])));
+          }
           fn.body = s.toks.slice(open, s.pos);
           fn.isDefinition = true;
-          if (!isPunct(s.toks[s.pos - 1], '}')) {
-            s.diagnostics.push(diag('parse-unterminated', locOf(s.toks[open]), [`body of '${d.name}': missing '}'`]));
-          }
           s.unit.functions.push(fn);
           return;
         }
@@ -1799,14 +1816,57 @@ function parseDeclaration(s: ParserState): void {
     if (accept(s, ';')) return;
     if (atPunct(s, '{')) {
       syntaxError(s, 'parse-bad-declaration', cur(s), [`'${d.name}' is not a function; a body cannot follow it`]);
-      skipBalanced(s);
-      recoverDeclaration(s);
+      if (skipBraceBlock(s, true)) recoverDeclaration(s);
       return;
     }
     expectedSemicolon(s);
     if (!missingSemicolonBefore(s)) recoverDeclaration(s);
     return;
   }
+}
+
+/**
+ * Skips a `{ ... }` block at file scope. Returns false when it is not closed
+ * properly. A function body (`strayBlock` false) may hold anything; only when
+ * it runs to EOF does the cursor go back to the first later line that starts
+ * in column 1 with a file-scope declaration word (`typedef`, `struct`, a
+ * storage class), where it most likely should have ended. A block that
+ * should not be there at all (`strayBlock`) also ends before a `typedef`
+ * that starts a line. Either way one missing `}` does not swallow the rest
+ * of the file.
+ */
+function skipBraceBlock(s: ParserState, strayBlock = false): boolean {
+  const open = s.pos;
+  let depth = 0;
+  for (let i = open; i < s.last; i++) {
+    const kind = s.kinds[i];
+    if (kind === TokKind.Punct) {
+      const c = s.texts[i];
+      if (c === '{' || c === '(' || c === '[') depth++;
+      else if (c === '}' || c === ')' || c === ']') {
+        depth--;
+        if (depth <= 0) {
+          s.pos = i + 1;
+          return true;
+        }
+      }
+    } else if (strayBlock && kind === TokKind.Ident && s.texts[i] === 'typedef' && s.toks[i].bol) {
+      s.pos = i;
+      return false;
+    }
+  }
+  for (let i = open + 1; i < s.last; i++) {
+    if (s.kinds[i] !== TokKind.Ident) continue;
+    const t = s.toks[i];
+    if (t.col !== 1 || !t.bol || t.expansion) continue;
+    const k = keywords.get(s.texts[i]);
+    if (k === K.Typedef || k === K.Storage || k === K.Struct || k === K.Union || k === K.Enum) {
+      s.pos = i;
+      return false;
+    }
+  }
+  s.pos = s.last;
+  return false;
 }
 
 /** Skips an initializer up to the `,` or `;` that ends it at depth 0. */
