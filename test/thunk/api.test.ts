@@ -117,6 +117,23 @@ describe('thunk: structured result', () => {
     assert.deepEqual(again.pieces.map((p) => p.kind), []);
   });
 
+  it('checks its own shadows with the front end: verified, and caught when POINTER_32 is empty (mingw-w64)', () => {
+    for (const style of ['ulong', 'pointer32'] as const) {
+      for (const type of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_STALE', 'SHAPE_OLD', 'SHAPE_MISC']) {
+        const r = thunk(shapes, { type, style });
+        for (const s of r.shadows.filter((x) => x.status === 'generate' || x.status === 'replace')) assert.equal(s.verified, true, `${style} ${s.name}`);
+        assert.deepEqual(r.warnings.filter((w) => w.code === 'self-check'), []);
+      }
+    }
+    const file = '/mem/mingw.h';
+    const text = '#define POINTER_32\ntypedef struct _X { ULONG A; HANDLE H; ULONG B; } X;';
+    const analysis = analyzeFile(createSession(memoryHost({ [file]: text })), file, { abis: ['x86', 'x64'] });
+    const r = generateThunks(analysis, { type: 'X', style: 'pointer32' });
+    assert.equal(r.shadows[0].verified, false);
+    assert.match(r.warnings.find((w) => w.code === 'self-check')!.message, /X32 does not have X's x86 layout .*H: offset 8, 4 expected/);
+    assert.equal(generateThunks(analysis, { type: 'X' }).shadows[0].verified, true);
+  });
+
   it('is pure: works on an in-memory host', () => {
     const file = '/mem/x.h';
     const analysis = analyzeFile(createSession(memoryHost({ [file]: 'typedef struct _X { HANDLE H; } X;' })), file, { abis: ['x86', 'x64'] });
@@ -134,10 +151,15 @@ function cli(argv: string[]): { status: number; out: string; err: string } {
 
 describe('cli: thunk', () => {
   it('prints the code for a type, with warnings on stderr in compiler form', () => {
-    const ok = cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH', 'samples/driver/ioctl_interface.h']);
+    const ok = cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH', path.relative(repoRoot, sampleHeader)]);
     assert.equal(ok.status, 0);
     assert.equal(ok.out, thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH' }).text);
     assert.doesNotMatch(ok.out, /#include/);
+    // The live sample's stale CONTOSO_REQUEST32 is replaced, and said so.
+    const live = cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH', 'samples/driver/ioctl_interface.h']);
+    assert.equal(live.status, 0);
+    assert.match(live.err, /^samples\/driver\/ioctl_interface\.h:\d+:\d+: warning: CONTOSO_REQUEST32 does not reproduce .* \[thunk-stale-shadow\]$/m);
+    assert.match(live.out, /^\/\* Replaces the stale CONTOSO_REQUEST32 at ioctl_interface\.h:\d+-\d+\. \*\/$/m);
     const warned = cli(['thunk', '--type', 'SHAPE_UNION', '--style', 'pointer32', '--dispatch', 'kmdf', path.relative(repoRoot, shapes)]);
     assert.equal(warned.status, 0);
     assert.match(warned.err, /^test\/thunk-fixtures\/shapes\.h:\d+:\d+: warning: .* \[thunk-union-pointer\]$/m);

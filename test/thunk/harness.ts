@@ -16,7 +16,10 @@ import { repoRoot } from '../helpers';
 
 export const fixtures = path.join(repoRoot, 'test/thunk-fixtures');
 export const shimDir = path.join(repoRoot, 'test/wdk-shim');
-export const sampleHeader = path.join(repoRoot, 'samples/driver/ioctl_interface.h');
+/** A frozen copy of the sample interface header (goldens and run programs must not move when the sample grows). */
+export const sampleHeader = path.join(fixtures, 'contoso.h');
+/** The live sample, which also carries hand-written (and one stale) 32-bit shadows. */
+export const liveSample = path.join(repoRoot, 'samples/driver/ioctl_interface.h');
 
 const analyses = new Map<string, Analysis>();
 

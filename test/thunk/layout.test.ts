@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { ThunkStyle } from '../../server/src/core/thunk/index';
 import { requireTool } from '../helpers';
-import { type DumpRecord, clangWindows, fixtures, headerWithout, parseDump, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
+import { type DumpRecord, clangWindows, fixtures, headerWithout, liveSample, parseDump, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
 
 const shapes = path.join(fixtures, 'shapes.h');
 
@@ -18,6 +18,8 @@ const shapes = path.join(fixtures, 'shapes.h');
 const cases: [string, string, ThunkStyle, 'wdm' | 'kmdf' | undefined][] = [];
 for (const style of ['ulong', 'pointer32'] as const) {
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SESSION_INFO', 'CONTOSO_SUBMIT_BATCH', 'CONTOSO_MAP_RING']) cases.push([sampleHeader, t, style, style === 'ulong' ? 'wdm' : 'kmdf']);
+  // The live sample: existing shadows used as written, the stale CONTOSO_REQUEST32 replaced.
+  for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SUBMIT_BATCH']) cases.push([liveSample, t, style, 'wdm']);
   for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD', 'SHAPE_MISC']) cases.push([shapes, t, style, 'wdm']);
 }
 
@@ -53,7 +55,7 @@ function staticAsserts(shadowName: string, native: DumpRecord): string {
 describe('thunk: shadows have the x86 layout when compiled for x64 (clang)', function () {
   this.timeout(60000);
   for (const [header, type, style, dispatch] of cases) {
-    it(`${path.basename(header)} ${type} --style ${style}`, function () {
+    it(`${header === liveSample ? 'samples/driver/' : ''}${path.basename(header)} ${type} --style ${style}`, function () {
       if (!requireTool(this, 'clang')) return;
       const result = thunk(header, { type, style, dispatch });
       assert.equal(result.error, undefined);

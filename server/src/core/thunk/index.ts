@@ -19,6 +19,7 @@ import { comment } from './cwriter';
 import { type Direction, type DispatchKind, renderDispatch } from './dispatch';
 import { type Guard, renderGuards, renderPointer32Guard, shadowGuards } from './guards';
 import { type Plan, type RecordPlan, type ShadowStatus, type SourceRange, type ThunkStyle, type ThunkWarning, buildPlan } from './plan';
+import { selfCheck } from './selfcheck';
 import { renderShadow } from './shadow';
 import { renderRelease, renderWriteBack } from './writeback';
 
@@ -71,6 +72,12 @@ export interface ShadowResult {
   staleBecause?: string[];
   /** The peer layout the shadow must have, as guards (also for existing shadows). */
   guards: Guard[];
+  /**
+   * Generated (or corrected) shadows only: ioctl-lens's own front end re-read
+   * the emitted text and found the native-ABI layout equal to the type's peer
+   * layout (see selfcheck.ts).
+   */
+  verified?: boolean;
 }
 
 export interface ThunkResult {
@@ -153,6 +160,12 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
       placement: 'dispatch-case',
     });
   }
+  const checked = selfCheck(
+    generated,
+    pieces.filter((p) => p.kind === 'shadow').map((p) => p.text),
+    plan.peer,
+    plan.native,
+  );
   const shadows: ShadowResult[] = plan.records.map((r) => ({
     type: r.nativeName,
     name: r.shadow.name,
@@ -162,10 +175,11 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
     replaces: r.replaces,
     staleBecause: r.staleBecause,
     guards: shadowGuards(r),
+    verified: checked.verified.get(r.shadow.name),
   }));
   return {
     text: renderText(pieces),
-    warnings: plan.warnings,
+    warnings: [...plan.warnings, ...checked.warnings],
     shadows,
     pieces,
     routines: { capture: root.routines.capture, writeBack: root.routines.writeBack, release: root.deep ? root.routines.release : undefined },

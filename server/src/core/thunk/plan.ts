@@ -17,7 +17,7 @@ import type { CType, FieldDecl, RecordDecl, TranslationUnit } from '../ast';
 import type { FieldLayout, LayoutContext, RecordLayout } from '../layout';
 import { parse } from '../parser';
 import { preludePath, preludeText } from '../prelude';
-import { preprocess } from '../preprocess';
+import { type MacroDef, preprocess } from '../preprocess';
 import type { Loc } from '../source';
 import { type AnnotationSource, annotationSource } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
@@ -371,17 +371,21 @@ function isSystemShadow(record: RecordDecl): boolean {
  * (`UNICODE_STRING32` ...) live there, and a translation unit only reaches
  * prelude names it uses, so they are looked up here too.
  */
-const preludeUnits = new Map<string, TranslationUnit>();
-function preludeUnit(unit: AbiUnit): TranslationUnit {
-  const cached = preludeUnits.get(unit.abi.name);
+const preludes = new Map<string, { unit: TranslationUnit; macros: Map<string, MacroDef> }>();
+export function preludeFor(unit: AbiUnit): { unit: TranslationUnit; macros: Map<string, MacroDef> } {
+  const cached = preludes.get(unit.abi.name);
   if (cached) return cached;
   const pp = preprocess(preludePath, {
     host: { readFile: (p) => (p === preludePath ? { path: preludePath, text: preludeText } : undefined) },
     predefined: unit.abi.macros,
   });
-  const parsed = parse(pp.tokens).unit;
-  preludeUnits.set(unit.abi.name, parsed);
-  return parsed;
+  const prelude = { unit: parse(pp.tokens).unit, macros: pp.macros };
+  preludes.set(unit.abi.name, prelude);
+  return prelude;
+}
+
+function preludeUnit(unit: AbiUnit): TranslationUnit {
+  return preludeFor(unit).unit;
 }
 
 /** `T32` / `_T32` as typedef or tag, in the native unit (where the shadow is compiled), else among the prelude's well-known shadows. */
