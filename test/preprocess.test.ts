@@ -631,6 +631,17 @@ describe('preprocess: robustness', () => {
     assert.equal(r.tokens[r.tokens.length - 1].kind, TokKind.EOF);
     assert.deepEqual(codes(r), ['pp-expansion-limit']);
   });
+
+  it('expands macro calls nested 150 deep, and stops with an error (not a stack overflow) at thousands', () => {
+    let n = 150;
+    let r = pp('#define F(x) (x)\n#define ONE 1\n' + 'F('.repeat(n) + 'ONE' + ')'.repeat(n));
+    assert.deepEqual(codes(r), []);
+    assert.ok(out(r) === '( '.repeat(n) + '1' + ' )'.repeat(n), 'fully expanded');
+    n = 5000;
+    r = pp('#define F(x) (x)\n' + 'F('.repeat(n) + '1' + ')'.repeat(n) + ' end');
+    assert.deepEqual(codes(r), ['pp-nesting-limit']);
+    assert.equal(r.tokens[r.tokens.length - 2].text, 'end');
+  });
 });
 
 // ---------------------------------------------------------------------------

@@ -48,6 +48,7 @@ export const Messages = {
   'pp-bad-include': { severity: 'error', text: '#{0} expects "FILENAME" or <FILENAME>' },
   'pp-include-angled-fallback': { severity: 'warning', text: "'{0}' found only next to the including file; use \"quotes\" instead of <angled>" },
   'pp-expansion-limit': { severity: 'error', text: 'macro expansion stopped after {0} expansions (runaway macro growth?)' },
+  'pp-nesting-limit': { severity: 'error', text: 'macro arguments nested too deeply ({0} levels); deeper ones are left unexpanded' },
   'pp-internal-error': { severity: 'error', text: 'internal preprocessor error (processing stopped for this file): {0}' },
   // Parser
   'parse-expected': { severity: 'error', text: "expected {0} but found '{1}'" },

@@ -509,6 +509,9 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
   let ifMode = false;
   /** Bounds the work of pathological inputs (e.g. exponential macro growth). */
   const maxExpansions = 2_000_000;
+  const maxListDepth = 200;
+  let listDepth = 0;
+  let nestingReported = false;
   let expansionBudget = maxExpansions;
 
   const mainNorm = normalizePath(mainPath);
@@ -681,9 +684,23 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
 
   /** Fully macro-expands `tokens` on their own (macro arguments, `#if` and `#include` lines, pragma operands). */
   function expandList(tokens: Token[], eofAt?: Token): Token[] {
+    // Arguments nested hundreds of calls deep (F(F(F(...)))) would recurse
+    // past the JS stack: beyond a depth they stay unexpanded, with an error.
+    if (listDepth >= maxListDepth) {
+      if (!nestingReported && tokens.length > 0) {
+        nestingReported = true;
+        report('pp-nesting-limit', eofAt ?? tokens[0], [maxListDepth]);
+      }
+      return tokens;
+    }
     const r = subReader(tokens, eofAt);
     const res: Token[] = [];
-    expandInto(r, res, false);
+    listDepth++;
+    try {
+      expandInto(r, res, false);
+    } finally {
+      listDepth--;
+    }
     return res;
   }
 
