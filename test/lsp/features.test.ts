@@ -53,6 +53,15 @@ describe('lsp: features through the protocol', function () {
     for (const x of d.diagnostics) assert.equal(typeof x.code, 'string');
   });
 
+  it('publishes rule findings with a link to the rule page and related places', async () => {
+    const d = await c.diagnostics(ifaceUri, (p) => p.diagnostics.some((x) => x.code === 'unthunked-pointer'));
+    const f = d.diagnostics.find((x) => x.code === 'unthunked-pointer')!;
+    assert.match(f.message, /FOO_SUBMIT.*Buffer \(PVOID\) is 4 bytes on x86 and 8 on x64/);
+    assert.equal(f.codeDescription?.href, 'https://github.com/ioctl-lens/ioctl-lens/blob/main/docs/rules/unthunked-pointer.md');
+    assert.ok((f.relatedInformation?.length ?? 0) >= 1, JSON.stringify(f));
+    assert.equal(f.severity, 2);
+  });
+
   it('reports a missing include at the #include line, with the rule code', async () => {
     const uri = uriOf(path.join(ws, 'broken.h'));
     await c.open(uri, '#include "does_not_exist.h"\ntypedef struct _B { ULONG a; } B;\n', 'c');
@@ -215,9 +224,11 @@ describe('lsp: features through the protocol', function () {
   it('the Contoso sample: every record gets a lens; the HANDLE struct differs', async () => {
     const uri = await c.open(sampleFile);
     const lenses = await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(lenses.filter((l) => / B · /.test(l.command.title)).length, 7);
-    assert.equal(lenses.filter((l) => l.command.title.startsWith('0x8337')).length, 5);
     const text = fs.readFileSync(sampleFile, 'utf8');
+    const records = text.match(/^(typedef\s+)?(struct|union)\b[^;]*\{/gm)!.length;
+    const ioctls = text.match(/^#define IOCTL_\w+ /gm)!.length;
+    assert.equal(lenses.filter((l) => / B · /.test(l.command.title)).length, records);
+    assert.equal(lenses.filter((l) => /^0x[0-9A-F]{8} · CTL_CODE\(/.test(l.command.title)).length, ioctls);
     const h = await hover(uri, posOf(text, 'CompletionEvent', 2));
     assert.match(h!.contents.value, /\| offset \| \*\*4\*\* ≠ \| \*\*8\*\* ≠ \|/);
   });
@@ -233,7 +244,7 @@ describe('lsp: configuration', function () {
       const uri = await c.open(ifaceFile);
       await c.diagnostics(uri);
       const before = await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
-      assert.ok(before.some((l) => l.command.title === 'x86 12 B · x64 24 B · differs'));
+      assert.ok(before.some((l) => l.command.title === 'x86 12 B · x64 24 B · differs'), before.map((l) => l.command.title).join('\n'));
       abis = ['x64', 'arm64', 'arm32'];
       const count = c.published.length;
       await c.notify('workspace/didChangeConfiguration', { settings: {} });
@@ -248,8 +259,9 @@ describe('lsp: configuration', function () {
   it('reads the workspace configuration file and applies rule severities and switches', async () => {
     const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
     try {
-      fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), JSON.stringify({ abis: ['x86', 'arm64'], inlayHints: 'all', codeLens: false, rules: { 'pp-include-not-found': 'off' } }));
-      fs.writeFileSync(path.join(dir, 'a.h'), '#include "nope.h"\ntypedef struct _A { ULONG a; } A;\n');
+      // JSON with comments, as the CLI reads it.
+      fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{\n  // the editor honours the CLI file\n  "abis": ["x86", "arm64"], "inlayHints": "all", "codeLens": false,\n  "rules": {"reserved-function-code": "off"},\n}\n');
+      fs.writeFileSync(path.join(dir, 'a.h'), '#define IOCTL_A CTL_CODE(0x8000, 0x100, METHOD_BUFFERED, FILE_ANY_ACCESS)\ntypedef struct _A { ULONG a; } A;\n');
       const c = await startClient({ rootPath: dir, settings: { index: { enabled: false } } });
       try {
         const uri = await c.open(path.join(dir, 'a.h'));

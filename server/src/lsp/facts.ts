@@ -447,6 +447,12 @@ function cachedIoctls(u: AbiUnit, fallbackMacros: ReadonlyMap<string, MacroDef> 
   return out;
 }
 
+/** The unit's `#define`s that are IOCTL definitions (verdicts cached per definition). */
+export function knownIoctlDefinitions(u: AbiUnit, fallbackMacros?: ReadonlyMap<string, MacroDef>): Set<MacroDef> {
+  cachedIoctls(u, fallbackMacros);
+  return new Set(u.pp.definitions.filter((d) => ioctlVerdicts.get(d)));
+}
+
 function recordAfterLine(u: AbiUnit, file: string, line: number): string | undefined {
   const r = u.unit.records.find((r) => r.loc.file === file && r.loc.line > line && r.loc.line <= line + 2);
   return r ? recordName(r) : undefined;

@@ -43,7 +43,7 @@ import { decodeControlCode, recordFacts } from './facts';
 import * as ls from './languageService';
 import { renderControlCode, renderLayoutTable } from './render';
 import { type Settings, defaultSettings, invalidateCompileDatabases, mergeSettings, optionsFor } from './settings';
-import { doValidation } from './validation';
+import { doValidation, ruleFindings } from './validation';
 import { type ProgressHandle, createWorkspaceIndex, fuzzyMatch } from './workspaceIndex';
 
 /** Where the rule pages live; `<base><rule>.md`. The client may pass its own folder instead (initializationOptions.rulesDocBase). */
@@ -84,7 +84,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const store = createDocumentStore({
     disk,
-    optionsFor: (path) => optionsFor(path, editorSettings, roots),
+    optionsFor: (path) => optionsFor(path, editorSettings, roots, log),
     onAnalyzed: publish,
     onState: (s) => {
       void connection.sendNotification('ioctlLens/status', {
@@ -113,7 +113,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   function publish(doc: AnalyzedDocument): void {
     settings = doc.options.settings;
-    const findings = doValidation(doc, { rules: doc.options.settings.rules, workspaceIoctls: index.ioctls() });
+    const findings = doValidation(doc, { rules: doc.options.settings.rules, workspaceIoctls: index.ioctls(), runRules: ruleFindings });
     const rulesDocBase = init.rulesDocBase ?? defaultRulesDocBase;
     const diagnostics = findings.map((f) => toDiagnostic(f, { rulesDocBase, uriOf }));
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });

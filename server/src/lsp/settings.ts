@@ -13,7 +13,9 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, isAbiName } from '../core/abi';
 import type { AnalysisOptions } from '../core/analyze';
+import { compileOptionsFor, parseJsonc } from '../core/config';
 import { dirname, normalizePath } from '../core/source';
+import { type LoadedConfig, loadConfig } from '../node/config';
 import type { InlayMode } from './languageService';
 
 export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';
@@ -87,30 +89,33 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
   return out;
 }
 
-// ---------------------------------------------------------------- workspace configuration file
+// ---------------------------------------------------------------- workspace configuration and compile_commands.json
 
-export const configFileName = '.ioctl-lens.json';
+/**
+ * The CLI's own loader (node/config.ts) finds and parses `.ioctl-lens.json`
+ * and `compile_commands.json`, so the editor and `ioctl-lens check` read the
+ * same files the same way. Loaded configurations are cached per folder until
+ * a watched file changes.
+ */
+const loadedConfigs = new Map<string, LoadedConfig>();
 
-/** Reads `.ioctl-lens.json` from the folder of `path` or the nearest parent inside `root` (or up to `/`). */
-export function findWorkspaceConfig(path: string, roots: readonly string[]): { file: string; raw: unknown } | undefined {
-  let dir = dirname(path);
-  for (let i = 0; i < 64; i++) {
-    const file = `${dir}/${configFileName}`.replace('//', '/');
-    try {
-      if (fs.existsSync(file)) return { file, raw: JSON.parse(fs.readFileSync(file, 'utf8')) };
-    } catch {
-      return { file, raw: undefined };
-    }
-    if (roots.includes(dir)) break;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
+/** Forget cached configurations (a configuration file or compile database changed). */
+export function invalidateCompileDatabases(): void {
+  loadedConfigs.clear();
 }
 
-/** Relative paths in the configuration file are relative to its folder. */
-function resolveConfigPaths(raw: unknown, folder: string): unknown {
+function loadFor(dir: string, compileCommandsPath: string | undefined, log?: (m: string) => void): LoadedConfig {
+  const key = `${dir}\0${compileCommandsPath ?? ''}`;
+  let loaded = loadedConfigs.get(key);
+  if (!loaded) {
+    loaded = loadConfig(dir, { compileCommandsPath: compileCommandsPath || undefined });
+    for (const d of loaded.diagnostics) log?.(`${d.loc.file}:${d.loc.line}:${d.loc.col}: ${d.message}`);
+    loadedConfigs.set(key, loaded);
+  }
+  return loaded;
+}
+
+function resolveEditorPaths(raw: unknown, folder: string): unknown {
   if (!raw || typeof raw !== 'object') return raw;
   const r = { ...(raw as Record<string, unknown>) };
   const abs = (p: string) => normalizePath(nodePath.resolve(folder, p));
@@ -118,124 +123,11 @@ function resolveConfigPaths(raw: unknown, folder: string): unknown {
     const v = strings(r[k]);
     if (v) r[k] = v.map(abs);
   }
-  if (typeof r.compileCommands === 'string' && r.compileCommands) r.compileCommands = abs(r.compileCommands);
+  if (typeof r.compileCommands === 'string' && r.compileCommands) {
+    const cc = abs(r.compileCommands);
+    r.compileCommands = cc.endsWith('.json') ? cc : `${cc}/compile_commands.json`;
+  }
   return r;
-}
-
-// ---------------------------------------------------------------- compile_commands.json
-
-export interface CompileFlags {
-  includeDirs: string[];
-  defines: [string, string | undefined][];
-  undefines: string[];
-  forcedIncludes: string[];
-}
-
-interface CompileDatabase {
-  file: string;
-  entries: Map<string, CompileFlags>;
-}
-
-const databases = new Map<string, CompileDatabase | null>();
-
-/** Forget cached compile databases (their files changed). */
-export function invalidateCompileDatabases(): void {
-  databases.clear();
-}
-
-function shellSplit(cmd: string): string[] {
-  const out: string[] = [];
-  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|((?:\\.|[^\s"'])+)/g;
-  let m: RegExpExecArray | null;
-  let cur = '';
-  let last = -1;
-  while ((m = re.exec(cmd))) {
-    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] ?? m[3].replace(/\\(.)/g, '$1');
-    if (last === m.index) cur += piece;
-    else {
-      if (last >= 0) out.push(cur);
-      cur = piece;
-    }
-    last = m.index + m[0].length;
-  }
-  if (last >= 0) out.push(cur);
-  return out;
-}
-
-export function flagsFromArguments(args: string[], directory: string): CompileFlags {
-  const flags: CompileFlags = { includeDirs: [], defines: [], undefines: [], forcedIncludes: [] };
-  const abs = (p: string) => normalizePath(nodePath.resolve(directory, p));
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (prefix: string): string | undefined => (a === prefix ? args[++i] : a.startsWith(prefix) ? a.slice(prefix.length) : undefined);
-    let v: string | undefined;
-    if ((v = value('-isystem')) !== undefined || (v = value('-I')) !== undefined || (v = value('/I')) !== undefined || (v = value('-iquote')) !== undefined) flags.includeDirs.push(abs(v));
-    else if ((v = value('-D')) !== undefined || (v = value('/D')) !== undefined) {
-      const eq = v.indexOf('=');
-      flags.defines.push(eq < 0 ? [v, undefined] : [v.slice(0, eq), v.slice(eq + 1)]);
-    } else if ((v = value('-U')) !== undefined || (v = value('/U')) !== undefined) flags.undefines.push(v);
-    else if ((v = value('-include')) !== undefined || (v = value('/FI')) !== undefined) flags.forcedIncludes.push(abs(v));
-  }
-  return flags;
-}
-
-function loadDatabase(file: string): CompileDatabase | undefined {
-  const cached = databases.get(file);
-  if (cached !== undefined) return cached ?? undefined;
-  let db: CompileDatabase | null = null;
-  try {
-    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (Array.isArray(raw)) {
-      db = { file, entries: new Map() };
-      for (const e of raw as Record<string, unknown>[]) {
-        if (!e || typeof e.file !== 'string' || typeof e.directory !== 'string') continue;
-        const args = strings(e.arguments) ?? (typeof e.command === 'string' ? shellSplit(e.command) : []);
-        db.entries.set(normalizePath(nodePath.resolve(e.directory, e.file)), flagsFromArguments(args.slice(1), e.directory));
-      }
-    }
-  } catch {
-    db = null;
-  }
-  databases.set(file, db);
-  return db ?? undefined;
-}
-
-/** The compile database for `path`: the configured one, else the nearest `compile_commands.json` (or `build/compile_commands.json`) above it. */
-export function findCompileDatabase(path: string, configured: string): CompileDatabase | undefined {
-  if (configured) {
-    const file = configured.endsWith('.json') ? configured : `${configured}/compile_commands.json`;
-    return loadDatabase(normalizePath(file));
-  }
-  let dir = dirname(path);
-  for (let i = 0; i < 64; i++) {
-    for (const candidate of [`${dir}/compile_commands.json`, `${dir}/build/compile_commands.json`]) {
-      const f = candidate.replace('//', '/');
-      if (fs.existsSync(f)) return loadDatabase(f);
-    }
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
-
-/** Flags for a file: its own entry, else (headers) the entry whose path shares the longest prefix, as clangd infers. */
-export function compileFlagsFor(db: CompileDatabase, path: string): CompileFlags | undefined {
-  const own = db.entries.get(path);
-  if (own) return own;
-  let best: CompileFlags | undefined;
-  let bestScore = -1;
-  const stem = path.replace(/\.[^./]*$/, '');
-  for (const [p, f] of db.entries) {
-    let n = 0;
-    while (n < p.length && n < path.length && p[n] === path[n]) n++;
-    const score = n + (p.replace(/\.[^./]*$/, '') === stem ? 1000 : 0);
-    if (score > bestScore) {
-      bestScore = score;
-      best = f;
-    }
-  }
-  return best;
 }
 
 // ---------------------------------------------------------------- per-file options
@@ -254,30 +146,62 @@ function parseDefine(d: string): [string, string | undefined] {
 }
 
 /** Resolves the effective settings and analysis options for one file. */
-export function optionsFor(path: string, editor: unknown, roots: readonly string[]): FileOptions {
+export function optionsFor(path: string, editor: unknown, roots: readonly string[], log?: (m: string) => void): FileOptions {
   const sources: string[] = [];
-  let settings = defaultSettings;
-  const config = path.startsWith('/') || /^[A-Za-z]:/.test(path) ? findWorkspaceConfig(path, roots) : undefined;
-  if (config) {
-    settings = mergeSettings(settings, resolveConfigPaths(config.raw, dirname(config.file)));
-    sources.push(config.file);
-  }
   const rootFolder = roots.find((r) => path.startsWith(r + '/')) ?? roots[0] ?? dirname(path);
-  const editorResolved = resolveConfigPaths(editor, rootFolder);
-  settings = mergeSettings(settings, editorResolved);
-  const includeDirs = [...settings.includePaths];
-  const defines: [string, string | undefined][] = settings.defines.map(parseDefine);
-  const undefines: string[] = [];
-  const forcedIncludes = [...settings.forcedIncludes];
-  const db = findCompileDatabase(path, settings.compileCommands);
-  const flags = db && compileFlagsFor(db, path);
-  if (db && flags) {
-    sources.push(db.file);
-    includeDirs.unshift(...flags.includeDirs.filter((d) => !includeDirs.includes(d)));
-    defines.unshift(...flags.defines);
-    undefines.push(...flags.undefines);
-    forcedIncludes.unshift(...flags.forcedIncludes);
+  const editorResolved = resolveEditorPaths(editor, rootFolder) as Record<string, unknown> | undefined;
+  const real = path.startsWith('/') || /^[A-Za-z]:/.test(path);
+  const loaded = real ? loadFor(dirname(path), typeof editorResolved?.compileCommands === 'string' ? editorResolved.compileCommands : undefined, log) : undefined;
+  let settings = defaultSettings;
+  if (loaded?.configPath) {
+    sources.push(loaded.configPath);
+    const c = loaded.config;
+    settings = mergeSettings(settings, { abis: c.abis, rules: c.rules });
   }
-  const analysis: AnalysisOptions = { abis: settings.abis, includeDirs, defines, undefines, forcedIncludes };
+  // The configuration file's own switches the CLI does not know (inlay hints, code lens ...) are honoured too.
+  if (loaded?.configPath) settings = mergeSettings(settings, rawConfigSwitches(loaded.configPath));
+  settings = mergeSettings(settings, editorResolved);
+  const includeDirs: string[] = [];
+  const defines: [string, string | undefined][] = [];
+  const undefines: string[] = [];
+  const forcedIncludes: string[] = [];
+  const entry = loaded?.compileCommands ? compileOptionsFor(loaded.compileCommands.entries, path) : undefined;
+  if (loaded?.compileCommands && entry) {
+    sources.push(loaded.compileCommands.path);
+    includeDirs.push(...entry.includeDirs);
+    defines.push(...entry.defines);
+    undefines.push(...entry.undefines);
+    forcedIncludes.push(...entry.forcedIncludes);
+  }
+  if (loaded?.configPath) {
+    const c = loaded.config;
+    includeDirs.push(...c.includePaths);
+    defines.push(...c.defines);
+    undefines.push(...c.undefines);
+    forcedIncludes.push(...c.forcedIncludes);
+  }
+  includeDirs.push(...settings.includePaths);
+  defines.push(...settings.defines.map(parseDefine));
+  forcedIncludes.push(...settings.forcedIncludes);
+  const unique = <T>(xs: T[]) => [...new Set(xs)];
+  const analysis: AnalysisOptions = { abis: settings.abis, includeDirs: unique(includeDirs), defines, undefines, forcedIncludes: unique(forcedIncludes) };
   return { settings, analysis, key: JSON.stringify(analysis), sources };
+}
+
+/** `inlayHints`, `codeLens`, `preamble`, `debounce` written in `.ioctl-lens.json` (JSON with comments). */
+function rawConfigSwitches(file: string): unknown {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    const node = parseJsonc(text);
+    if (node.kind !== 'object') return undefined;
+    const out: Record<string, unknown> = {};
+    for (const m of node.members) {
+      if (!['inlayHints', 'codeLens', 'preamble', 'debounce', 'thunkStyle'].includes(m.key)) continue;
+      const v = m.value;
+      if (v.kind === 'string' || v.kind === 'boolean' || v.kind === 'number') out[m.key] = v.value;
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
 }

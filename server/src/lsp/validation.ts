@@ -11,8 +11,10 @@
 import type { AbiName } from '../core/abi';
 import { mergedDiagnostics } from '../core/analyze';
 import type { Loc } from '../core/source';
-import { type DocContext, primaryUnit, interfaceFacts } from './facts';
+import { type DocContext, interfaceFacts, knownIoctlDefinitions, primaryUnit } from './facts';
 import { recordsInFile } from './facts';
+import type { AbiUnit, Analysis } from '../core/analyze';
+import { runChecks } from '../core/checks';
 import type { RuleSeverity } from './settings';
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -84,6 +86,43 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
   if (options.runRules) out.push(...options.runRules(doc));
   out.push(...crossFileDuplicates(doc, options.workspaceIoctls ?? []));
   return applySeverities(out, options.rules);
+}
+
+/**
+ * The WOW64 rule catalogue over the document's translation unit: findings
+ * in the document itself (the workspace index covers the rest).
+ */
+export function ruleFindings(doc: DocContext): Finding[] {
+  const findings = runChecks([checkView(doc)], { session: doc.session, inScope: (file) => file === doc.path });
+  return findings.map((f) => ({
+    code: f.rule,
+    severity: f.severity,
+    message: f.message,
+    loc: f.loc,
+    end: f.end,
+    related: f.related.map((r) => ({ loc: r.loc, message: r.message })),
+    rule: true,
+  }));
+}
+
+/**
+ * The analysis as the checks need to see it for findings in this document,
+ * without the work that cannot change them: `#define`s already known not to
+ * be IOCTLs (cached per definition; the document's own and any name used in
+ * a `case` label are always kept), and function bodies outside the document
+ * (a WDK header's inline functions are not dispatch routines). This keeps
+ * an edit's rule pass proportional to the document, not to wdm.h.
+ */
+function checkView(doc: DocContext): Analysis {
+  const caseNames = new Set([...doc.text.matchAll(/\bcase\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
+  const units = new Map<AbiName, AbiUnit>();
+  for (const [abi, u] of doc.analysis.units) {
+    const known = knownIoctlDefinitions(u);
+    const definitions = u.pp.definitions.filter((d) => d.loc.file === doc.path || caseNames.has(d.name) || known.has(d));
+    const functions = u.unit.functions.filter((f) => f.loc.file === doc.path);
+    units.set(abi, { ...u, pp: { ...u.pp, definitions }, unit: { ...u.unit, functions } });
+  }
+  return { path: doc.analysis.path, units };
 }
 
 function applySeverities(findings: Finding[], rules: Record<string, RuleSeverity>): Finding[] {
