@@ -42,7 +42,9 @@ describe('lsp: preambles give the same answers as whole-file analysis', function
           await a.change(uri, i + 1, texts[i]);
           await b.change(uri, i + 1, texts[i]);
         }
-        assert.deepEqual(await snapshot(a, uri, i + 1), await snapshot(b, uri, i + 1), `text #${i}`);
+        const sa = await snapshot(a, uri, i + 1);
+        const sb = await snapshot(b, uri, i + 1);
+        assert.deepEqual(sa, sb, `text #${i}; server logs:\n${a.logs.join('\n')}\n---\n${b.logs.join('\n')}`);
       }
     } finally {
       await a.shutdown();

@@ -448,8 +448,9 @@ function cachedIoctls(u: AbiUnit, fallbackMacros: ReadonlyMap<string, MacroDef> 
 }
 
 /** The unit's `#define`s that are IOCTL definitions (verdicts cached per definition). */
-export function knownIoctlDefinitions(u: AbiUnit, fallbackMacros?: ReadonlyMap<string, MacroDef>): Set<MacroDef> {
-  cachedIoctls(u, fallbackMacros);
+export function knownIoctlDefinitions(u: AbiUnit, session: Session): Set<MacroDef> {
+  // The prelude's macros matter: a lone header's CTL_CODE is the prelude's.
+  cachedIoctls(u, session.preludes.get(u.abi.name)?.macros);
   return new Set(u.pp.definitions.filter((d) => ioctlVerdicts.get(d)));
 }
 

@@ -117,7 +117,7 @@ function checkView(doc: DocContext): Analysis {
   const caseNames = new Set([...doc.text.matchAll(/\bcase\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
   const units = new Map<AbiName, AbiUnit>();
   for (const [abi, u] of doc.analysis.units) {
-    const known = knownIoctlDefinitions(u);
+    const known = knownIoctlDefinitions(u, doc.session);
     const definitions = u.pp.definitions.filter((d) => d.loc.file === doc.path || caseNames.has(d.name) || known.has(d));
     const functions = u.unit.functions.filter((f) => f.loc.file === doc.path);
     units.set(abi, { ...u, pp: { ...u.pp, definitions }, unit: { ...u.unit, functions } });
