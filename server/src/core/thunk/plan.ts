@@ -59,8 +59,11 @@ export type Conversion =
   | { kind: 'integer'; signed: boolean; shadowType: string; maxConstant: string; minConstant?: string }
   /** A named record by value that needs its own shadow and routines. */
   | { kind: 'record'; plan: RecordPlan }
-  /** An untagged record defined in place (anonymous member, or `struct {...} Name;`). */
-  | { kind: 'inline'; recordKind: 'struct' | 'union'; fields: FieldPlan[]; pack?: number; declAlign?: number }
+  /**
+   * An untagged record defined in place (anonymous member, or `struct {...} Name;`):
+   * reproduced in place even when it does not differ (`differs` false), as it has no name to refer to.
+   */
+  | { kind: 'inline'; recordKind: 'struct' | 'union'; fields: FieldPlan[]; pack?: number; declAlign?: number; differs: boolean }
   /** An array whose elements convert (`length` undefined: a flexible array member). */
   | { kind: 'array'; length?: number; element: Conversion }
   /** A pointer to `count` elements of a record that needs translation: captured into pool. */
@@ -495,7 +498,8 @@ function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: Recor
         message: `${owner.nativeName}${path ? '.' + path : ''} exists only for ${env.peer.abi.name} callers; it is reproduced in the shadow but not converted`,
         loc: f.decl.loc,
       });
-      plan.conversion = conversionFor(env, owner, f, f.decl, path, peer);
+      // Converted as its type is on the native side (the same typedef name), though nothing native receives it.
+      plan.conversion = conversionFor(env, owner, f, { ...f.decl, type: sameTypeInNative(env, f.decl.type) }, path, peer);
       plan.todo = `no member ${path} in the ${env.native.abi.name} definition`;
       plan.declAlign = memberDeclAlign(env.peer.layout, f, plan.conversion);
       out.push(plan);
@@ -519,6 +523,13 @@ function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: Recor
     });
   }
   return out;
+}
+
+/** A peer type as the native unit spells it: the native typedef of the same name, when there is one. */
+function sameTypeInNative(env: Env, type: CType): CType {
+  if (type.kind !== 'typedef') return type;
+  const decl = env.native.unit.typedefs.get(type.decl.name) ?? preludeUnit(env.native).typedefs.get(type.decl.name);
+  return decl ? { kind: 'typedef', decl } : type;
 }
 
 /** The `__declspec(align)` the shadow member must spell out: the member's own, or one its typedef carried and the shadow type loses. */
@@ -559,8 +570,8 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     const nativeRecord = nc.decl.fields ? nc.decl : completeByTag(env.native.unit, nc.decl) ?? nc.decl;
     if (!peerRecord.fields || !nativeRecord.fields) return { kind: 'copy' };
     const differs = needsTranslation(env, peerRecord, nativeRecord);
-    if (!differs) return { kind: 'copy' };
     const named = recordBaseName(peerRecord) !== undefined;
+    if (!differs && named) return { kind: 'copy' };
     if (named) {
       const dep = planRecord(env, peerRecord, nativeRecord);
       if (peerRecord.kind === 'union') warnUnion(env, owner, path, f);
@@ -569,12 +580,15 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     // Defined in place: reproduced inline, converted member by member.
     const innerPeerFields = f.fields ?? env.peer.layout.layoutOf(peerRecord).fields;
     const fields = planFields(env, owner, peerRecord, nativeRecord, undefined, path ? path + '.' : '', innerPeerFields);
-    if (peerRecord.kind === 'union') warnUnion(env, owner, path, f);
-    return { kind: 'inline', recordKind: peerRecord.kind, fields, pack: peerRecord.pack, declAlign: peerRecord.declAlign };
+    if (peerRecord.kind === 'union' && differs) warnUnion(env, owner, path, f);
+    return { kind: 'inline', recordKind: peerRecord.kind, fields, pack: peerRecord.pack, declAlign: peerRecord.declAlign, differs };
   }
   if (pc.kind === 'array' && nc.kind === 'array') {
     const element = typeConversion(env, owner, pc.of, nc.of, path + '[]', f, nf, peerOwner);
     if (element.kind === 'copy') return { kind: 'copy' };
+    if (element.kind === 'inline' && !element.differs && pc.length !== undefined) {
+      return { kind: 'array', length: Number(env.peer.layout.evaluate(pc.length) ?? 0n), element };
+    }
     if (pc.length === undefined) {
       env.warnings.push({
         code: 'untranslatable',
@@ -616,7 +630,7 @@ function warnUnion(env: Env, owner: RecordPlan, path: string, f: FieldLayout) {
 /** Why a member cannot be converted mechanically, if it cannot. */
 function todoOf(c: Conversion): string | undefined {
   if (c.kind === 'record' && c.plan.peer.kind === 'union') return `the union ${c.plan.nativeName} holds members that differ for 32-bit callers and has no discriminator: convert the member that is in use`;
-  if (c.kind === 'inline' && c.recordKind === 'union') return 'this union holds members that differ for 32-bit callers and has no discriminator: convert the member that is in use';
+  if (c.kind === 'inline' && c.recordKind === 'union' && c.differs) return 'this union holds members that differ for 32-bit callers and has no discriminator: convert the member that is in use';
   if (c.kind === 'array' && c.length === undefined) return 'a flexible array whose elements differ for 32-bit callers: convert its elements with the count the caller sent';
   if (c.kind === 'array') return todoOf(c.element);
   return undefined;

@@ -55,11 +55,19 @@ function memberLines(w: CText, ctx: LayoutContext, field: FieldPlan) {
   const align = field.declAlign ? `DECLSPEC_ALIGN(${field.declAlign}) ` : '';
   const bits = field.bitWidth !== undefined ? ` : ${field.bitWidth}` : '';
   if (field.todo) for (const l of comment(`TODO(ioctl-lens): ${field.todo}.`)) w.line(l);
-  if (c.kind === 'inline') {
-    const head = `${align}${c.recordKind}`;
+  // A record defined in place (possibly as an array's element) is written in place.
+  let inner: Conversion = c;
+  let dims = '';
+  while (inner.kind === 'array') {
+    dims += `[${inner.length ?? ''}]`;
+    inner = inner.element;
+  }
+  if (inner.kind === 'inline') {
+    const body = inner;
+    const head = `${align}${body.recordKind}${body.declAlign ? ` DECLSPEC_ALIGN(${body.declAlign})` : ''}`;
     w.block(head, () => {
-      for (const f of c.fields) memberLines(w, ctx, f);
-    }, field.name ? ` ${field.name};` : ';');
+      for (const f of body.fields) memberLines(w, ctx, f);
+    }, field.name ? ` ${field.name}${dims};` : ';');
     return;
   }
   const type = field.peer.decl.type;
