@@ -362,6 +362,15 @@ _IRQL_requires_max_(DISPATCH_LEVEL) _Must_inspect_result_ LONG __stdcall Api(_In
       assert.deepEqual(api.annotations!.map((a) => a.name), ['_IRQL_requires_max_', '_Must_inspect_result_']);
     });
 
+    it('keeps SAL-shaped tags and member names that are not annotations', () => {
+      const u = clean(`typedef struct _ENTRYID_ { int _Reserved_; int _Flags_ : 3; } ENTRYID;
+struct _Struct_size_bytes_(Size) _SIZED { unsigned Size; };
+struct _ENTRYID_ *p;`);
+      assert.deepEqual(fieldsOf(record(u, '_ENTRYID_')), ['_Reserved_: int', '_Flags_: int : 3']);
+      assert.deepEqual(fieldsOf(record(u, '_SIZED')), ['Size: uint']);
+      assert.equal(ty(u.variables[0].type), 'ptr(struct _ENTRYID_)');
+    });
+
     it('recognises SAL names without catching keywords', () => {
       for (const n of ['_In_', '_Out_opt_', '_Field_size_bytes_part_opt_', '_IRQL_requires_max_', '__drv_aliasesMem', '__in', '__out_opt', '__field_bcount', '__inout']) {
         assert.ok(isSalAnnotationName(n), n);

@@ -476,6 +476,19 @@ function isSal(s: ParserState, name: string): boolean {
   return (isSalAnnotation(name) || isSalAnnotationName(name)) && lookupTypedef(s, name) === undefined;
 }
 
+/**
+ * A SAL annotation at the cursor: a SAL-shaped name (see `isSal`) that is not
+ * itself used as a declarator name (`ULONG _Reserved_;`): a bare name right
+ * before `;`, `,`, `[`, `:`, `=` or `)` is the name being declared.
+ */
+function isSalHere(s: ParserState, name: string): boolean {
+  if (!isSal(s, name)) return false;
+  const i = Math.min(s.pos + 1, s.last);
+  if (s.kinds[i] !== TokKind.Punct) return true;
+  const next = s.texts[i];
+  return !(next === ';' || next === ',' || next === '[' || next === ':' || next === '=' || next === ')' || next === '}');
+}
+
 /** Whether `t` can start a type name (used for casts, `sizeof(type)` and parameter lists). */
 function isTypeStart(s: ParserState, t: Token): boolean {
   if (t.kind !== TokKind.Ident) return false;
@@ -653,7 +666,7 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
       break;
     }
     if (k === undefined) {
-      if (isSal(s, text)) {
+      if (isSalHere(s, text)) {
         const a = parseAnnotation(s);
         spec.annotations.push(a);
         continue;
@@ -935,9 +948,8 @@ function parseRecordAttributes(s: ParserState, attrs: { align?: number; packed: 
         const a = parseAlignArgument(s);
         if (a !== undefined) attrs.align = a;
       }
-    } else if (k === undefined && isSal(s, text) && peekAt(s, 1).kind !== TokKind.Punct) {
-      parseAnnotation(s);
     } else if (k === undefined && isSal(s, text) && peekPunct(s, 1, '(')) {
+      // `struct _Struct_size_bytes_(Size) _FOO {`
       parseAnnotation(s);
     } else return;
   }
@@ -953,11 +965,7 @@ function parseRecordSpecifier(s: ParserState, spec: Spec, kind: 'struct' | 'unio
   const attrs: { align?: number; packed: boolean } = { packed: false };
   parseRecordAttributes(s, attrs);
   let tagTok: Token | undefined;
-  if (cur(s).kind === TokKind.Ident && keywords.get(cur(s).text) === undefined) tagTok = advance(s);
-  else if (cur(s).kind === TokKind.Ident && !peekPunct(s, 0, '{') && kw(cur(s)) !== K.Declspec && kw(cur(s)) !== K.Attribute && kw(cur(s)) !== K.Alignas) {
-    // A keyword used as a tag (`struct int`): report and treat it as a tag.
-    expected(s, 'a tag name or \'{\'');
-  }
+  if (s.kinds[s.pos] === TokKind.Ident && keywords.get(s.texts[s.pos]) === undefined) tagTok = advance(s);
   parseRecordAttributes(s, attrs);
   // `struct DECLSPEC_FOO _TAG {`: an identifier followed by another one is an
   // attribute macro the preprocessor did not know; say so once and go on.
@@ -1427,7 +1435,7 @@ function parseDeclaratorModifiers(s: ParserState, d: Declarator, ptr?: Op & { k:
     const text = s.texts[s.pos];
     const k = keywords.get(text);
     if (k === undefined) {
-      if (isSal(s, text)) {
+      if (isSalHere(s, text)) {
         d.annotations.push(parseAnnotation(s));
         continue;
       }
@@ -1602,7 +1610,7 @@ function parseParameterList(s: ParserState): { params: ParamDecl[]; variadic: bo
     let base = specType(spec);
     if (!base) {
       expected(s, 'a parameter type');
-      base = { kind: 'error', name: describeTok(cur(s)) };
+      base = { kind: 'error', name: describe(cur(s)) };
     }
     const d = parseDeclarator(s, 'either');
     parseTrailing(s, d);
@@ -1631,10 +1639,6 @@ function parseParameterList(s: ParserState): { params: ParamDecl[]; variadic: bo
   }
   if (scope) s.paramScopes.pop();
   return { params, variadic, text: wantText ? `(${texts.join(', ')})` : '(...)' };
-}
-
-function describeTok(t: Token): string {
-  return t.kind === TokKind.EOF ? 'end of file' : t.text;
 }
 
 /** Skips to the `)` closing the current parameter list (consumed), stopping at `;`, `{`, `}` at depth 0. */
@@ -1668,7 +1672,7 @@ function parseTrailing(s: ParserState, d: Declarator): { declAlign?: number } {
     } else if (k === K.Declspec) {
       const a = parseDeclspec(s);
       if (a !== undefined) out.declAlign = a;
-    } else if (k === undefined && isSal(s, text)) d.annotations.push(parseAnnotation(s));
+    } else if (k === undefined && isSalHere(s, text)) d.annotations.push(parseAnnotation(s));
     else if (k === K.Const || k === K.Volatile || k === K.Extension) advance(s);
     else return out;
   }
@@ -1706,7 +1710,7 @@ function parseTypeName(s: ParserState): CType {
   let base = specType(spec);
   if (!base) {
     expected(s, 'a type name');
-    base = { kind: 'error', name: describeTok(cur(s)) };
+    base = { kind: 'error', name: describe(cur(s)) };
   }
   const d = parseDeclarator(s, 'abstract');
   return applyDeclarator(base, d);
