@@ -335,6 +335,12 @@ typedef struct __declspec(uuid("12345678-0000-0000-0000-000000000000")) __declsp
       assert.deepEqual(fieldsOf(record(u, 'I')), ['v: int']);
     });
 
+    it('reads typeof of a type and keeps typeof of an expression as an error type (best effort)', () => {
+      const u = clean(`typedef unsigned long ULONG; struct T { __typeof__(ULONG) a; typeof(ULONG *) b; __typeof__(1 + 2) c; };`);
+      assert.deepEqual(fieldsOf(record(u, 'T')), ['a: ULONG', 'b: ptr(ULONG)', 'c: !__typeof__(1 + 2)']);
+      assert.equal(field(record(u, 'T'), 'b').typeText, 'typeof(ULONG *)');
+    });
+
     it('keeps SAL annotations on members and skips them elsewhere', () => {
       const u = clean(`${base}
 typedef struct _S {
