@@ -252,8 +252,12 @@ export interface CompileOptions {
   forcedIncludes: string[];
 }
 
-/** Splits a shell command line the way a POSIX shell would for plain words and quotes. */
-export function splitCommand(command: string): string[] {
+/**
+ * Splits a command line: POSIX shell rules for plain words and quotes, or,
+ * for MSVC-style commands (`cl.exe`, `clang-cl`), Windows rules where a
+ * backslash is a path separator except before a quote.
+ */
+export function splitCommand(command: string, windows = /^\s*"?[^\s"]*?(?:^|[\\/])?(?:clang-)?cl(?:\.exe)?"?(?:\s|$)/i.test(command)): string[] {
   const out: string[] = [];
   let cur = '';
   let inWord = false;
@@ -271,7 +275,7 @@ export function splitCommand(command: string): string[] {
         cur += command[i++];
       }
       inWord = true;
-    } else if (c === '\\' && i + 1 < command.length) {
+    } else if (c === '\\' && i + 1 < command.length && (!windows || command[i + 1] === '"')) {
       cur += command[++i];
       inWord = true;
     } else if (/\s/.test(c)) {

@@ -554,12 +554,16 @@ class Scanner {
     for (let i = s; i < e; i++) {
       const t = toks[i];
       if (t.kind === TokKind.Ident) {
-        if (wow64Tests.has(t.text) || scope.testVars.has(t.text)) sink.tests.push(userLoc(t));
+        if (wow64Tests.has(t.text) || scope.testVars.has(t.text) || (toks[i + 1]?.text === '(' && this.isTestFunction(t.text))) sink.tests.push(userLoc(t));
         if (t.text === 'sizeof' && toks[i + 1]?.text === '(') {
           const pt = this.parenType(scope, i + 1);
           if (pt && this.options.resolver.recordOf(pt.text)) {
             const kind = this.inComparison(scope, i, s, e) ? 'size-check' : this.inRetrieveSize(scope, i, s) ? 'retrieve' : 'sizeof';
-            this.use(scope, sink, kind, pt.text, guard, t, toks[pt.close]);
+            // A bare sizeof names the buffer's type only where the buffer or the returned length is involved
+            // (`Irp->IoStatus.Information = sizeof(T)`), not in `RtlZeroMemory(&local, sizeof(T))`.
+            if (kind !== 'sizeof' || this.mentionsBuffer(scope, s, e) || toks.slice(s, e).some((x) => x.text === 'Information')) {
+              this.use(scope, sink, kind, pt.text, guard, t, toks[pt.close]);
+            }
           }
           continue;
         }

@@ -317,9 +317,32 @@ export function findShadow(pair: Wow64Pair, record: RecordDecl): Shadow | undefi
   }
   for (const name of shadowNames(record)) {
     const s = recordNamed(pair.wide, name);
-    if (s && s !== record) return { native: record, shadow: s, via: 'name' };
+    if (s && s !== record && plausibleShadow(record, s)) return { native: record, shadow: s, via: 'name' };
   }
   return undefined;
+}
+
+/**
+ * A name alone (`T32`) is weak evidence (`MODULEENTRY32` is Toolhelp's
+ * Win32 struct, not a WOW64 view of `MODULEENTRY`): a shadow found by name
+ * must share at least half of the native type's member names.
+ */
+function plausibleShadow(native: RecordDecl, shadow: RecordDecl): boolean {
+  const names = (r: RecordDecl): string[] => {
+    const out: string[] = [];
+    const visit = (fields: readonly FieldDecl[] | undefined, depth: number) => {
+      for (const f of fields ?? []) {
+        if (f.name) out.push(f.name);
+        else if (depth < 4) visit(valueRecord(f.type)?.fields, depth + 1);
+      }
+    };
+    visit(r.fields, 0);
+    return out;
+  };
+  const n = names(native);
+  const s = new Set(names(shadow));
+  if (n.length === 0) return s.size === 0;
+  return n.filter((x) => s.has(x)).length * 2 >= n.length;
 }
 
 /** Is this wide record the shadow of another record (by name or annotation)? */
@@ -366,10 +389,13 @@ function compareShadowMembers(pair: Wow64Pair, native: FlatMember[], shadow: Fla
   const nativeNames = new Set(native.map((m) => m.name));
   // Renamed members (same count, different names) are paired by position.
   const positional = native.length === shadow.length && native.some((m) => !byName.has(m.name));
+  // Alternatives of an anonymous union (`union { NTSTATUS Status; PVOID Pointer; }`) need only one counterpart.
+  const matched: FlatMember[] = native.filter((nm, i) => (positional && !byName.has(nm.name) ? shadow[i] : byName.get(nm.name)));
+  const overlapsMatched = (nm: FlatMember) => matched.some((m) => m !== nm && m.offset <= nm.offset && nm.offset + nm.size <= m.offset + Math.max(m.size, pair.narrow.layout.abi.pointer.size));
   native.forEach((nm, i) => {
     const sm = positional && !byName.has(nm.name) ? shadow[i] : byName.get(nm.name);
     if (!sm) {
-      out.push({ member: prefix + nm.name, what: 'missing', native: place(nm), typeText: nm.decl.typeText });
+      if (!overlapsMatched(nm)) out.push({ member: prefix + nm.name, what: 'missing', native: place(nm), typeText: nm.decl.typeText });
       return;
     }
     if (nm.offset !== sm.offset) {
