@@ -408,7 +408,8 @@ interface Spec {
   declAlign?: number;
   packed: boolean;
   callconv?: string;
-  annotations: Annotation[];
+  /** SAL annotations among the specifiers (allocated on first use). */
+  annotations?: Annotation[];
   /** Type text pieces as written (`const`, `ULONG`, `struct _FOO`). */
   text: string[];
   /** The record or enum named by a struct/union/enum specifier, and whether it was defined here. */
@@ -440,7 +441,6 @@ function newSpec(start: number): Spec {
     hasType: false,
     quals: {},
     packed: false,
-    annotations: [],
     text: [],
     tagDefined: false,
     tagFromFallback: false,
@@ -668,7 +668,7 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
     if (k === undefined) {
       if (isSalHere(s, text)) {
         const a = parseAnnotation(s);
-        spec.annotations.push(a);
+        (spec.annotations ??= []).push(a);
         continue;
       }
       if (spec.hasType) break;
@@ -1143,6 +1143,12 @@ function recordOf(t: CType): RecordDecl | undefined {
   return undefined;
 }
 
+/** A fresh list of the specifiers' annotations followed by the declarator's. */
+function joinAnnotations(a: Annotation[] | undefined, b: Annotation[] | undefined): Annotation[] {
+  if (!a) return b ? b.slice() : [];
+  return b ? a.concat(b) : a.slice();
+}
+
 /** A member declaration without declarator: an anonymous member when the type is a complete struct or union. */
 function pushAnonymousMember(s: ParserState, spec: Spec, base: CType, startTok: Token, fields: FieldDecl[]): void {
   const r = recordOf(base);
@@ -1150,7 +1156,7 @@ function pushAnonymousMember(s: ParserState, spec: Spec, base: CType, startTok: 
   const loc = locOf(startTok);
   const f: FieldDecl = {
     type: base,
-    annotations: spec.annotations,
+    annotations: spec.annotations ?? [],
     loc,
     nameLoc: loc,
     endLoc: endOf(s.toks[Math.max(spec.end - 1, spec.start)]),
@@ -1209,7 +1215,7 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
     const loc = locOf(startTok);
     const f: FieldDecl = {
       type,
-      annotations: d.annotations.length ? [...spec.annotations, ...d.annotations] : spec.annotations.slice(),
+      annotations: joinAnnotations(spec.annotations, d.annotations),
       loc,
       nameLoc: d.nameTok ? locOf(d.nameTok) : loc,
       endLoc: endOf(s.toks[Math.max(endIndex - 1, declStart)]),
@@ -1417,13 +1423,14 @@ interface Declarator {
   text: string[];
   callconv?: string;
   declAlign?: number;
-  annotations: Annotation[];
+  /** SAL annotations inside the declarator (allocated on first use). */
+  annotations?: Annotation[];
   /** Index just after the declarator's last token. */
   end: number;
 }
 
 function emptyDeclarator(pos: number): Declarator {
-  return { ops: [], text: [], annotations: [], end: pos };
+  return { ops: [], text: [], end: pos };
 }
 
 type DeclaratorMode = 'named' | 'abstract' | 'either';
@@ -1436,7 +1443,7 @@ function parseDeclaratorModifiers(s: ParserState, d: Declarator, ptr?: Op & { k:
     const k = keywords.get(text);
     if (k === undefined) {
       if (isSalHere(s, text)) {
-        d.annotations.push(parseAnnotation(s));
+        (d.annotations ??= []).push(parseAnnotation(s));
         continue;
       }
       return;
@@ -1529,7 +1536,7 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
     d.text.push('(');
     inner = parseDeclarator(s, mode);
     d.text.push(...inner.text);
-    d.annotations.push(...inner.annotations);
+    if (inner.annotations) (d.annotations ??= []).push(...inner.annotations);
     if (inner.name !== undefined) {
       d.name = inner.name;
       d.nameTok = inner.nameTok;
@@ -1552,7 +1559,8 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
       }
       const exprStart = s.pos;
       const length = parseExpr(s);
-      d.text.push(`[${tokensText(s, exprStart, s.pos)}]`);
+      // Declarator text only feeds a member's typeText.
+      if (s.recordDepth > 0) d.text.push(`[${tokensText(s, exprStart, s.pos)}]`);
       suffixOps.push({ k: 'array', length });
       if (!accept(s, ']')) {
         expected(s, "']'");
@@ -1672,7 +1680,7 @@ function parseTrailing(s: ParserState, d: Declarator): { declAlign?: number } {
     } else if (k === K.Declspec) {
       const a = parseDeclspec(s);
       if (a !== undefined) out.declAlign = a;
-    } else if (k === undefined && isSalHere(s, text)) d.annotations.push(parseAnnotation(s));
+    } else if (k === undefined && isSalHere(s, text)) (d.annotations ??= []).push(parseAnnotation(s));
     else if (k === K.Const || k === K.Volatile || k === K.Extension) advance(s);
     else return out;
   }
@@ -1797,7 +1805,7 @@ function parseDeclaration(s: ParserState): void {
       const resolved = resolveTypedefs(type);
       if (resolved.kind === 'function') {
         const fn: FunctionDecl = { name: d.name, type: resolved, loc: locOf(nameTok), body: [], isDefinition: false };
-        const annotations = [...spec.annotations, ...d.annotations];
+        const annotations = joinAnnotations(spec.annotations, d.annotations);
         if (annotations.length) fn.annotations = annotations;
         if (first && atPunct(s, '{')) {
           const open = s.pos;
