@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { runCheck } from '../server/src/cli/check';
+import { analyzeFile, createSession } from '../server/src/core/analyze';
+import { unitFacts } from '../server/src/core/checks/index';
+import { displayName } from '../server/src/core/dispatch';
+import { compareShadow, translationVerdict } from '../server/src/core/wow64';
+import { diskHost } from '../server/src/node/host';
+import { main } from '../server/src/cli/main';
+import { mingwInclude, repoRoot, requireTool } from './helpers';
+
+function run(args: string[], cwd = repoRoot) {
+  let out = '';
+  let err = '';
+  const code = main(['check', ...args], { out: (s) => (out += s), err: (s) => (err += s), isTty: false, cwd });
+  return { code, out, err };
+}
+
+function sarifValidator() {
+  const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
+  // The schema is draft-04: rename `id` for Ajv's draft-07 core; its regexes are not Unicode-mode clean.
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false });
+  return ajv.compile(schema);
+}
+
+describe('ioctl-lens check (CLI)', () => {
+  it('prints compiler-style text and exits 1 on warnings', () => {
+    const r = run(['samples/driver']);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^samples\/driver\/dispatch_wdm\.c:\d+:\d+: warning: IOCTL_CONTOSO_SUBMIT_BATCH uses 'CONTOSO_SUBMIT_BATCH' .* \[unhandled-32bit-caller\]$/m);
+    assert.match(r.out, /^samples\/driver\/ioctl_interface\.h:\d+:\d+: error: .* \[duplicate-ioctl-code\]$/m);
+    assert.match(r.out, /^samples\/driver\/ioctl_interface\.h:\d+:\d+: note: /m);
+    assert.match(r.out, /4 file\(s\) checked: 2 error\(s\), 11 warning\(s\)\n$/);
+  });
+
+  it('prints the documented JSON shape', () => {
+    const r = run(['--format', 'json', 'samples/driver']);
+    const report = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(report), ['findings', 'summary']);
+    assert.deepEqual(report.summary, { files: 4, errors: 2, warnings: 11 });
+    const f = report.findings.find((x: { rule: string }) => x.rule === 'unthunked-pointer');
+    assert.deepEqual(Object.keys(f), ['rule', 'severity', 'symbol', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related']);
+    assert.equal(f.symbol, 'CONTOSO_SUBMIT_BATCH');
+    assert.equal(f.file, 'samples/driver/ioctl_interface.h');
+    assert.ok(f.endColumn > f.column);
+    assert.deepEqual(Object.keys(f.related[0]), ['file', 'line', 'message']);
+  });
+
+  it('prints SARIF 2.1.0 that validates against the schema', () => {
+    const r = run(['--format', 'sarif', 'samples/driver']);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const log: any = JSON.parse(r.out);
+    const validate = sarifValidator();
+    const valid = validate(log);
+    assert.ok(valid, JSON.stringify(validate.errors, null, 2));
+    const results = log.runs[0].results;
+    assert.equal(results.length, 13);
+    assert.equal(log.runs[0].tool.driver.rules.length, 9);
+    const withFix = results.find((x: { ruleId: string }) => x.ruleId === 'method-neither-any-access');
+    assert.equal(withFix.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, 'FILE_READ_ACCESS | FILE_WRITE_ACCESS');
+    assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
+    // An empty run validates too.
+    const clean = JSON.parse(run(['--format', 'sarif', 'samples/clean']).out);
+    assert.ok(validate(clean), JSON.stringify(validate.errors));
+  });
+
+  it('exits 0 on a clean driver and honours --fail-on', () => {
+    assert.equal(run(['samples/clean']).code, 0);
+    assert.equal(run(['--fail-on', 'never', 'samples/driver']).code, 0);
+    assert.equal(run(['--fail-on', 'error', 'samples/driver']).code, 1);
+    assert.equal(run(['--fail-on', 'error', 'test/fixtures/checks/reserved-function-code']).code, 0);
+  });
+
+  it('exits 2 on unusable input', () => {
+    assert.equal(run(['no/such/dir']).code, 2);
+    assert.equal(run(['--format', 'xml', 'samples/driver']).code, 2);
+    assert.equal(run(['--fail-on', 'sometimes', 'samples/driver']).code, 2);
+    assert.equal(run(['--abi', 'x64', 'samples/driver']).code, 2);
+    assert.equal(run([]).code, 2);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-empty-'));
+    assert.equal(run([empty]).code, 2);
+  });
+
+  it('reads .ioctl-lens.json (rule severities) and exits 2 on a broken one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-cfg-'));
+    fs.copyFileSync(path.join(repoRoot, 'test/fixtures/checks/reserved-function-code/fires.h'), path.join(dir, 'codes.h'));
+    fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{"rules": {"reserved-function-code": "error"}}');
+    const r = run(['--format', 'json', dir], dir);
+    assert.deepEqual(JSON.parse(r.out).summary, { files: 1, errors: 3, warnings: 0 });
+    fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{"rules": {"reserved-function-code": "off"}}');
+    assert.equal(run([dir], dir).code, 0);
+    fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{"rules": ');
+    const bad = run([dir], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /\.ioctl-lens\.json:1:\d+: error: /);
+  });
+
+  it('takes include paths and defines from compile_commands.json', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-cc-'));
+    fs.mkdirSync(path.join(dir, 'inc'));
+    fs.writeFileSync(path.join(dir, 'inc', 'codes.h'), '#if WANT_CODES\n#define IOCTL_CC_PING CTL_CODE(0x9999, 0x001, METHOD_BUFFERED, FILE_ANY_ACCESS)\n#endif\n');
+    fs.writeFileSync(path.join(dir, 'main.c'), '#include <codes.h>\nint x;\n');
+    fs.writeFileSync(path.join(dir, 'compile_commands.json'), JSON.stringify([{ directory: dir, file: 'main.c', command: 'cc -Iinc -DWANT_CODES=1 -c main.c' }]));
+    const r = run(['--format', 'json', path.join(dir, 'main.c')], dir);
+    assert.equal(r.code, 0, r.err); // the finding is in inc/codes.h, which was not named
+    const all = run(['--format', 'json', dir], dir);
+    assert.deepEqual(JSON.parse(all.out).findings.map((f: { symbol: string }) => f.symbol), ['IOCTL_CC_PING']);
+  });
+});
+
+describe('real headers: mingw-w64 WOW64 shadows', function () {
+  this.timeout(120000);
+
+  it('SCSI_PASS_THROUGH32 and MOVE_FILE_DATA32 are right; mingw\'s *_DIRECT32 shadows are stale', function () {
+    if (!requireTool(this, 'mingw-w64 headers')) return;
+    const result = runCheck({
+      paths: [path.join(mingwInclude, 'ntddscsi.h'), path.join(mingwInclude, 'winioctl.h')],
+      abis: ['x86', 'x64'],
+      includeDirs: [mingwInclude],
+      defines: [],
+      undefines: [],
+      forcedIncludes: ['windows.h'],
+      rules: {},
+    });
+    const stale = result.findings.filter((f) => f.rule === 'stale-shadow').map((f) => f.symbol).sort();
+    // mingw-w64 declares `VOID *DataBuffer` in the *_DIRECT32 shadows (the WDK says `VOID * POINTER_32`)
+    // and defines POINTER_32 as nothing, so in the x64 driver DataBuffer is 8 bytes: a real stale shadow.
+    assert.deepEqual(stale, ['ATA_PASS_THROUGH_DIRECT32', 'SCSI_PASS_THROUGH_DIRECT32']);
+    const direct = result.findings.find((f) => f.symbol === 'SCSI_PASS_THROUGH_DIRECT32')!;
+    assert.match(direct.message, /DataBuffer is at offset 24 in the shadow but 20 in the native type.*'SCSI_PASS_THROUGH_DIRECT32' is 56 bytes on x64, 'SCSI_PASS_THROUGH_DIRECT' is 44 on x86/);
+    for (const good of ['SCSI_PASS_THROUGH32', 'MOVE_FILE_DATA32', 'ATA_PASS_THROUGH_EX32']) assert.ok(!stale.includes(good), good);
+  });
+
+  it('recognises the shadows and compares them member by member', function () {
+    if (!requireTool(this, 'mingw-w64 headers')) return;
+    const session = createSession(diskHost());
+    const verdicts = new Map<string, { needs: boolean; mismatches: number }>();
+    for (const file of ['ntddscsi.h', 'winioctl.h']) {
+      const analysis = analyzeFile(session, path.join(mingwInclude, file), { abis: ['x86', 'x64'], includeDirs: [mingwInclude], forcedIncludes: ['windows.h'] });
+      const { facts } = unitFacts(analysis, { session });
+      for (const s of facts!.shadows) {
+        const name = displayName(s.native)!;
+        if (!['SCSI_PASS_THROUGH', 'SCSI_PASS_THROUGH_DIRECT', 'MOVE_FILE_DATA'].includes(name)) continue;
+        verdicts.set(name, { needs: translationVerdict(facts!.pair, s.native)!.needs, mismatches: compareShadow(facts!.pair, s)!.mismatches.length });
+      }
+    }
+    assert.deepEqual(Object.fromEntries(verdicts), {
+      SCSI_PASS_THROUGH: { needs: true, mismatches: 0 },
+      SCSI_PASS_THROUGH_DIRECT: { needs: true, mismatches: 4 }, // DataBuffer, SenseInfoOffset, Cdb and the size
+      MOVE_FILE_DATA: { needs: true, mismatches: 0 },
+    });
+  });
+});
