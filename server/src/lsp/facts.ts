@@ -448,10 +448,16 @@ function cachedIoctls(u: AbiUnit, fallbackMacros: ReadonlyMap<string, MacroDef> 
 }
 
 /** The unit's `#define`s that are IOCTL definitions (verdicts cached per definition). */
+const knownCache = new WeakMap<AbiUnit, Set<MacroDef>>();
+
 export function knownIoctlDefinitions(u: AbiUnit, session: Session): Set<MacroDef> {
+  let known = knownCache.get(u);
+  if (known) return known;
   // The prelude's macros matter: a lone header's CTL_CODE is the prelude's.
   cachedIoctls(u, session.preludes.get(u.abi.name)?.macros);
-  return new Set(u.pp.definitions.filter((d) => ioctlVerdicts.get(d)));
+  known = new Set(u.pp.definitions.filter((d) => ioctlVerdicts.get(d)));
+  knownCache.set(u, known);
+  return known;
 }
 
 function recordAfterLine(u: AbiUnit, file: string, line: number): string | undefined {

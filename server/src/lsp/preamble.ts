@@ -123,10 +123,13 @@ function mergeUnits(a: TranslationUnit, b: TranslationUnit): TranslationUnit {
   };
 }
 
+/** Per-file lists of both halves; arrays are shared (not copied) unless a file occurs in both. */
 function mergeByFile<T>(a: Map<string, T[]>, b: Map<string, T[]>): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const [k, v] of a) out.set(k, [...v]);
-  for (const [k, v] of b) out.set(k, [...(out.get(k) ?? []), ...v]);
+  const out = new Map<string, T[]>(a);
+  for (const [k, v] of b) {
+    const prev = out.get(k);
+    out.set(k, prev ? [...prev, ...v] : v);
+  }
   return out;
 }
 
