@@ -58,7 +58,7 @@ describe('ioctl-lens check (CLI)', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const log: any = JSON.parse(r.out);
     const validate = sarifValidator();
-    const valid = validate(log);
+    const valid = validate(JSON.parse(r.out));
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
     const results = log.runs[0].results;
     assert.equal(results.length, 13);
