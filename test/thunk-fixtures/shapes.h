@@ -170,3 +170,9 @@ typedef struct _SHAPE_MISC {
     PVOID64 Wide;
     VOID * POINTER_32 Narrow;
 } SHAPE_MISC, *PSHAPE_MISC;
+
+/* The WDK's IO_STATUS_BLOCK32 keeps only Status of the Status/Pointer union: converted as the WDK shadow has it. */
+typedef struct _SHAPE_IOSB {
+    IO_STATUS_BLOCK Iosb;
+    HANDLE Event;
+} SHAPE_IOSB, *PSHAPE_IOSB;

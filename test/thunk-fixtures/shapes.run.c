@@ -115,6 +115,20 @@ int main(void) {
         SHOW("union: status=%08x type=%u pointer=%016llx after=%u", (unsigned)s, u.Type, HEX(u.Pointer), u.After);
     }
 
+    /* IO_STATUS_BLOCK through the WDK's IO_STATUS_BLOCK32. */
+    {
+        SHAPE_IOSB32 i32;
+        SHAPE_IOSB i;
+        memset(&i32, 0, sizeof i32);
+        i32.Iosb.Status = (NTSTATUS)0xC0000001L;
+        i32.Iosb.Information = 0xFFFFFFFFu;
+        i32.Event = 0x80000000u;
+        s = CaptureShapeIosb32(&i32, &i);
+        SHOW("iosb: status=%08x iosb.status=%08x information=%016llx event=%016llx", (unsigned)s, (unsigned)i.Iosb.Status, HEX(i.Iosb.Information), HEX(i.Event));
+        i.Iosb.Information = (ULONG_PTR)0x100000000ull;
+        SHOW("iosb write-back of 4 GB information: status=%08x", (unsigned)WriteBackShapeIosb32(&i, &i32));
+    }
+
     /* pack(4): the LONGLONG at offset 4. */
     {
         SHAPE_PACKED32 p32;

@@ -32,6 +32,7 @@ export const goldenCases: Record<string, [string, ThunkOptions]> = {
   shape_counted_annotations: [shapes, { type: 'SHAPE_COUNTED' }],
   shape_old_replacement_same_names: [shapes, { type: 'SHAPE_OLD' }],
   shape_misc: [shapes, { type: 'SHAPE_MISC' }],
+  shape_iosb_well_known: [shapes, { type: 'SHAPE_IOSB' }],
 };
 
 describe('thunk: golden text', () => {

@@ -82,6 +82,7 @@ describe('thunk: generated routines run natively on sample data', function () {
         { type: 'SHAPE_INLINE' },
         { type: 'SHAPE_UNION' },
         { type: 'SHAPE_PACKED' },
+        { type: 'SHAPE_IOSB' },
       ],
       'shapes.run.c',
     );
@@ -100,6 +101,8 @@ describe('thunk: generated routines run natively on sample data', function () {
       'item write-back, delta MINLONG: status=00000000 delta=-2147483648',
       'inline: status=00000000 base=0000000090000000 size=4096 section=ffffffffffffffff view=00000000ffffffff flink=0000000080000010 handles=0000000000000004,0000000000000000,ffffffff80000000 size11=00000000ffffffff',
       'union: status=00000000 type=1 pointer=0000000000000000 after=5',
+      'iosb: status=00000000 iosb.status=c0000001 information=00000000ffffffff event=ffffffff80000000',
+      'iosb write-back of 4 GB information: status=c0000095',
       'packed: status=00000000 big=0102030405060708 where=00000000ffffffff tail=9',
       'kmdf 32-bit: status=00000000 information=16 nodes=90000000 completion=00000044 pool=0',
       'kmdf 32-bit, short buffer: status=c0000023',

@@ -177,7 +177,11 @@ static __inline void *ULongToPtr(const ULONG ul) { return (void *)(ULONG_PTR)ul;
 typedef struct _IO_STATUS_BLOCK {
     union { NTSTATUS Status; PVOID Pointer; };
     ULONG_PTR Information;
-} IO_STATUS_BLOCK;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+typedef struct _IO_STATUS_BLOCK32 {
+    NTSTATUS Status;
+    ULONG Information;
+} IO_STATUS_BLOCK32, *PIO_STATUS_BLOCK32;
 typedef struct _IRP {
     IO_STATUS_BLOCK IoStatus;
     struct { PVOID SystemBuffer; } AssociatedIrp;

@@ -330,7 +330,14 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
   }
   // A well-known shadow's own members are the SDK's business: no warnings from inside it.
   const warningsBefore = env.warnings.length;
-  plan.fields = planFields(env, plan, peer, native, plan.status === 'existing' || plan.status === 'well-known' ? existing : undefined, '');
+  const useExisting = existing && (plan.status === 'existing' || plan.status === 'well-known') ? existing : undefined;
+  plan.fields = planFields(env, plan, peer, native, useExisting, '');
+  if (useExisting && !sameTopLevelNames(plan.fields, useExisting)) {
+    // The shadow resolves anonymous members its own way (IO_STATUS_BLOCK32 keeps only `Status` of the
+    // `Status`/`Pointer` union): convert what the shadow has, found by name in the native type.
+    env.warnings.length = warningsBefore;
+    plan.fields = fieldsFollowingShadow(env, plan, peer, native, useExisting);
+  }
   if (plan.status === 'well-known') env.warnings.length = warningsBefore;
   plan.deep = plan.fields.some((f) => conversionIsDeep(f.conversion));
   plan.routinesExist = {
@@ -452,6 +459,45 @@ function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
   const e = tokens[end];
   const locOf = (t: (typeof tokens)[number], extra: number): Loc => ({ file: t.file.path, line: t.line, col: t.col + extra, offset: t.offset + extra });
   return { file: record.loc.file, start: locOf(s, 0), end: locOf(e, 1) };
+}
+
+function sameTopLevelNames(fields: FieldPlan[], shadow: RecordDecl): boolean {
+  const a = fields.map((f) => f.name ?? '');
+  const b = (shadow.fields ?? []).map((f) => f.name ?? '');
+  return a.length === b.length && a.every((n, i) => n !== '' && n === b[i]);
+}
+
+/** A member by name, looking through anonymous members (the way C code names it). */
+function findLayoutMember(fields: FieldLayout[], name: string): FieldLayout | undefined {
+  for (const f of fields) {
+    if (f.name === name) return f;
+    if (f.name === null && f.fields) {
+      const inner = findLayoutMember(f.fields, name);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** Field plans shaped like an existing shadow: its named members, each converted as the native member of that name. */
+function fieldsFollowingShadow(env: Env, owner: RecordPlan, peer: RecordDecl, native: RecordDecl, shadow: RecordDecl): FieldPlan[] {
+  const peerFields = env.peer.layout.layoutOf(peer).fields;
+  const out: FieldPlan[] = [];
+  for (const sf of shadow.fields ?? []) {
+    if (!sf.name) continue;
+    const pf = findLayoutMember(peerFields, sf.name);
+    const nf = pf ? findAnonymousMember(native, sf.name) : undefined;
+    if (!pf || !nf) continue;
+    out.push({
+      name: sf.name,
+      peer: pf,
+      native: nf,
+      conversion: conversionFor(env, owner, pf, nf, sf.name, peer),
+      form: canonical(sf.type).kind === 'pointer' ? 'pointer32' : 'ulong',
+      bitWidth: pf.bitWidth,
+    });
+  }
+  return out;
 }
 
 /** Pairs peer members with native ones: named by name, anonymous ones by their order among anonymous ones. */
