@@ -660,6 +660,15 @@ AFTER_STRAY w;`);
       assert.deepEqual(fieldsOf(record(r2.unit, 'A')), ['<anon>: struct B']);
     });
 
+    it('survives absurd nesting with one diagnostic', () => {
+      const deep = 'int a[' + '('.repeat(50000) + '1' + ')'.repeat(50000) + '];\n' +
+        'int (' + '('.repeat(50000) + '*p' + ')'.repeat(50000) + ');\nint last;\n' +
+        'struct S ' + '{ struct '.repeat(20000) + '{ int x; ' + '} y; '.repeat(20000) + '};\nint after;';
+      const r = parseC(deep);
+      assert.ok(r.diagnostics.length <= 3, r.diagnostics.map((d) => d.message).join('\n'));
+      assert.deepEqual(r.unit.variables.map((v) => v.name).filter((n) => n === 'last' || n === 'after'), ['last', 'after']);
+    });
+
     it('accepts an empty token list and a list without EOF', () => {
       assert.equal(parse([]).unit.records.length, 0);
       const toks = tokensOf('int x;').filter((t) => t.kind !== TokKind.EOF);

@@ -311,12 +311,20 @@ function parseTranslationUnit(s: ParserState): void {
         if (accept(s, '{')) externBlocks++;
         continue;
       }
-      if (isStaticAssertStart(s)) {
-        parseStaticAssert(s);
-        continue;
-      }
     }
-    parseDeclaration(s);
+    try {
+      if (isStaticAssertStart(s)) parseStaticAssert(s);
+      else parseDeclaration(s);
+    } catch (error) {
+      // Only absurd nesting (`((((...))))` thousands deep) can exhaust the stack; report it and resume.
+      s.paramScopes.length = 0;
+      s.recordDepth = 0;
+      s.errored = false;
+      const why = error instanceof RangeError ? 'nesting too deep' : String(error);
+      syntaxError(s, 'parse-bad-declaration', s.toks[before], [why]);
+      s.pos = before;
+      recoverDeclaration(s);
+    }
     if (s.pos === before) advance(s);
   }
 }
