@@ -94,6 +94,9 @@ describe('thunk: structured result', () => {
     const c = thunk(shapes, { type: 'SHAPE_COUNTED' });
     assert.deepEqual(c.warnings.map((w) => [w.code, w.member]), [['shallow-pointer', 'One']]);
     assert.equal(c.warnings[0].loc!.line, fs.readFileSync(shapes, 'utf8').split('\n').findIndex((l) => l.includes('PSHAPE_LEAF One;')) + 1);
+    const file = '/mem/trailing.h';
+    const analysis = analyzeFile(createSession(memoryHost({ [file]: 'typedef struct _HL { ULONG Count; HANDLE Handles[ANYSIZE_ARRAY]; } HL;' })), file, { abis: ['x86', 'x64'] });
+    assert.deepEqual(generateThunks(analysis, { type: 'HL' }).warnings.map((w) => [w.code, w.member]), [['untranslatable', 'Handles']]);
   });
 
   it('says when no thunk is needed, and reports unknown types', () => {

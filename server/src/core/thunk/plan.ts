@@ -557,6 +557,17 @@ function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: Recor
     if (todo) plan.todo = todo;
     out.push(plan);
   }
+  // A trailing `[1]` / `[ANYSIZE_ARRAY]` array whose elements convert is a variable-length buffer in disguise.
+  const last = out[out.length - 1];
+  if (last?.conversion.kind === 'array' && last.conversion.length === 1 && !last.todo) {
+    env.warnings.push({
+      code: 'untranslatable',
+      type: owner.nativeName,
+      member: prefix + (last.name ?? ''),
+      message: `${owner.nativeName}.${prefix}${last.name} looks like a variable-length trailing array (ANYSIZE_ARRAY); only its first element is converted: size the rest from the buffer length and convert them the same way`,
+      loc: last.peer.decl.loc,
+    });
+  }
   const paired = new Set(pairs.filter((p): p is FieldDecl => !!p));
   for (const nf of nativeDecls) {
     if (paired.has(nf) || !nf.name) continue;
