@@ -163,7 +163,7 @@ Cleanup:
 NTSTATUS
 WriteBackContosoSubmitBatch32(
     _In_ const CONTOSO_SUBMIT_BATCH *Native,
-    _Out_ PCONTOSO_SUBMIT_BATCH32 Shadow
+    _Inout_ PCONTOSO_SUBMIT_BATCH32 Shadow
     )
 {
     ULONG CallerRequests;

@@ -300,7 +300,7 @@ Cleanup:
 static NTSTATUS
 WriteBackShapeNode32(
     _In_ const SHAPE_NODE *Native,
-    _Out_ PSHAPE_NODE32 Shadow
+    _Inout_ PSHAPE_NODE32 Shadow
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
@@ -402,7 +402,7 @@ Cleanup:
 NTSTATUS
 WriteBackShapeBatch32(
     _In_ const SHAPE_BATCH *Native,
-    _Out_ PSHAPE_BATCH32 Shadow
+    _Inout_ PSHAPE_BATCH32 Shadow
     )
 {
     SHAPE_NODE32 * POINTER_32 CallerNodes;

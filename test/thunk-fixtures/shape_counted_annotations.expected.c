@@ -189,7 +189,7 @@ Cleanup:
 NTSTATUS
 WriteBackShapeCounted32(
     _In_ const SHAPE_COUNTED *Native,
-    _Out_ PSHAPE_COUNTED32 Shadow
+    _Inout_ PSHAPE_COUNTED32 Shadow
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;

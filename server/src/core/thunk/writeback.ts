@@ -94,7 +94,8 @@ export function renderWriteBack(plan: RecordPlan): string {
       'STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.',
     returns: 'NTSTATUS',
     name: plan.routines.writeBack,
-    params: [`_In_ const ${plan.nativeName} *Native`, `_Out_ ${pointerParam(plan.shadow.pointer, 'Shadow')}`],
+    // With deep members the caller's own pointers are read back out of the shadow first: _Inout_.
+    params: [`_In_ const ${plan.nativeName} *Native`, `${deep.length ? '_Inout_' : '_Out_'} ${pointerParam(plan.shadow.pointer, 'Shadow')}`],
     isStatic: !plan.root,
   });
   return assemble(header, state, (out) => out.line(state.usesStatus ? 'return Status;' : 'return STATUS_SUCCESS;'));
