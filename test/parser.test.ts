@@ -645,6 +645,19 @@ AFTER_STRAY w;`);
       assert.equal(r.unit.functions[0].isDefinition, true);
     });
 
+    it('warns about undefined attribute-like macros before a type or a declarator name and skips them', () => {
+      const r = parseC(`typedef unsigned long ULONG;
+NTKERNELAPI ULONG __stdcall KeQuery(void);
+struct S { ULONG POINTER_ALIGNMENT Length; ULONG Next; };`);
+      assert.deepEqual(r.diagnostics.map((d) => `${d.code}: ${d.message}`), [
+        "parse-unknown-macro: unknown identifier 'NTKERNELAPI' before a type is ignored (a macro that is not defined?)",
+        "parse-unknown-macro: unknown identifier 'POINTER_ALIGNMENT' before a declarator name is ignored (a macro that is not defined?)",
+      ]);
+      assert.equal(ty(r.unit.functions[0].type), 'fn[__stdcall]() -> ULONG');
+      assert.deepEqual(fieldsOf(record(r.unit, 'S')), ['Length: ULONG', 'Next: ULONG']);
+      assert.equal(field(record(r.unit, 'S'), 'Length').nameLoc.col, 36);
+    });
+
     it('warns about an undefined attribute macro before a tag and uses the real tag', () => {
       const r = parseC(`typedef struct DECLSPEC_CACHEALIGN _X { int a; } X;`);
       assert.deepEqual(r.diagnostics.map((d) => d.code), ['parse-unknown-attribute']);

@@ -58,6 +58,7 @@ export const Messages = {
   'parse-bad-constant': { severity: 'error', text: 'not an integer constant expression: {0}' },
   'parse-unterminated': { severity: 'error', text: "unterminated {0}" },
   'parse-unknown-attribute': { severity: 'warning', text: "unknown identifier '{0}' before the tag name is ignored (a macro that is not defined?)" },
+  'parse-unknown-macro': { severity: 'warning', text: "unknown identifier '{0}' {1} is ignored (a macro that is not defined?)" },
   // Layout
   'layout-incomplete-type': { severity: 'error', text: "field '{0}' has incomplete type '{1}'" },
   'layout-recursive-type': { severity: 'error', text: "'{0}' contains itself by value" },

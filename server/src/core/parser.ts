@@ -497,6 +497,32 @@ function isSalHere(s: ParserState, name: string): boolean {
   return !(next === ';' || next === ',' || next === '[' || next === ':' || next === '=' || next === ')' || next === '}');
 }
 
+/** `POINTER_ALIGNMENT`, `NTKERNELAPI`, `DECLSPEC_CACHEALIGN`: upper case, digits and underscores, at least 4 characters. */
+function looksLikeMacroName(name: string): boolean {
+  if (name.length < 4) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
+}
+
+/** The token `k` ahead can follow a declarator name: `;` `,` `[` `:` `=` `(` `)`. */
+function endsDeclarator(s: ParserState, k: number): boolean {
+  const i = Math.min(s.pos + k, s.last);
+  if (s.kinds[i] !== TokKind.Punct) return false;
+  const c = s.texts[i];
+  return c === ';' || c === ',' || c === '[' || c === ':' || c === '=' || c === '(' || c === ')';
+}
+
+/** A type specifier proper (not a qualifier): a type keyword, struct/union/enum, or a typedef name. */
+function isTypeSpecifierStart(s: ParserState, t: Token): boolean {
+  if (t.kind !== TokKind.Ident) return false;
+  const k = keywords.get(t.text);
+  if (k !== undefined) return k >= K.Void && k <= K.Enum;
+  return lookupTypedef(s, t.text) !== undefined || builtinTypeName(t.text) !== undefined;
+}
+
 /** Whether `t` can start a type name (used for casts, `sizeof(type)` and parameter lists). */
 function isTypeStart(s: ParserState, t: Token): boolean {
   if (t.kind !== TokKind.Ident) return false;
@@ -696,6 +722,12 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
         spec.hasType = true;
         spec.text.push(text);
         spec.end = s.pos;
+        continue;
+      }
+      if (ctx !== 'typename' && looksLikeMacroName(text) && isTypeSpecifierStart(s, peekAt(s, 1))) {
+        // `NTKERNELAPI VOID Foo(void);` with NTKERNELAPI undefined: an attribute-like macro.
+        advance(s);
+        s.diagnostics.push(diag('parse-unknown-macro', locOf(t), [text, 'before a type'], endOf(t)));
         continue;
       }
       if (looksLikeUnknownType(s, ctx)) {
@@ -1536,7 +1568,18 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   parseDeclaratorModifiers(s, d);
   let inner: Declarator | undefined;
   if (s.kinds[s.pos] === TokKind.Ident && mode !== 'abstract' && keywords.get(s.texts[s.pos]) === undefined) {
-    const t = advance(s);
+    let t = advance(s);
+    if (
+      looksLikeMacroName(t.text) &&
+      s.kinds[s.pos] === TokKind.Ident &&
+      keywords.get(s.texts[s.pos]) === undefined &&
+      !isSalHere(s, s.texts[s.pos]) &&
+      endsDeclarator(s, 1)
+    ) {
+      // `ULONG POINTER_ALIGNMENT Length;` with the macro undefined: the name is the second identifier.
+      s.diagnostics.push(diag('parse-unknown-macro', locOf(t), [t.text, 'before a declarator name'], endOf(t)));
+      t = advance(s);
+    }
     d.name = t.text;
     d.nameTok = t;
   } else if (atPunct(s, '(') && isNestedDeclaratorStart(s, peekAt(s, 1), mode)) {
