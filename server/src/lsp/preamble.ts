@@ -80,8 +80,15 @@ interface Preamble {
   /** The files it read, with the text it saw (for validity). */
   files: Map<string, string>;
   unit: AbiUnit;
-  /** The preamble's macros as predefined entries for the body. */
+  /**
+   * The preamble's macros as predefined (real) entries for the body: the
+   * ABI's and the command line's, and the empty ones (include guards), so a
+   * header the body includes again is skipped as in one pass. Names the
+   * body's own directives test are added per run (`predefinedFor`).
+   */
   predefined: Record<string, string>;
+  /** Every other macro of the preamble (and the prelude's): expanded on use, as fallbacks. */
+  fallbackMacros: Map<string, MacroDef>;
   /** Prelude and preamble declarations: the body's parse fallback. */
   fallback: TranslationUnit;
 }
@@ -133,6 +140,25 @@ function mergeByFile<T>(a: Map<string, T[]>, b: Map<string, T[]>): Map<string, T
   return out;
 }
 
+/**
+ * The predefined macros for one body: the preamble's base set, plus every
+ * preamble macro named on one of the body's conditional or `#undef` lines,
+ * so `#ifdef`/`defined()` see exactly what one pass would.
+ */
+function predefinedFor(pre: Preamble, body: string): Record<string, string> {
+  let extra: Record<string, string> | undefined;
+  for (const line of body.matchAll(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef|undef)\b([^\n]*)/gm)) {
+    for (const id of line[1].matchAll(/[A-Za-z_]\w*/g)) {
+      const m = pre.unit.pp.macros.get(id[0]);
+      if (!m) continue;
+      const [k, v] = serialize(m);
+      if (pre.predefined[k] !== undefined) continue;
+      (extra ??= {})[k] = v;
+    }
+  }
+  return extra ? { ...pre.predefined, ...extra } : pre.predefined;
+}
+
 export function createPreambleCache(session: Session, host: FileHost): PreambleCache {
   const preambles = new Map<string, Preamble>();
   let builds = 0;
@@ -165,33 +191,37 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     const unit = analyzeFile(preSession, path, { ...options, abis: [abi] }).units.get(abi)!;
     const files = new Map<string, string>();
     for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
-    // Every macro alive at the end of the preamble (the ABI's predefined ones, -D, the headers'), and nothing else.
     const predefined: Record<string, string> = {};
+    const fallbackMacros = new Map<string, MacroDef>(session.preludes.get(abi)?.macros ?? []);
     for (const m of unit.pp.macros.values()) {
-      const [k, v] = serialize(m);
-      predefined[k] = v;
+      fallbackMacros.set(m.name, m);
+      if (m.loc.file.startsWith('<') || m.body.length === 0) {
+        const [k, v] = serialize(m);
+        predefined[k] = v;
+      }
     }
     const prelude = session.preludes.get(abi)?.unit;
     const fallback = prelude ? mergeUnits(prelude, unit.unit) : unit.unit;
-    return { key, files, unit, predefined, fallback };
+    return { key, files, unit, predefined, fallbackMacros, fallback };
   }
 
   function analyzeBody(path: string, text: string, end: number, pre: Preamble, options: AnalysisOptions, abi: Abi): AbiUnit {
     const body = text.slice(0, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
     const bodyHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: body } : session.host.readFile(p)) };
-    const prelude = session.preludes.get(abi.name);
     const pp = preprocess(path, {
       host: bodyHost,
-      predefined: pre.predefined,
+      predefined: predefinedFor(pre, body),
       includeDirs: [...(options.includeDirs ?? []), builtinIncludeDir],
-      fallbackMacros: prelude?.macros,
+      fallbackMacros: pre.fallbackMacros,
       cache: lexCache,
     });
     const parsed = parse(pp.tokens, { fallback: pre.fallback });
     const p0 = pre.unit.pp;
     // Macros the body did not redefine keep their real definition (with its location).
     const macros = new Map<string, MacroDef>();
-    for (const [k, v] of pp.macros) macros.set(k, v.loc.file === '<built-in>' ? (p0.macros.get(k) ?? v) : v);
+    // (A body `#undef` of a preamble macro is not reflected in this table.)
+    for (const [k, v] of p0.macros) macros.set(k, v);
+    for (const [k, v] of pp.macros) if (v.loc.file !== '<built-in>') macros.set(k, v);
     const files = new Map([...p0.files, ...pp.files]);
     files.set(path, { path, text });
     const comments = mergeByFile<Comment>(p0.comments, pp.comments);
