@@ -181,3 +181,59 @@ describe('cli: thunk', () => {
     assert.equal(cli(['thunk', '--type', 'CONTOSO_VERSION', 'samples/driver/ioctl_interface.h']).status, 0);
   });
 });
+
+describe('thunk output and ioctl-lens check agree', () => {
+  for (const dispatch of ['wdm', 'kmdf'] as const) {
+  it(`a ${dispatch} dispatch routine built from the generated pieces raises no finding about the type`, () => {
+    const result = thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH', dispatch, direction: 'in' });
+    const dir = tempDir();
+    const header = path.join(dir, 'contoso.h');
+    fs.copyFileSync(sampleHeader, header);
+    const body = result.pieces.find((p) => p.kind === 'dispatch')!.text;
+    const rest = result.pieces.filter((p) => p.kind !== 'dispatch').map((p) => p.text).join('\n');
+    const findingsFor = (caseBody: string) => {
+      const file = path.join(dir, `dispatch_${caseBody === body ? 'generated' : 'native_only'}.c`);
+      fs.writeFileSync(file, sourceWith(caseBody));
+      const run = cli(['check', '--format', 'json', '--fail-on', 'never', file, header]);
+      return (JSON.parse(run.out) as { findings: { rule: string; symbol: string; file: string }[] }).findings;
+    };
+    const sourceWith = (caseBody: string) => [
+      '#include "contoso.h"',
+      rest,
+      ...(dispatch === 'wdm'
+        ? [
+            'NTSTATUS DispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)',
+            '{',
+            '    PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);',
+            '    NTSTATUS Status;',
+            '    switch (IrpSp->Parameters.DeviceIoControl.IoControlCode) {',
+          ]
+        : [
+            'VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength, size_t InputBufferLength, ULONG IoControlCode)',
+            '{',
+            '    NTSTATUS Status;',
+            '    switch (IoControlCode) {',
+          ]),
+      '    case IOCTL_CONTOSO_SUBMIT_BATCH:',
+      caseBody,
+      '        break;',
+      '    default:',
+      '        Status = STATUS_INVALID_DEVICE_REQUEST;',
+      '        break;',
+      '    }',
+      dispatch === 'wdm' ? '    return Status;' : '    WdfRequestComplete(Request, Status);',
+      '}',
+      '',
+    ].join('\n');
+    const findings = findingsFor(body);
+    const about = (list: typeof findings) => list.filter((f) => /CONTOSO_(SUBMIT_BATCH|REQUEST)/.test(f.symbol) || /dispatch_\w+\.c$/.test(f.file));
+    assert.deepEqual(about(findings), []);
+    // Not vacuous: the same case without its 32-bit branch is reported.
+    const nativeOnly = body.replace(/#if defined\(_WIN64\)[\s\S]*?#endif\n/g, '');
+    assert.ok(!nativeOnly.includes('32bit') && !nativeOnly.includes('32Bit'));
+    assert.ok(about(findingsFor(nativeOnly)).length > 0, 'the check should flag a case with no 32-bit branch');
+    // The check still sees the types nobody translated.
+    assert.ok(findings.some((f) => f.rule === 'unthunked-pointer' && f.symbol === 'CONTOSO_OPEN_SESSION'));
+  });
+  }
+});
