@@ -696,7 +696,7 @@ struct S { ULONG POINTER_ALIGNMENT Length; ULONG Next; };`);
         return seed % n;
       };
       const junk = ['{', '}', '(', ')', '[', ']', ';', ',', '*', ':', '=', 'struct', 'union', 'enum', 'typedef', 'int', 'x', '__declspec', '_In_', 'sizeof', '&', '->', '0', '...', '__attribute__'];
-      for (const name of fs.readdirSync(fixtures)) {
+      for (const name of fs.readdirSync(fixtures).filter((n) => n.endsWith('.h'))) {
         const toks = tokensOf(fs.readFileSync(path.join(fixtures, name), 'utf8'));
         for (let round = 0; round < 300; round++) {
           let input: Token[];

@@ -39,7 +39,19 @@
  * the next `;` of that body), so one typo never cascades. An unknown type
  * name is reported and typed `{kind: 'error'}`, and the declaration goes on.
  * Every loop checks that it made progress, and EOF inside a struct body ends
- * the body with a diagnostic and a best-effort record.
+ * the body with a diagnostic and a best-effort record. A few heuristics keep
+ * half-typed headers readable, each with one diagnostic:
+ *
+ *   - a `;` missing after `}` or at the end of a line whose next line starts
+ *     a declaration is assumed, as clang does;
+ *   - a record body that meets `typedef` or a storage class lacks its `}` and
+ *     ends there (with every enclosing body), rather than swallowing the file;
+ *   - an unterminated function body or a stray `{` block ends before the next
+ *     line that starts a file-scope declaration;
+ *   - an upper-case identifier before a type (`NTKERNELAPI ULONG f(void);`),
+ *     between a type and a name (`ULONG POINTER_ALIGNMENT Length;`) or before
+ *     a tag is taken for an undefined attribute macro and skipped;
+ *   - a stack overflow from absurd nesting becomes one diagnostic.
  */
 
 import type {
