@@ -363,6 +363,7 @@ _IRQL_requires_max_(DISPATCH_LEVEL) _Must_inspect_result_ LONG __stdcall Api(_In
       assert.equal(field(s, 'Items').typeText, 'PULONG');
       assert.equal(field(s, 'Items').loc.col, 3);
       assert.equal(field(s, 'Items').annotations[0].loc.col, 3);
+      assert.equal(clean('_Analysis_mode_(_Analysis_code_type_kernel_driver_);\nstruct A { _Struct_note_(x); int a; };').records[0].fields!.length, 1);
       const api = u.functions[0];
       assert.equal(ty(api.type), 'fn[__stdcall](PVOID a, PVOID b, ULONG n) -> LONG');
       assert.deepEqual(api.annotations!.map((a) => a.name), ['_IRQL_requires_max_', '_Must_inspect_result_']);

@@ -1235,6 +1235,7 @@ function parseMemberDeclaration(s: ParserState, fields: FieldDecl[]): void {
     return;
   }
   if (!base) {
+    if (spec.annotations && accept(s, ';')) return;
     expected(s, 'a type name');
     recoverMember(s);
     return;
@@ -1841,6 +1842,8 @@ function parseDeclaration(s: ParserState): void {
     return;
   }
   if (!base) {
+    // `_Analysis_mode_(_Analysis_code_type_kernel_driver_);`: an annotation on its own.
+    if (spec.annotations && accept(s, ';')) return;
     const t = cur(s);
     if (t.kind === TokKind.Ident && keywords.get(t.text) === undefined) {
       syntaxError(s, 'parse-expected', t, ['a type name', t.text]);
