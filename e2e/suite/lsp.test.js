@@ -33,6 +33,23 @@ describe('lsp', () => {
     await screenshot('problems');
   });
 
+  it('publishes WOW64 rule findings linked to their rule pages', async () => {
+    const document = await openFixture('lsp_contoso.h');
+    const diagnostics = await waitFor(async () => {
+      const all = vscode.languages.getDiagnostics(document.uri);
+      return all.some((d) => typeof d.code === 'object' && d.code.value === 'unthunked-pointer') ? all : undefined;
+    }, { what: 'unthunked-pointer findings', timeoutMs: 25000 });
+    const finding = diagnostics.find((d) => typeof d.code === 'object' && d.code.value === 'unthunked-pointer');
+    assert.ok(finding && typeof finding.code === 'object');
+    // The rule page ships in the extension and the link opens it from there.
+    assert.match(finding.code.target.toString(), /docs\/rules\/unthunked-pointer\.md$/);
+    assert.ok((finding.relatedInformation || []).length >= 1);
+    log('rule findings:', diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`).join(' | '));
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await new Promise((r) => setTimeout(r, 1000));
+    await screenshot('problems-rules');
+  });
+
   it('shows code lenses above records and IOCTL definitions', async () => {
     const document = await openFixture('lsp_contoso.h');
     const all = await lenses(document);
