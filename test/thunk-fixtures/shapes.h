@@ -176,3 +176,9 @@ typedef struct _SHAPE_IOSB {
     IO_STATUS_BLOCK Iosb;
     HANDLE Event;
 } SHAPE_IOSB, *PSHAPE_IOSB;
+
+/* _opt_: a NULL array is valid whatever the count. */
+typedef struct _SHAPE_OPTIONAL {
+    ULONG Count;
+    _Field_size_opt_(Count) PSHAPE_LEAF Leaves;
+} SHAPE_OPTIONAL, *PSHAPE_OPTIONAL;

@@ -115,6 +115,21 @@ int main(void) {
         SHOW("union: status=%08x type=%u pointer=%016llx after=%u", (unsigned)s, u.Type, HEX(u.Pointer), u.After);
     }
 
+    /* _Field_size_opt_: NULL with a count is accepted (and captures nothing); a real array is captured. */
+    {
+        SHAPE_OPTIONAL32 o32;
+        SHAPE_OPTIONAL o;
+        o32.Count = 3;
+        o32.Leaves = 0;
+        s = CaptureShapeOptional32(&o32, &o);
+        SHOW("optional NULL: status=%08x count=%u leaves=%s pool=%d", (unsigned)s, o.Count, o.Leaves ? "set" : "NULL", shim_outstanding);
+        o32.Count = 2;
+        o32.Leaves = 0x90000800u;
+        s = CaptureShapeOptional32(&o32, &o);
+        SHOW("optional array: status=%08x leaf1=%u pool=%d", (unsigned)s, o.Leaves[1].Value, shim_outstanding);
+        ReleaseShapeOptional32(&o);
+    }
+
     /* IO_STATUS_BLOCK through the WDK's IO_STATUS_BLOCK32. */
     {
         SHAPE_IOSB32 i32;

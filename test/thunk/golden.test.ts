@@ -33,6 +33,7 @@ export const goldenCases: Record<string, [string, ThunkOptions]> = {
   shape_old_replacement_same_names: [shapes, { type: 'SHAPE_OLD' }],
   shape_misc: [shapes, { type: 'SHAPE_MISC' }],
   shape_iosb_well_known: [shapes, { type: 'SHAPE_IOSB' }],
+  shape_optional_array: [shapes, { type: 'SHAPE_OPTIONAL' }],
 };
 
 describe('thunk: golden text', () => {

@@ -20,7 +20,7 @@ for (const style of ['ulong', 'pointer32'] as const) {
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SESSION_INFO', 'CONTOSO_SUBMIT_BATCH', 'CONTOSO_MAP_RING']) cases.push([sampleHeader, t, style, style === 'ulong' ? 'wdm' : 'kmdf']);
   // The live sample: existing shadows used as written, the stale CONTOSO_REQUEST32 replaced.
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SUBMIT_BATCH']) cases.push([liveSample, t, style, 'wdm']);
-  for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD', 'SHAPE_MISC', 'SHAPE_IOSB']) cases.push([shapes, t, style, 'wdm']);
+  for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD', 'SHAPE_MISC', 'SHAPE_IOSB', 'SHAPE_OPTIONAL']) cases.push([shapes, t, style, 'wdm']);
 }
 
 function dumpOf(dumps: Map<string, DumpRecord>, tag: string, where: string): DumpRecord {

@@ -83,13 +83,17 @@ function deepCapture(state: RoutineState, options: CaptureOptions, field: FieldP
   const index = local(state, indexName(depth), 'ULONG');
   state.usesStatus = true;
   state.usesCleanup = true;
+  const pointer = field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`;
   w.line(`/* ${field.name}: ${count} ${el.shadow.name} in the caller's memory (${c.count.annotation}). */`);
-  w.block(`if (${count} != 0)`, () => {
+  if (c.count.optional) {
+    // Optional: NULL is valid whatever the count, so the pointer is read (once) before deciding.
+    w.line(`${array32} = (const ${el.shadow.name} *)${pointer};`);
+  }
+  w.block(c.count.optional ? `if (${count} != 0 && ${array32} != NULL)` : `if (${count} != 0)`, () => {
     w.line(`Status = RtlULongMult(${count}, (ULONG)sizeof(${el.shadow.name}), &${bytes32});`);
     w.block('if (NT_SUCCESS(Status))', () => w.line(`Status = RtlSizeTMult(${count}, sizeof(${el.nativeName}), &${bytes});`));
     w.block('if (!NT_SUCCESS(Status))', () => w.line('goto Cleanup;'));
-    const pointer = field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`;
-    w.line(`${array32} = (const ${el.shadow.name} *)${pointer};`);
+    if (!c.count.optional) w.line(`${array32} = (const ${el.shadow.name} *)${pointer};`);
     w.tryExcept(
       () => {
         w.line(`ProbeForRead(${array32}, ${bytes32}, TYPE_ALIGNMENT(${el.shadow.name}));`);

@@ -42,6 +42,8 @@ export interface CountSource {
   member: string;
   /** The annotation as written, for comments: `_Field_size_(Count)` or `@count Count`. */
   annotation: string;
+  /** `_Field_size_opt_`-style: a NULL pointer is valid whatever the count. */
+  optional?: boolean;
 }
 
 export type Conversion =
@@ -750,8 +752,7 @@ function countSource(env: Env, peerField: FieldDecl, nativeField: FieldDecl, own
     const index = countAnnotations[a.name];
     if (index === undefined) continue;
     const arg = a.args[index]?.trim();
-    if (arg && /^[A-Za-z_]\w*$/.test(arg)) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})` };
-    if (arg) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})` };
+    if (arg) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})`, optional: a.name.endsWith('_opt_') };
   }
   // `@count Count` on the member, or `@count Member Count` on the member or the record (the analysis's syntax).
   const name = nativeField.name;
