@@ -28,9 +28,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 
-/** Runs a command `runs` times; returns the median wall time (ms) and the peak RSS (MiB) of the children. */
+/**
+ * Runs a command `runs` times; returns the median wall time and CPU time
+ * (user + system, ms) and the peak RSS (MiB) of the child. CPU time is the
+ * fairer number on a loaded machine; both are printed.
+ */
 function measure(cmd, args) {
   const times = [];
+  const cpus = [];
   let peak = 0;
   for (let i = 0; i < runs; i++) {
     // python3's getrusage(RUSAGE_CHILDREN) gives the child's peak RSS without extra tools.
@@ -39,13 +44,15 @@ function measure(cmd, args) {
       't = time.perf_counter()',
       'p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)',
       'e = time.perf_counter() - t',
-      'print(e * 1000, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)',
+      'u = resource.getrusage(resource.RUSAGE_CHILDREN)',
+      'print(e * 1000, u.ru_maxrss, (u.ru_utime + u.ru_stime) * 1000, p.returncode)',
     ].join('\n'), cmd, ...args], { encoding: 'utf8' });
-    const [ms, kb] = r.stdout.trim().split(' ').map(Number);
+    const [ms, kb, cpu] = r.stdout.trim().split(' ').map(Number);
     times.push(ms);
+    cpus.push(cpu);
     peak = Math.max(peak, kb / 1024);
   }
-  return { ms: median(times), mib: peak };
+  return { ms: median(times), cpu: median(cpus), mib: peak };
 }
 
 function requireTool(name) {
@@ -81,16 +88,23 @@ function layoutSection() {
   };
   for (let i = 0; i < 3; i++) once(); // warm-up: JIT and the lex cache
   const warm = [];
+  const warmCpu = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     once();
+    const d = process.cpuUsage(c);
     warm.push(performance.now() - t);
+    warmCpu.push((d.user + d.system) / 1000);
   }
   const warmMs = median(warm);
+  const warmCpuMs = median(warmCpu);
   const heap = process.memoryUsage();
-  console.log(`clang -fsyntax-only + layout dump (x64 only): ${fmt(clang.ms)}, peak ${clang.mib.toFixed(0)} MiB`);
-  console.log(`ioctl-lens layout --abi x86,x64 (process):     ${fmt(cli.ms)}, peak ${cli.mib.toFixed(0)} MiB  -> ${ratio(cli.ms, clang.ms)} clang time (aim <= 2x), ${ratio(cli.mib, clang.mib)} clang memory`);
-  console.log(`warm in-process, both ABIs (${records} records): ${fmt(warmMs)}  -> ${ratio(warmMs, clang.ms)} clang time (aim <= 0.5x); rss ${(heap.rss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`clang -fsyntax-only + layout dump (x64 only): wall ${fmt(clang.ms)}, cpu ${fmt(clang.cpu)}, peak ${clang.mib.toFixed(0)} MiB`);
+  console.log(`ioctl-lens layout --abi x86,x64 (process):     wall ${fmt(cli.ms)}, cpu ${fmt(cli.cpu)}, peak ${cli.mib.toFixed(0)} MiB`);
+  console.log(`  ratio to clang: wall ${ratio(cli.ms, clang.ms)}, cpu ${ratio(cli.cpu, clang.cpu)} (aim <= 2x); memory ${ratio(cli.mib, clang.mib)}`);
+  console.log(`warm in-process, both ABIs (${records} records): wall ${fmt(warmMs)}, cpu ${fmt(warmCpuMs)}; rss ${(heap.rss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`  ratio to clang: wall ${ratio(warmMs, clang.ms)}, cpu ${ratio(warmCpuMs, clang.cpu)} (aim <= 0.5x)`);
 }
 
 // ---- lsp: the language server against clangd on the same driver source.
