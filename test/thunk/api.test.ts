@@ -97,6 +97,12 @@ describe('thunk: structured result', () => {
     const file = '/mem/trailing.h';
     const analysis = analyzeFile(createSession(memoryHost({ [file]: 'typedef struct _HL { ULONG Count; HANDLE Handles[ANYSIZE_ARRAY]; } HL;' })), file, { abis: ['x86', 'x64'] });
     assert.deepEqual(generateThunks(analysis, { type: 'HL' }).warnings.map((w) => [w.code, w.member]), [['untranslatable', 'Handles']]);
+    const unionFile = '/mem/union.h';
+    const unionAnalysis = analyzeFile(createSession(memoryHost({ [unionFile]: 'typedef union _U { PVOID P; ULONG V; } U;' })), unionFile, { abis: ['x86', 'x64'] });
+    const u2 = generateThunks(unionAnalysis, { type: 'U', dispatch: 'wdm' });
+    assert.deepEqual(u2.warnings.map((w) => w.code), ['union-pointer']);
+    assert.deepEqual(u2.pieces.map((p) => p.kind), ['shadow', 'guards']);
+    assert.equal(u2.routines, undefined);
   });
 
   it('says when no thunk is needed, and reports unknown types', () => {

@@ -86,7 +86,7 @@ export interface ThunkResult {
   warnings: ThunkWarning[];
   shadows: ShadowResult[];
   pieces: ThunkPiece[];
-  /** The root type's routine names (`release` only when capture allocates). */
+  /** The root type's routine names (`release` only when capture allocates; none for a union). */
   routines?: { capture: string; writeBack: string; release?: string };
   /** Unusable input (unknown type ...): nothing generated. */
   error?: string;
@@ -151,7 +151,7 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
       pieces.push({ kind: 'write-back', type: r.nativeName, name: r.routines.writeBack, text: renderWriteBack(r), placement: 'source' });
     }
   }
-  if (options.dispatch) {
+  if (options.dispatch && root.peer.kind === 'struct') {
     pieces.push({
       kind: 'dispatch',
       type: root.nativeName,
@@ -182,7 +182,7 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
     warnings: [...plan.warnings, ...checked.warnings],
     shadows,
     pieces,
-    routines: { capture: root.routines.capture, writeBack: root.routines.writeBack, release: root.deep ? root.routines.release : undefined },
+    routines: root.peer.kind === 'union' ? undefined : { capture: root.routines.capture, writeBack: root.routines.writeBack, release: root.deep ? root.routines.release : undefined },
     plan,
   };
 }

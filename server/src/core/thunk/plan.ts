@@ -264,6 +264,14 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
   };
   const identical = !needsTranslation(env, peerRoot, nativeRoot);
   const root = planRecord(env, peerRoot, nativeRoot, true);
+  if (!identical && root.peer.kind === 'union') {
+    env.warnings.push({
+      code: 'union-pointer',
+      type: root.nativeName,
+      message: `${root.nativeName} is a union whose members differ for 32-bit callers and it has no discriminator: only its shadow is generated; convert the member in use where the union is used`,
+      loc: root.native.loc,
+    });
+  }
   return { root, records: env.order, warnings: env.warnings, identical, peer, native, style: options.style };
 }
 
