@@ -19,11 +19,12 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
-import { analyzeFile, createSession } from '../core/analyze';
+import { type Analysis, analyzeFile, createSession } from '../core/analyze';
 import {
   type Finding,
   type RuleSetting,
   type Suppressions,
+  filesNeededOnNarrow,
   finalizeFindings,
   mergeIoctls,
   mergeSuppressions,
@@ -146,6 +147,10 @@ export interface CheckResult {
   units: number;
 }
 
+/** More root headers than this are read through umbrella units. */
+const umbrellaThreshold = 16;
+const umbrellaBatch = 2000;
+
 /** Analyses and checks; the in-process entry point used by the CLI and the tests. */
 export function runCheck(request: CheckRequest): CheckResult {
   const files: string[] = [];
@@ -157,36 +162,90 @@ export function runCheck(request: CheckRequest): CheckResult {
   const unique = [...new Set(files)];
   const inFiles = new Set(unique);
   const inScope = (f: string) => inFiles.has(f);
-  const host = diskHost();
+  const disk = diskHost();
+  // Virtual "umbrella" headers that include many root headers at once (see below).
+  const virtual = new Map<string, string>();
+  const host = { readFile: (p: string) => (virtual.has(p) ? { path: p, text: virtual.get(p)! } : disk.readFile(p)) };
   const session = createSession(host);
-  const read = (p: string) => host.readFile(p)?.text;
+  const read = (p: string) => disk.readFile(p)?.text;
   const sources = unique.filter((f) => !headerExt.test(f));
   const headers = unique.filter((f) => headerExt.test(f));
   const included = includedHeaders(unique, request.includeDirs, read);
-  const ordered = [...sources, ...headers.filter((h) => !included.has(h)), ...headers.filter((h) => included.has(h))];
   const covered = new Set<string>();
   const findings: Finding[] = [];
   const ioctls = new Map<string, IoctlDef>();
   const suppressions: Suppressions = new Map();
   let units = 0;
-  for (const file of ordered) {
-    if (headerExt.test(file) && covered.has(file)) continue;
-    const cc = request.compileCommands ? compileOptionsFor(request.compileCommands, file) : undefined;
-    const analysis = analyzeFile(session, file, {
+  const analyse = (file: string, optionsFor: string, umbrellaOf?: string[]) => {
+    const cc = request.compileCommands ? compileOptionsFor(request.compileCommands, optionsFor) : undefined;
+    const options = {
       abis: request.abis,
       includeDirs: [...request.includeDirs, ...(cc?.includeDirs ?? [])],
       defines: [...(cc?.defines ?? []), ...request.defines],
       undefines: [...(cc?.undefines ?? []), ...request.undefines],
       forcedIncludes: [...(cc?.forcedIncludes ?? []), ...request.forcedIncludes],
       prelude: request.prelude,
-    });
+    };
+    const analysis = umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options);
     units++;
     for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
     const r = unitFacts(analysis, { session, inScope });
     if (r.facts) findings.push(...runUnitChecks(r.facts, { rules: request.rules, inScope }));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);
-  }
+  };
+  /**
+   * An umbrella unit for the 64-bit ABIs, and for the 32-bit ones a smaller
+   * umbrella of only the roots that lead to the files whose records the
+   * checks compare (most of an SDK tree defines nothing that crosses the
+   * boundary), found through the 64-bit unit's include edges.
+   */
+  const analyseUmbrella = (path: string, batch: string[], options: Parameters<typeof analyzeFile>[2]): Analysis => {
+    const wideAbis = options.abis.filter((a) => wow64Pairs.some(([w]) => w === a));
+    const narrowAbis = options.abis.filter((a) => !wideAbis.includes(a));
+    if (wideAbis.length === 0 || narrowAbis.length === 0) return analyzeFile(session, path, options);
+    const wide = analyzeFile(session, path, { ...options, abis: wideAbis });
+    const wideUnit = wide.units.get(wideAbis[0])!;
+    const needed = filesNeededOnNarrow(wideUnit, { session, inScope });
+    const parent = new Map<string, string>();
+    for (const e of wideUnit.pp.includes) if (!parent.has(e.to) && e.to !== e.from) parent.set(e.to, e.from);
+    const roots = new Set<string>();
+    for (let f of needed) {
+      for (let hops = 0; hops < 200 && parent.has(f) && parent.get(f) !== path; hops++) f = parent.get(f)!;
+      if (parent.get(f) === path || batch.includes(f)) roots.add(f);
+    }
+    const reduced = batch.filter((h) => roots.has(h));
+    virtual.set(path, reduced.map((h) => `#include "${h}"`).join('\n') + '\n');
+    const narrow = analyzeFile(session, path, { ...options, abis: narrowAbis });
+    return { path, units: new Map([...wide.units, ...narrow.units]) };
+  };
+  // Sources without a `switch` hold no dispatch routine: with many files, they join the umbrellas.
+  const individual = sources.filter((f) => unique.length <= umbrellaThreshold || /\bswitch\b/.test(read(f) ?? 'switch'));
+  headers.push(...sources.filter((f) => !individual.includes(f)));
+  for (const file of individual) analyse(file, file);
+  // Headers no analysed file includes. A few are analysed one by one; a whole
+  // SDK tree is read through umbrella units (one header including the roots
+  // in order), so the headers they share are preprocessed once, not once per
+  // root. Headers left uncovered after that get units of their own.
+  const roots = headers.filter((h) => !included.has(h) && !covered.has(h));
+  let umbrellas = 0;
+  const umbrella = (batch: string[]) => {
+    const dir = batch[0].slice(0, batch[0].lastIndexOf('/'));
+    const path = `${dir}/<ioctl-lens umbrella ${++umbrellas}>.h`;
+    virtual.set(path, batch.map((h) => `#include "${h}"`).join('\n') + '\n');
+    analyse(path, batch[0], batch);
+    virtual.delete(path);
+  };
+  if (roots.length > umbrellaThreshold) {
+    // Roots first, then the headers they include, for those included only under conditions
+    // that were false (include guards make the others cost next to nothing).
+    const all = [...roots, ...headers.filter((h) => !roots.includes(h) && !covered.has(h))];
+    for (let i = 0; i < all.length; i += umbrellaBatch) {
+      const batch = all.slice(i, i + umbrellaBatch).filter((h) => !covered.has(h));
+      if (batch.length) umbrella(batch);
+    }
+  } else for (const h of roots) if (!covered.has(h)) analyse(h, h);
+  for (const h of headers) if (!covered.has(h)) analyse(h, h);
   findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
   return { findings: finalizeFindings(findings, suppressions), files: unique, units };
 }

@@ -16,7 +16,8 @@ import type { Severity } from '../diagnostics';
 import { type DispatchRoutine, analyzeDispatch } from '../dispatch';
 import { type IoctlDef, annotationSource, findIoctls, parseSuppression } from '../ioctl';
 import type { PreprocessResult } from '../preprocess';
-import { type Shadow, boundaryTypes, findShadow, pairFromUnits, recordNamed } from '../wow64';
+import type { RecordDecl } from '../ast';
+import { type Shadow, type Wow64Pair, boundaryTypes, findShadow, pairFromUnits, pointees, recordNamed } from '../wow64';
 import { type RuleId, rules } from './catalogue';
 import type { Check, Finding, RawFinding, UnitFacts, WorkspaceFacts } from './context';
 import { duplicateIoctlCode } from './duplicate-ioctl-code';
@@ -95,6 +96,22 @@ export interface UnitResult {
 
 const anyRealFile = (file: string) => !file.startsWith('<');
 
+/** Dispatch routines and IOCTLs of a 64-bit unit, computed once per unit. */
+const unitCache = new WeakMap<object, { routines: DispatchRoutine[]; ioctls: IoctlDef[] }>();
+
+function routinesAndIoctls(unit: AbiUnit, session: Session | undefined, annotations: ReturnType<typeof annotationSource>) {
+  const hit = unitCache.get(unit.pp);
+  if (hit) return hit;
+  const prelude = session?.preludes.get(unit.abi.name);
+  const routines = analyzeDispatch(unit.unit, { fallback: prelude?.unit });
+  const caseNames = new Set<string>();
+  for (const r of routines) for (const c of r.cases) for (const l of c.labels) if (l.name) caseNames.add(l.name);
+  const ioctls = findIoctls(unit.pp, { fallbackMacros: prelude?.macros, caseNames, annotations });
+  const value = { routines, ioctls };
+  unitCache.set(unit.pp, value);
+  return value;
+}
+
 /** Builds the facts of one analysed translation unit. */
 export function unitFacts(analysis: Analysis, options: { session?: Session; inScope?: (file: string) => boolean } = {}): UnitResult {
   const inScope = options.inScope ?? anyRealFile;
@@ -104,11 +121,8 @@ export function unitFacts(analysis: Analysis, options: { session?: Session; inSc
   if (!main) return { ioctls: [], routines: [], suppressions };
   collectSuppressions(main.pp, suppressions);
   const prelude = (abi: AbiName) => options.session?.preludes.get(abi);
-  const routines = analyzeDispatch(main.unit, { fallback: prelude(main.abi.name)?.unit });
-  const caseNames = new Set<string>();
-  for (const r of routines) for (const c of r.cases) for (const l of c.labels) if (l.name) caseNames.add(l.name);
   const annotations = annotationSource(main.pp);
-  const ioctls = findIoctls(main.pp, { fallbackMacros: prelude(main.abi.name)?.macros, caseNames, annotations });
+  const { routines, ioctls } = routinesAndIoctls(main, options.session, annotations);
   if (!pairNames) return { ioctls, routines, suppressions };
   const narrow = analysis.units.get(pairNames[1])!;
   const pair = pairFromUnits(main, narrow, { wide: prelude(main.abi.name)?.unit, narrow: prelude(narrow.abi.name)?.unit }, annotations);
@@ -141,6 +155,44 @@ export function unitFacts(analysis: Analysis, options: { session?: Session; inSc
     }
   }
   return { facts: { pair, ioctls, routines, boundary, shadows, inScope }, ioctls, routines, suppressions };
+}
+
+/**
+ * The files whose records the 32-bit side of the pair must know, judged from
+ * the 64-bit unit alone: definitions of annotated and dispatch-used types,
+ * of what they point to, of shadow pairs in scope, and of dispatch routines.
+ * A front end analysing a huge unit can give the 32-bit ABI a smaller unit
+ * that still includes these files (see `cli/check.ts`).
+ */
+export function filesNeededOnNarrow(wide: AbiUnit, options: { session?: Session; inScope?: (file: string) => boolean } = {}): Set<string> {
+  const inScope = options.inScope ?? anyRealFile;
+  const prelude = options.session?.preludes.get(wide.abi.name);
+  const annotations = annotationSource(wide.pp);
+  const { routines, ioctls } = routinesAndIoctls(wide, options.session, annotations);
+  const side = { unit: wide.unit, layout: wide.layout, fallback: prelude?.unit };
+  // Name lookups only: the narrow side is not consulted by findShadow or recordNamed.
+  const pseudo: Wow64Pair = { wideAbi: wide.abi.name, narrowAbi: wide.abi.name, wide: side, narrow: side, annotations };
+  const files = new Set<string>();
+  const records: RecordDecl[] = [];
+  for (const d of ioctls) for (const b of d.buffers) records.push(...[recordNamed(side, b.type)].filter((r): r is RecordDecl => !!r));
+  for (const r of routines) {
+    files.add(r.loc.file);
+    for (const c of r.cases) for (const u of c.uses) if (u.record) records.push(...[recordNamed(side, u.record)].filter((x): x is RecordDecl => !!x));
+  }
+  for (const r of wide.unit.records) {
+    if (!r.fields || r.nested || !inScope(r.loc.file)) continue;
+    const s = findShadow(pseudo, r);
+    if (s) records.push(s.native);
+  }
+  const seen = new Set<RecordDecl>();
+  while (records.length) {
+    const r = records.pop()!;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    files.add(r.loc.file);
+    for (const p of pointees(pseudo, r)) records.push(p.record);
+  }
+  return files;
 }
 
 function finish(raw: RawFinding[], options: CheckOptions): Finding[] {
