@@ -981,7 +981,10 @@ function newRecord(s: ParserState, kind: 'struct' | 'union', tag: string | undef
   return r;
 }
 
-/** Record-head attributes: `__declspec(align(n))`, `__attribute__((aligned(n), packed))`, SAL. */
+/**
+ * record-attribute: declspec | attribute | '_Alignas' '(' constant-expression ')' | SAL-annotation '(' ... ')'
+ * (`__declspec(align(n))`, `__attribute__((aligned(n), packed))`, `_Struct_size_bytes_(n)`).
+ */
 function parseRecordAttributes(s: ParserState, attrs: { align?: number; packed: boolean }): void {
   for (;;) {
     if (s.kinds[s.pos] !== TokKind.Ident) return;
@@ -1401,6 +1404,10 @@ function parseEnumSpecifier(s: ParserState, spec: Spec): void {
   spec.tagDefined = !duplicate;
 }
 
+/**
+ * enum-body: '{' (enumerator (',' enumerator)* ','?)? '}'
+ * Enumerators go into the unit's ordinary name space (`enumConstants`).
+ */
 function parseEnumBody(s: ParserState, e: EnumDecl): void {
   const list: EnumConstant[] = [];
   e.enumerators = list;
@@ -1488,7 +1495,10 @@ function emptyDeclarator(pos: number): Declarator {
 
 type DeclaratorMode = 'named' | 'abstract' | 'either';
 
-/** Modifiers allowed before a direct declarator and after a `*`: calling conventions, SAL, declspec, attributes. */
+/**
+ * declarator-modifier: calling-convention | SAL-annotation | declspec | attribute | '__extension__'
+ *   | (after a '*' only) type-qualifier | '__ptr32' | '__ptr64' | '__sptr' | '__uptr'
+ */
 function parseDeclaratorModifiers(s: ParserState, d: Declarator, ptr?: Op & { k: 'ptr' }): void {
   for (;;) {
     if (s.kinds[s.pos] !== TokKind.Ident) return;
@@ -1730,7 +1740,9 @@ function skipParameterRest(s: ParserState): void {
   }
 }
 
-/** After a declarator: `__asm__("label")`, attributes, declspecs, SAL. */
+/**
+ * declarator-trailer: ('__asm__' '(' string-literal ')' | attribute | declspec | SAL-annotation)*
+ */
 function parseTrailing(s: ParserState, d: Declarator): { declAlign?: number } {
   const out: { declAlign?: number } = {};
   for (;;) {
