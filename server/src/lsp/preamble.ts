@@ -188,7 +188,9 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     builds++;
     const preHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: preText } : host.readFile(p)) };
     const preSession: Session = { ...createSession(preHost), lexCache: session.lexCache, preludes: session.preludes };
-    const unit = analyzeFile(preSession, path, { ...options, abis: [abi] }).units.get(abi)!;
+    const full = analyzeFile(preSession, path, { ...options, abis: [abi] }).units.get(abi)!;
+    // The expanded token stream has been parsed; only the body's is kept (memory).
+    const unit: AbiUnit = { ...full, pp: { ...full.pp, tokens: [] } };
     const files = new Map<string, string>();
     for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
     const predefined: Record<string, string> = {};
