@@ -43,6 +43,7 @@ import { decodeControlCode, recordFacts } from './facts';
 import * as ls from './languageService';
 import { renderControlCode, renderLayoutTable } from './render';
 import { type Settings, defaultSettings, invalidateCompileDatabases, mergeSettings, optionsFor } from './settings';
+import { registerLayoutView } from './layoutViewRequest';
 import { doValidation, ruleFindings } from './validation';
 import { type ProgressHandle, createWorkspaceIndex, fuzzyMatch } from './workspaceIndex';
 
@@ -405,6 +406,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return text ?? null;
     }),
   );
+
+  registerLayoutView(connection, { get: (uri) => store.get(uri), uriOf, log });
 
   documents.listen(connection);
   connection.listen();
