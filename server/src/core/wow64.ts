@@ -325,7 +325,7 @@ export function findShadow(pair: Wow64Pair, record: RecordDecl): Shadow | undefi
 /**
  * A name alone (`T32`) is weak evidence (`MODULEENTRY32` is Toolhelp's
  * Win32 struct, not a WOW64 view of `MODULEENTRY`): a shadow found by name
- * must share at least half of the native type's member names.
+ * must share at least half of the members of the larger of the two.
  */
 function plausibleShadow(native: RecordDecl, shadow: RecordDecl): boolean {
   const names = (r: RecordDecl): string[] => {
@@ -342,7 +342,7 @@ function plausibleShadow(native: RecordDecl, shadow: RecordDecl): boolean {
   const n = names(native);
   const s = new Set(names(shadow));
   if (n.length === 0) return s.size === 0;
-  return n.filter((x) => s.has(x)).length * 2 >= n.length;
+  return n.filter((x) => s.has(x)).length * 2 >= Math.max(n.length, s.size);
 }
 
 /** Is this wide record the shadow of another record (by name or annotation)? */

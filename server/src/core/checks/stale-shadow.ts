@@ -12,7 +12,7 @@
  */
 
 import { displayName } from '../dispatch';
-import { compareShadow, type ShadowMismatch } from '../wow64';
+import { compareShadow, type ShadowMismatch, translationVerdict } from '../wow64';
 import { formatMessage } from './catalogue';
 import type { Check, RawFinding, Related } from './context';
 import { nameEnd } from './context';
@@ -41,6 +41,8 @@ export const staleShadow: Check = {
     for (const s of facts.shadows) {
       const at = s.shadow.nameLoc ?? s.shadow.loc;
       if (!facts.inScope(at.file)) continue;
+      // A `T32` named only by convention is no WOW64 shadow when T itself reads the same on both ABIs.
+      if (s.via === 'name' && translationVerdict(pair, s.native)?.needs === false) continue;
       const cmp = compareShadow(pair, s);
       if (!cmp || cmp.mismatches.length === 0) continue;
       const members = cmp.mismatches.filter((m) => m.what !== 'record-size');
