@@ -23,16 +23,18 @@ export const liveSample = path.join(repoRoot, 'samples/driver/ioctl_interface.h'
 
 const analyses = new Map<string, Analysis>();
 
-export function analyze(file: string): Analysis {
-  const cached = analyses.get(file);
+/** The analysis of a header for a native ABI and its WOW64 peer (x64 and x86 unless told). */
+export function analyze(file: string, native: 'x64' | 'arm64' = 'x64'): Analysis {
+  const key = `${native}\0${file}`;
+  const cached = analyses.get(key);
   if (cached) return cached;
-  const a = analyzeFile(createSession(diskHost()), file, { abis: ['x86', 'x64'] });
-  analyses.set(file, a);
+  const a = analyzeFile(createSession(diskHost()), file, { abis: native === 'x64' ? ['x86', 'x64'] : ['arm32', 'arm64'] });
+  analyses.set(key, a);
   return a;
 }
 
 export function thunk(file: string, options: ThunkOptions): ThunkResult {
-  return generateThunks(analyze(file), options);
+  return generateThunks(analyze(file, options.native === 'arm64' ? 'arm64' : 'x64'), options);
 }
 
 export function tempDir(): string {
@@ -90,7 +92,7 @@ export function run(cmd: string, args: string[], cwd?: string): ToolRun {
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
-export type Triple = 'x86_64-pc-windows-msvc' | 'i686-pc-windows-msvc';
+export type Triple = 'x86_64-pc-windows-msvc' | 'i686-pc-windows-msvc' | 'aarch64-pc-windows-msvc' | 'thumbv7-pc-windows-msvc';
 
 export const clangWindowsFlags = ['-fms-extensions', '-fms-compatibility', '-fsyntax-only', '-Wall', '-Wno-pragma-pack', '-Wno-multichar', '-Wno-unused-function', '-Wno-microsoft-anon-tag'];
 

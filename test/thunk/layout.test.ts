@@ -93,6 +93,31 @@ describe('thunk: shadows have the x86 layout when compiled for x64 (clang)', fun
   }
 });
 
+describe('thunk: arm64 drivers and their arm32 callers (clang)', function () {
+  this.timeout(60000);
+  for (const type of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_MISC']) {
+    it(`shapes.h ${type}: the shadow compiled for aarch64 has clang's thumbv7 layout`, function () {
+      if (!requireTool(this, 'clang')) return;
+      const result = thunk(shapes, { type, native: 'arm64' });
+      assert.equal(result.error, undefined);
+      const dir = tempDir();
+      const checked = result.plan.records.filter((r) => r.status !== 'well-known');
+      const arm32 = clangWindows(dir, 'native_arm32.c', `#include "wdk_shim.h"\n#include "${shapes}"\n${checked.map((r) => `_Static_assert(sizeof(${r.nativeName}) > 0, "");`).join('\n')}\n`, 'thumbv7-pc-windows-msvc', { dump: true });
+      assert.equal(arm32.status, 0, arm32.stderr);
+      const arm32Dumps = parseDump(arm32.stdout);
+      let asserts = '';
+      for (const r of checked) asserts += staticAsserts(r.shadow.name, dumpOf(arm32Dumps, r.native.tag ?? r.nativeName, 'arm32'));
+      const arm64 = clangWindows(dir, 'thunk_arm64.c', windowsUnit(shapes, result, asserts), 'aarch64-pc-windows-msvc', { dump: true });
+      assert.equal(arm64.status, 0, `arm64 compile failed:\n${arm64.stderr}`);
+      const arm64Dumps = parseDump(arm64.stdout);
+      for (const r of checked) {
+        const wellKnownInside = r.fields.some((f) => f.conversion.kind === 'record' && f.conversion.plan.status === 'well-known');
+        sameLayout(dumpOf(arm32Dumps, r.native.tag ?? r.nativeName, 'arm32'), dumpOf(arm64Dumps, r.shadow.tag, 'arm64'), { wellKnownInside });
+      }
+    });
+  }
+});
+
 describe('thunk: the layout proof and the guards can fail', function () {
   this.timeout(60000);
 

@@ -22,7 +22,7 @@ import type { Loc } from '../source';
 import { type AnnotationSource, annotationSource } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
 import { checkShadow, needsTranslation as layoutsDiffer } from './compare';
-import { arrayOf, camelName, canonical, declaration, isHandle, isVariablePointer, recordBaseName, recordOf, recordTypeRef } from './types';
+import { arrayOf, camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
 
 export type ThunkStyle = 'ulong' | 'pointer32';
 
@@ -614,8 +614,13 @@ function conversionFor(env: Env, owner: RecordPlan, f: FieldLayout, nf: FieldDec
 }
 
 function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType: CType, path: string, f: FieldLayout, nf: FieldDecl, peerOwner: RecordDecl): Conversion {
-  if (isHandle(peerType) && isVariablePointer(peerType)) return { kind: 'handle' };
-  if (isVariablePointer(peerType)) {
+  // A pointer converts when its size differs between the ABIs (sizes, not spellings: `__ptr32` and
+  // `__ptr64` fix the width on x86/x64 only; on ARM they are ordinary pointers).
+  const pointerDiffers =
+    canonical(peerType).kind === 'pointer' && env.peer.layout.typeInfo(peerType).size !== env.native.layout.typeInfo(nativeType).size;
+  if (canonical(peerType).kind === 'pointer' && !pointerDiffers) return { kind: 'copy' };
+  if (isHandle(peerType) && pointerDiffers) return { kind: 'handle' };
+  if (pointerDiffers) {
     const deep = deepConversion(env, owner, peerType, nativeType, path, f, nf, peerOwner);
     if (deep) return deep;
     const target = canonical(nativeType);
