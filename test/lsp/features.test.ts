@@ -219,6 +219,13 @@ describe('lsp: features through the protocol', function () {
     assert.deepEqual(tags, ['in', 'out', 'inout', 'shadow32', 'count']);
     const types = (await at('@in FOO', 7)).map((i) => i.label);
     assert.ok(types.includes('FOO_SUBMIT') && types.includes('FOO_RESULT'), types.join(' '));
+    // A macro wrapping CTL_CODE: its parameters complete like the CTL_CODE arguments they feed.
+    const wrapped = '#define MY_IOCTL(fn, method) CTL_CODE(FILE_DEVICE_UNKNOWN, (fn), (method), FILE_ANY_ACCESS)\n#define IOCTL_Y MY_IOCTL(0x900, METH)\n';
+    const wuri = uriOf(path.join(ws, 'wrapped.h'));
+    await c.open(wuri, wrapped, 'c');
+    const wm = await c.request<Item[]>('textDocument/completion', { textDocument: { uri: wuri }, position: posOf(wrapped, 'METH)', 4) });
+    assert.ok(wm.map((i) => i.label).includes('METHOD_OUT_DIRECT'), wm.map((i) => i.label).join(' '));
+    assert.ok(types.includes('FOO_SUBMIT') && types.includes('FOO_RESULT'), types.join(' '));
   });
 
   it('the Contoso sample: every record gets a lens; the HANDLE struct differs', async () => {

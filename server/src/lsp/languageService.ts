@@ -429,8 +429,8 @@ function commentAround(text: string, offset: number): number | undefined {
   return undefined;
 }
 
-/** The `CTL_CODE(` call the cursor is in, and which argument (0-based). */
-function ctlCodeArgument(text: string, offset: number): number | undefined {
+/** The call the cursor is in (`CTL_CODE(` or a wrapper macro's), and which argument (0-based). */
+function callArgument(text: string, offset: number): { callee: string; arg: number } | undefined {
   let level = 0;
   let commas = 0;
   const lower = Math.max(0, offset - 400);
@@ -440,7 +440,7 @@ function ctlCodeArgument(text: string, offset: number): number | undefined {
     else if (c === '(') {
       if (level === 0) {
         const before = /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, i - 64), i));
-        return before?.[1] === 'CTL_CODE' ? commas : undefined;
+        return before ? { callee: before[1], arg: commas } : undefined;
       }
       level--;
     } else if (c === ',' && level === 0) commas++;
@@ -467,11 +467,13 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
     if (typed) return recordNameCompletions(ctx, replace);
     return [];
   }
-  const arg = ctlCodeArgument(text, offset);
-  if (arg === undefined) return [];
+  const call = callArgument(text, offset);
+  if (!call) return [];
   const u = primaryUnit(ctx.analysis);
   if (!u) return [];
   const lookup = macroLookup(ctx, u);
+  const arg = call.callee === 'CTL_CODE' ? call.arg : wrapperArgument(lookup, call.callee, call.arg);
+  if (arg === undefined) return [];
   const names = new Set<string>();
   for (const d of u.pp.macros.keys()) names.add(d);
   for (const d of ctx.session.preludes.get(u.abi.name)?.macros.keys() ?? []) names.add(d);
@@ -499,6 +501,32 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
     default:
       return [];
   }
+}
+
+/**
+ * For a macro that wraps CTL_CODE (`CONTOSO_IOCTL(fn, method, access)`
+ * defined as `CTL_CODE(FILE_DEVICE_CONTOSO, (fn), (method), (access))`), the
+ * CTL_CODE argument its parameter number `arg` lands in.
+ */
+function wrapperArgument(lookup: (n: string) => MacroDef | undefined, name: string, arg: number): number | undefined {
+  const def = lookup(name);
+  const param = def?.params?.[arg];
+  if (!def || !param) return undefined;
+  const body = def.body.map((t) => t.text);
+  const at = body.indexOf('CTL_CODE');
+  if (at < 0 || body[at + 1] !== '(') return undefined;
+  let level = 0;
+  let index = 0;
+  for (let i = at + 2; i < body.length; i++) {
+    const t = body[i];
+    if (t === '(') level++;
+    else if (t === ')') {
+      if (level === 0) return undefined;
+      level--;
+    } else if (t === ',' && level === 0) index++;
+    else if (t === param) return index;
+  }
+  return undefined;
 }
 
 function recordNameCompletions(ctx: DocContext, replace: Span): CompletionInfo[] {
