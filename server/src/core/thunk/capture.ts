@@ -25,7 +25,7 @@ export interface CaptureOptions {
   poolTag: string;
 }
 
-function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan, c: Conversion, dst: string, src: string, depth: number, nativeCast: string | undefined) {
+function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan, c: Conversion, dst: string, src: string, depth: number) {
   const w = state.w;
   switch (c.kind) {
     case 'copy':
@@ -37,10 +37,10 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
         w.line(`${dst} = (${c.functionType})(ULONG_PTR)${value};`);
         return;
       }
-      w.line(`${dst} = ${nativeCast ?? ''}${field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`};`);
+      w.line(`${dst} = ${field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`};`);
       return;
     case 'handle':
-      w.line(`${dst} = ${nativeCast ?? ''}${field.form === 'ulong' ? `LongToHandle((LONG)${src})` : `LongToHandle(PtrToLong(${src}))`};`);
+      w.line(`${dst} = ${field.form === 'ulong' ? `LongToHandle((LONG)${src})` : `LongToHandle(PtrToLong(${src}))`};`);
       return;
     case 'integer':
       w.line(`${dst} = ${src};`);
@@ -54,14 +54,14 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
     case 'inline': {
       // An anonymous member's members are reached directly from the parent.
       const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
-      for (const f of c.fields) captureField(state, options, f, into(dst), into(src), depth, true);
+      for (const f of c.fields) captureField(state, options, f, into(dst), into(src), depth);
       return;
     }
     case 'array': {
       if (c.length === undefined) return;
       const index = local(state, indexName(depth), 'ULONG');
       w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () =>
-        convert(state, options, field, c.element, `${dst}[${index}]`, `${src}[${index}]`, depth + 1, nativeCast),
+        convert(state, options, field, c.element, `${dst}[${index}]`, `${src}[${index}]`, depth + 1),
       );
       return;
     }
@@ -114,7 +114,7 @@ function deepCapture(state: RoutineState, options: CaptureOptions, field: FieldP
   });
 }
 
-export function captureField(state: RoutineState, options: CaptureOptions, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number, _inline = false) {
+export function captureField(state: RoutineState, options: CaptureOptions, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
   const dst = memberPath(nativePrefix, field);
   const src = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return; // unnamed bit-field
@@ -128,7 +128,7 @@ export function captureField(state: RoutineState, options: CaptureOptions, field
     state.w.line(`${dst} = ${countLocal};`);
     return;
   }
-  convert(state, options, field, field.conversion, dst, src, depth, undefined);
+  convert(state, options, field, field.conversion, dst, src, depth);
 }
 
 export function renderCapture(plan: RecordPlan, options: CaptureOptions): string {

@@ -5,7 +5,6 @@
  * that is not 32 bits wide (mingw-w64 defines it empty), fails the build.
  */
 
-import type { FieldLayout } from '../layout';
 import { CText } from './cwriter';
 import type { FieldPlan, RecordPlan } from './plan';
 
@@ -61,4 +60,3 @@ export function renderPointer32Guard(): string {
   return w.toString();
 }
 
-export type { FieldLayout };

@@ -22,7 +22,7 @@ import type { Loc } from '../source';
 import { type AnnotationSource, annotationSource } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
 import { checkShadow, needsTranslation as layoutsDiffer } from './compare';
-import { arrayOf, camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
+import { camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
 
 export type ThunkStyle = 'ulong' | 'pointer32';
 
@@ -790,7 +790,6 @@ function countSource(env: Env, peerField: FieldDecl, nativeField: FieldDecl, own
       if (m) return { member: m[1] ?? m[2], annotation: `@count ${m[1] ?? m[2]}` };
     }
   }
-  void owner;
   return undefined;
 }
 
@@ -799,4 +798,3 @@ export function peerDeclaration(ctx: LayoutContext, type: CType, name: string): 
   return declaration(type, name, { arrayLength: (e) => String(ctx.evaluate(e) ?? 0n) });
 }
 
-export { arrayOf };

@@ -3,12 +3,10 @@
  * `HANDLE` from any other pointer and a `SIZE_T` from a `ULONG`, printing C
  * declarators, and turning type names into routine names.
  *
- * Invariant: this file knows C types, not layouts; sizes come from a
- * `LayoutContext` passed in by the caller.
+ * Invariant: this file knows C types, not layouts.
  */
 
 import type { CType, RecordDecl } from '../ast';
-import type { LayoutContext } from '../layout';
 
 /** Strips typedef sugar (and qualifiers, which do not matter for layout here). */
 export function canonical(type: CType): CType {
@@ -159,9 +157,4 @@ export function declaration(type: CType, name: string, options: PrintOptions): s
 function sep(name: string): string {
   if (name === '') return '';
   return name.startsWith('*') || name.startsWith('(') ? ' ' + name : ' ' + name;
-}
-
-/** Size in bytes of a type under one ABI (0 when unknown). */
-export function sizeOf(ctx: LayoutContext, type: CType): number {
-  return ctx.typeInfo(type).size;
 }
