@@ -115,6 +115,37 @@ describe('ioctl-lens check (CLI)', () => {
   });
 });
 
+describe('ioctl-lens check over many headers (umbrella units)', () => {
+  it('finds the same as header-by-header analysis, in fewer units', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-tree-'));
+    fs.writeFileSync(path.join(dir, 'base.h'), '#pragma once\ntypedef struct _BASE { PVOID Owner; ULONG Size; } BASE;\n');
+    for (let i = 0; i < 20; i++) {
+      const body = [
+        '#pragma once',
+        '#include "base.h"',
+        `#define IOCTL_TREE_${i} CTL_CODE(0x9900, ${0x800 + i}, METHOD_BUFFERED, FILE_ANY_ACCESS)`,
+        i === 7 ? 'typedef struct _BASE32 { ULONG Owner; ULONG Size; ULONG Extra; } BASE32;' : '',
+        i === 11 ? '#define IOCTL_TREE_DUP CTL_CODE(0x9900, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS)' : '',
+        i === 13 ? '/** @in TREE_ARG */\n#define IOCTL_TREE_ARG CTL_CODE(0x9901, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)\ntypedef struct _TREE_ARG { HANDLE Event; } TREE_ARG;' : '',
+      ];
+      fs.writeFileSync(path.join(dir, `h${String(i).padStart(2, '0')}.h`), body.join('\n') + '\n');
+    }
+    const request = { abis: ['x86', 'x64'] as ('x86' | 'x64')[], includeDirs: [], defines: [], undefines: [], forcedIncludes: [], rules: {} };
+    const tree = runCheck({ ...request, paths: [dir] });
+    assert.equal(tree.units, 1);
+    const summary = (fs: typeof tree.findings) => fs.map((f) => `${path.basename(f.loc.file)}:${f.loc.line} ${f.rule} ${f.symbol}`).sort();
+    assert.deepEqual(summary(tree.findings), [
+      'h07.h:4 stale-shadow BASE32',
+      'h11.h:5 duplicate-ioctl-code IOCTL_TREE_DUP',
+      'h13.h:8 unthunked-pointer TREE_ARG',
+    ]);
+    // Named one by one, each header is its own unit: the same findings.
+    const single = runCheck({ ...request, paths: fs.readdirSync(dir).map((f) => path.join(dir, f)).filter((f) => !f.endsWith('base.h')) });
+    assert.ok(single.units > 1);
+    assert.deepEqual(summary(single.findings), summary(tree.findings));
+  });
+});
+
 describe('real headers: mingw-w64 WOW64 shadows', function () {
   this.timeout(120000);
 
