@@ -137,6 +137,8 @@ export interface CheckRequest {
   rules: Partial<Record<string, RuleSetting>>;
   compileCommands?: CompileOptions[];
   prelude?: boolean;
+  /** Default true: read many root headers through umbrella units (false: one unit per root header). */
+  umbrella?: boolean;
 }
 
 export interface CheckResult {
@@ -220,7 +222,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     return { path, units: new Map([...wide.units, ...narrow.units]) };
   };
   // Sources without a `switch` hold no dispatch routine: with many files, they join the umbrellas.
-  const individual = sources.filter((f) => unique.length <= umbrellaThreshold || /\bswitch\b/.test(read(f) ?? 'switch'));
+  const individual = sources.filter((f) => unique.length <= umbrellaThreshold || request.umbrella === false || /\bswitch\b/.test(read(f) ?? 'switch'));
   headers.push(...sources.filter((f) => !individual.includes(f)));
   for (const file of individual) analyse(file, file);
   // Headers no analysed file includes. A few are analysed one by one; a whole
@@ -236,7 +238,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     analyse(path, batch[0], batch);
     virtual.delete(path);
   };
-  if (roots.length > umbrellaThreshold) {
+  if (roots.length > umbrellaThreshold && request.umbrella !== false) {
     // Roots first, then the headers they include, for those included only under conditions
     // that were false (include guards make the others cost next to nothing).
     const all = [...roots, ...headers.filter((h) => !roots.includes(h) && !covered.has(h))];
