@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerLayoutView } from './layoutView';
 
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem;
@@ -91,6 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.command = 'ioctlLens.showOutput';
   context.subscriptions.push(output, status);
+  registerLayoutView(context, () => client);
   context.subscriptions.push(
     vscode.commands.registerCommand('ioctlLens.restartServer', async () => {
       output.appendLine('restarting the language server');
@@ -98,8 +100,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (client) await client.restart();
       showStatus({ state: 'idle' });
     }),
+    // A code lens click (it passes the record's key) opens the layout view; the palette command keeps the Markdown table.
     vscode.commands.registerCommand('ioctlLens.showLayout', (uri?: string, position?: { line: number; character: number }, key?: string) =>
-      showMarkdown('ioctlLens.layoutMarkdown', typeof uri === 'string' ? uri : undefined, position, key),
+      typeof uri === 'string' && typeof key === 'string'
+        ? vscode.commands.executeCommand('ioctlLens.showLayoutView', uri, position, key)
+        : showMarkdown('ioctlLens.layoutMarkdown', typeof uri === 'string' ? uri : undefined, position, key),
     ),
     vscode.commands.registerCommand('ioctlLens.showControlCode', (uri?: string, position?: { line: number; character: number }, value?: number) =>
       showMarkdown('ioctlLens.controlCodeMarkdown', typeof uri === 'string' ? uri : undefined, position, value),
