@@ -38,6 +38,7 @@ import {
   uriToPath,
   locRange,
 } from './convert';
+import { getCodeActions, toCodeAction } from './codeActions';
 import { type AnalyzedDocument, createDocumentStore } from './documents';
 import { decodeControlCode, recordFacts } from './facts';
 import * as ls from './languageService';
@@ -197,6 +198,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         referencesProvider: true,
         completionProvider: { triggerCharacters: ['@', '(', ',', ' '] },
         executeCommandProvider: { commands: Object.values(serverCommands) },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite', 'refactor.extract'] },
       },
       serverInfo: { name: 'ioctl-lens', version: '0.1.0' },
     };
@@ -376,6 +378,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const doc = text === a.doc.text ? a.doc : { ...a.doc, text };
       const pos = text === a.doc.text ? a.pos : textPositions(a.doc.path, text);
       return ls.doComplete(doc, pos.positionToOffset(p.position)).map((c) => toCompletionItem(c, pos));
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('codeAction', [], async (p, token) => {
+      const a = await analysed(p?.textDocument?.uri, token);
+      if (!a) return [];
+      const start = offsetOf(a.pos, p.range?.start) ?? 0;
+      const end = offsetOf(a.pos, p.range?.end) ?? start;
+      const diagnostics = Array.isArray(p.context?.diagnostics) ? p.context.diagnostics : [];
+      const textOf = (path: string) => (path === a.doc.path ? a.doc.text : store.host.readFile(path)?.text);
+      const layoutCommand = init.clientCommands ? clientCommands.layout : serverCommands.layout;
+      const actions = getCodeActions(a.doc, { start, end, diagnostics, only: p.context?.only });
+      return actions.map((x) => toCodeAction(x, { uriOf, textOf, path: a.doc.path, uri: a.doc.uri, layoutCommand }));
     }),
   );
 

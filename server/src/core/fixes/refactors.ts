@@ -1,0 +1,94 @@
+/**
+ * Refactors on any record, offered where the cursor is: **Insert layout
+ * guards** and **Show layout**. Each splits a cheap `prepare` (is it
+ * available here, and for which record?) from `apply` (compute the edit).
+ *
+ * Insert layout guards, for `typedef struct _REQ { ULONG Id; PVOID Buffer; } REQ;`:
+ *
+ *     #if defined(_WIN64)
+ *     C_ASSERT(sizeof(REQ) == 16);
+ *     C_ASSERT(FIELD_OFFSET(REQ, Id) == 0);
+ *     C_ASSERT(FIELD_OFFSET(REQ, Buffer) == 8);
+ *     #else
+ *     C_ASSERT(sizeof(REQ) == 8);
+ *     C_ASSERT(FIELD_OFFSET(REQ, Id) == 0);
+ *     C_ASSERT(FIELD_OFFSET(REQ, Buffer) == 4);
+ *     #endif
+ *
+ * Idempotent: a record whose `C_ASSERT(sizeof(...) == ...)` is already in
+ * the file is not offered the refactor again.
+ */
+
+import type { RecordDecl } from '../ast';
+import { displayName } from '../dispatch';
+import type { LayoutContext } from '../layout';
+import { counterpart, flatMembers } from '../wow64';
+import { EditSet } from './edits';
+import { afterDeclaration, factsOf, mainUnit } from './place';
+import type { CodeFix, FixContext } from './types';
+
+export interface RecordTarget {
+  record: RecordDecl;
+  /** How C names it: the typedef name, or `struct _TAG`. */
+  name: string;
+}
+
+/** prepare: the innermost named record defined in the document around `offset`. */
+export function recordAtOffset(ctx: FixContext, offset: number): RecordTarget | undefined {
+  const unit = mainUnit(ctx.analysis);
+  if (!unit) return undefined;
+  let best: RecordDecl | undefined;
+  for (const r of unit.unit.records) {
+    if (!r.fields || r.loc.file !== ctx.path || !r.endLoc) continue;
+    if (r.loc.offset > offset || offset > r.endLoc.offset + 1) continue;
+    if (!best || r.loc.offset >= best.loc.offset) best = r;
+  }
+  if (!best) return undefined;
+  const typedef = best.typedefs.find((t) => !t.startsWith('*'));
+  const name = typedef ?? (best.tag ? `${best.kind} ${best.tag}` : undefined);
+  return name ? { record: best, name } : undefined;
+}
+
+function guardLines(layout: LayoutContext, record: RecordDecl, name: string): string[] {
+  const l = layout.layoutOf(record);
+  const lines = [`C_ASSERT(sizeof(${name}) == ${l.size});`];
+  for (const m of flatMembers(l.fields)) {
+    if (m.field.bitWidth !== undefined) continue;
+    lines.push(`C_ASSERT(FIELD_OFFSET(${name}, ${m.name}) == ${m.offset});`);
+  }
+  return lines;
+}
+
+export function hasLayoutGuards(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+  return new RegExp(`C_ASSERT\\s*\\(\\s*sizeof\\s*\\(\\s*${escaped}\\s*\\)\\s*==`).test(text);
+}
+
+/** prepare + apply: the guards refactor for the record at `offset`, if it is available there. */
+export function insertLayoutGuards(ctx: FixContext, offset: number): CodeFix | undefined {
+  const target = recordAtOffset(ctx, offset);
+  const text = ctx.text(ctx.path);
+  if (!target || text === undefined || hasLayoutGuards(text, target.name)) return undefined;
+  const pair = factsOf(ctx.analysis, ctx.session).facts?.pair;
+  const unit = mainUnit(ctx.analysis)!;
+  const lines: string[] = [];
+  if (pair) {
+    const narrowRecord = counterpart(target.record, pair.narrow);
+    lines.push(`/* ${target.name}: layout on ${pair.wideAbi} and ${pair.narrowAbi} (ioctl-lens). */`, '#if defined(_WIN64)');
+    lines.push(...guardLines(pair.wide.layout, target.record, target.name));
+    if (narrowRecord) lines.push('#else', ...guardLines(pair.narrow.layout, narrowRecord, target.name));
+    lines.push('#endif');
+  } else {
+    lines.push(`/* ${target.name}: layout on ${unit.abi.name} (ioctl-lens). */`, ...guardLines(unit.layout, target.record, target.name));
+  }
+  const edits = new EditSet(ctx);
+  edits.insertBlocksAfterLine(ctx.path, afterDeclaration(text, target.record.endLoc!.offset), [lines.join('\n')]);
+  return { title: `Insert layout guards for '${target.name}'`, kind: 'refactor.extract', edits: edits.edits() };
+}
+
+export function showLayout(ctx: FixContext, offset: number): CodeFix | undefined {
+  const target = recordAtOffset(ctx, offset);
+  if (!target) return undefined;
+  const name = displayName(target.record) ?? target.name;
+  return { title: `Show layout of '${name}'`, kind: 'refactor.rewrite', edits: [], command: { name: 'show-layout', type: name, offset } };
+}
