@@ -227,7 +227,8 @@ async function lspSection() {
     return { name, openMs, editP50: pct(editMs, 0.5), editP95: pct(editMs, 0.95), hoverP50: pct(hoverMs, 0.5), hoverP95: pct(hoverMs, 0.95), hwm, hoverText };
   }
 
-  const ours = await run('ioctl-lens', process.execPath, [path.join(root, 'bin/ioctl-lens.js'), 'serve', '--stdio']);
+  // The V8 flags the VS Code extension starts its server with (client/src/extension.ts; docs/editors.md).
+  const ours = await run('ioctl-lens', process.execPath, ['--optimize-for-size', '--max-semi-space-size=2', path.join(root, 'bin/ioctl-lens.js'), 'serve', '--stdio']);
   const clangd = await run('clangd', 'clangd', [`--compile-commands-dir=${dir}`, '--log=error', '--background-index=false', '-j=2']);
   const row = (r) => `${r.name.padEnd(11)} open->diagnostics ${fmt(r.openMs).padStart(10)} | edit->diagnostics p50 ${fmt(r.editP50).padStart(9)} p95 ${fmt(r.editP95).padStart(9)} | hover p50 ${fmt(r.hoverP50).padStart(8)} p95 ${fmt(r.hoverP95).padStart(8)} | peak ${r.hwm.toFixed(0)} MiB`;
   console.log(row(ours) + '   (x86 + x64)');

@@ -37,9 +37,12 @@ function showStatus(s: Partial<Omit<ServerStatus, 'state'>> & { state: ServerSta
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // A smaller young generation and size-oriented heap growth: about a quarter less memory on a
+  // wdm.h-sized translation unit for the same median latency (npm run bench -- lsp).
+  const execArgv = ['--optimize-for-size', '--max-semi-space-size=2'];
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6010'] } },
   };
   const rulesDir = context.asAbsolutePath(path.join('docs', 'rules'));
   const clientOptions: LanguageClientOptions = {
