@@ -176,6 +176,18 @@ describe('cli: thunk', () => {
     assert.match(warned.out, /WdfRequestIsFrom32BitProcess\(Request\)/);
   });
 
+  it('passes -D, -I and --include to the front end', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'types.h'), '#define OPAQUE_T HANDLE\n');
+    fs.writeFileSync(path.join(dir, 'forced.h'), '#define EXTRA_MEMBERS ULONG_PTR Cookie;\n');
+    fs.writeFileSync(path.join(dir, 'api.h'), '#include <types.h>\ntypedef struct _API { ULONG Id;\n#ifdef WITH_OWNER\n    OPAQUE_T Owner;\n#endif\n    EXTRA_MEMBERS } API;\n');
+    const r = cli(['thunk', '--type', 'API', '-DWITH_OWNER', '-I', dir, '--include', path.join(dir, 'forced.h'), path.join(dir, 'api.h')]);
+    assert.equal(r.status, 0, r.err);
+    assert.match(r.out, /ULONG Owner; \/\* HANDLE \*\//);
+    assert.match(r.out, /ULONG Cookie; \/\* ULONG_PTR \*\//);
+    assert.doesNotMatch(cli(['thunk', '--type', 'API', '-I', dir, '--include', path.join(dir, 'forced.h'), path.join(dir, 'api.h')]).out, /Owner/);
+  });
+
   it('exits 2 on unusable input', () => {
     assert.equal(cli(['thunk', 'samples/driver/ioctl_interface.h']).status, 2);
     assert.equal(cli(['thunk', '--type', 'CONTOSO_SUBMIT_BATCH']).status, 2);
