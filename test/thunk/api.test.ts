@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile, createSession } from '../../server/src/core/analyze';
-import { generateThunks } from '../../server/src/core/thunk/index';
+import { generateThunks, prepareThunks } from '../../server/src/core/thunk/index';
 import { memoryHost } from '../../server/src/core/source';
 import { type Io, main } from '../../server/src/cli/main';
 import { repoRoot } from '../helpers';
@@ -103,6 +103,13 @@ describe('thunk: structured result', () => {
     assert.deepEqual(u2.warnings.map((w) => w.code), ['union-pointer']);
     assert.deepEqual(u2.pieces.map((p) => p.kind), ['shadow', 'guards']);
     assert.equal(u2.routines, undefined);
+  });
+
+  it('prepares cheaply: available, or why not', () => {
+    const a = analyzeFile(createSession(memoryHost({ '/m/p.h': 'typedef struct _A { PVOID P; } A; typedef struct _B { ULONG X; } B; typedef struct _A32 { ULONG Q; } A32;' })), '/m/p.h', { abis: ['x86', 'x64'] });
+    assert.deepEqual(prepareThunks(a, { type: 'A' }), { available: true, status: 'replace' });
+    assert.deepEqual(prepareThunks(a, { type: 'B' }), { available: false, reason: 'B has the same layout for 32-bit callers' });
+    assert.equal(prepareThunks(a, { type: 'C' }).available, false);
   });
 
   it('says when no thunk is needed, and reports unknown types', () => {

@@ -98,6 +98,26 @@ export interface ThunkResult {
 
 const defaultPoolTag = 'IOCTL_LENS_POOL_TAG';
 
+export interface ThunkAvailability {
+  /** The type exists and needs translation: `generateThunks` has something to write. */
+  available: boolean;
+  /** Why not, for a code action's disabled reason. */
+  reason?: string;
+  /** The root shadow's status when available (`replace` means a stale shadow would be corrected). */
+  status?: ShadowStatus;
+}
+
+/**
+ * The cheap half of a quick fix (clangd's `prepare`): does `generateThunks`
+ * have anything to write for this type? No text is rendered.
+ */
+export function prepareThunks(analysis: Analysis, options: Pick<ThunkOptions, 'type' | 'native' | 'style'>): ThunkAvailability {
+  const plan = buildPlan(analysis, { type: options.type, style: options.style ?? 'ulong', native: options.native });
+  if (plan.error || !plan.root) return { available: false, reason: plan.error ?? 'no plan' };
+  if (plan.identical) return { available: false, reason: `${plan.root.nativeName} has the same layout for 32-bit callers` };
+  return { available: true, status: plan.root.status };
+}
+
 function rangeOf(record: RecordPlan['native']): SourceRange {
   return { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
 }
