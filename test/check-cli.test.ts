@@ -78,6 +78,13 @@ describe('ioctl-lens check (CLI)', () => {
     assert.equal(run(['--fail-on', 'error', 'test/fixtures/checks/reserved-function-code']).code, 0);
   });
 
+  it('checks every WOW64 pair asked for, merging what both pairs see alike', () => {
+    const r = run(['--abi', 'x86,x64,arm64,arm32', 'samples/driver']);
+    // __ptr32 means nothing on ARM, so the shadow is stale for arm64 drivers in a second way.
+    assert.match(r.out, /shadow 'CONTOSO_REQUEST32' does not match the arm32 layout of 'CONTOSO_REQUEST': .* is 32 bytes on arm64/);
+    assert.equal((r.out.match(/\[unthunked-pointer\]/g) ?? []).length, 2);
+  });
+
   it('exits 2 on unusable input', () => {
     assert.equal(run(['no/such/dir']).code, 2);
     assert.equal(run(['--format', 'xml', 'samples/driver']).code, 2);

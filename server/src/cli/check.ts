@@ -192,7 +192,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     units++;
     for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
     const r = unitFacts(analysis, { session, inScope });
-    if (r.facts) findings.push(...runUnitChecks(r.facts, { rules: request.rules, inScope }));
+    for (const facts of r.pairs) findings.push(...runUnitChecks(facts, { rules: request.rules, inScope }));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);
   };

@@ -87,8 +87,10 @@ export function isSuppressed(f: Pick<Finding, 'rule' | 'loc'>, suppressions: Sup
 }
 
 export interface UnitResult {
-  /** Undefined when the analysis has no WOW64 pair of ABIs. */
+  /** The first WOW64 pair's facts; undefined when the analysis has no pair of ABIs. */
   facts?: UnitFacts;
+  /** One per WOW64 pair the analysis offers ((x64, x86), then (arm64, arm32)). */
+  pairs: UnitFacts[];
   ioctls: IoctlDef[];
   routines: DispatchRoutine[];
   suppressions: Suppressions;
@@ -115,23 +117,38 @@ function routinesAndIoctls(unit: AbiUnit, session: Session | undefined, annotati
 /** Builds the facts of one analysed translation unit. */
 export function unitFacts(analysis: Analysis, options: { session?: Session; inScope?: (file: string) => boolean } = {}): UnitResult {
   const inScope = options.inScope ?? anyRealFile;
-  const pairNames = wow64Pairs.find(([w, n]) => analysis.units.has(w) && analysis.units.has(n));
-  const main: AbiUnit | undefined = pairNames ? analysis.units.get(pairNames[0]) : analysis.units.values().next().value;
+  const pairNames = wow64Pairs.filter(([w, n]) => analysis.units.has(w) && analysis.units.has(n));
+  const main: AbiUnit | undefined = pairNames.length ? analysis.units.get(pairNames[0][0]) : analysis.units.values().next().value;
   const suppressions: Suppressions = new Map();
-  if (!main) return { ioctls: [], routines: [], suppressions };
+  if (!main) return { pairs: [], ioctls: [], routines: [], suppressions };
   collectSuppressions(main.pp, suppressions);
-  const prelude = (abi: AbiName) => options.session?.preludes.get(abi);
   const annotations = annotationSource(main.pp);
   const { routines, ioctls } = routinesAndIoctls(main, options.session, annotations);
-  if (!pairNames) return { ioctls, routines, suppressions };
-  const narrow = analysis.units.get(pairNames[1])!;
-  const pair = pairFromUnits(main, narrow, { wide: prelude(main.abi.name)?.unit, narrow: prelude(narrow.abi.name)?.unit }, annotations);
+  const pairs = pairNames.map(([w, n]) => {
+    const wide = analysis.units.get(w)!;
+    const wideAnnotations = wide === main ? annotations : annotationSource(wide.pp);
+    const own = wide === main ? { routines, ioctls } : routinesAndIoctls(wide, options.session, wideAnnotations);
+    return pairFacts(wide, analysis.units.get(n)!, own, wideAnnotations, options.session, inScope);
+  });
+  return { facts: pairs[0], pairs, ioctls, routines, suppressions };
+}
+
+function pairFacts(
+  wide: AbiUnit,
+  narrow: AbiUnit,
+  { routines, ioctls }: { routines: DispatchRoutine[]; ioctls: IoctlDef[] },
+  annotations: ReturnType<typeof annotationSource>,
+  session: Session | undefined,
+  inScope: (file: string) => boolean,
+): UnitFacts {
+  const prelude = (abi: AbiName) => session?.preludes.get(abi);
+  const pair = pairFromUnits(wide, narrow, { wide: prelude(wide.abi.name)?.unit, narrow: prelude(narrow.abi.name)?.unit }, annotations);
   const boundary = boundaryTypes(pair, ioctls, routines);
   // Shadows: by name or annotation for every record defined in scope and every boundary record,
   // and from dispatch: the type a case uses in its 32-bit branch while using T natively.
   const shadows: Shadow[] = [];
   const byNative = new Set<unknown>();
-  const consider = (record: (typeof boundary)[number]['record']) => {
+  const consider = (record: RecordDecl) => {
     if (byNative.has(record) || !record.fields) return;
     const s = findShadow(pair, record);
     if (s) {
@@ -139,7 +156,7 @@ export function unitFacts(analysis: Analysis, options: { session?: Session; inSc
       shadows.push(s);
     }
   };
-  for (const r of main.unit.records) if (r.fields && !r.nested && inScope(r.loc.file)) consider(r);
+  for (const r of wide.unit.records) if (r.fields && !r.nested && inScope(r.loc.file)) consider(r);
   for (const b of boundary) consider(b.record);
   for (const routine of routines) {
     for (const c of routine.cases) {
@@ -154,7 +171,7 @@ export function unitFacts(analysis: Analysis, options: { session?: Session; inSc
       shadows.push({ native, shadow, via: 'dispatch', evidence: wows[0].loc });
     }
   }
-  return { facts: { pair, ioctls, routines, boundary, shadows, inScope }, ioctls, routines, suppressions };
+  return { pair, ioctls, routines, boundary, shadows, inScope };
 }
 
 /**
@@ -238,7 +255,8 @@ export function finalizeFindings(findings: readonly Finding[], suppressions: Sup
   const out: Finding[] = [];
   for (const f of findings) {
     if (isSuppressed(f, suppressions)) continue;
-    const key = `${f.rule}\0${f.loc.file}\0${f.loc.line}\0${f.loc.col}\0${f.message}`;
+    // The same problem seen through two WOW64 pairs (x64/x86, arm64/arm32) with the same numbers is one finding.
+    const key = `${f.rule}\0${f.loc.file}\0${f.loc.line}\0${f.loc.col}\0${f.message.replace(/\b(x86|x64|arm64|arm32)\b/g, 'ABI')}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(f);
@@ -266,7 +284,7 @@ export function runChecks(analyses: readonly Analysis[], options: CheckOptions &
   const suppressions: Suppressions = new Map();
   for (const analysis of analyses) {
     const r = unitFacts(analysis, { session: options.session, inScope });
-    if (r.facts) findings.push(...runUnitChecks(r.facts, options));
+    for (const facts of r.pairs) findings.push(...runUnitChecks(facts, options));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);
   }
