@@ -78,8 +78,8 @@ export interface DocumentStore {
   invalidate(paths?: string[]): void;
   /** Runs `fn` when no document analysis is pending (the workspace index uses it to stay out of the way). */
   idle(): Promise<void>;
-  /** Analyses a file that is not open (the workspace index); shares the session. */
-  analyzeClosed(path: string, abis?: AbiName[]): Analysis;
+  /** Analyses a file that is not open (the workspace index) on its first `abiCount` ABIs; shares the session. */
+  analyzeClosed(path: string, abiCount?: number): Analysis;
 }
 
 /**
@@ -283,9 +283,10 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
       if (!running && pendingCount() === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
-    analyzeClosed(path, abis) {
+    analyzeClosed(path, abiCount) {
       const options = o.optionsFor(path);
-      return analyzeFile(session, path, { ...options.analysis, abis: abis ?? options.analysis.abis });
+      const abis = abiCount === undefined ? options.analysis.abis : options.analysis.abis.slice(0, abiCount);
+      return analyzeFile(session, path, { ...options.analysis, abis });
     },
   };
 }

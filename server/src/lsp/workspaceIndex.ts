@@ -93,7 +93,8 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
 
   function indexOne(path: string): void {
     try {
-      const analysis = o.store.analyzeClosed(path);
+      // One ABI is enough for names, places and control codes.
+      const analysis = o.store.analyzeClosed(path, 1);
       const first = analysis.units.values().next().value;
       if (!first) return;
       const text = first.pp.files.get(path)?.text ?? '';
