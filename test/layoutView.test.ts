@@ -70,6 +70,8 @@ describe('layoutView', () => {
     assert.equal(byPath.get('Version')!.pointerSized, false);
     assert.equal(byPath.get('Version')!.differs, false);
     assert.equal(byPath.get('Flags')!.differs, true);
+    assert.equal(byPath.get('Flags')!.sizeDiffers, false);
+    assert.equal(byPath.get('CompletionEvent')!.sizeDiffers, true);
     assert.equal(m.differs, true);
     // Colours: one per member, the same on every ABI.
     const colours = (abi: string) => row(m, abi).lanes[0].filter((s) => s.kind !== 'padding').map((s) => s.colour);

@@ -192,7 +192,7 @@
     const m = members.get(s.path);
     const classes = ['lv-seg', `lv-kind-${s.kind}`];
     if (s.colour >= 0 && s.kind !== 'bitfield') classes.push(`lv-c${s.colour}`);
-    if (s.differs) classes.push('lv-differs');
+    if (s.differs) classes.push(s.sizeDiffers ? 'lv-size-differs' : 'lv-differs');
     if (s.pointerSized) classes.push('lv-ptr');
     const expanded = s.kind === 'nested' && isExpanded(s.path);
     const el = h('div', {
@@ -213,7 +213,7 @@
       el.append(h('span', { class: 'lv-seg-sub', text: `pad ${s.size}` }));
     } else if (s.kind === 'bitfield') {
       for (const b of s.bits) {
-        const bit = h('div', { class: `lv-bit lv-c${b.colour}${b.differs ? ' lv-differs' : ''}`, 'data-path': b.path, 'aria-hidden': 'true' }, [h('span', { class: 'lv-seg-name', text: label(b.path) }), h('span', { class: 'lv-seg-sub', text: `${b.bitWidth} bit${b.bitWidth === 1 ? '' : 's'}` })]);
+        const bit = h('div', { class: `lv-bit lv-c${b.colour}${b.differs ? (b.sizeDiffers ? ' lv-size-differs' : ' lv-differs') : ''}`, 'data-path': b.path, 'aria-hidden': 'true' }, [h('span', { class: 'lv-seg-name', text: label(b.path) }), h('span', { class: 'lv-seg-sub', text: `${b.bitWidth} bit${b.bitWidth === 1 ? '' : 's'}` })]);
         bit.style.left = pct(b.bitOffset, s.size * 8);
         bit.style.width = pct(b.bitWidth, s.size * 8);
         el.append(bit);
@@ -242,12 +242,12 @@
     if (s.kind === 'padding') return `padding, offset ${s.offset}, ${plural(s.size, 'byte')}, ${abi.abi}`;
     if (s.kind === 'bitfield') {
       const bits = s.bits.map((b) => `${label(b.path)} bits ${b.bitOffset} to ${b.bitOffset + b.bitWidth - 1}`).join('; ');
-      return `bit-field unit, offset ${s.offset}, ${plural(s.size, 'byte')}, ${abi.abi}: ${bits}${s.differs ? ', differs between ABIs' : ''}`;
+      return `bit-field unit, offset ${s.offset}, ${plural(s.size, 'byte')}, ${abi.abi}: ${bits}${s.differs ? (s.sizeDiffers ? ', size differs between ABIs' : ', moved between ABIs') : ''}`;
     }
     const m = members.get(s.path);
     const parts = [m ? m.label : s.path, m ? m.typeText : '', `offset ${s.offset}`, plural(s.size, 'byte'), abi.abi];
     if (s.pointerSized) parts.push('pointer-sized');
-    if (s.differs) parts.push('differs between ABIs');
+    if (s.differs) parts.push(s.sizeDiffers ? 'size differs between ABIs' : 'offset differs between ABIs');
     return parts.filter(Boolean).join(', ');
   }
 
@@ -368,7 +368,7 @@
           const pad = pa.paddingAfter ? `, ${bytes(pa.paddingAfter)} padding after` : '';
           lines.push(h('div', { class: `lv-tip-row${pa.abi === abi.abi ? ' lv-tip-current' : ''}`, text: `${pa.abi}: offset ${pa.offset}, ${bytes(pa.size)}, align ${pa.align}${bits}${pad}` }));
         }
-        const flags = [m.pointerSized ? 'pointer-sized' : '', m.differs ? 'differs between ABIs' : ''].filter(Boolean).join(' · ');
+        const flags = [m.pointerSized ? 'pointer-sized' : '', m.differs ? (m.sizeDiffers ? 'size differs between ABIs' : 'moved: offset differs between ABIs') : ''].filter(Boolean).join(' · ');
         if (flags) lines.push(h('div', { class: `lv-tip-flags${m.differs ? ' lv-tip-warn' : ''}`, text: flags }));
       }
       lines.push(h('div', { class: 'lv-tip-hint', text: s.kind === 'nested' ? 'Click to reveal · Space to expand' : 'Click or Enter to reveal in source' }));
@@ -405,20 +405,29 @@
     const chips = shown.map((m) =>
       h('li', { class: `lv-chip lv-depth-${Math.min(m.depth, 3)}`, 'data-path': m.path }, [
         h('button', { class: 'lv-chip-button', type: 'button', title: 'Reveal in source', onclick: () => vscode.postMessage({ type: 'reveal', path: m.path }), onmouseenter: () => highlight(m.path, true), onmouseleave: () => highlight(m.path, false) }, [
-          h('span', { class: `lv-swatch lv-c${m.colour}${m.differs ? ' lv-differs' : ''}${m.pointerSized ? ' lv-ptr' : ''}`, 'aria-hidden': 'true' }),
+          h('span', { class: `lv-swatch lv-c${m.colour}${m.pointerSized ? ' lv-ptr' : ''}`, 'aria-hidden': 'true' }),
           h('span', { class: 'lv-chip-name', text: m.label }),
           h('span', { class: 'lv-chip-type', text: m.typeText }),
-          m.differs ? h('span', { class: 'lv-chip-mark lv-mark-differs', title: 'differs between ABIs', text: '≠' }) : null,
+          mark(m),
         ]),
       ]),
     );
     const keys = h('ul', { class: 'lv-keys', 'aria-label': 'Key' }, [
       h('li', {}, [h('span', { class: 'lv-key lv-key-padding', 'aria-hidden': 'true' }), 'padding']),
-      h('li', {}, [h('span', { class: 'lv-key lv-key-differs', 'aria-hidden': 'true' }), 'offset or size differs between ABIs']),
+      h('li', {}, [h('span', { class: 'lv-key lv-key-size-differs', 'aria-hidden': 'true' }), 'size differs between ABIs']),
+      h('li', {}, [h('span', { class: 'lv-key lv-key-differs', 'aria-hidden': 'true' }), 'moved (offset differs)']),
       h('li', {}, [h('span', { class: 'lv-key lv-key-ptr', 'aria-hidden': 'true' }), 'pointer-sized']),
       model.members.some((m) => m.kind === 'bitfield') ? h('li', {}, [h('span', { class: 'lv-key lv-key-bits', 'aria-hidden': 'true' }), 'bit-fields inside their unit']) : null,
     ]);
     return h('section', { class: 'lv-legend', 'aria-label': 'Legend' }, [h('h2', { class: 'lv-legend-title', text: 'Members' }), h('ul', { class: 'lv-chips' }, chips), keys]);
+  }
+
+  /** The small tag after a member's name: its size differs (the cause) or it only moved. */
+  function mark(m) {
+    if (!m.differs) return null;
+    return m.sizeDiffers
+      ? h('span', { class: 'lv-chip-mark lv-mark-differs', title: 'size differs between ABIs', text: 'size ≠' })
+      : h('span', { class: 'lv-chip-mark lv-mark-moved', title: 'offset differs between ABIs', text: 'moved' });
   }
 
   function ancestorsExpanded(m) {
@@ -437,7 +446,7 @@
         h('span', { class: `lv-swatch lv-c${m.colour}`, 'aria-hidden': 'true' }),
         h('button', { class: 'lv-link', type: 'button', title: 'Reveal in source', onclick: () => vscode.postMessage({ type: 'reveal', path: m.path }), text: m.label }),
         m.pointerSized ? h('span', { class: 'lv-chip-mark lv-mark-ptr', title: 'pointer-sized', text: 'ptr' }) : null,
-        m.differs ? h('span', { class: 'lv-chip-mark lv-mark-differs', title: 'differs between ABIs', text: '≠' }) : null,
+        mark(m),
       ]);
       const cells = model.abis.flatMap((a) => {
         const p = m.perAbi.find((x) => x.abi === a.abi);

@@ -21,8 +21,9 @@ export const layoutViewCommands = {
   show: 'ioctlLens.showLayoutView',
   exportMarkdown: 'ioctlLens.layoutView.exportMarkdown',
   exportSvg: 'ioctlLens.layoutView.exportSvg',
-  /** Not in the palette: the panel's state, for the end-to-end tests. */
+  /** Not in the palette: the panel's state, and what a click on a member does, for the end-to-end tests. */
   state: 'ioctlLens.layoutView.state',
+  reveal: 'ioctlLens.layoutView.reveal',
 } as const;
 
 type Source = LayoutViewSource & { uri?: string };
@@ -49,7 +50,8 @@ export function registerLayoutView(context: vscode.ExtensionContext, getClient: 
   let panel: vscode.WebviewPanel | undefined;
   let current: Result | undefined;
   let follow = true;
-  let lastRendered: { record: string; segments: number; view: string } | undefined;
+  let lastRendered: { record: string; segments: number; view: string; count: number } | undefined;
+  let renders = 0;
   let notice: string | undefined;
   let ignoreSelectionUntil = 0;
   let cursorTimer: NodeJS.Timeout | undefined;
@@ -122,7 +124,8 @@ export function registerLayoutView(context: vscode.ExtensionContext, getClient: 
     panel = vscode.window.createWebviewPanel('ioctlLens.layoutView', 'ioctl-lens Layout', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: [media],
-      retainContextWhenHidden: false,
+      // Kept alive while hidden: a reload would lose the focus, scroll and expansion state, and costs a round trip.
+      retainContextWhenHidden: true,
     });
     panel.iconPath = vscode.Uri.joinPath(media, 'layoutView.svg');
     panel.webview.html = html(panel.webview);
@@ -150,7 +153,7 @@ export function registerLayoutView(context: vscode.ExtensionContext, getClient: 
         if (follow) followCursor(0);
         break;
       case 'rendered':
-        lastRendered = { record: m.record, segments: m.segments, view: m.view };
+        lastRendered = { record: m.record, segments: m.segments, view: m.view, count: ++renders };
         break;
     }
   }
@@ -222,6 +225,7 @@ export function registerLayoutView(context: vscode.ExtensionContext, getClient: 
     vscode.commands.registerCommand(layoutViewCommands.show, show),
     vscode.commands.registerCommand(layoutViewCommands.exportMarkdown, exportMarkdown),
     vscode.commands.registerCommand(layoutViewCommands.exportSvg, exportSvg),
+    vscode.commands.registerCommand(layoutViewCommands.reveal, (path: unknown) => reveal(typeof path === 'string' ? path : '')),
     vscode.commands.registerCommand(layoutViewCommands.state, () => ({ open: !!panel, visible: !!panel?.visible, follow, notice, uri: current?.uri, model: current?.model, rendered: lastRendered })),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (Date.now() < ignoreSelectionUntil || !isC(e.textEditor.document)) return;

@@ -64,6 +64,8 @@ export interface LayoutViewMember {
   pointerSized: boolean;
   /** Offset, size, bit position or alignment differ between ABIs, or the member is missing on one. */
   differs: boolean;
+  /** The size (or bit width) itself differs: the cause, where `differs` alone may be a consequence. */
+  sizeDiffers: boolean;
   perAbi: LayoutViewMemberAbi[];
   source?: LayoutViewSource;
 }
@@ -78,8 +80,9 @@ export interface LayoutViewSegment {
   colour: number;
   pointerSized: boolean;
   differs: boolean;
+  sizeDiffers: boolean;
   /** Bit-field units: the bits inside, by bit offset within the unit. */
-  bits?: { path: string; bitOffset: number; bitWidth: number; colour: number; differs: boolean }[];
+  bits?: { path: string; bitOffset: number; bitWidth: number; colour: number; differs: boolean; sizeDiffers: boolean }[];
   /** Nested records: their own lanes (offsets still from the outermost record). */
   lanes?: LayoutViewSegment[][];
 }
@@ -273,6 +276,7 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
       colour: index % paletteSize,
       pointerSized: o.kind !== 'nested' && (isPointerSizedType(o.f.decl.type) || sizesFollowPointer),
       differs,
+      sizeDiffers: perAbi.length !== rows.length || distinct((m) => `${m.size}:${m.bitWidth ?? ''}`),
       perAbi,
     };
     if (o.parent !== undefined) member.parent = o.parent;
@@ -329,18 +333,19 @@ function lanesOf(level: Placed[], start: number, end: number, memberOf: Map<stri
         unit = undefined;
         continue;
       }
-      const bit = { path: p.path, bitOffset: f.bitOffset ?? 0, bitWidth: f.bitWidth, colour: m.colour, differs: m.differs };
+      const bit = { path: p.path, bitOffset: f.bitOffset ?? 0, bitWidth: f.bitWidth, colour: m.colour, differs: m.differs, sizeDiffers: m.sizeDiffers };
       if (unit && unit.offset === f.offset && unit.size === f.size) {
         unit.bits!.push(bit);
         unit.differs ||= m.differs;
+        unit.sizeDiffers ||= m.sizeDiffers;
         continue;
       }
-      unit = { kind: 'bitfield', path: p.path, offset: f.offset, size: f.size, colour: m.colour, pointerSized: false, differs: m.differs, bits: [bit] };
+      unit = { kind: 'bitfield', path: p.path, offset: f.offset, size: f.size, colour: m.colour, pointerSized: false, differs: m.differs, sizeDiffers: m.sizeDiffers, bits: [bit] };
       segments.push(unit);
       continue;
     }
     unit = undefined;
-    const seg: LayoutViewSegment = { kind: p.kind === 'nested' ? 'nested' : 'member', path: p.path, offset: f.offset, size: f.size, colour: m.colour, pointerSized: m.pointerSized, differs: m.differs };
+    const seg: LayoutViewSegment = { kind: p.kind === 'nested' ? 'nested' : 'member', path: p.path, offset: f.offset, size: f.size, colour: m.colour, pointerSized: m.pointerSized, differs: m.differs, sizeDiffers: m.sizeDiffers };
     if (p.children) seg.lanes = lanesOf(p.children, f.offset, f.offset + f.size, memberOf);
     segments.push(seg);
   }
@@ -367,7 +372,7 @@ function lanesOf(level: Placed[], start: number, end: number, memberOf: Map<stri
     }
     let e = b;
     while (e < covered.length && !covered[e]) e++;
-    lanes[0].push({ kind: 'padding', path: '', offset: start + b, size: e - b, colour: -1, pointerSized: false, differs: false });
+    lanes[0].push({ kind: 'padding', path: '', offset: start + b, size: e - b, colour: -1, pointerSized: false, differs: false, sizeDiffers: false });
     b = e;
   }
   for (const l of lanes) l.sort((a, b) => a.offset - b.offset);
@@ -481,7 +486,7 @@ export function toSvg(model: LayoutViewModel, theme: 'light' | 'dark'): string {
     const label = s.kind === 'padding' ? '' : m ? m.label : s.path;
     const title = s.kind === 'padding' ? `padding: offset ${s.offset}, ${s.size} B` : `${label}: offset ${s.offset}, ${s.size} B`;
     body.push(`<g><title>${esc(title)}</title>`);
-    body.push(`<rect x="${x.toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${laneHeight}" rx="3" fill="${fill(s.colour)}" stroke="${s.differs ? t.differs : t.grid}" stroke-width="${s.differs ? 2 : 1}"${s.differs ? ' stroke-dasharray="5 3"' : ''}/>`);
+    body.push(`<rect x="${x.toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${laneHeight}" rx="3" fill="${fill(s.colour)}" stroke="${s.differs ? t.differs : t.grid}" stroke-width="${s.sizeDiffers ? 2.5 : s.differs ? 1.5 : 1}"${s.differs && !s.sizeDiffers ? ' stroke-dasharray="4 3"' : ''}/>`);
     if (s.kind === 'bitfield' && s.bits) {
       const bitScale = w / (s.size * 8);
       for (const b of s.bits) {
@@ -552,12 +557,14 @@ export function toSvg(model: LayoutViewModel, theme: 'light' | 'dark'): string {
   y += Math.ceil(legend.length / columns) * 20 + 8;
   const keys: [string, string][] = [
     ['pad', 'padding'],
-    ['differs', 'offset or size differs between ABIs'],
+    ['size', 'size differs between ABIs'],
+    ['differs', 'moved (offset differs)'],
     ['pointer', 'pointer-sized'],
   ];
   let kx = 24;
   for (const [kind, text] of keys) {
     if (kind === 'pad') body.push(`<rect x="${kx}" y="${y}" width="12" height="12" fill="url(#pad)" stroke="${t.grid}"/>`);
+    else if (kind === 'size') body.push(`<rect x="${kx}" y="${y}" width="12" height="12" fill="none" stroke="${t.differs}" stroke-width="2.5"/>`);
     else if (kind === 'differs') body.push(`<rect x="${kx}" y="${y}" width="12" height="12" fill="none" stroke="${t.differs}" stroke-width="2" stroke-dasharray="3 2"/>`);
     else body.push(`<path d="M${kx} ${y} L${kx + 12} ${y} L${kx + 12} ${y + 12} Z" fill="${t.pointer}"/>`);
     body.push(`<text x="${kx + 18}" y="${y + 10}" font-size="11" fill="${t.muted}">${esc(text)}</text>`);
