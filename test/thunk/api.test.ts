@@ -176,6 +176,9 @@ describe('cli: thunk', () => {
     assert.equal(live.status, 0);
     assert.match(live.err, /^samples\/driver\/ioctl_interface\.h:\d+:\d+: warning: CONTOSO_REQUEST32 does not reproduce .* \[thunk-stale-shadow\]$/m);
     assert.match(live.out, /^\/\* Replaces the stale CONTOSO_REQUEST32 at ioctl_interface\.h:\d+-\d+\. \*\/$/m);
+    // The correction keeps the stale shadow's own spelling of the pointer it got right.
+    assert.match(live.out, /^    VOID \* POINTER_32 UserBuffer; \/\* PVOID \*\/$/m);
+    assert.match(live.out, /^    ULONG Context; \/\* ULONG_PTR \*\/$/m);
     const warned = cli(['thunk', '--type', 'SHAPE_UNION', '--style', 'pointer32', '--dispatch', 'kmdf', path.relative(repoRoot, shapes)]);
     assert.equal(warned.status, 0);
     assert.match(warned.err, /^test\/thunk-fixtures\/shapes\.h:\d+:\d+: warning: .* \[thunk-union-pointer\]$/m);

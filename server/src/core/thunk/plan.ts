@@ -341,7 +341,8 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
   // A well-known shadow's own members are the SDK's business: no warnings from inside it.
   const warningsBefore = env.warnings.length;
   const useExisting = existing && (plan.status === 'existing' || plan.status === 'well-known') ? existing : undefined;
-  plan.fields = planFields(env, plan, peer, native, useExisting, '');
+  // A corrected shadow keeps how the stale one spelled each surviving pointer (`VOID * POINTER_32` or `ULONG`).
+  plan.fields = planFields(env, plan, peer, native, useExisting ?? (plan.status === 'replace' ? existing : undefined), '');
   if (useExisting && !sameTopLevelNames(plan.fields, useExisting)) {
     // The shadow resolves anonymous members its own way (IO_STATUS_BLOCK32 keeps only `Status` of the
     // `Status`/`Pointer` union): convert what the shadow has, found by name in the native type.
@@ -471,6 +472,14 @@ function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
   return { file: record.loc.file, start: locOf(s, 0), end: locOf(e, 1) };
 }
 
+/** How an existing shadow spells a member: a 32-bit pointer, an integer, or (anything else, e.g. a stale full pointer) the chosen style. */
+function spellingOf(type: CType, style: ThunkStyle): ThunkStyle {
+  const c = canonical(type);
+  if (c.kind === 'pointer') return c.width === 32 ? 'pointer32' : style;
+  if (c.kind === 'int') return 'ulong';
+  return style;
+}
+
 function sameTopLevelNames(fields: FieldPlan[], shadow: RecordDecl): boolean {
   const a = fields.map((f) => f.name ?? '');
   const b = (shadow.fields ?? []).map((f) => f.name ?? '');
@@ -503,7 +512,7 @@ function fieldsFollowingShadow(env: Env, owner: RecordPlan, peer: RecordDecl, na
       peer: pf,
       native: nf,
       conversion: conversionFor(env, owner, pf, nf, sf.name, peer),
-      form: canonical(sf.type).kind === 'pointer' ? 'pointer32' : 'ulong',
+      form: spellingOf(sf.type, env.style),
       bitWidth: pf.bitWidth,
     });
   }
@@ -540,7 +549,7 @@ function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: Recor
     if (f.bitWidth !== undefined) plan.bitWidth = f.bitWidth;
     if (f.name && existing) {
       const ef = existingFields.find((e) => e.name === f.name);
-      if (ef) plan.form = canonical(ef.type).kind === 'pointer' ? 'pointer32' : 'ulong';
+      if (ef) plan.form = spellingOf(ef.type, env.style);
     }
     if (f.decl.bitWidth !== undefined && f.name === null) {
       out.push(plan); // unnamed bit-field: reproduced as padding, nothing to convert
