@@ -477,6 +477,12 @@
 
   window.addEventListener('message', (event) => {
     const msg = event.data;
+    if (msg && msg.type === 'view' && (msg.view === 'map' || msg.view === 'table')) {
+      state.view = msg.view;
+      persist();
+      render();
+      return;
+    }
     if (!msg || msg.type !== 'model') return;
     state.model = msg.model;
     state.notice = msg.notice;

@@ -24,6 +24,7 @@ export const layoutViewCommands = {
   /** Not in the palette: the panel's state, and what a click on a member does, for the end-to-end tests. */
   state: 'ioctlLens.layoutView.state',
   reveal: 'ioctlLens.layoutView.reveal',
+  setView: 'ioctlLens.layoutView.setView',
 } as const;
 
 type Source = LayoutViewSource & { uri?: string };
@@ -226,6 +227,9 @@ export function registerLayoutView(context: vscode.ExtensionContext, getClient: 
     vscode.commands.registerCommand(layoutViewCommands.exportMarkdown, exportMarkdown),
     vscode.commands.registerCommand(layoutViewCommands.exportSvg, exportSvg),
     vscode.commands.registerCommand(layoutViewCommands.reveal, (path: unknown) => reveal(typeof path === 'string' ? path : '')),
+    vscode.commands.registerCommand(layoutViewCommands.setView, (view: unknown) => {
+      if (panel && (view === 'map' || view === 'table')) void panel.webview.postMessage({ type: 'view', view });
+    }),
     vscode.commands.registerCommand(layoutViewCommands.state, () => ({ open: !!panel, visible: !!panel?.visible, follow, notice, uri: current?.uri, model: current?.model, rendered: lastRendered })),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (Date.now() < ignoreSelectionUntil || !isC(e.textEditor.document)) return;

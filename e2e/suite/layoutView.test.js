@@ -66,6 +66,11 @@ describe('layout view', () => {
     await vscode.commands.executeCommand('ioctlLens.showLayout', document.uri.toString(), { line: 0, character: 0 }, '_CONTOSO_STATS');
     const stats = await rendered('_CONTOSO_STATS');
     assert.ok(stats.model.abis[0].lanes[0].some((s) => s.kind === 'bitfield' && s.bits.length === 2), 'the bit-field unit holds both bit-fields');
+    // The table view: the same data for keyboard and screen reader users.
+    await vscode.commands.executeCommand('ioctlLens.layoutView.setView', 'table');
+    await waitFor(async () => ((await viewState()).rendered.view === 'table' ? true : undefined), { what: 'the table view' });
+    await vscode.commands.executeCommand('ioctlLens.layoutView.setView', 'map');
+    await waitFor(async () => ((await viewState()).rendered.view === 'map' ? true : undefined), { what: 'the byte map' });
     moveCursor(editor, positionOf(document, 'PVOID MappedAddress', 8));
     await rendered('_CONTOSO_MAP_RING');
     moveCursor(editor, positionOf(document, 'HANDLE CompletionEvent', 8));
