@@ -605,18 +605,26 @@ export function findIoctls(pp: Pick<PreprocessResult, 'definitions' | 'macros' |
  * over the macro table.
  */
 export function ctlProducers(macros: ReadonlyMap<string, MacroDef>, fallback?: ReadonlyMap<string, MacroDef>): Set<string> {
-  const producers = new Set(['CTL_CODE']);
-  const all = [...macros.values(), ...(fallback ? [...fallback.values()].filter((m) => !macros.has(m.name)) : [])];
-  for (let pass = 0; pass < 8; pass++) {
-    let added = false;
-    for (const m of all) {
-      if (producers.has(m.name)) continue;
-      if (m.body.some((t) => t.kind === TokKind.Ident && producers.has(t.text))) {
-        producers.add(m.name);
-        added = true;
-      }
+  // Reverse edges (identifier in a body -> macros whose body mentions it), then a walk from CTL_CODE.
+  const usedBy = new Map<string, string[]>();
+  const index = (m: MacroDef) => {
+    for (const t of m.body) {
+      if (t.kind !== TokKind.Ident) continue;
+      const list = usedBy.get(t.text);
+      if (!list) usedBy.set(t.text, [m.name]);
+      else if (list[list.length - 1] !== m.name) list.push(m.name);
     }
-    if (!added) break;
+  };
+  for (const m of macros.values()) index(m);
+  if (fallback) for (const m of fallback.values()) if (!macros.has(m.name)) index(m);
+  const producers = new Set(['CTL_CODE']);
+  const queue = ['CTL_CODE'];
+  while (queue.length) {
+    for (const user of usedBy.get(queue.pop()!) ?? []) {
+      if (producers.has(user)) continue;
+      producers.add(user);
+      queue.push(user);
+    }
   }
   return producers;
 }
