@@ -94,7 +94,7 @@ export function run(cmd: string, args: string[], cwd?: string): ToolRun {
 
 export type Triple = 'x86_64-pc-windows-msvc' | 'i686-pc-windows-msvc' | 'aarch64-pc-windows-msvc' | 'thumbv7-pc-windows-msvc';
 
-export const clangWindowsFlags = ['-fms-extensions', '-fms-compatibility', '-fsyntax-only', '-Wall', '-Wno-pragma-pack', '-Wno-multichar', '-Wno-unused-function', '-Wno-microsoft-anon-tag'];
+export const clangWindowsFlags = ['-fms-extensions', '-fms-compatibility', '-fsyntax-only', '-Wall', '-Wextra', '-Wno-unused-parameter', '-Wno-pragma-pack', '-Wno-multichar', '-Wno-unused-function', '-Wno-microsoft-anon-tag'];
 
 /** Compiles `source` (written to `dir/name`) for a Windows target; `-Xclang -fdump-record-layouts` when asked. */
 export function clangWindows(dir: string, name: string, source: string, triple: Triple, options: { dump?: boolean } = {}): ToolRun {
@@ -162,7 +162,7 @@ export function runNative(dir: string, name: string, source: string): string {
   fs.writeFileSync(file, source);
   const exe = path.join(dir, name.replace(/\.c$/, ''));
   const cc = hasClang() ? 'clang' : 'cc';
-  const compiled = run(cc, ['-std=gnu11', '-O0', '-g', '-Wall', '-Wno-unused-function', '-Wno-multichar', '-fno-strict-aliasing', '-I', shimDir, '-I', dir, '-o', exe, file]);
+  const compiled = run(cc, ['-std=gnu11', '-O0', '-g', '-fsanitize=undefined', '-fno-sanitize-recover=all', '-Wall', '-Wno-unused-function', '-Wno-multichar', '-fno-strict-aliasing', '-I', shimDir, '-I', dir, '-o', exe, file]);
   if (compiled.status !== 0) throw new Error(`native compile failed:\n${compiled.stderr}`);
   const ran = run(exe, []);
   if (ran.status !== 0) throw new Error(`native program failed (${ran.status}):\n${ran.stdout}\n${ran.stderr}`);
