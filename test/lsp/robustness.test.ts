@@ -92,6 +92,47 @@ describe('lsp: malformed requests and half-typed documents', function () {
   });
 });
 
+describe('lsp: a minimal initialize', function () {
+  this.timeout(30000);
+
+  async function raw() {
+    const { spawn } = await import('node:child_process');
+    const rpc = await import('vscode-jsonrpc/node');
+    const proc = spawn(process.execPath, [path.join(repoRoot, 'bin/ioctl-lens.js'), 'serve', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout!), new rpc.StreamMessageWriter(proc.stdin!));
+    conn.listen();
+    return { proc, conn };
+  }
+
+  it('answers an initialize without capabilities with an error, and stays up', async () => {
+    const { proc, conn } = await raw();
+    try {
+      await assert.rejects(conn.sendRequest('initialize', {}));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(proc.exitCode, null);
+    } finally {
+      conn.dispose();
+      proc.kill();
+    }
+  });
+
+  it('serves a client that sends only the required fields', async () => {
+    const { proc, conn } = await raw();
+    try {
+      const init = await conn.sendRequest<{ capabilities: { hoverProvider?: boolean } }>('initialize', { processId: null, rootUri: null, capabilities: {} });
+      assert.equal(init.capabilities.hoverProvider, true);
+      await conn.sendNotification('initialized', {});
+      const uri = 'untitled:scratch';
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: 'typedef struct _P { PVOID p; } P;\n' } });
+      const h = await conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 16 } });
+      assert.match(h.contents.value, /\| x86 \| x64 \|/);
+    } finally {
+      conn.dispose();
+      proc.kill();
+    }
+  });
+});
+
 describe('lsp: edit storm on a file including ddk/wdm.h', function () {
   this.timeout(120000);
 

@@ -177,15 +177,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    init = (params.initializationOptions ?? {}) as InitOptions;
+    // A client may send almost nothing; everything below tolerates missing fields.
+    init = (params?.initializationOptions ?? {}) as InitOptions;
     editorSettings = init.settings ?? {};
     settings = mergeSettings(defaultSettings, editorSettings);
-    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [];
-    if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
+    const folders = (Array.isArray(params?.workspaceFolders) ? params.workspaceFolders : []).filter((f) => typeof f?.uri === 'string').map((f) => uriToPath(f.uri));
+    if (folders.length === 0 && typeof params?.rootUri === 'string') folders.push(uriToPath(params.rootUri));
     roots = folders.filter((f) => f.startsWith('/') || /^[A-Za-z]:/.test(f));
-    canPullConfiguration = !!params.capabilities.workspace?.configuration;
-    canReportProgress = !!params.capabilities.window?.workDoneProgress;
-    canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    const caps = params?.capabilities;
+    canPullConfiguration = !!caps?.workspace?.configuration;
+    canReportProgress = !!caps?.window?.workDoneProgress;
+    canWatchFiles = !!caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
