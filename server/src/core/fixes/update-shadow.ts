@@ -14,9 +14,8 @@
 
 import { displayName } from '../dispatch';
 import { EditSet } from './edits';
-import { factsOf } from './place';
+import { afterDeclaration, factsOf } from './place';
 import { replaceShadowEdits, thunksFor } from './shadow';
-import { lineStart } from './text';
 import type { CodeFix, FindingRef, FixContext } from './types';
 
 export function updateShadowFix(ctx: FixContext, finding: FindingRef): CodeFix[] {
@@ -32,6 +31,7 @@ export function updateShadowFix(ctx: FixContext, finding: FindingRef): CodeFix[]
   const edits = new EditSet(ctx);
   if (!replaceShadowEdits(edits, r, piece)) return [];
   const guard32 = r.pieces.find((p) => p.kind === 'pointer32-guard');
-  if (guard32 && piece.replaces) edits.insertBlocksBeforeLine(piece.replaces.file, lineStart(ctx.text(piece.replaces.file) ?? '', piece.replaces.start.offset), [guard32.text]);
+  // The POINTER_32 width guard goes with the shadow's own guards, after the declaration.
+  if (guard32 && piece.replaces) edits.insertBlocksAfterLine(piece.replaces.file, afterDeclaration(ctx.text(piece.replaces.file) ?? '', piece.replaces.end.offset - 1), [guard32.text]);
   return [{ title: `Update shadow '${finding.symbol}' to match ${native}`, kind: 'quickfix', edits: edits.edits(), preferred: true }];
 }
