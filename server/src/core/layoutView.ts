@@ -486,15 +486,15 @@ export function toSvg(model: LayoutViewModel, theme: 'light' | 'dark'): string {
     const label = s.kind === 'padding' ? '' : m ? m.label : s.path;
     const title = s.kind === 'padding' ? `padding: offset ${s.offset}, ${s.size} B` : `${label}: offset ${s.offset}, ${s.size} B`;
     body.push(`<g><title>${esc(title)}</title>`);
-    body.push(`<rect x="${x.toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${laneHeight}" rx="3" fill="${fill(s.colour)}" stroke="${s.differs ? t.differs : t.grid}" stroke-width="${s.sizeDiffers ? 2.5 : s.differs ? 1.5 : 1}"${s.differs && !s.sizeDiffers ? ' stroke-dasharray="4 3"' : ''}/>`);
+    body.push(`<rect x="${x.toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${laneHeight}" rx="3" fill="${s.kind === 'bitfield' ? 'url(#pad)' : fill(s.colour)}" stroke="${s.differs ? t.differs : t.grid}" stroke-width="${s.sizeDiffers ? 2.5 : s.differs ? 1.5 : 1}"${s.differs && !s.sizeDiffers ? ' stroke-dasharray="4 3"' : ''}/>`);
     if (s.kind === 'bitfield' && s.bits) {
       const bitScale = w / (s.size * 8);
       for (const b of s.bits) {
         const bx = x + b.bitOffset * bitScale;
         const bw = b.bitWidth * bitScale;
         body.push(`<rect x="${bx.toFixed(1)}" y="${top + 3}" width="${bw.toFixed(1)}" height="${laneHeight - 6}" fill="${fill(b.colour)}" stroke="${t.background}" stroke-width="1"/>`);
-        const bl = memberOf.get(b.path)?.label ?? '';
-        if (bw > bl.length * 6.5 + 6) body.push(`<text x="${(bx + bw / 2).toFixed(1)}" y="${top + 19}" font-size="11" text-anchor="middle" fill="${t.foreground}">${esc(bl)}</text>`);
+        const bl = fit(memberOf.get(b.path)?.label ?? '', bw, 6.5);
+        if (bl) body.push(`<text x="${(bx + bw / 2).toFixed(1)}" y="${top + 19}" font-size="11" text-anchor="middle" fill="${t.foreground}">${esc(bl)}</text>`);
       }
     } else {
       // Byte ticks inside the segment when each byte is wide enough to show them.
@@ -504,7 +504,8 @@ export function toSvg(model: LayoutViewModel, theme: 'light' | 'dark'): string {
           body.push(`<line x1="${bx.toFixed(1)}" y1="${top + laneHeight - 5}" x2="${bx.toFixed(1)}" y2="${top + laneHeight}" stroke="${t.foreground}" stroke-opacity="0.25"/>`);
         }
       }
-      if (label && w > label.length * 7 + 8) body.push(`<text x="${(x + w / 2).toFixed(1)}" y="${top + 19}" font-size="12" text-anchor="middle" fill="${t.foreground}">${esc(label)}</text>`);
+      const shown = fit(label, w, 7);
+      if (shown) body.push(`<text x="${(x + w / 2).toFixed(1)}" y="${top + 19}" font-size="12" text-anchor="middle" fill="${t.foreground}">${esc(shown)}</text>`);
     }
     if (s.pointerSized) body.push(`<path d="M${(x + w - 9).toFixed(1)} ${top} L${(x + w).toFixed(1)} ${top} L${(x + w).toFixed(1)} ${top + 9} Z" fill="${t.pointer}"/>`);
     body.push('</g>');
@@ -581,6 +582,13 @@ export function toSvg(model: LayoutViewModel, theme: 'light' | 'dark'): string {
     body.join('\n') +
     '\n</svg>\n'
   );
+}
+
+/** The label, shortened with an ellipsis to fit `width` pixels at about `charWidth` per character; '' when even that does not fit. */
+function fit(label: string, width: number, charWidth: number): string {
+  const room = Math.floor((width - 8) / charWidth);
+  if (label.length <= room) return label;
+  return room >= 3 ? label.slice(0, room - 1) + '…' : '';
 }
 
 /** A ruler step (1, 2, 4, 8 ... bytes) that keeps labels at least ~36 px apart. */
