@@ -105,6 +105,16 @@ describe('thunk: structured result', () => {
     assert.equal(u2.routines, undefined);
   });
 
+  it('writes the dispatch branch with the names of the routine it goes into', () => {
+    const r = thunk(sampleHeader, { type: 'CONTOSO_SUBMIT_BATCH', dispatch: 'wdm', dispatchNames: { irp: 'pIrp', stackLocation: 'stack', status: 'ntStatus', captured: 'batch' } });
+    const text = r.pieces.find((p) => p.kind === 'dispatch')!.text;
+    assert.match(text, /if \(IoIs32bitProcess\(pIrp\)\) \{/);
+    assert.match(text, /stack->Parameters\.DeviceIoControl\.InputBufferLength < sizeof\(CONTOSO_SUBMIT_BATCH32\)/);
+    assert.match(text, /ntStatus = CaptureContosoSubmitBatch32\(\(PCONTOSO_SUBMIT_BATCH32\)pIrp->AssociatedIrp\.SystemBuffer, &batch\);/);
+    assert.match(text, /pIrp->IoStatus\.Information = sizeof\(CONTOSO_SUBMIT_BATCH32\);/);
+    assert.doesNotMatch(text, /\b(Irp|IrpSp|Status|Captured)\b/);
+  });
+
   it('prepares cheaply: available, or why not', () => {
     const a = analyzeFile(createSession(memoryHost({ '/m/p.h': 'typedef struct _A { PVOID P; } A; typedef struct _B { ULONG X; } B; typedef struct _A32 { ULONG Q; } A32;' })), '/m/p.h', { abis: ['x86', 'x64'] });
     assert.deepEqual(prepareThunks(a, { type: 'A' }), { available: true, status: 'replace' });

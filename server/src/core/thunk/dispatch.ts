@@ -8,8 +8,9 @@
  * `IoStatus.Information`.
  *
  * Assumes METHOD_BUFFERED (`Irp->AssociatedIrp.SystemBuffer`, or the WDF
- * retrieve calls) and the names the WDK samples use: `Irp`, `IrpSp`
- * (`IoGetCurrentIrpStackLocation(Irp)`), `Request`, `Status`.
+ * retrieve calls). Names default to the WDK samples' (`Irp`, `IrpSp` for
+ * `IoGetCurrentIrpStackLocation(Irp)`, `Request`, `Status`); a caller that
+ * knows the routine passes its own (`DispatchNames`).
  */
 
 import { CText } from './cwriter';
@@ -18,7 +19,40 @@ import type { RecordPlan } from './plan';
 export type DispatchKind = 'wdm' | 'kmdf';
 export type Direction = 'in' | 'out' | 'inout';
 
-export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction }): string {
+/**
+ * The names the case body uses, to match the routine it goes into (the
+ * dispatch analysis knows them): defaults are the WDK samples'.
+ */
+export interface DispatchNames {
+  /** WDM: the IRP parameter (`Irp`). */
+  irp?: string;
+  /** WDM: the current stack location variable (`IrpSp`). */
+  stackLocation?: string;
+  /** KMDF: the request parameter (`Request`). */
+  request?: string;
+  /** The routine's status variable (`Status`). */
+  status?: string;
+  /** The case body's own local for the native structure (`Captured`). */
+  captured?: string;
+}
+
+const defaultNames: Required<DispatchNames> = { irp: 'Irp', stackLocation: 'IrpSp', request: 'Request', status: 'Status', captured: 'Captured' };
+
+export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction; names?: DispatchNames }): string {
+  const text = renderWithDefaultNames(plan, options);
+  const names = { ...defaultNames, ...options.names };
+  const renames: Record<string, string> = {
+    IrpSp: names.stackLocation,
+    Irp: names.irp,
+    Request: names.request,
+    Status: names.status,
+    Captured: names.captured,
+  };
+  // One pass, whole identifiers only: `IoStatus`, `NT_SUCCESS` and `WdfRequestRetrieveInputBuffer` are untouched.
+  return text.replace(/\b(IrpSp|Irp|Request|Status|Captured)\b/g, (name) => renames[name]);
+}
+
+function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction }): string {
   const w = new CText();
   const t = plan.nativeName;
   const s = plan.shadow.name;

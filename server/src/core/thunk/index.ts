@@ -16,14 +16,14 @@ import type { AbiName } from '../abi';
 import type { Analysis } from '../analyze';
 import { renderCapture } from './capture';
 import { comment } from './cwriter';
-import { type Direction, type DispatchKind, renderDispatch } from './dispatch';
+import { type Direction, type DispatchKind, type DispatchNames, renderDispatch } from './dispatch';
 import { type Guard, renderGuards, renderPointer32Guard, shadowGuards } from './guards';
 import { type Plan, type RecordPlan, type ShadowStatus, type SourceRange, type ThunkStyle, type ThunkWarning, buildPlan } from './plan';
 import { selfCheck } from './selfcheck';
 import { renderShadow } from './shadow';
 import { renderRelease, renderWriteBack } from './writeback';
 
-export type { ThunkStyle, ThunkWarning, SourceRange, ShadowStatus, DispatchKind, Direction, Guard };
+export type { ThunkStyle, ThunkWarning, SourceRange, ShadowStatus, DispatchKind, DispatchNames, Direction, Guard };
 export { buildPlan } from './plan';
 
 export interface ThunkOptions {
@@ -35,6 +35,8 @@ export interface ThunkOptions {
   dispatch?: DispatchKind;
   /** Which way the buffer travels in the dispatch branch (default `inout`). */
   direction?: Direction;
+  /** The names the dispatch routine uses (`Irp`, `IrpSp`, `Request`, `Status` by default), to match its style. */
+  dispatchNames?: DispatchNames;
   /** The driver's ABI (default `x64`; its WOW64 peer comes from the ABI table). */
   native?: AbiName;
   /** C expression for the pool tag (default the macro `IOCTL_LENS_POOL_TAG`, defined when absent). */
@@ -176,7 +178,7 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
       kind: 'dispatch',
       type: root.nativeName,
       name: '',
-      text: renderDispatch(root, { dispatch: options.dispatch, direction: options.direction ?? 'inout' }),
+      text: renderDispatch(root, { dispatch: options.dispatch, direction: options.direction ?? 'inout', names: options.dispatchNames }),
       placement: 'dispatch-case',
     });
   }
