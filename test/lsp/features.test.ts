@@ -121,6 +121,21 @@ describe('lsp: features through the protocol', function () {
     assert.match(n.contents.value, /METHOD_BUFFERED/);
   });
 
+  it('hovers a member named in code (through a pointer variable and a parameter)', async () => {
+    const text = driver.replace('return 0;', 'return submit->Count + local.Flags;');
+    const uri = uriOf(path.join(ws, 'access.c'));
+    await c.open(uri, text, 'c');
+    const h = await hover(uri, posOf(text, 'submit->Count', 10));
+    assert.ok(h);
+    assert.match(h.contents.value, /\*\*Count\*\* `ULONG` — member of `_FOO_SUBMIT`/);
+    const f = await hover(uri, posOf(text, 'local.Flags', 7));
+    assert.match(f!.contents.value, /\*\*Flags\*\* `ULONG`/);
+    assert.match(f!.contents.value, /\| bits \| 0, width 3 \| 0, width 3 \|/);
+    const defs = await c.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri }, position: posOf(text, 'submit->Count', 10) });
+    assert.equal(defs[0].uri, ifaceUri);
+    assert.equal(defs[0].range.start.line, posOf(iface, 'Count;').line);
+  });
+
   it('answers null where there is nothing to say', async () => {
     assert.equal(await hover(ifaceUri, { line: 0, character: 0 }), null);
   });

@@ -27,6 +27,7 @@ import {
   parseIntegerLiteral,
   primaryUnit,
   recordFacts,
+  recordOfType,
   recordKey,
   recordNamed,
   recordsInFile,
@@ -88,6 +89,8 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
   const word = wordAt(ctx.text, offset);
   if (!word) return undefined;
   const span = { start: word.start, end: word.end };
+  const access = memberAccessAt(ctx, word);
+  if (access) return { kind: 'member', span, ...access };
   if (word.kind === 'number') {
     const value = parseIntegerLiteral(word.text);
     if (value === undefined || value < 0x10000) return undefined;
@@ -117,6 +120,58 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
     return { kind: 'macro', span, name: word.text, expansion: ev.expansion, value: ev.value };
   }
   return undefined;
+}
+
+/**
+ * A member named in code (`in->Count`, `req.Header.Size`): the base is
+ * resolved by a light heuristic, not a C type checker. A variable's type is
+ * taken from its nearest declaration above (`PFOO in = ...`, a parameter
+ * `PFOO in`), a member's from the record; `->` and `.` both step into the
+ * record (through pointer typedefs).
+ */
+function memberAccessAt(ctx: DocContext, word: WordAt): { record: RecordFacts; member: MemberFacts } | undefined {
+  if (word.kind !== 'ident') return undefined;
+  const u = primaryUnit(ctx.analysis);
+  if (!u) return undefined;
+  const record = baseRecord(ctx, word.start, 0);
+  if (!record) return undefined;
+  const facts = recordFacts(ctx, recordKey(record));
+  const member = facts?.members.find((m) => m.name === word.text);
+  return facts && member ? { record: facts, member } : undefined;
+}
+
+/** The record whose member starts at `start`, when `start` follows `->` or `.`. */
+function baseRecord(ctx: DocContext, start: number, depth: number): RecordDecl | undefined {
+  if (depth > 8) return undefined;
+  const before = /(->|\.)\s*$/.exec(ctx.text.slice(Math.max(0, start - 8), start));
+  if (!before) return undefined;
+  let end = start - before[0].length;
+  while (end > 0 && /\s/.test(ctx.text[end - 1])) end--;
+  // `(expr)->x` and `a[i].x`: not resolved.
+  const base = wordAt(ctx.text, end - 1);
+  if (!base || base.kind !== 'ident' || base.end !== end) return undefined;
+  const u = primaryUnit(ctx.analysis)!;
+  const outer = baseRecord(ctx, base.start, depth + 1);
+  if (outer) {
+    const facts = recordFacts(ctx, recordKey(outer));
+    const m = facts?.members.find((x) => x.name === base.text);
+    return m ? recordOfType(m.decl.type, true) : undefined;
+  }
+  const typeName = declaredTypeOf(ctx.text, base.text, base.start);
+  if (!typeName) return undefined;
+  return recordNamed(u, typeName)?.record;
+}
+
+/** The type name in the nearest declaration of `name` above `before`: `TYPE name`, `TYPE *name`, `struct TAG *name`. */
+function declaredTypeOf(text: string, name: string, before: number): string | undefined {
+  const re = new RegExp(`\\b([A-Za-z_]\\w*)\\s*(?:\\*\\s*)*(?:const\\s+)?\\b${name}\\b\\s*(?=[=;,)\\[])`, 'g');
+  const from = Math.max(0, before - 20000);
+  let found: string | undefined;
+  for (const m of text.slice(from, before).matchAll(re)) {
+    if (['return', 'sizeof', 'case', 'goto', 'else'].includes(m[1])) continue;
+    found = m[1];
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------- code lenses
@@ -347,6 +402,9 @@ export function findDefinition(ctx: DocContext, offset: number): DefinitionInfo[
   if (ec && real(ec.loc)) out.push({ name, loc: ec.loc, length: name.length });
   const fn = u.unit.functions.find((f) => f.name === name && f.isDefinition) ?? u.unit.functions.find((f) => f.name === name);
   if (fn && real(fn.loc)) out.push({ name, loc: fn.loc, length: name.length });
+  // A member named in code (`p->Member`) means the member, whatever else has its name.
+  const access = memberAccessAt(ctx, word);
+  if (access && !access.member.decl.nameLoc.file.startsWith('<')) return [{ name, loc: access.member.decl.nameLoc, length: name.length }];
   if (out.length === 0) {
     const m = memberAt(ctx, offset);
     if (m) out.push({ name, loc: m.member.decl.nameLoc, length: name.length });
