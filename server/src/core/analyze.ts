@@ -36,6 +36,8 @@ export interface AbiUnit {
   layout: LayoutContext;
   /** Preprocessor, parser and (lazily added) layout diagnostics for this ABI. */
   diagnostics: Diagnostic[];
+  /** The built-in prelude this unit fell back on (absent with `prelude: false`). */
+  prelude?: Prelude;
 }
 
 export interface Analysis {
@@ -43,7 +45,8 @@ export interface Analysis {
   units: Map<AbiName, AbiUnit>;
 }
 
-interface Prelude {
+/** The built-in prelude, preprocessed and parsed for one ABI (see prelude.ts). */
+export interface Prelude {
   macros: Map<string, MacroDef>;
   unit: TranslationUnit;
 }
@@ -115,7 +118,7 @@ export function analyzeFile(session: Session, path: string, options: AnalysisOpt
     const parsed = parse(pp.tokens, { fallback: prelude?.unit });
     const diagnostics = [...pp.diagnostics, ...parsed.diagnostics];
     const layout = createLayoutContext(abi, parsed.unit);
-    units.set(name, { abi, pp, unit: parsed.unit, layout, diagnostics });
+    units.set(name, { abi, pp, unit: parsed.unit, layout, diagnostics, prelude });
   }
   return { path, units };
 }
