@@ -15,6 +15,7 @@ import { type DocContext, interfaceFacts, knownIoctlDefinitions, primaryUnit } f
 import { recordsInFile } from './facts';
 import type { AbiUnit, Analysis } from '../core/analyze';
 import { runChecks } from '../core/checks';
+import type { Comment } from '../core/preprocess';
 import type { RuleSeverity } from './settings';
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -120,9 +121,30 @@ function checkView(doc: DocContext): Analysis {
     const known = knownIoctlDefinitions(u, doc.session);
     const definitions = u.pp.definitions.filter((d) => d.loc.file === doc.path || caseNames.has(d.name) || known.has(d));
     const functions = u.unit.functions.filter((f) => f.loc.file === doc.path);
-    units.set(abi, { ...u, pp: { ...u.pp, definitions }, unit: { ...u.unit, functions } });
+    const comments = new Map<string, Comment[]>();
+    for (const [file, list] of u.pp.comments) {
+      const kept = file === doc.path ? list : annotatedComments(list);
+      if (kept.length) comments.set(file, kept);
+    }
+    units.set(abi, { ...u, pp: { ...u.pp, definitions, comments }, unit: { ...u.unit, functions } });
   }
   return { path: doc.analysis.path, units };
+}
+
+/**
+ * Only comments that can carry an ioctl-lens annotation (`@in`, `@shadow32`
+ * ...) or a suppression matter to the checks; a WDK header has thousands of
+ * others. Cached per list: a preamble's lists are shared across edits.
+ */
+const annotated = new WeakMap<Comment[], Comment[]>();
+
+function annotatedComments(list: Comment[]): Comment[] {
+  let kept = annotated.get(list);
+  if (!kept) {
+    kept = list.filter((c) => c.text.includes('@') || c.text.includes('ioctl-lens-ignore'));
+    annotated.set(list, kept);
+  }
+  return kept;
 }
 
 function applySeverities(findings: Finding[], rules: Record<string, RuleSeverity>): Finding[] {
