@@ -69,7 +69,7 @@ function readAfter(fc: FixCase, file: string): string | undefined {
 }
 
 describe('fixes: code actions through the protocol (before/after fixtures)', function () {
-  this.timeout(60000);
+  this.timeout(180000);
   for (const fc of loadCases()) {
     describe(`${fc.name}: ${fc.about}`, () => {
       const ws = new Workspace(fc);

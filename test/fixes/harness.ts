@@ -138,7 +138,7 @@ export class Workspace {
   }
 
   /** The next publication for `file` after `since` (an index into the client's list) with its current version. */
-  async diagnostics(file: string, since = 0, timeoutMs = 20000): Promise<Diagnostic[]> {
+  async diagnostics(file: string, since = 0, timeoutMs = 60000): Promise<Diagnostic[]> {
     const uri = this.uri(file);
     const version = this.versions.get(file);
     const deadline = Date.now() + timeoutMs;

@@ -40,7 +40,7 @@ export class EditSet {
    */
   insertBlocksAfterLine(file: string, offset: number, blocks: string[], baseIndent = ''): boolean {
     const style = this.style(file);
-    const fresh = blocks.filter((b) => b.trim() && !this.has(file, b));
+    const fresh = this.fresh(file, blocks);
     if (fresh.length === 0) return false;
     this.remember(file, fresh);
     const body = fresh.map((b) => formatFor(b.replace(/\n+$/, ''), style, baseIndent)).join(style.eol + style.eol);
@@ -51,7 +51,7 @@ export class EditSet {
   /** Inserts blocks before the line starting at `offset`, each followed by a blank line. */
   insertBlocksBeforeLine(file: string, offset: number, blocks: string[]): boolean {
     const style = this.style(file);
-    const fresh = blocks.filter((b) => b.trim() && !this.has(file, b));
+    const fresh = this.fresh(file, blocks);
     if (fresh.length === 0) return false;
     this.remember(file, fresh);
     const body = fresh.map((b) => formatFor(b.replace(/\n+$/, ''), style) + style.eol + style.eol).join('');
@@ -61,6 +61,13 @@ export class EditSet {
 
   replace(file: string, start: number, end: number, newText: string): void {
     this.add({ file, start, end, newText });
+  }
+
+  /** The blocks not yet in the file nor in this fix, each once. */
+  private fresh(file: string, blocks: string[]): string[] {
+    const out: string[] = [];
+    for (const b of blocks) if (b.trim() && !this.has(file, b) && !out.some((o) => containsCode(o, b))) out.push(b);
+    return out;
   }
 
   private remember(file: string, blocks: string[]): void {

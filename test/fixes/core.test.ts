@@ -1,0 +1,128 @@
+/**
+ * core/fixes without the protocol: the formatting helpers as data, and an
+ * idempotence sweep over the samples — every fix of every finding is
+ * applied in memory, the unit re-analysed, and then the finding is gone
+ * (or, for fixes that leave it, such as UNALIGNED on one member, the fix is
+ * no longer offered), no fix is offered twice, and no inserted piece
+ * appears twice in a file.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile, createSession } from '../../server/src/core/analyze';
+import { type Finding, runChecks } from '../../server/src/core/checks/index';
+import { EditSet } from '../../server/src/core/fixes/edits';
+import { type CodeFix, type FixContext, type FixEdit, createFixIndex, refactorsAt } from '../../server/src/core/fixes/index';
+import { containsCode, detectStyle, formatFor } from '../../server/src/core/fixes/text';
+import { memoryHost } from '../../server/src/core/source';
+import { repoRoot } from '../helpers';
+
+describe('fixes: formatting helpers', () => {
+  it('detects line endings, indentation unit and brace style', () => {
+    assert.deepEqual(detectStyle('struct A {\n    int a;\n};\n'), { eol: '\n', indent: '    ', allman: false });
+    assert.deepEqual(detectStyle('struct A {\r\n\tint a;\r\n};\r\n'), { eol: '\r\n', indent: '\t', allman: false });
+    assert.equal(detectStyle('void f(void)\n{\n  if (x)\n  {\n    y();\n  }\n}\n').indent, '  ');
+    assert.equal(detectStyle('void f(void)\n{\n  if (x)\n  {\n    y();\n  }\n}\n').allman, true);
+    assert.equal(detectStyle('void f(void)\n{\n    if (x) {\n        y();\n    }\n}\n').allman, false);
+  });
+
+  it('re-formats generated code into the file style', () => {
+    const code = 'if (a) {\n    b();\n} else {\n    c();\n}\n#if X\n    d();\n#endif';
+    assert.equal(formatFor(code, { eol: '\r\n', indent: '\t', allman: false }), 'if (a) {\r\n\tb();\r\n} else {\r\n\tc();\r\n}\r\n#if X\r\n\td();\r\n#endif');
+    assert.equal(formatFor(code, { eol: '\n', indent: '  ', allman: true }, '  '), '  if (a)\n  {\n    b();\n  }\n  else\n  {\n    c();\n  }\n#if X\n    d();\n#endif');
+  });
+
+  it('finds code already present whatever its whitespace and line endings', () => {
+    assert.ok(containsCode('x;\r\ntypedef struct _A32 {\r\n\tULONG a;\r\n} A32;\r\n', 'typedef struct _A32 {\n    ULONG a;\n} A32;'));
+    assert.ok(!containsCode('typedef struct _A32 { ULONG b; } A32;', 'typedef struct _A32 {\n    ULONG a;\n} A32;'));
+  });
+
+  it('never inserts a block the file (or the same fix) already has', () => {
+    const file = '/w/a.h';
+    const text = 'typedef struct _A { PVOID p; } A;\n\nC_ASSERT(sizeof(A32) == 4);\n';
+    const ctx = { path: file, text: () => text } as unknown as FixContext;
+    const edits = new EditSet(ctx);
+    assert.equal(edits.insertBlocksAfterLine(file, 33, ['C_ASSERT(sizeof(A32) == 4);\n']), false);
+    assert.equal(edits.insertBlocksAfterLine(file, 33, ['C_ASSERT(sizeof(B32) == 4);\n', 'C_ASSERT(sizeof(B32) == 4);\n']), true);
+    assert.equal(edits.insertBlocksAfterLine(file, 0, ['C_ASSERT(sizeof(B32) == 4);']), false);
+    assert.equal(edits.edits().length, 1);
+    assert.equal(edits.edits()[0].newText, '\n\nC_ASSERT(sizeof(B32) == 4);');
+  });
+});
+
+function applyAll(files: Map<string, string>, edits: FixEdit[]): Map<string, string> {
+  const out = new Map(files);
+  const byFile = new Map<string, FixEdit[]>();
+  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const [file, list] of byFile) {
+    let text = out.get(file)!;
+    const sorted = [...list].sort((a, b) => b.start - a.start);
+    for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].end <= sorted[i - 1].start, `overlapping edits in ${file}`);
+    for (const e of sorted) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+    out.set(file, text);
+  }
+  return out;
+}
+
+function analyse(files: Map<string, string>, main: string) {
+  const session = createSession(memoryHost(Object.fromEntries(files)));
+  const analysis = analyzeFile(session, main, { abis: ['x86', 'x64'] });
+  const findings = runChecks([analysis], { session, inScope: (f) => f === main });
+  const ctx: FixContext = { analysis, session, path: main, text: (f) => files.get(f) };
+  return { findings, index: createFixIndex(ctx, findings), ctx };
+}
+
+const sameFinding = (a: Finding, b: Finding) => a.rule === b.rule && a.symbol === b.symbol && a.message === b.message;
+
+describe('fixes: idempotence sweep over the samples (in memory)', function () {
+  this.timeout(120000);
+  const dirs = ['samples/driver', 'samples/clean'].map((d) => path.join(repoRoot, d));
+  const files = new Map<string, string>();
+  for (const d of dirs) for (const f of fs.readdirSync(d)) files.set(path.join(d, f), fs.readFileSync(path.join(d, f), 'utf8'));
+  for (const main of [...files.keys()].filter((f) => !f.endsWith('kernel_stubs.h'))) {
+    it(`${path.relative(repoRoot, main)}: every fix, applied, removes its finding or is no longer offered`, () => {
+      const { findings, index } = analyse(files, main);
+      let tried = 0;
+      for (const f of findings) {
+        for (const fix of index.fixes(f)) {
+          tried++;
+          assert.ok(fix.edits.length > 0, `${fix.title}: no edits`);
+          const after = applyAll(files, fix.edits);
+          const again = analyse(after, main);
+          const still = again.findings.find((g) => sameFinding(f, g));
+          if (still) {
+            const titles = again.index.fixes(still).map((x) => x.title);
+            assert.ok(!titles.includes(fix.title), `${f.rule} ${f.symbol}: '${fix.title}' is offered again after it was applied`);
+          }
+          // No block of generated code is inserted twice.
+          for (const [file, text] of after) {
+            for (const m of text.matchAll(/^typedef struct (_\w+32) \{/gm)) {
+              assert.equal(text.split(m[0]).length - 1, 1, `${fix.title}: ${m[1]} defined twice in ${path.basename(file)}`);
+            }
+            for (const m of text.matchAll(/^(?:static )?NTSTATUS\r?\n(\w+32)\(/gm)) {
+              assert.equal(text.split(`\n${m[1]}(`).length - 1, 1, `${fix.title}: ${m[1]} defined twice in ${path.basename(file)}`);
+            }
+          }
+        }
+      }
+      if (/ioctl_interface\.h$|dispatch_wdm\.c$/.test(main)) assert.ok(tried > 0, 'the sample offers fixes');
+    });
+  }
+
+  it('refactors: guards are offered once per record, and Show layout is a command', () => {
+    const main = path.join(repoRoot, 'samples/driver/ioctl_interface.h');
+    const { ctx } = analyse(files, main);
+    const text = files.get(main)!;
+    const at = text.indexOf('USHORT Major;');
+    const fixes: CodeFix[] = refactorsAt(ctx, at);
+    const guards = fixes.find((f) => f.title === "Insert layout guards for 'CONTOSO_VERSION'");
+    assert.ok(guards, fixes.map((f) => f.title).join(' | '));
+    assert.ok(fixes.some((f) => f.command?.name === 'show-layout' && f.command.type === 'CONTOSO_VERSION' && f.edits.length === 0));
+    const after = applyAll(files, guards.edits);
+    const again = analyse(after, main);
+    const titles = refactorsAt(again.ctx, after.get(main)!.indexOf('USHORT Major;')).map((f) => f.title);
+    assert.ok(!titles.includes(guards.title), titles.join(' | '));
+    assert.deepEqual(refactorsAt(ctx, text.indexOf('#define FILE_DEVICE_CONTOSO')), []);
+  });
+});
