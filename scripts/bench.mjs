@@ -12,7 +12,7 @@
 //           --abi x86,x64` and warm in-process preprocess+parse+layout of both
 //           ABIs, each against `clang -fsyntax-only` with the layout dump (x64).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
@@ -34,10 +34,14 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
  * fairer number on a loaded machine; both are printed.
  */
 function measure(cmd, args) {
+  return measureN(runs, cmd, args);
+}
+
+function measureN(count, cmd, args) {
   const times = [];
   const cpus = [];
   let peak = 0;
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < count; i++) {
     // python3's getrusage(RUSAGE_CHILDREN) gives the child's peak RSS without extra tools.
     const r = spawnSync('python3', ['-c', [
       'import resource, subprocess, sys, time',
@@ -237,6 +241,29 @@ async function lspSection() {
   console.log(`hover answers: ioctl-lens ${ours.hoverText} ... | clangd ${clangd.hoverText} ...`);
 }
 
-const sections = { layout: layoutSection, lsp: lspSection };
+/**
+ * `check` over the whole mingw-w64 include tree (about 1,500 headers): wall
+ * and CPU time and peak memory, against clang's -fsyntax-only of the largest
+ * single TU in it (windows.h + http.h + winioctl.h) as a yardstick.
+ */
+function checkSection() {
+  console.log(`\n== check: the mingw-w64 include tree (${mingw})`);
+  if (!existsSync(path.join(mingw, 'windows.h'))) {
+    console.log('SKIPPED: mingw-w64 headers not found (apt-get install mingw-w64-common)');
+    if (process.env.CI === 'true') process.exit(1);
+    return;
+  }
+  if (!requireTool('clang')) return;
+  const n = Math.max(1, Math.min(3, runs));
+  const tu = path.join(root, 'out', 'bench-windows-tu.c');
+  writeFileSync(tu, '#include <windows.h>\n#include <http.h>\n#include <winioctl.h>\n');
+  const clang = measureN(n, 'clang', ['-target', 'x86_64-pc-windows-msvc', '-fms-extensions', '-fsyntax-only', '-isystem', mingw, tu]);
+  const check = measureN(n, process.execPath, [path.join(root, 'bin/ioctl-lens.js'), 'check', '--format', 'json', '--fail-on', 'never', '-I', mingw, mingw]);
+  console.log(`clang -fsyntax-only windows.h+http.h+winioctl.h (x64): wall ${fmt(clang.ms)}, cpu ${fmt(clang.cpu)}, peak ${clang.mib.toFixed(0)} MiB`);
+  console.log(`ioctl-lens check <mingw-w64 tree> (x86+x64):           wall ${fmt(check.ms)}, cpu ${fmt(check.cpu)}, peak ${check.mib.toFixed(0)} MiB  (aim: under 10 s)`);
+  console.log(`  ratio to the clang TU: wall ${ratio(check.ms, clang.ms)}, cpu ${ratio(check.cpu, clang.cpu)}`);
+}
+
+const sections = { layout: layoutSection, check: checkSection, lsp: lspSection };
 if (!existsSync(path.join(root, 'out/server/src/core/analyze.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 for (const [name, fn] of Object.entries(sections)) if (!only || only === name) await fn();
