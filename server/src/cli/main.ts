@@ -99,6 +99,10 @@ function layoutCommand(argv: string[], io: Io): number {
 
 export function main(argv: string[], io: Io): number {
   const [command, ...rest] = argv;
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(usage);
+    return 0;
+  }
   switch (command) {
     case 'layout':
       return layoutCommand(rest, io);
