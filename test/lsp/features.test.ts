@@ -302,6 +302,26 @@ describe('lsp: configuration', function () {
     }
   });
 
+  it('publishes problems in the configuration file on that file', async () => {
+    const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{\n  "abis": ["x86", "x128"]\n}\n');
+      fs.writeFileSync(path.join(dir, 'a.h'), 'typedef struct _A { ULONG a; } A;\n');
+      const c = await startClient({ rootPath: dir, settings: { index: { enabled: false } } });
+      try {
+        await c.open(path.join(dir, 'a.h'));
+        const d = await c.diagnostics(uriOf(path.join(dir, '.ioctl-lens.json')));
+        assert.equal(d.diagnostics.length, 1, JSON.stringify(d.diagnostics));
+        assert.match(d.diagnostics[0].message, /x128/);
+        assert.equal(d.diagnostics[0].range.start.line, 1);
+      } finally {
+        await c.shutdown();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads include paths and defines from compile_commands.json', async () => {
     const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
     try {

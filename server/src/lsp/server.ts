@@ -43,7 +43,7 @@ import { type AnalyzedDocument, createDocumentStore } from './documents';
 import { decodeControlCode, recordFacts } from './facts';
 import * as ls from './languageService';
 import { renderControlCode, renderLayoutTable } from './render';
-import { type Settings, defaultSettings, invalidateCompileDatabases, mergeSettings, optionsFor } from './settings';
+import { type Settings, configProblems, configurationGeneration, defaultSettings, invalidateCompileDatabases, mergeSettings, optionsFor } from './settings';
 import { registerLayoutView } from './layoutViewRequest';
 import { doValidation, ruleFindings } from './validation';
 import { type ProgressHandle, createWorkspaceIndex, fuzzyMatch } from './workspaceIndex';
@@ -113,7 +113,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     },
   });
 
+  let configPublished = -1;
+
+  /** Problems in `.ioctl-lens.json` / `compile_commands.json`, on those files. */
+  function publishConfigProblems(): void {
+    if (configPublished === configurationGeneration()) return;
+    configPublished = configurationGeneration();
+    for (const [file, problems] of configProblems) {
+      const diagnostics = problems.map((d) => toDiagnostic({ code: d.code, severity: d.severity, message: d.message, loc: d.loc, end: d.end, related: [], rule: false }, { rulesDocBase: '', uriOf }));
+      void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
+    }
+  }
+
   function publish(doc: AnalyzedDocument): void {
+    publishConfigProblems();
     settings = doc.options.settings;
     const findings = doValidation(doc, { rules: doc.options.settings.rules, workspaceIoctls: index.ioctls(), runRules: ruleFindings });
     const rulesDocBase = init.rulesDocBase ?? defaultRulesDocBase;

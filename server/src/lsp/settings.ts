@@ -14,6 +14,7 @@ import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, isAbiName } from '../core/abi';
 import type { AnalysisOptions } from '../core/analyze';
 import { compileOptionsFor, parseJsonc } from '../core/config';
+import type { Diagnostic } from '../core/diagnostics';
 import { dirname, normalizePath } from '../core/source';
 import { type LoadedConfig, loadConfig } from '../node/config';
 import type { InlayMode } from './languageService';
@@ -99,9 +100,20 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
  */
 const loadedConfigs = new Map<string, LoadedConfig>();
 
+/** Problems found in configuration files (bad entries, unreadable files), by file; the server publishes them. */
+export const configProblems = new Map<string, Diagnostic[]>();
+let configGeneration = 0;
+
+/** Bumped whenever configurations are (re)loaded, so the server knows to republish their problems. */
+export function configurationGeneration(): number {
+  return configGeneration;
+}
+
 /** Forget cached configurations (a configuration file or compile database changed). */
 export function invalidateCompileDatabases(): void {
   loadedConfigs.clear();
+  configProblems.clear();
+  configGeneration++;
 }
 
 function loadFor(dir: string, compileCommandsPath: string | undefined, log?: (m: string) => void): LoadedConfig {
@@ -110,6 +122,13 @@ function loadFor(dir: string, compileCommandsPath: string | undefined, log?: (m:
   if (!loaded) {
     loaded = loadConfig(dir, { compileCommandsPath: compileCommandsPath || undefined });
     for (const d of loaded.diagnostics) log?.(`${d.loc.file}:${d.loc.line}:${d.loc.col}: ${d.message}`);
+    for (const file of [loaded.configPath, loaded.compileCommands?.path]) if (file && !configProblems.has(file)) configProblems.set(file, []);
+    for (const d of loaded.diagnostics) {
+      const list = configProblems.get(d.loc.file) ?? [];
+      if (!list.some((x) => x.loc.offset === d.loc.offset && x.message === d.message)) list.push(d);
+      configProblems.set(d.loc.file, list);
+    }
+    configGeneration++;
     loadedConfigs.set(key, loaded);
   }
   return loaded;
