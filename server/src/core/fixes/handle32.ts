@@ -120,6 +120,13 @@ export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
 
   const shadow = root.shadow;
   const captured = 'Captured32';
+  // The buffer the case reads T from (`(PT)buffer`, `(PT)stack->...Type3InputBuffer`), else the routine's SystemBuffer.
+  const escaped = root.nativeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pointerName = root.nativePointer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s*');
+  const cast = new RegExp(`\\(\\s*(?:${pointerName}|${escaped}\\s*\\*)\\s*\\)\\s*([^;]+?)\\s*;`).exec(body);
+  const source = cast?.[1] ?? n.buffer;
+  // METHOD_NEITHER: the caller's own memory, probed with the 32-bit alignment and read under __try.
+  const userMemory = /\b(Type3InputBuffer|UserBuffer)\b/.test(source);
   const test = n.kmdf ? `WdfRequestIsFrom32BitProcess(${n.request})` : `IoIs32bitProcess(${n.irp})`;
   const b1 = si + u;
   const b2 = b1 + u;
@@ -134,7 +141,11 @@ export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
     lines.push(`${b1}${n.status} = ${r.routines!.capture}(Buffer32, &${captured});`);
   } else {
     lines.push(`${b1}if (${n.inLength} < sizeof(${shadow.name})) {`, `${b2}${n.status} = STATUS_BUFFER_TOO_SMALL;`, `${b2}break;`, `${b1}}`);
-    lines.push(`${b1}${n.status} = ${r.routines!.capture}((${shadow.pointer})${n.buffer}, &${captured});`);
+    const call = `${n.status} = ${r.routines!.capture}((${shadow.pointer})${source}, &${captured});`;
+    if (userMemory) {
+      lines.push(`${b1}__try {`, `${b2}ProbeForRead(${source}, sizeof(${shadow.name}), TYPE_ALIGNMENT(${shadow.name}));`, `${b2}${call}`);
+      lines.push(`${b1}} __except (EXCEPTION_EXECUTE_HANDLER) {`, `${b2}${n.status} = GetExceptionCode();`, `${b1}}`);
+    } else lines.push(`${b1}${call}`);
   }
   lines.push(`${b1}if (NT_SUCCESS(${n.status})) {`);
   lines.push(`${b2}/* TODO(ioctl-lens): serve the request from ${captured} as the native branch below does. */`);
@@ -143,7 +154,12 @@ export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
   lines.push(`${b1}break;`);
   lines.push(`${si}} else`, '#endif', `${si}{`, ...native, `${si}}`);
   let out = lines.join('\n');
-  if (style.allman) out = out.replace(/^([ \t]*)(if \(.*\)) \{$/gm, `$1$2\n$1{`).replace(/^([ \t]*)\} else$/gm, '$1}\n$1else');
+  if (style.allman) {
+    out = out
+      .replace(/^([ \t]*)(if \(.*\)|__try) \{$/gm, `$1$2\n$1{`)
+      .replace(/^([ \t]*)\} (__except \(.*\)) \{$/gm, `$1}\n$1$2\n$1{`)
+      .replace(/^([ \t]*)\} else$/gm, '$1}\n$1else');
+  }
   edits.replace(file, colon, bodyEnd, eol + out.split('\n').join(eol));
   const names = n.kmdf ? 'WdfRequestIsFrom32BitProcess' : 'IoIs32bitProcess';
   return [

@@ -60,8 +60,13 @@ export function formatFor(code: string, style: TextStyle, baseIndent = ''): stri
     const lead = m[2].startsWith('#') && level === 0 ? '' : baseIndent + style.indent.repeat(level);
     if (style.allman) {
       const elseBlock = /^\} else \{$/.exec(rest);
-      const control = /^((?:if|for|while|switch|else if)\b.*\)|else|do)\s*\{$/.exec(rest);
+      const control = /^((?:if|for|while|switch|else if)\b.*\)|else|do|__try)\s*\{$/.exec(rest);
       const closeElse = /^\} else$/.exec(rest);
+      const except = /^\} (__except\b.*\)|__finally) \{$/.exec(rest);
+      if (except) {
+        lines.push(lead + '}', lead + except[1], lead + '{');
+        continue;
+      }
       if (elseBlock) {
         lines.push(lead + '}', lead + 'else', lead + '{');
         continue;
