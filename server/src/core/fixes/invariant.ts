@@ -82,7 +82,7 @@ export function layoutInvariantFix(ctx: FixContext, finding: FindingRef): CodeFi
       title: `Make '${finding.symbol}' layout-invariant (fixed-width ${names})`,
       kind: 'quickfix',
       edits: edits.edits(),
-      warning: `Changes the interface: every caller (32- and 64-bit) must be rebuilt; ${names} become 64-bit on every ABI.`,
+      warning: `Changes the interface: every caller (32- and 64-bit) must be rebuilt; ${names} ${rewrites.length > 1 ? 'become' : 'becomes'} 64-bit on every ABI.`,
     },
   ];
 }

@@ -22,9 +22,10 @@
 import type { RecordDecl } from '../ast';
 import { displayName } from '../dispatch';
 import type { LayoutContext } from '../layout';
-import { counterpart, flatMembers } from '../wow64';
+import { wow64Pairs } from '../checks/index';
+import { counterpart, flatMembers, pairFromUnits } from '../wow64';
 import { EditSet } from './edits';
-import { afterDeclaration, factsOf, mainUnit } from './place';
+import { afterDeclaration, mainUnit } from './place';
 import type { CodeFix, FixContext } from './types';
 
 export interface RecordTarget {
@@ -69,7 +70,9 @@ export function insertLayoutGuards(ctx: FixContext, offset: number): CodeFix | u
   const target = recordAtOffset(ctx, offset);
   const text = ctx.text(ctx.path);
   if (!target || text === undefined || hasLayoutGuards(text, target.name)) return undefined;
-  const pair = factsOf(ctx.analysis, ctx.session).facts?.pair;
+  // Only the two layouts are needed: the pair's sides, not the checks' facts (this runs as the cursor moves).
+  const names = wow64Pairs.find(([w, n]) => ctx.analysis.units.has(w) && ctx.analysis.units.has(n));
+  const pair = names && pairFromUnits(ctx.analysis.units.get(names[0])!, ctx.analysis.units.get(names[1])!);
   const unit = mainUnit(ctx.analysis)!;
   const lines: string[] = [];
   if (pair) {
