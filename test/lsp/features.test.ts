@@ -6,6 +6,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { type TestClient, repoRoot, startClient, uriOf } from './client';
 
@@ -279,7 +280,7 @@ describe('lsp: configuration', function () {
   });
 
   it('reads the workspace configuration file and applies rule severities and switches', async () => {
-    const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-lsp-'));
     try {
       // JSON with comments, as the CLI reads it.
       fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{\n  // the editor honours the CLI file\n  "abis": ["x86", "arm64"], "inlayHints": "all", "codeLens": false,\n  "rules": {"reserved-function-code": "off"},\n}\n');
@@ -303,7 +304,7 @@ describe('lsp: configuration', function () {
   });
 
   it('publishes problems in the configuration file on that file', async () => {
-    const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-lsp-'));
     try {
       fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{\n  "abis": ["x86", "x128"]\n}\n');
       fs.writeFileSync(path.join(dir, 'a.h'), 'typedef struct _A { ULONG a; } A;\n');
@@ -323,7 +324,7 @@ describe('lsp: configuration', function () {
   });
 
   it('reads include paths and defines from compile_commands.json', async () => {
-    const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-lsp-'));
     try {
       fs.mkdirSync(path.join(dir, 'inc'));
       fs.writeFileSync(path.join(dir, 'inc/types.h'), '#pragma once\ntypedef struct _T { ULONG a; WIDE_T b; } T;\n');

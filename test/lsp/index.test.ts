@@ -6,6 +6,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, startClient, uriOf } from './client';
 
@@ -37,7 +38,7 @@ describe('lsp: workspace index', function () {
   });
 
   it('re-indexes a file that changed on disk', async () => {
-    const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp-lsp-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-lsp-'));
     try {
       fs.writeFileSync(path.join(dir, 'a.h'), 'typedef struct _FIRST_NAME { ULONG a; } FIRST_NAME;\n');
       const c = await startClient({ rootPath: dir });
