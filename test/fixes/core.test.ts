@@ -126,3 +126,12 @@ describe('fixes: idempotence sweep over the samples (in memory)', function () {
     assert.deepEqual(refactorsAt(ctx, text.indexOf('#define FILE_DEVICE_CONTOSO')), []);
   });
 });
+
+describe('fixes: record brace style', () => {
+  it('puts a generated record brace on its own line when the file does', () => {
+    const style = detectStyle('typedef struct _A\n{\n    ULONG a;\n} A;\n');
+    assert.equal(style.recordAllman, true);
+    assert.equal(formatFor('typedef struct _A32 {\n    ULONG a;\n} A32;', style), 'typedef struct _A32\n{\n    ULONG a;\n} A32;');
+    assert.equal(detectStyle('typedef struct _A {\n    ULONG a;\n} A;\n').recordAllman, undefined);
+  });
+});

@@ -15,6 +15,8 @@ export interface TextStyle {
   indent: string;
   /** Control-statement braces on their own line (`if (x)\n{`). */
   allman: boolean;
+  /** Record braces on their own line (`typedef struct _X\n{`). */
+  recordAllman?: boolean;
 }
 
 export function detectStyle(text: string): TextStyle {
@@ -43,7 +45,11 @@ export function detectStyle(text: string): TextStyle {
   const trailing = (text.match(/\b(if|for|while|switch|else)\b[^\n;{]*\{[ \t]*\r?$/gm) ?? []).length;
   // Function bodies put `{` on its own line in both styles; count only clear control-statement evidence.
   const controlOwnLine = (text.match(/^[ \t]*(if|for|while|switch)\b[^\n;{]*\)[ \t]*\r?\n[ \t]*\{/gm) ?? []).length + (text.match(/^[ \t]*else[ \t]*\r?\n[ \t]*\{/gm) ?? []).length;
-  return { eol, indent, allman: controlOwnLine > trailing && ownLine > 0 };
+  const recordOwnLine = (text.match(/\b(?:struct|union)[ \t]+\w+[ \t]*\r?\n[ \t]*\{/g) ?? []).length;
+  const recordSameLine = (text.match(/\b(?:struct|union)[ \t]+\w+[ \t]*\{/g) ?? []).length;
+  const style: TextStyle = { eol, indent, allman: controlOwnLine > trailing && ownLine > 0 };
+  if (recordOwnLine > recordSameLine) style.recordAllman = true;
+  return style;
 }
 
 /** Re-indents four-space generated code with the file's unit, moves control braces if the file does, and sets line endings. */
@@ -58,6 +64,11 @@ export function formatFor(code: string, style: TextStyle, baseIndent = ''): stri
       continue;
     }
     const lead = m[2].startsWith('#') && level === 0 ? '' : baseIndent + style.indent.repeat(level);
+    const record = style.recordAllman && /^((?:typedef\s+)?(?:struct|union)\b[^;{]*?)\s*\{$/.exec(rest);
+    if (record) {
+      lines.push(lead + record[1], lead + '{');
+      continue;
+    }
     if (style.allman) {
       const elseBlock = /^\} else \{$/.exec(rest);
       const control = /^((?:if|for|while|switch|else if)\b.*\)|else|do|__try)\s*\{$/.exec(rest);
