@@ -46,6 +46,12 @@ describe('fixes: code action requests', function () {
     assert.ok(quick.some((a) => a.isPreferred && a.title.startsWith('Generate 32-bit shadow')));
     const refactors = await actions(d.range, { diagnostics: [d], only: ['refactor'] });
     assert.ok(refactors.every((a) => a.kind?.startsWith('refactor')), JSON.stringify(refactors.map((a) => a.kind)));
+    // The reorder refactor travels with misaligned-field, and only a refactor request gets it.
+    const m = published.diagnostics.find((x) => x.code === 'misaligned-field')!;
+    const quickOnly = await actions(m.range, { diagnostics: [m], only: ['quickfix'] });
+    assert.ok(quickOnly.length > 0 && !quickOnly.some((a) => a.title.startsWith('Reorder')), JSON.stringify(quickOnly.map((a) => a.title)));
+    const refactorOnly = await actions(m.range, { diagnostics: [m], only: ['refactor.rewrite'] });
+    assert.ok(refactorOnly.some((a) => a.title.startsWith('Reorder')), JSON.stringify(refactorOnly.map((a) => a.title)));
   });
 
   it("ignores other tools' diagnostics and malformed contexts", async () => {

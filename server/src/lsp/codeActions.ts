@@ -64,13 +64,15 @@ function wanted(kind: string, only?: readonly string[]): boolean {
 
 export function getCodeActions(doc: DocContext, q: CodeActionQuery): CodeActionInfo[] {
   const out: CodeActionInfo[] = [];
-  if (wanted('quickfix', q.only)) {
+  // Findings' fixes are quick fixes, plus a refactor or two (reordering members) that travel with them.
+  if (q.diagnostics.length > 0) {
     const index = fixIndexOf(doc);
     const seen = new Set<string>();
     for (const d of q.diagnostics) {
       if (typeof d.code !== 'string' || (d.source !== undefined && d.source !== 'ioctl-lens')) continue;
       for (const f of index.findingsAt(doc.path, d.range.start.line + 1, d.range.start.character + 1, d.code)) {
         for (const fix of index.fixes(f)) {
+          if (!wanted(fix.kind, q.only)) continue;
           // The same fix (a case wrap offered for two findings of one case) is listed once.
           const key = fix.title + JSON.stringify(fix.edits);
           if (seen.has(key)) continue;
@@ -80,7 +82,7 @@ export function getCodeActions(doc: DocContext, q: CodeActionQuery): CodeActionI
       }
     }
   }
-  if (wanted('refactor', q.only)) {
+  if (!q.only || q.only.length === 0 || q.only.some((o) => o === 'refactor' || o.startsWith('refactor.'))) {
     for (const fix of refactorsAt(fixContext(doc), q.start)) {
       if (!wanted(fix.kind, q.only)) continue;
       if (fix.command) {

@@ -94,10 +94,9 @@ function reorderFix(ctx: FixContext, record: RecordDecl, layout: LayoutContext, 
   if (open < 0 || close <= open) return undefined;
   // Member declarations: each from the end of the previous one's line to the end of its own line.
   const segments: { start: number; end: number; align: number; unit: number }[] = [];
-  let pos = open + 1;
   const bodyStart = text.indexOf('\n', open) + 1;
   if (bodyStart <= 0 || bodyStart > close) return undefined;
-  pos = bodyStart;
+  let pos = bodyStart;
   while (pos < close) {
     const semi = scanTo(text, pos, ';');
     if (semi < 0 || semi > close) break;
@@ -113,12 +112,12 @@ function reorderFix(ctx: FixContext, record: RecordDecl, layout: LayoutContext, 
   }
   if (segments.length !== fields.length || text.slice(pos, close).trim() !== '') return undefined;
   // Bit-fields of one storage unit move together.
-  const groups: { text: string; align: number }[] = [];
+  const groups: { text: string; align: number; unit: number }[] = [];
   for (const s of segments) {
-    const last = groups[groups.length - 1] as { text: string; align: number; unit?: number } | undefined;
+    const last = groups[groups.length - 1];
     const piece = text.slice(s.start, s.end);
     if (last && s.unit >= 0 && last.unit === s.unit) last.text += piece;
-    else groups.push(Object.assign({ text: piece, align: s.align }, { unit: s.unit }));
+    else groups.push({ text: piece, align: s.align, unit: s.unit });
   }
   const sorted = [...groups].sort((a, b) => b.align - a.align);
   if (sorted.every((g, i) => g === groups[i])) return undefined;
