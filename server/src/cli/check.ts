@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
-import { type Analysis, analyzeFile, createSession } from '../core/analyze';
+import { type Analysis, type Session, analyzeFile, createSession } from '../core/analyze';
 import {
   type Finding,
   type RuleSetting,
@@ -35,6 +35,7 @@ import {
 } from '../core/checks/index';
 import { type CompileOptions, compileOptionsFor } from '../core/config';
 import type { IoctlDef } from '../core/ioctl';
+import type { LexCache } from '../core/preprocess';
 import { buildSarif } from '../core/sarif';
 import { normalizePath } from '../core/source';
 import { loadConfig } from '../node/config';
@@ -168,7 +169,18 @@ export function runCheck(request: CheckRequest): CheckResult {
   // Virtual "umbrella" headers that include many root headers at once (see below).
   const virtual = new Map<string, string>();
   const host = { readFile: (p: string) => (virtual.has(p) ? { path: p, text: virtual.get(p)! } : disk.readFile(p)) };
-  const session = createSession(host);
+  // The session's lex cache is our own so the umbrella's 32-bit pass can
+  // evict what it will not read (see `analyseUmbrella`): a whole SDK tree's
+  // lexed tokens are most of the process's memory.
+  const lexed = new Map<string, { text: string; value: Parameters<LexCache['set']>[2] }>();
+  const lexCache: LexCache = {
+    get: (path, text) => {
+      const e = lexed.get(path);
+      return e && e.text === text ? e.value : undefined;
+    },
+    set: (path, text, value) => void lexed.set(path, { text, value }),
+  };
+  const session: Session = { ...createSession(host), lexCache };
   const read = (p: string) => disk.readFile(p)?.text;
   const sources = unique.filter((f) => !headerExt.test(f));
   const headers = unique.filter((f) => headerExt.test(f));
@@ -188,7 +200,7 @@ export function runCheck(request: CheckRequest): CheckResult {
       forcedIncludes: [...(cc?.forcedIncludes ?? []), ...request.forcedIncludes],
       prelude: request.prelude,
     };
-    const analysis = umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options);
+    const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options));
     units++;
     for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
     const r = unitFacts(analysis, { session, inScope });
@@ -206,7 +218,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     const wideAbis = options.abis.filter((a) => wow64Pairs.some(([w]) => w === a));
     const narrowAbis = options.abis.filter((a) => !wideAbis.includes(a));
     if (wideAbis.length === 0 || narrowAbis.length === 0) return analyzeFile(session, path, options);
-    const wide = analyzeFile(session, path, { ...options, abis: wideAbis });
+    const wide = withoutTokens(analyzeFile(session, path, { ...options, abis: wideAbis }));
     const wideUnit = wide.units.get(wideAbis[0])!;
     const needed = filesNeededOnNarrow(wideUnit, { session, inScope });
     const parent = new Map<string, string>();
@@ -217,6 +229,20 @@ export function runCheck(request: CheckRequest): CheckResult {
       if (parent.get(f) === path || batch.includes(f)) roots.add(f);
     }
     const reduced = batch.filter((h) => roots.has(h));
+    // Lexed files the smaller unit cannot reach (by the 64-bit unit's include
+    // edges) are dropped from the cache; one it reaches anyway on 32 bits is
+    // simply lexed again.
+    const reachable = new Set<string>(reduced);
+    const edges = new Map<string, string[]>();
+    for (const e of wideUnit.pp.includes) {
+      const list = edges.get(e.from);
+      if (list) list.push(e.to);
+      else edges.set(e.from, [e.to]);
+    }
+    for (const queue = [...reduced]; queue.length; ) {
+      for (const to of edges.get(queue.pop()!) ?? []) if (!reachable.has(to)) queue.push(to), reachable.add(to);
+    }
+    for (const file of [...lexed.keys()]) if (!reachable.has(file)) lexed.delete(file);
     virtual.set(path, reduced.map((h) => `#include "${h}"`).join('\n') + '\n');
     const narrow = analyzeFile(session, path, { ...options, abis: narrowAbis });
     return { path, units: new Map([...wide.units, ...narrow.units]) };
@@ -250,6 +276,18 @@ export function runCheck(request: CheckRequest): CheckResult {
   for (const h of headers) if (!covered.has(h)) analyse(h, h);
   findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
   return { findings: finalizeFindings(findings, suppressions), files: unique, units };
+}
+
+/**
+ * The analysis without its expanded token streams: the parser has read them,
+ * and no check looks at them again (declarations and function bodies keep
+ * the tokens they need), so a huge unit's stream is not held while the next
+ * ABI is analysed.
+ */
+function withoutTokens(analysis: Analysis): Analysis {
+  // In place: the result is this run's own, and the checks' per-unit caches are keyed by `pp`.
+  for (const u of analysis.units.values()) u.pp.tokens = [];
+  return analysis;
 }
 
 /** The JSON report, as documented in the issue. */
