@@ -85,6 +85,21 @@ function isDigit(c: number): boolean {
 /** Digraphs (C11 6.4.6p3) are given the text of the token they stand for, so later stages see one spelling. */
 const digraphs: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
 
+/**
+ * Punctuator spellings by their (splice-free) characters, so a punctuator's
+ * text is a shared constant instead of a fresh slice of the source.
+ */
+const punctTexts = new Map<number, string>();
+for (const p of [
+  '[', ']', '(', ')', '{', '}', '.', '->', '++', '--', '&', '*', '+', '-', '~', '!', '/', '%', '<<', '>>', '<', '>',
+  '<=', '>=', '==', '!=', '^', '|', '&&', '||', '?', ':', ';', '...', '=', '*=', '/=', '%=', '+=', '-=', '<<=',
+  '>>=', '&=', '^=', '|=', ',', '#', '##', '<:', ':>', '<%', '%>', '%:', '%:%:',
+]) {
+  let key = 0;
+  for (let k = 0; k < p.length; k++) key = key * 128 + p.charCodeAt(k);
+  punctTexts.set(key, digraphs[p] ?? p);
+}
+
 /** Lexes a whole file. Never throws. */
 export function lex(file: SourceFile): LexResult {
   const text = file.text;
@@ -294,8 +309,14 @@ export function lex(file: SourceFile): LexResult {
       if (r > 0) {
         kind = TokKind.Punct;
         end = r;
-        const t = spelling(start, end);
-        canonical = digraphs[t] ?? t;
+        if (!spliced) {
+          let key = 0;
+          for (let k = start; k < end; k++) key = key * 128 + text.charCodeAt(k);
+          canonical = punctTexts.get(key) ?? spelling(start, end);
+        } else {
+          const t = spelling(start, end);
+          canonical = digraphs[t] ?? t;
+        }
       } else {
         kind = TokKind.Other;
         // Keep a surrogate pair together.
