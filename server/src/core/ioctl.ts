@@ -557,14 +557,14 @@ export function findIoctls(pp: Pick<PreprocessResult, 'definitions' | 'macros' |
   const annotations = options.annotations ?? annotationSource(pp);
   const out: IoctlDef[] = [];
   const seen = new Set<string>();
-  const producers = ctlProducers(pp.macros, options.fallbackMacros);
+  const reachesCtlCode = ctlCodeReach(lookup);
   for (const def of pp.definitions) {
     if (def.params !== undefined || def.prelude || def.body.length === 0) continue;
     if (def.loc.file.startsWith('<')) continue;
     if (options.files && !options.files(def.loc.file)) continue;
     const named = ioctlNamePattern.test(def.name) || options.caseNames?.has(def.name) === true;
     // Cheap filter: any other macro must mention a macro that leads to CTL_CODE.
-    if (!named && !def.body.some((t) => t.kind === TokKind.Ident && producers.has(t.text))) continue;
+    if (!named && !def.body.some((t) => t.kind === TokKind.Ident && reachesCtlCode(t.text))) continue;
     const { tokens, ctlCalls } = expandTokens(def.body, (n) => (n === def.name ? undefined : lookup(n)));
     const viaCtlCode = ctlCalls.length > 0;
     if (!viaCtlCode && !named) continue;
@@ -600,33 +600,42 @@ export function findIoctls(pp: Pick<PreprocessResult, 'definitions' | 'macros' |
 }
 
 /**
- * Names of macros whose expansion reaches `CTL_CODE` (`CTL_CODE` itself,
- * `CONTOSO_IOCTL(fn, m, a)` defined through it, and so on), by a fixpoint
- * over the macro table.
+ * Does a macro name's expansion reach `CTL_CODE` (`CTL_CODE` itself,
+ * `CONTOSO_IOCTL(fn, m, a)` defined through it, and so on)? Answered on
+ * demand by a walk over the macros each body mentions, so a call that looks
+ * at a few definitions (the body of an edited document) costs a few lookups
+ * instead of an index of the whole macro table (thousands of macros under
+ * wdm.h). Answers are kept for one `findIoctls` call only: the lookup they
+ * depend on belongs to that call.
  */
-export function ctlProducers(macros: ReadonlyMap<string, MacroDef>, fallback?: ReadonlyMap<string, MacroDef>): Set<string> {
-  // Reverse edges (identifier in a body -> macros whose body mentions it), then a walk from CTL_CODE.
-  const usedBy = new Map<string, string[]>();
-  const index = (m: MacroDef) => {
-    for (const t of m.body) {
-      if (t.kind !== TokKind.Ident) continue;
-      const list = usedBy.get(t.text);
-      if (!list) usedBy.set(t.text, [m.name]);
-      else if (list[list.length - 1] !== m.name) list.push(m.name);
+function ctlCodeReach(lookup: MacroLookup): (name: string) => boolean {
+  const known = new Map<string, boolean>([['CTL_CODE', true]]);
+  return (start) => {
+    const hit = known.get(start);
+    if (hit !== undefined) return hit;
+    const seen = new Set([start]);
+    const queue = [start];
+    let found = false;
+    while (queue.length && !found) {
+      const m = lookup(queue.pop()!);
+      if (!m) continue;
+      for (const t of m.body) {
+        if (t.kind !== TokKind.Ident) continue;
+        const k = known.get(t.text);
+        if (k === true) {
+          found = true;
+          break;
+        }
+        if (k === false || seen.has(t.text)) continue;
+        seen.add(t.text);
+        queue.push(t.text);
+      }
     }
+    // A walk that found nothing saw everything each visited name reaches: none of them reach it either.
+    if (found) known.set(start, true);
+    else for (const name of seen) known.set(name, false);
+    return found;
   };
-  for (const m of macros.values()) index(m);
-  if (fallback) for (const m of fallback.values()) if (!macros.has(m.name)) index(m);
-  const producers = new Set(['CTL_CODE']);
-  const queue = ['CTL_CODE'];
-  while (queue.length) {
-    for (const user of usedBy.get(queue.pop()!) ?? []) {
-      if (producers.has(user)) continue;
-      producers.add(user);
-      queue.push(user);
-    }
-  }
-  return producers;
 }
 
 /** A readable one-line description: `CTL_CODE(0x8337, 0x801, METHOD_BUFFERED, FILE_READ_ACCESS | FILE_WRITE_ACCESS) = 0x8337E004`. */
