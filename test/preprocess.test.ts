@@ -216,6 +216,28 @@ describe('preprocess: macros', () => {
     assert.equal(out(r), 'unsigned long ( 2 + 1 ) real');
   });
 
+  it('starts from initialMacros, copying the table only when it changes', () => {
+    const cache = mapCache();
+    const predefined = { _WIN32: '1' };
+    const preamble = pp({ '/m.c': '#include "p.h"\n', '/p.h': '#define A 1\n#define F(x) (x + A)\n#define GONE 0\n' }, { cache, predefined });
+    const initial = preamble.macros;
+    const before = [...initial.entries()];
+
+    // Uses the preamble's macros without reading p.h; nothing changes the table.
+    const same = pp({ '/m.c': '#ifdef A\nF(2) _WIN32\n#endif\n' }, { cache, predefined, initialMacros: initial });
+    assert.deepEqual(codes(same), []);
+    assert.equal(out(same), '( 2 + 1 ) 1');
+    assert.notEqual(same.macros, initial, 'the result owns its table');
+    assert.deepEqual([...same.macros.entries()], before);
+
+    // Changes go to a copy; the caller's table is untouched.
+    const changed = pp({ '/m.c': '#undef GONE\n#define A 5\nF(2) GONE\n' }, { cache, predefined, initialMacros: initial });
+    assert.equal(out(changed), '( 2 + 5 ) GONE');
+    assert.equal(changed.macros.has('GONE'), false);
+    assert.deepEqual(changed.definitions.map((d) => d.name), ['A'], 'definitions list only this run');
+    assert.deepEqual([...initial.entries()], before);
+  });
+
   it('marks expanded tokens with the outermost expansion and the innermost macro', () => {
     const r = pp('#define INNER 7\n#define OUTER(x) (INNER + x)\nint v =\n  OUTER(y);');
     const toks = r.tokens;

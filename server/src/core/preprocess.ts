@@ -109,6 +109,16 @@ export interface PreprocessOptions {
    * so real headers see exactly what a compiler would.
    */
   fallbackMacros?: ReadonlyMap<string, MacroDef>;
+  /**
+   * The macro table to start from instead of an empty one, e.g. the `macros`
+   * of an earlier run over a file's unchanged preamble, so its thousands of
+   * definitions are not re-made from text on every edit. Never modified: the
+   * table is copied on the first change (re-defining a macro to the very
+   * same `MacroDef`, as re-reading an unchanged cached `#define` does, is no
+   * change). `predefined`, `defines` and `undefines` still apply on top.
+   * Only the table is shared: `definitions` lists this run's `#define`s.
+   */
+  initialMacros?: ReadonlyMap<string, MacroDef>;
   cache?: LexCache;
   /** Default 200. */
   maxIncludeDepth?: number;
@@ -491,7 +501,25 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
 
   const out: Token[] = [];
   const diagnostics: Diagnostic[] = [];
-  const macros = new Map<string, MacroDef>();
+  // The macro table, copied on write when it starts as the caller's `initialMacros`.
+  let macros = (options.initialMacros ?? new Map<string, MacroDef>()) as Map<string, MacroDef>;
+  let macrosShared = options.initialMacros !== undefined;
+  const setMacro = (name: string, def: MacroDef) => {
+    if (macrosShared) {
+      if (macros.get(name) === def) return;
+      macros = new Map(macros);
+      macrosShared = false;
+    }
+    macros.set(name, def);
+  };
+  const deleteMacro = (name: string) => {
+    if (macrosShared) {
+      if (!macros.has(name)) return;
+      macros = new Map(macros);
+      macrosShared = false;
+    }
+    macros.delete(name);
+  };
   const definitions: MacroDef[] = [];
   const files = new Map<string, SourceFile>();
   const includes: IncludeEdge[] = [];
@@ -1186,8 +1214,8 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
           stack.push(macros.get(name));
         } else if (stack !== undefined && stack.length > 0) {
           const m = stack.pop();
-          if (m === undefined) macros.delete(name);
-          else macros.set(name, m);
+          if (m === undefined) deleteMacro(name);
+          else setMacro(name, m);
         }
         return undefined;
       }
@@ -1252,7 +1280,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       case 'undef': {
         const t = tokens[start + 1];
         if (start + 1 >= end || t.kind !== TokKind.Ident) report('pp-bad-define', nameTok, ['macro name missing in #undef']);
-        else macros.delete(t.text);
+        else deleteMacro(t.text);
         return undefined;
       }
       case 'include':
@@ -1428,7 +1456,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
   function define(tokens: Token[], from: number, end: number, st: FileState): void {
     const known = defsByDirective.get(tokens[from - 1]);
     if (known !== undefined) {
-      macros.set(known.name, known);
+      setMacro(known.name, known);
       if (!st.pseudo) definitions.push(known);
       return;
     }
@@ -1510,7 +1538,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       endLoc: endLocOf(last),
     };
     defsByDirective.set(tokens[from - 1], def);
-    macros.set(def.name, def);
+    setMacro(def.name, def);
     if (!st.pseudo) definitions.push(def);
   }
 
@@ -1658,5 +1686,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     lastEof ?? { kind: TokKind.EOF, text: '', file: mainFile, offset: 0, line: 1, col: 1, space: false, bol: true },
   );
 
+  // The result owns its table, even when nothing changed the caller's.
+  if (macrosShared) macros = new Map(macros);
   return { tokens: out, diagnostics, macros, definitions, files, includes, comments, inactiveLines };
 }
