@@ -264,6 +264,15 @@ interface FileFacts {
   hashes: Int32Array;
   /** The include-guard macro, if the whole file is one `#ifndef X ... #endif`. */
   guard: string | undefined;
+  /**
+   * The definition made by each `#define` line, by the index of its `define`
+   * token: re-running over an unchanged (cached) file reuses the same
+   * MacroDef objects (and their compiled bodies), so callers must treat
+   * MacroDefs as immutable too. (A map per file rather than one WeakMap
+   * keyed by token: hundreds of thousands of weak entries made every
+   * garbage collection slower.)
+   */
+  defs: Map<number, MacroDef>;
   lexDiagnostics: Diagnostic[];
 }
 
@@ -281,7 +290,7 @@ function fileFacts(tokens: Token[], lexDiagnostics: Diagnostic[] = []): FileFact
     const t = tokens[i];
     if (t.bol && t.kind === TokKind.Punct && t.text === '#') idx.push(i);
   }
-  f = { hashes: Int32Array.from(idx), guard: findGuard(tokens, idx), lexDiagnostics };
+  f = { hashes: Int32Array.from(idx), guard: findGuard(tokens, idx), defs: new Map(), lexDiagnostics };
   factsByTokens.set(tokens, f);
   return f;
 }
@@ -340,13 +349,6 @@ interface Compiled {
 
 const compiledByDef = new WeakMap<MacroDef, Compiled>();
 
-/**
- * The definition made by a `#define` line, keyed by its (immutable, cached)
- * `define` token: re-running over an unchanged file reuses the same
- * MacroDef objects (and their compiled bodies), so callers must treat
- * MacroDefs as immutable too.
- */
-const defsByDirective = new WeakMap<Token, MacroDef>();
 
 function compile(m: MacroDef): Compiled {
   let c = compiledByDef.get(m);
@@ -1454,7 +1456,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
   }
 
   function define(tokens: Token[], from: number, end: number, st: FileState): void {
-    const known = defsByDirective.get(tokens[from - 1]);
+    const known = st.facts.defs.get(from - 1);
     if (known !== undefined) {
       setMacro(known.name, known);
       if (!st.pseudo) definitions.push(known);
@@ -1537,7 +1539,7 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
       loc: tokLoc(nameTok),
       endLoc: endLocOf(last),
     };
-    defsByDirective.set(tokens[from - 1], def);
+    st.facts.defs.set(from - 1, def);
     setMacro(def.name, def);
     if (!st.pseudo) definitions.push(def);
   }
