@@ -218,11 +218,16 @@ function hideSets(): HideSets {
   };
   const own = (hs: ReadonlySet<string> | undefined): HideSet | undefined =>
     hs === undefined || hs.size === 0 ? undefined : hs instanceof HideSet ? hs : intern([...hs]);
+  // `{name}` alone is the commonest hide set (a macro invoked from source);
+  // a direct map skips building and joining a one-name key for it.
+  const singles = new Map<string, HideSet>();
   const api: HideSets = {
     with(hs0, name) {
       const hs = own(hs0);
       if (hs === undefined) {
-        return intern([name])!;
+        let r = singles.get(name);
+        if (r === undefined) singles.set(name, (r = intern([name])!));
+        return r;
       }
       let r = hs.plusName.get(name);
       if (r === undefined) {
