@@ -119,15 +119,30 @@ function serialize(m: MacroDef): [string, string] {
 
 function mergeUnits(a: TranslationUnit, b: TranslationUnit): TranslationUnit {
   return {
-    records: [...a.records, ...b.records],
-    enums: [...a.enums, ...b.enums],
-    typedefs: new Map([...a.typedefs, ...b.typedefs]),
-    tags: new Map([...a.tags, ...b.tags]),
-    enumConstants: new Map([...a.enumConstants, ...b.enumConstants]),
-    functions: [...a.functions, ...b.functions],
-    variables: [...a.variables, ...b.variables],
-    staticAsserts: [...a.staticAsserts, ...b.staticAsserts],
+    records: a.records.concat(b.records),
+    enums: a.enums.concat(b.enums),
+    typedefs: mergeMaps(a.typedefs, b.typedefs),
+    tags: mergeMaps(a.tags, b.tags),
+    enumConstants: mergeMaps(a.enumConstants, b.enumConstants),
+    functions: a.functions.concat(b.functions),
+    variables: a.variables.concat(b.variables),
+    staticAsserts: a.staticAsserts.concat(b.staticAsserts),
   };
+}
+
+/**
+ * `b`'s entries over a copy of `a` (order: `a`'s keys, then `b`'s new ones).
+ * Runs on every edit over the preamble's thousands of names, so it copies
+ * with `forEach` rather than through spread entry arrays, which allocate an
+ * array per entry only to throw it away.
+ */
+function mergeMaps<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>, keep: (value: V) => boolean = () => true): Map<K, V> {
+  const out = new Map<K, V>();
+  a.forEach((v, k) => out.set(k, v));
+  b.forEach((v, k) => {
+    if (keep(v)) out.set(k, v);
+  });
+  return out;
 }
 
 /** Per-file lists of both halves; arrays are shared (not copied) unless a file occurs in both. */
@@ -220,20 +235,18 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     const parsed = parse(pp.tokens, { fallback: pre.fallback });
     const p0 = pre.unit.pp;
     // Macros the body did not redefine keep their real definition (with its location).
-    const macros = new Map<string, MacroDef>();
     // (A body `#undef` of a preamble macro is not reflected in this table.)
-    for (const [k, v] of p0.macros) macros.set(k, v);
-    for (const [k, v] of pp.macros) if (v.loc.file !== '<built-in>') macros.set(k, v);
-    const files = new Map([...p0.files, ...pp.files]);
+    const macros = mergeMaps(p0.macros, pp.macros, (m) => m.loc.file !== '<built-in>');
+    const files = mergeMaps(p0.files, pp.files);
     files.set(path, { path, text });
     const comments = mergeByFile<Comment>(p0.comments, pp.comments);
     const merged: PreprocessResult = {
       tokens: pp.tokens,
-      diagnostics: [...p0.diagnostics, ...pp.diagnostics],
+      diagnostics: p0.diagnostics.concat(pp.diagnostics),
       macros,
-      definitions: [...p0.definitions, ...pp.definitions],
+      definitions: p0.definitions.concat(pp.definitions),
       files,
-      includes: [...p0.includes, ...pp.includes],
+      includes: p0.includes.concat(pp.includes),
       comments,
       inactiveLines: mergeByFile(p0.inactiveLines, pp.inactiveLines),
     };
