@@ -75,4 +75,17 @@ describe('lsp: preambles give the same answers as whole-file analysis', function
     ].join('\n');
     await compare(path.join(ws, 'wdmbody.c'), [text, text.replace('KEVENT Event;', 'KEVENT Event; UCHAR x[3];')], { includePaths: [mingwInclude] });
   });
+
+  it('on a header whose first include leaves a packing pushed (pshpack1.h)', async () => {
+    const text = [
+      '#include <pshpack1.h>',
+      '/** Packed wire format. @in PACKED_MSG */',
+      '#define IOCTL_PACKED CTL_CODE(0x8000, 0x900, METHOD_BUFFERED, FILE_ANY_ACCESS)',
+      'typedef struct _PACKED_MSG { UCHAR Tag; ULONG Length; HANDLE Owner; } PACKED_MSG;',
+      '#include <poppack.h>',
+      'typedef struct _NATURAL { UCHAR Tag; ULONG Length; } NATURAL;',
+      '',
+    ].join('\n');
+    await compare(path.join(ws, 'packed.h'), [text, text.replace('HANDLE Owner;', 'HANDLE Owner; UCHAR More;')], {});
+  });
 });

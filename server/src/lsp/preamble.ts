@@ -9,10 +9,13 @@
  * declarations as fallback; the two halves are merged back into one
  * `AbiUnit`, so every feature sees what a whole-file analysis would give.
  *
- * Known differences from one pass, accepted for speed (and avoided by
- * turning `ioctlLens.preamble` off): a `#pragma pack` left pushed at the end
- * of the preamble is not carried over, and a `#pragma once` header (without
- * a guard macro) included again by the body is read again.
+ * The preamble's `#pragma pack` tokens are replayed in front of the body,
+ * so a pack left pushed by the include block (`#include <pshpack1.h>` as the
+ * first include) packs the body exactly as in one pass.
+ *
+ * Known difference from one pass, accepted for speed (and avoided by turning
+ * `ioctlLens.preamble` off): a `#pragma once` header (without a guard macro)
+ * included again by the body is read again.
  */
 
 import { type Abi, type AbiName, abis } from '../core/abi';
@@ -23,6 +26,7 @@ import { parse } from '../core/parser';
 import { builtinIncludeDir } from '../core/prelude';
 import { type Comment, type LexCache, type MacroDef, type PreprocessResult, preprocess } from '../core/preprocess';
 import { type FileHost, normalizePath } from '../core/source';
+import { type Token, TokKind } from '../core/token';
 
 /** Where the preamble ends: after the last `#include` of the leading block of directives and comments. */
 export function preambleEnd(text: string): number {
@@ -77,6 +81,8 @@ export function preambleEnd(text: string): number {
 
 interface Preamble {
   key: string;
+  /** The preamble's `#pragma pack` tokens, in order (replayed before the body). */
+  pragmas: Token[];
   /** The files it read, with the text it saw (for validity). */
   files: Map<string, string>;
   unit: AbiUnit;
@@ -206,6 +212,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     const full = analyzeFile(preSession, path, { ...options, abis: [abi] }).units.get(abi)!;
     // The expanded token stream has been parsed; only the body's is kept (memory).
     const unit: AbiUnit = { ...full, pp: { ...full.pp, tokens: [] } };
+    const pragmas = full.pp.tokens.filter((t) => t.kind === TokKind.Pragma);
     const files = new Map<string, string>();
     for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
     const predefined: Record<string, string> = {};
@@ -219,7 +226,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     }
     const prelude = session.preludes.get(abi)?.unit;
     const fallback = prelude ? mergeUnits(prelude, unit.unit) : unit.unit;
-    return { key, files, unit, predefined, fallbackMacros, fallback };
+    return { key, files, unit, predefined, fallbackMacros, fallback, pragmas };
   }
 
   function analyzeBody(path: string, text: string, end: number, pre: Preamble, options: AnalysisOptions, abi: Abi): AbiUnit {
@@ -232,7 +239,8 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
       fallbackMacros: pre.fallbackMacros,
       cache: lexCache,
     });
-    const parsed = parse(pp.tokens, { fallback: pre.fallback });
+    // Replaying the preamble's pack pragmas leaves the parser's pack stack where one pass would.
+    const parsed = parse(pre.pragmas.length ? [...pre.pragmas, ...pp.tokens] : pp.tokens, { fallback: pre.fallback });
     const p0 = pre.unit.pp;
     // Macros the body did not redefine keep their real definition (with its location).
     // (A body `#undef` of a preamble macro is not reflected in this table.)
