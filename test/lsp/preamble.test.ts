@@ -56,7 +56,9 @@ describe('lsp: preambles give the same answers as whole-file analysis', function
     const driver = fs.readFileSync(path.join(ws, 'driver.c'), 'utf8');
     const edited = driver.replace('return 0;', 'return 1;\n}\ntypedef struct _LATE { FOO_SUBMIT s; HANDLE h; } LATE;\nvoid f(void) {');
     const preambleEdited = '#define EXTRA 1\n' + edited;
-    await compare(path.join(ws, 'driver.c'), [driver, edited, preambleEdited], {});
+    // A body #undef of a preamble macro is seen by a later #ifdef, as in one pass.
+    const undefined_ = preambleEdited + '\n#undef EXTRA\n#ifdef EXTRA\ntypedef struct _GONE { HANDLE h; } GONE;\n#endif\n';
+    await compare(path.join(ws, 'driver.c'), [driver, edited, preambleEdited, undefined_], {});
   });
 
   it('on a source including ddk/wdm.h, with #ifdef on a header macro in the body', async function () {

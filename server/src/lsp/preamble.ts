@@ -3,9 +3,10 @@
  * document (with the comments, `#pragma once` and `#define`s among it) is
  * preprocessed and parsed once per ABI and options, and reused while it is
  * unchanged and none of the files it read changed. An edit below it then
- * costs only the body: the body is preprocessed with the preamble's final
- * macro table as predefined macros (so `#ifdef`, include guards and
- * expansions behave as in one pass) and parsed with the preamble's
+ * costs only the body: the body is preprocessed starting from the preamble's
+ * final macro table (`initialMacros`, shared and copied only if the body
+ * defines or undefines something, so `#ifdef`, include guards, expansions
+ * and `#undef` behave as in one pass) and parsed with the preamble's
  * declarations as fallback; the two halves are merged back into one
  * `AbiUnit`, so every feature sees what a whole-file analysis would give.
  *
@@ -86,14 +87,7 @@ interface Preamble {
   /** The files it read, with the text it saw (for validity). */
   files: Map<string, string>;
   unit: AbiUnit;
-  /**
-   * The preamble's macros as predefined (real) entries for the body: the
-   * ABI's and the command line's, and the empty ones (include guards), so a
-   * header the body includes again is skipped as in one pass. Names the
-   * body's own directives test are added per run (`predefinedFor`).
-   */
-  predefined: Record<string, string>;
-  /** Every other macro of the preamble (and the prelude's): expanded on use, as fallbacks. */
+  /** The prelude's macros: the body's only fallback (the preamble's own are its starting table). */
   fallbackMacros: Map<string, MacroDef>;
   /** Prelude and preamble declarations: the body's parse fallback. */
   fallback: TranslationUnit;
@@ -113,14 +107,6 @@ function bodyText(tokens: readonly { text: string; space: boolean }[]): string {
     s += (i > 0 && t.space ? ' ' : '') + t.text;
   });
   return s;
-}
-
-/** The macro as a `predefined` entry: `NAME` or `NAME(a, b, ...)` -> body text. */
-function serialize(m: MacroDef): [string, string] {
-  if (!m.params) return [m.name, bodyText(m.body)];
-  const params = m.params.map((p, i) => (m.vaName !== undefined && i === m.params!.length - 1 ? `${p}...` : p));
-  if (m.variadic && m.vaName === undefined) params.push('...');
-  return [`${m.name}(${params.join(', ')})`, bodyText(m.body)];
 }
 
 function mergeUnits(a: TranslationUnit, b: TranslationUnit): TranslationUnit {
@@ -161,25 +147,6 @@ function mergeByFile<T>(a: Map<string, T[]>, b: Map<string, T[]>): Map<string, T
   return out;
 }
 
-/**
- * The predefined macros for one body: the preamble's base set, plus every
- * preamble macro named on one of the body's conditional or `#undef` lines,
- * so `#ifdef`/`defined()` see exactly what one pass would.
- */
-function predefinedFor(pre: Preamble, body: string): Record<string, string> {
-  let extra: Record<string, string> | undefined;
-  for (const line of body.matchAll(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef|undef)\b([^\n]*)/gm)) {
-    for (const id of line[1].matchAll(/[A-Za-z_]\w*/g)) {
-      const m = pre.unit.pp.macros.get(id[0]);
-      if (!m) continue;
-      const [k, v] = serialize(m);
-      if (pre.predefined[k] !== undefined) continue;
-      (extra ??= {})[k] = v;
-    }
-  }
-  return extra ? { ...pre.predefined, ...extra } : pre.predefined;
-}
-
 export function createPreambleCache(session: Session, host: FileHost): PreambleCache {
   const preambles = new Map<string, Preamble>();
   let builds = 0;
@@ -215,18 +182,11 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     const pragmas = full.pp.tokens.filter((t) => t.kind === TokKind.Pragma);
     const files = new Map<string, string>();
     for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
-    const predefined: Record<string, string> = {};
-    const fallbackMacros = new Map<string, MacroDef>(session.preludes.get(abi)?.macros ?? []);
-    for (const m of unit.pp.macros.values()) {
-      fallbackMacros.set(m.name, m);
-      if (m.loc.file.startsWith('<') || m.body.length === 0) {
-        const [k, v] = serialize(m);
-        predefined[k] = v;
-      }
-    }
+    // The body starts from the preamble's table (initialMacros); only the prelude is a fallback.
+    const fallbackMacros = session.preludes.get(abi)?.macros ?? new Map<string, MacroDef>();
     const prelude = session.preludes.get(abi)?.unit;
     const fallback = prelude ? mergeUnits(prelude, unit.unit) : unit.unit;
-    return { key, files, unit, predefined, fallbackMacros, fallback, pragmas };
+    return { key, files, unit, fallbackMacros, fallback, pragmas };
   }
 
   function analyzeBody(path: string, text: string, end: number, pre: Preamble, options: AnalysisOptions, abi: Abi): AbiUnit {
@@ -234,7 +194,8 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     const bodyHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: body } : session.host.readFile(p)) };
     const pp = preprocess(path, {
       host: bodyHost,
-      predefined: predefinedFor(pre, body),
+      predefined: {},
+      initialMacros: pre.unit.pp.macros,
       includeDirs: [...(options.includeDirs ?? []), builtinIncludeDir],
       fallbackMacros: pre.fallbackMacros,
       cache: lexCache,
@@ -242,9 +203,9 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     // Replaying the preamble's pack pragmas leaves the parser's pack stack where one pass would.
     const parsed = parse(pre.pragmas.length ? [...pre.pragmas, ...pp.tokens] : pp.tokens, { fallback: pre.fallback });
     const p0 = pre.unit.pp;
-    // Macros the body did not redefine keep their real definition (with its location).
-    // (A body `#undef` of a preamble macro is not reflected in this table.)
-    const macros = mergeMaps(p0.macros, pp.macros, (m) => m.loc.file !== '<built-in>');
+    // The body started from the preamble's table, so its final table is the whole file's
+    // (the preamble's own object when the body defined and undefined nothing: read-only).
+    const macros = pp.macros;
     const files = mergeMaps(p0.files, pp.files);
     files.set(path, { path, text });
     const comments = mergeByFile<Comment>(p0.comments, pp.comments);
