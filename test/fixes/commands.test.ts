@@ -62,3 +62,33 @@ describe('fixes: code action requests', function () {
     assert.ok(Array.isArray(odd));
   });
 });
+
+describe('fixes: ioctlLens.thunkStyle', function () {
+  this.timeout(120000);
+
+  async function shadowEditText(thunkStyle: string | undefined): Promise<string> {
+    const file = path.join(repoRoot, 'samples/driver/ioctl_interface.h');
+    const text = fs.readFileSync(file, 'utf8');
+    const settings: Record<string, unknown> = { index: { enabled: false } };
+    if (thunkStyle) settings.thunkStyle = thunkStyle;
+    const c = await startClient({ rootPath: path.dirname(file), settings });
+    try {
+      const uri = await c.open(file, text);
+      const published = await c.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'unthunked-pointer'));
+      const d = published.diagnostics.find((x) => x.code === 'unthunked-pointer' && /CONTOSO_MAP_RING/.test(x.message))!;
+      const list = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      const generate = list.find((a) => a.title.startsWith('Generate 32-bit shadow'));
+      assert.ok(generate?.edit, JSON.stringify(list.map((a) => a.title)));
+      return JSON.stringify(generate.edit);
+    } finally {
+      await c.shutdown();
+    }
+  }
+
+  it('writes shadow pointers as ULONG by default and as VOID * POINTER_32 when set to pointer32', async () => {
+    const byDefault = await shadowEditText(undefined);
+    assert.match(byDefault, /ULONG MappedAddress;/);
+    const pointer32 = await shadowEditText('pointer32');
+    assert.match(pointer32, /VOID \* POINTER_32 MappedAddress;/);
+  });
+});

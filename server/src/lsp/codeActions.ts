@@ -15,6 +15,7 @@ import type { AbiName } from '../core/abi';
 import type { AbiUnit, Analysis } from '../core/analyze';
 import { runChecks } from '../core/checks/index';
 import { type CodeFix, type FixContext, type FixIndex, createFixIndex, refactorsAt } from '../core/fixes/index';
+import type { ThunkStyle } from '../core/thunk/index';
 import { textPositions } from './convert';
 import { type DocContext, knownIoctlDefinitions } from './facts';
 import { recordAt } from './languageService';
@@ -27,6 +28,8 @@ export interface CodeActionQuery {
   diagnostics: readonly Diagnostic[];
   /** `context.only`: kinds the client wants (prefix match), or undefined for all. */
   only?: readonly string[];
+  /** How generated shadows spell pointers (`ioctlLens.thunkStyle`); default `ulong`. */
+  style?: ThunkStyle;
 }
 
 export interface CodeActionInfo {
@@ -39,21 +42,23 @@ export interface CodeActionInfo {
 
 const indexes = new WeakMap<Analysis, FixIndex>();
 
-function fixContext(doc: DocContext): FixContext {
+function fixContext(doc: DocContext, style?: ThunkStyle): FixContext {
   return {
     analysis: doc.analysis,
     session: doc.session,
     path: doc.path,
     text: (file) => (file === doc.path ? doc.text : doc.session.host.readFile(file)?.text),
+    style,
   };
 }
 
 /** The document's findings and their fixes, once per analysed version. */
-export function fixIndexOf(doc: DocContext): FixIndex {
+export function fixIndexOf(doc: DocContext, style?: ThunkStyle): FixIndex {
+  // A settings change re-analyses the document, so a new analysis also brings the new style.
   let index = indexes.get(doc.analysis);
   if (!index) {
     const findings = runChecks([checkView(doc)], { session: doc.session, inScope: (file) => file === doc.path });
-    indexes.set(doc.analysis, (index = createFixIndex(fixContext(doc), findings)));
+    indexes.set(doc.analysis, (index = createFixIndex(fixContext(doc, style), findings)));
   }
   return index;
 }
@@ -66,7 +71,7 @@ export function getCodeActions(doc: DocContext, q: CodeActionQuery): CodeActionI
   const out: CodeActionInfo[] = [];
   // Findings' fixes are quick fixes, plus a refactor or two (reordering members) that travel with them.
   if (q.diagnostics.length > 0) {
-    const index = fixIndexOf(doc);
+    const index = fixIndexOf(doc, q.style);
     const seen = new Set<string>();
     for (const d of q.diagnostics) {
       if (typeof d.code !== 'string' || (d.source !== undefined && d.source !== 'ioctl-lens')) continue;
@@ -83,7 +88,7 @@ export function getCodeActions(doc: DocContext, q: CodeActionQuery): CodeActionI
     }
   }
   if (!q.only || q.only.length === 0 || q.only.some((o) => o === 'refactor' || o.startsWith('refactor.'))) {
-    for (const fix of refactorsAt(fixContext(doc), q.start)) {
+    for (const fix of refactorsAt(fixContext(doc, q.style), q.start)) {
       if (!wanted(fix.kind, q.only)) continue;
       if (fix.command) {
         const key = recordAt(doc, fix.command.offset)?.key;

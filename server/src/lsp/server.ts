@@ -405,7 +405,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const diagnostics = Array.isArray(p.context?.diagnostics) ? p.context.diagnostics : [];
       const textOf = (path: string) => (path === a.doc.path ? a.doc.text : store.host.readFile(path)?.text);
       const layoutCommand = init.clientCommands ? clientCommands.layout : serverCommands.layout;
-      const actions = getCodeActions(a.doc, { start, end, diagnostics, only: p.context?.only });
+      const actions = getCodeActions(a.doc, { start, end, diagnostics, only: p.context?.only, style: a.doc.options.settings.thunkStyle });
       return actions.map((x) => toCodeAction(x, { uriOf, textOf, path: a.doc.path, uri: a.doc.uri, layoutCommand }));
     }),
   );

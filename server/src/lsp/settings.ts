@@ -28,7 +28,8 @@ export interface Settings {
   forcedIncludes: string[];
   /** Path to `compile_commands.json` or its folder; empty: search as clangd does. */
   compileCommands: string;
-  thunkStyle: 'auto' | 'wdm' | 'kmdf';
+  /** How generated shadows spell pointers and handles: `ULONG` or `VOID * POINTER_32` (the CLI's `thunk --style`). */
+  thunkStyle: 'ulong' | 'pointer32';
   inlayHints: InlayMode;
   codeLens: boolean;
   rules: Record<string, RuleSeverity>;
@@ -45,7 +46,7 @@ export const defaultSettings: Settings = {
   defines: [],
   forcedIncludes: [],
   compileCommands: '',
-  thunkStyle: 'auto',
+  thunkStyle: 'ulong',
   inlayHints: 'differing',
   codeLens: true,
   rules: {},
@@ -67,7 +68,7 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
   out.defines = strings(r.defines) ?? out.defines;
   out.forcedIncludes = strings(r.forcedIncludes) ?? out.forcedIncludes;
   if (typeof r.compileCommands === 'string') out.compileCommands = r.compileCommands;
-  if (r.thunkStyle === 'wdm' || r.thunkStyle === 'kmdf' || r.thunkStyle === 'auto') out.thunkStyle = r.thunkStyle;
+  if (r.thunkStyle === 'ulong' || r.thunkStyle === 'pointer32') out.thunkStyle = r.thunkStyle;
   const ih = typeof r.inlayHints === 'object' && r.inlayHints ? (r.inlayHints as Record<string, unknown>).mode ?? (r.inlayHints as Record<string, unknown>).enabled : r.inlayHints;
   if (ih === 'differing' || ih === 'all' || ih === 'off') out.inlayHints = ih;
   else if (ih === false) out.inlayHints = 'off';
