@@ -4,6 +4,7 @@
  * and the Contoso sample.
  */
 
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -58,7 +59,9 @@ describe('lsp: features through the protocol', function () {
     const d = await c.diagnostics(ifaceUri, (p) => p.diagnostics.some((x) => x.code === 'unthunked-pointer'));
     const f = d.diagnostics.find((x) => x.code === 'unthunked-pointer')!;
     assert.match(f.message, /FOO_SUBMIT.*Buffer \(PVOID\) is 4 bytes on x86 and 8 on x64/);
-    assert.equal(f.codeDescription?.href, 'https://github.com/ioctl-lens/ioctl-lens/blob/main/docs/rules/unthunked-pointer.md');
+    // The rule page installed beside the server, so the link works offline in any editor.
+    assert.equal(f.codeDescription?.href, pathToFileURL(path.join(repoRoot, 'docs/rules/unthunked-pointer.md')).href);
+    assert.ok(fs.existsSync(fileURLToPath(f.codeDescription!.href)));
     assert.ok((f.relatedInformation?.length ?? 0) >= 1, JSON.stringify(f));
     assert.equal(f.severity, 2);
   });
@@ -189,7 +192,7 @@ describe('lsp: features through the protocol', function () {
   it('reports control codes duplicated in a file that is not open', async () => {
     const d = await c.diagnostics(ifaceUri, (p) => p.diagnostics.some((x) => x.code === 'duplicate-ioctl-code' && x.message.includes('IOCTL_BAR_SUBMIT')), 20000);
     const dup = d.diagnostics.find((x) => x.code === 'duplicate-ioctl-code' && x.message.includes('IOCTL_BAR_SUBMIT'))!;
-    assert.equal(dup.codeDescription?.href, 'https://github.com/ioctl-lens/ioctl-lens/blob/main/docs/rules/duplicate-ioctl-code.md');
+    assert.equal(dup.codeDescription?.href, pathToFileURL(path.join(repoRoot, 'docs/rules/duplicate-ioctl-code.md')).href);
     assert.equal(dup.relatedInformation?.length, 1);
   });
 

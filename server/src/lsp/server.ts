@@ -21,6 +21,9 @@ import {
   TextDocuments,
   createConnection,
 } from 'vscode-languageserver/node';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { diskHost } from '../node/host';
 import {
@@ -50,7 +53,19 @@ import { type ProgressHandle, createWorkspaceIndex, fuzzyMatch } from './workspa
 
 /** Where the rule pages live; `<base><rule>.md`. The client may pass its own folder instead (initializationOptions.rulesDocBase). */
 export const repositoryUrl = 'https://github.com/ioctl-lens/ioctl-lens';
-export const defaultRulesDocBase = `${repositoryUrl}/blob/main/docs/rules/`;
+
+/**
+ * The rule pages installed beside the server (`out/server/src/lsp/` or the
+ * bundle in `dist/`), as a `file:` URL, so a link works offline in any
+ * editor; the repository's pages when they are not there.
+ */
+export const defaultRulesDocBase = ((): string => {
+  for (const up of ['../../../..', '..']) {
+    const dir = nodePath.resolve(__dirname, up, 'docs', 'rules');
+    if (fs.existsSync(nodePath.join(dir, 'unthunked-pointer.md'))) return pathToFileURL(dir).href + '/';
+  }
+  return `${repositoryUrl}/blob/main/docs/rules/`;
+})();
 
 /** Commands the server executes (`workspace/executeCommand`); each returns Markdown. */
 export const serverCommands = {
