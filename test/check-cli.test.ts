@@ -182,7 +182,7 @@ describe('real headers: mingw-w64 WOW64 shadows', function () {
     const verdicts = new Map<string, { needs: boolean; mismatches: number }>();
     for (const file of ['ntddscsi.h', 'winioctl.h']) {
       const analysis = analyzeFile(session, path.join(mingwInclude, file), { abis: ['x86', 'x64'], includeDirs: [mingwInclude], forcedIncludes: ['windows.h'] });
-      const { facts } = unitFacts(analysis, { session });
+      const { facts } = unitFacts(analysis);
       for (const s of facts!.shadows) {
         const name = displayName(s.native)!;
         if (!['SCSI_PASS_THROUGH', 'SCSI_PASS_THROUGH_DIRECT', 'MOVE_FILE_DATA'].includes(name)) continue;

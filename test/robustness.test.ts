@@ -75,7 +75,7 @@ describe('robustness: mutated input through the whole pipeline', function () {
             }
           }
           mergedDiagnostics(analysis);
-          runChecks([analysis], { session });
+          runChecks([analysis]);
           if (some) generateThunks(analysis, { type: some });
         } catch (err) {
           assert.fail(`seed ${seed} on ${path.basename(input)} threw: ${err instanceof Error ? err.stack : String(err)}\n--- input ---\n${text.slice(0, 2000)}`);

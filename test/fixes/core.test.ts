@@ -68,8 +68,8 @@ function applyAll(files: Map<string, string>, edits: FixEdit[]): Map<string, str
 function analyse(files: Map<string, string>, main: string) {
   const session = createSession(memoryHost(Object.fromEntries(files)));
   const analysis = analyzeFile(session, main, { abis: ['x86', 'x64'] });
-  const findings = runChecks([analysis], { session, inScope: (f) => f === main });
-  const ctx: FixContext = { analysis, session, path: main, text: (f) => files.get(f) };
+  const findings = runChecks([analysis], { inScope: (f) => f === main });
+  const ctx: FixContext = { analysis, path: main, text: (f) => files.get(f) };
   return { findings, index: createFixIndex(ctx, findings), ctx };
 }
 

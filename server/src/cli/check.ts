@@ -203,7 +203,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options));
     units++;
     for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
-    const r = unitFacts(analysis, { session, inScope });
+    const r = unitFacts(analysis, { inScope });
     for (const facts of r.pairs) findings.push(...runUnitChecks(facts, { rules: request.rules, inScope }));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);
@@ -220,7 +220,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     if (wideAbis.length === 0 || narrowAbis.length === 0) return analyzeFile(session, path, options);
     const wide = withoutTokens(analyzeFile(session, path, { ...options, abis: wideAbis }));
     const wideUnit = wide.units.get(wideAbis[0])!;
-    const needed = filesNeededOnNarrow(wideUnit, { session, inScope });
+    const needed = filesNeededOnNarrow(wideUnit, { inScope });
     const parent = new Map<string, string>();
     for (const e of wideUnit.pp.includes) if (!parent.has(e.to) && e.to !== e.from) parent.set(e.to, e.from);
     const roots = new Set<string>();

@@ -87,16 +87,20 @@ export function createSession(host: FileHost): Session {
   return { host: withBuiltins(host), lexCache, preludes: new Map() };
 }
 
-function preludeFor(session: Session, abi: Abi): Prelude {
-  const cached = session.preludes.get(abi.name);
-  if (cached) return cached;
+/** Preprocesses and parses the built-in prelude for one ABI (uncached: sessions keep their own). */
+export function buildPrelude(abi: Abi, cache?: LexCache): Prelude {
   const host: FileHost = { readFile: (p) => (p === preludePath ? { path: preludePath, text: preludeText } : undefined) };
-  const pp = preprocess(preludePath, { host, predefined: abi.macros, cache: session.lexCache });
+  const pp = preprocess(preludePath, { host, predefined: abi.macros, cache });
   for (const m of pp.macros.values()) m.prelude = true;
   const { unit } = parse(pp.tokens);
   for (const t of unit.typedefs.values()) t.prelude = true;
-  const prelude = { macros: pp.macros, unit };
-  session.preludes.set(abi.name, prelude);
+  return { macros: pp.macros, unit };
+}
+
+/** The session's prelude for one ABI, built on first use. */
+export function preludeFor(session: Session, abi: Abi): Prelude {
+  let prelude = session.preludes.get(abi.name);
+  if (!prelude) session.preludes.set(abi.name, (prelude = buildPrelude(abi, session.lexCache)));
   return prelude;
 }
 

@@ -45,7 +45,6 @@ const indexes = new WeakMap<Analysis, FixIndex>();
 function fixContext(doc: DocContext, style?: ThunkStyle): FixContext {
   return {
     analysis: doc.analysis,
-    session: doc.session,
     path: doc.path,
     text: (file) => (file === doc.path ? doc.text : doc.session.host.readFile(file)?.text),
     style,
@@ -57,7 +56,7 @@ export function fixIndexOf(doc: DocContext, style?: ThunkStyle): FixIndex {
   // A settings change re-analyses the document, so a new analysis also brings the new style.
   let index = indexes.get(doc.analysis);
   if (!index) {
-    const findings = runChecks([checkView(doc)], { session: doc.session, inScope: (file) => file === doc.path });
+    const findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path });
     indexes.set(doc.analysis, (index = createFixIndex(fixContext(doc, style), findings)));
   }
   return index;
@@ -143,7 +142,7 @@ function checkView(doc: DocContext): Analysis {
   const caseNames = new Set([...doc.text.matchAll(/\bcase\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
   const units = new Map<AbiName, AbiUnit>();
   for (const [abi, u] of doc.analysis.units) {
-    const known = knownIoctlDefinitions(u, doc.session);
+    const known = knownIoctlDefinitions(u);
     const definitions = u.pp.definitions.filter((d) => d.loc.file === doc.path || caseNames.has(d.name) || known.has(d));
     const functions = u.unit.functions.filter((f) => f.loc.file === doc.path);
     units.set(abi, { ...u, pp: { ...u.pp, definitions }, unit: { ...u.unit, functions } });

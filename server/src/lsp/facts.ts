@@ -375,7 +375,7 @@ export interface InterfaceFacts {
 /** Looks a macro up in the unit's table, then in the built-in prelude's. */
 export function macroLookup(ctx: DocContext, u: AbiUnit | undefined = primaryUnit(ctx.analysis)): (name: string) => MacroDef | undefined {
   if (!u) return () => undefined;
-  const prelude = ctx.session.preludes.get(u.abi.name)?.macros;
+  const prelude = u.prelude?.macros;
   return (name) => u.pp.macros.get(name) ?? prelude?.get(name);
 }
 
@@ -391,7 +391,7 @@ export function interfaceFacts(ctx: DocContext): InterfaceFacts {
   if (!u) return out;
   const lookup = macroLookup(ctx, u);
   // The analysis layer finds and decodes IOCTL definitions; this adds the device type's name and the doc comment.
-  const defs = cachedIoctls(u, ctx.session.preludes.get(u.abi.name)?.macros);
+  const defs = cachedIoctls(u, u.prelude?.macros);
   const deviceNames = new Map<number, string | undefined>();
   for (const def of defs) {
     const types = { in: [] as string[], out: [] as string[], inout: [] as string[] };
@@ -450,11 +450,11 @@ function cachedIoctls(u: AbiUnit, fallbackMacros: ReadonlyMap<string, MacroDef> 
 /** The unit's `#define`s that are IOCTL definitions (verdicts cached per definition). */
 const knownCache = new WeakMap<AbiUnit, Set<MacroDef>>();
 
-export function knownIoctlDefinitions(u: AbiUnit, session: Session): Set<MacroDef> {
+export function knownIoctlDefinitions(u: AbiUnit): Set<MacroDef> {
   let known = knownCache.get(u);
   if (known) return known;
   // The prelude's macros matter: a lone header's CTL_CODE is the prelude's.
-  cachedIoctls(u, session.preludes.get(u.abi.name)?.macros);
+  cachedIoctls(u, u.prelude?.macros);
   known = new Set(u.pp.definitions.filter((d) => ioctlVerdicts.get(d)));
   knownCache.set(u, known);
   return known;

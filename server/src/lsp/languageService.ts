@@ -534,7 +534,7 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
   if (arg === undefined) return [];
   const names = new Set<string>();
   for (const d of u.pp.macros.keys()) names.add(d);
-  for (const d of ctx.session.preludes.get(u.abi.name)?.macros.keys() ?? []) names.add(d);
+  for (const d of u.prelude?.macros.keys() ?? []) names.add(d);
   const pick = (re: RegExp) =>
     [...names]
       .filter((n) => re.test(n))

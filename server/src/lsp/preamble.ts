@@ -101,14 +101,6 @@ export interface PreambleCache {
   readonly builds: number;
 }
 
-function bodyText(tokens: readonly { text: string; space: boolean }[]): string {
-  let s = '';
-  tokens.forEach((t, i) => {
-    s += (i > 0 && t.space ? ' ' : '') + t.text;
-  });
-  return s;
-}
-
 function mergeUnits(a: TranslationUnit, b: TranslationUnit): TranslationUnit {
   return {
     records: a.records.concat(b.records),
@@ -183,8 +175,8 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
     const files = new Map<string, string>();
     for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
     // The body starts from the preamble's table (initialMacros); only the prelude is a fallback.
-    const fallbackMacros = session.preludes.get(abi)?.macros ?? new Map<string, MacroDef>();
-    const prelude = session.preludes.get(abi)?.unit;
+    const fallbackMacros = full.prelude?.macros ?? new Map<string, MacroDef>();
+    const prelude = full.prelude?.unit;
     const fallback = prelude ? mergeUnits(prelude, unit.unit) : unit.unit;
     return { key, files, unit, fallbackMacros, fallback, pragmas };
   }
@@ -227,6 +219,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
       layout: createLayoutContext(abi, unit),
       // The preamble's own (preprocessor and parser) diagnostics, then the body's.
       diagnostics: [...pre.unit.diagnostics, ...pp.diagnostics, ...parsed.diagnostics],
+      prelude: pre.unit.prelude,
     };
   }
 

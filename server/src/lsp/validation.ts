@@ -94,7 +94,7 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
  * in the document itself (the workspace index covers the rest).
  */
 export function ruleFindings(doc: DocContext): Finding[] {
-  const findings = runChecks([checkView(doc)], { session: doc.session, inScope: (file) => file === doc.path });
+  const findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path });
   return findings.map((f) => ({
     code: f.rule,
     severity: f.severity,
@@ -118,7 +118,7 @@ function checkView(doc: DocContext): Analysis {
   const caseNames = new Set([...doc.text.matchAll(/\bcase\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
   const units = new Map<AbiName, AbiUnit>();
   for (const [abi, u] of doc.analysis.units) {
-    const known = knownIoctlDefinitions(u, doc.session);
+    const known = knownIoctlDefinitions(u);
     const definitions = u.pp.definitions.filter((d) => d.loc.file === doc.path || caseNames.has(d.name) || known.has(d));
     const functions = u.unit.functions.filter((f) => f.loc.file === doc.path);
     const comments = new Map<string, Comment[]>();

@@ -11,7 +11,7 @@
  */
 
 import type { AbiName } from '../abi';
-import type { Analysis, AbiUnit, Session } from '../analyze';
+import type { Analysis, AbiUnit } from '../analyze';
 import type { Severity } from '../diagnostics';
 import { type DispatchRoutine, analyzeDispatch } from '../dispatch';
 import { type IoctlDef, annotationSource, findIoctls, parseSuppression } from '../ioctl';
@@ -101,10 +101,10 @@ const anyRealFile = (file: string) => !file.startsWith('<');
 /** Dispatch routines and IOCTLs of a 64-bit unit, computed once per unit. */
 const unitCache = new WeakMap<object, { routines: DispatchRoutine[]; ioctls: IoctlDef[] }>();
 
-function routinesAndIoctls(unit: AbiUnit, session: Session | undefined, annotations: ReturnType<typeof annotationSource>) {
+function routinesAndIoctls(unit: AbiUnit, annotations: ReturnType<typeof annotationSource>) {
   const hit = unitCache.get(unit.pp);
   if (hit) return hit;
-  const prelude = session?.preludes.get(unit.abi.name);
+  const prelude = unit.prelude;
   const routines = analyzeDispatch(unit.unit, { fallback: prelude?.unit });
   const caseNames = new Set<string>();
   for (const r of routines) for (const c of r.cases) for (const l of c.labels) if (l.name) caseNames.add(l.name);
@@ -115,7 +115,7 @@ function routinesAndIoctls(unit: AbiUnit, session: Session | undefined, annotati
 }
 
 /** Builds the facts of one analysed translation unit. */
-export function unitFacts(analysis: Analysis, options: { session?: Session; inScope?: (file: string) => boolean } = {}): UnitResult {
+export function unitFacts(analysis: Analysis, options: { inScope?: (file: string) => boolean } = {}): UnitResult {
   const inScope = options.inScope ?? anyRealFile;
   const pairNames = wow64Pairs.filter(([w, n]) => analysis.units.has(w) && analysis.units.has(n));
   const main: AbiUnit | undefined = pairNames.length ? analysis.units.get(pairNames[0][0]) : analysis.units.values().next().value;
@@ -123,12 +123,12 @@ export function unitFacts(analysis: Analysis, options: { session?: Session; inSc
   if (!main) return { pairs: [], ioctls: [], routines: [], suppressions };
   collectSuppressions(main.pp, suppressions);
   const annotations = annotationSource(main.pp);
-  const { routines, ioctls } = routinesAndIoctls(main, options.session, annotations);
+  const { routines, ioctls } = routinesAndIoctls(main, annotations);
   const pairs = pairNames.map(([w, n]) => {
     const wide = analysis.units.get(w)!;
     const wideAnnotations = wide === main ? annotations : annotationSource(wide.pp);
-    const own = wide === main ? { routines, ioctls } : routinesAndIoctls(wide, options.session, wideAnnotations);
-    return pairFacts(wide, analysis.units.get(n)!, own, wideAnnotations, options.session, inScope);
+    const own = wide === main ? { routines, ioctls } : routinesAndIoctls(wide, wideAnnotations);
+    return pairFacts(wide, analysis.units.get(n)!, own, wideAnnotations, inScope);
   });
   return { facts: pairs[0], pairs, ioctls, routines, suppressions };
 }
@@ -138,11 +138,9 @@ function pairFacts(
   narrow: AbiUnit,
   { routines, ioctls }: { routines: DispatchRoutine[]; ioctls: IoctlDef[] },
   annotations: ReturnType<typeof annotationSource>,
-  session: Session | undefined,
   inScope: (file: string) => boolean,
 ): UnitFacts {
-  const prelude = (abi: AbiName) => session?.preludes.get(abi);
-  const pair = pairFromUnits(wide, narrow, { wide: prelude(wide.abi.name)?.unit, narrow: prelude(narrow.abi.name)?.unit }, annotations);
+  const pair = pairFromUnits(wide, narrow, { wide: wide.prelude?.unit, narrow: narrow.prelude?.unit }, annotations);
   const boundary = boundaryTypes(pair, ioctls, routines);
   // Shadows: by name or annotation for every record defined in scope and every boundary record,
   // and from dispatch: the type a case uses in its 32-bit branch while using T natively.
@@ -181,11 +179,11 @@ function pairFacts(
  * A front end analysing a huge unit can give the 32-bit ABI a smaller unit
  * that still includes these files (see `cli/check.ts`).
  */
-export function filesNeededOnNarrow(wide: AbiUnit, options: { session?: Session; inScope?: (file: string) => boolean } = {}): Set<string> {
+export function filesNeededOnNarrow(wide: AbiUnit, options: { inScope?: (file: string) => boolean } = {}): Set<string> {
   const inScope = options.inScope ?? anyRealFile;
-  const prelude = options.session?.preludes.get(wide.abi.name);
+  const prelude = wide.prelude;
   const annotations = annotationSource(wide.pp);
-  const { routines, ioctls } = routinesAndIoctls(wide, options.session, annotations);
+  const { routines, ioctls } = routinesAndIoctls(wide, annotations);
   const side = { unit: wide.unit, layout: wide.layout, fallback: prelude?.unit };
   // Name lookups only: the narrow side is not consulted by findShadow or recordNamed.
   const pseudo: Wow64Pair = { wideAbi: wide.abi.name, narrowAbi: wide.abi.name, wide: side, narrow: side, annotations };
@@ -277,13 +275,13 @@ export function mergeSuppressions(into: Suppressions, from: Suppressions): void 
 }
 
 /** Runs every check over already analysed units (the language server and tests use this). */
-export function runChecks(analyses: readonly Analysis[], options: CheckOptions & { session?: Session } = {}): Finding[] {
+export function runChecks(analyses: readonly Analysis[], options: CheckOptions = {}): Finding[] {
   const inScope = options.inScope ?? anyRealFile;
   const findings: Finding[] = [];
   const ioctls = new Map<string, IoctlDef>();
   const suppressions: Suppressions = new Map();
   for (const analysis of analyses) {
-    const r = unitFacts(analysis, { session: options.session, inScope });
+    const r = unitFacts(analysis, { inScope });
     for (const facts of r.pairs) findings.push(...runUnitChecks(facts, options));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);

@@ -45,7 +45,7 @@ export interface CaseAt {
 }
 
 export function caseAt(ctx: FixContext, file: string, offset: number): CaseAt | undefined {
-  for (const routine of factsOf(ctx.analysis, ctx.session).routines) {
+  for (const routine of factsOf(ctx.analysis).routines) {
     for (const kase of routine.cases) {
       if (kase.loc.file === file && kase.loc.offset <= offset && offset <= kase.end.offset) return { routine, kase };
     }

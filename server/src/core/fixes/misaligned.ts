@@ -28,7 +28,7 @@ import type { CodeFix, FindingRef, FixContext } from './types';
 const changes = 'Changes the interface: both sides of the boundary must be rebuilt with the new layout.';
 
 export function misalignedFixes(ctx: FixContext, finding: FindingRef): CodeFix[] {
-  const pair = factsOf(ctx.analysis, ctx.session).facts?.pair;
+  const pair = factsOf(ctx.analysis).facts?.pair;
   const record = pair && recordNamed(pair.wide, finding.symbol);
   if (!pair || !record?.fields) return [];
   const file = record.loc.file;

@@ -5,7 +5,7 @@
  * (dispatch routines, shadows) computed once per analysis.
  */
 
-import type { AbiUnit, Analysis, Session } from '../analyze';
+import type { AbiUnit, Analysis } from '../analyze';
 import type { FunctionDecl } from '../ast';
 import { type UnitResult, unitFacts } from '../checks/index';
 import { lineEnd, lineStart, nextLineStart, scanTo } from './text';
@@ -54,8 +54,8 @@ export function functionDefinition(analysis: Analysis, name: string): FunctionDe
 const factsCache = new WeakMap<Analysis, UnitResult>();
 
 /** The unit's dispatch routines, IOCTLs and shadows (the checks' own facts), once per analysis. */
-export function factsOf(analysis: Analysis, session?: Session): UnitResult {
+export function factsOf(analysis: Analysis): UnitResult {
   let r = factsCache.get(analysis);
-  if (!r) factsCache.set(analysis, (r = unitFacts(analysis, { session })));
+  if (!r) factsCache.set(analysis, (r = unitFacts(analysis)));
   return r;
 }

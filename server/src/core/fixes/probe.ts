@@ -62,7 +62,7 @@ export function probeAlignmentFix(ctx: FixContext, finding: FindingRef): CodeFix
   // Only a probe that is a statement of its own line is wrapped.
   const start = lineStart(text, callStart);
   if (text.slice(start, callStart).trim() !== '' || text.slice(stmtEnd, lineEnd(text, stmtEnd)).trim() !== '') return [];
-  const facts = factsOf(ctx.analysis, ctx.session);
+  const facts = factsOf(ctx.analysis);
   const pair = facts.facts?.pair;
   if (!pair) return [];
   const alignArg = text.slice(args[2][0], args[2][1]).trim();

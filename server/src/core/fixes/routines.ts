@@ -25,7 +25,7 @@ import type { CodeFix, FindingRef, FixContext } from './types';
 
 /** The dispatch routine (name, file) that uses `type` as a buffer, if the unit has one. */
 export function dispatchUsing(ctx: FixContext, type: string): { name: string; file: string } | undefined {
-  for (const routine of factsOf(ctx.analysis, ctx.session).routines) {
+  for (const routine of factsOf(ctx.analysis).routines) {
     if (routine.loc.file.startsWith('<')) continue;
     if (routine.cases.some((c) => c.uses.some((u) => u.record === type))) return { name: routine.name, file: routine.loc.file };
   }

@@ -5,7 +5,7 @@
  * it into an LSP `CodeAction`.
  */
 
-import type { Analysis, Session } from '../analyze';
+import type { Analysis } from '../analyze';
 import type { ThunkStyle } from '../thunk/index';
 
 export interface FixEdit {
@@ -32,7 +32,6 @@ export interface CodeFix {
 
 export interface FixContext {
   analysis: Analysis;
-  session?: Session;
   /** The document the request is about. */
   path: string;
   /** A file's current text (the document's analysed text for `path`). */

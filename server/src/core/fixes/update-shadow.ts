@@ -19,7 +19,7 @@ import { replaceShadowEdits, thunksFor } from './shadow';
 import type { CodeFix, FindingRef, FixContext } from './types';
 
 export function updateShadowFix(ctx: FixContext, finding: FindingRef): CodeFix[] {
-  const shadow = factsOf(ctx.analysis, ctx.session).facts?.shadows.find((s) => displayName(s.shadow) === finding.symbol);
+  const shadow = factsOf(ctx.analysis).facts?.shadows.find((s) => displayName(s.shadow) === finding.symbol);
   if (!shadow) return [];
   const native = displayName(shadow.native);
   if (!native) return [];

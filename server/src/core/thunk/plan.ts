@@ -12,12 +12,10 @@
  */
 
 import type { AbiName } from '../abi';
-import type { AbiUnit, Analysis } from '../analyze';
+import { type AbiUnit, type Analysis, type Prelude, buildPrelude } from '../analyze';
 import type { CType, FieldDecl, RecordDecl, TranslationUnit } from '../ast';
 import type { FieldLayout, LayoutContext, RecordLayout } from '../layout';
-import { parse } from '../parser';
-import { preludePath, preludeText } from '../prelude';
-import { type MacroDef, preprocess } from '../preprocess';
+import { preludePath } from '../prelude';
 import type { Loc } from '../source';
 import { type AnnotationSource, annotationSource } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
@@ -388,20 +386,16 @@ function isSystemShadow(record: RecordDecl): boolean {
 }
 
 /**
- * The prelude as its own unit, per ABI: the well-known shadows
- * (`UNICODE_STRING32` ...) live there, and a translation unit only reaches
- * prelude names it uses, so they are looked up here too.
+ * The prelude as its own unit: the well-known shadows (`UNICODE_STRING32`
+ * ...) live there, and a translation unit only reaches prelude names it uses,
+ * so they are looked up here too. It is the one the unit was analysed with;
+ * a unit analysed without a prelude still gets one (built once per ABI).
  */
-const preludes = new Map<string, { unit: TranslationUnit; macros: Map<string, MacroDef> }>();
-export function preludeFor(unit: AbiUnit): { unit: TranslationUnit; macros: Map<string, MacroDef> } {
-  const cached = preludes.get(unit.abi.name);
-  if (cached) return cached;
-  const pp = preprocess(preludePath, {
-    host: { readFile: (p) => (p === preludePath ? { path: preludePath, text: preludeText } : undefined) },
-    predefined: unit.abi.macros,
-  });
-  const prelude = { unit: parse(pp.tokens).unit, macros: pp.macros };
-  preludes.set(unit.abi.name, prelude);
+const standalonePreludes = new Map<string, Prelude>();
+export function preludeFor(unit: AbiUnit): Prelude {
+  if (unit.prelude) return unit.prelude;
+  let prelude = standalonePreludes.get(unit.abi.name);
+  if (!prelude) standalonePreludes.set(unit.abi.name, (prelude = buildPrelude(unit.abi)));
   return prelude;
 }
 
