@@ -382,6 +382,15 @@ function stringValue(text: string): string {
 
 /** Skips to the next `;` at depth 0 (consuming it) or stops before an unmatched `}`. */
 function recoverDeclaration(s: ParserState): void {
+  skipToSemicolon(s, { fileScope: true });
+}
+
+/**
+ * The one recovery loop: skips balanced groups to the next `;` (consumed) or
+ * stops before an unmatched `}`. At file scope a braced block not followed by
+ * `;` or `,` (a function body we could not read) also ends the declaration.
+ */
+function skipToSemicolon(s: ParserState, options: { fileScope: boolean }): void {
   while (s.pos < s.last) {
     if (s.kinds[s.pos] === TokKind.Punct) {
       const text = s.texts[s.pos];
@@ -391,10 +400,8 @@ function recoverDeclaration(s: ParserState): void {
       }
       if (text === '}') return;
       if (text === '(' || text === '[' || text === '{') {
-        const open = text;
         skipBalanced(s);
-        // A braced block at file scope (a function body we could not read) ends the declaration.
-        if (open === '{' && !atPunct(s, ';') && !atPunct(s, ',')) return;
+        if (options.fileScope && text === '{' && !atPunct(s, ';') && !atPunct(s, ',')) return;
         continue;
       }
     }
@@ -1171,21 +1178,7 @@ function startsFileScopeOnly(text: string): boolean {
 
 /** Skips to the next `;` of the current record body (consumed) or its closing `}` (not consumed). */
 function recoverMember(s: ParserState): void {
-  while (s.pos < s.last) {
-    if (s.kinds[s.pos] === TokKind.Punct) {
-      const text = s.texts[s.pos];
-      if (text === ';') {
-        advance(s);
-        return;
-      }
-      if (text === '}') return;
-      if (text === '(' || text === '[' || text === '{') {
-        skipBalanced(s);
-        continue;
-      }
-    }
-    advance(s);
-  }
+  skipToSemicolon(s, { fileScope: false });
 }
 
 /** The record a type names directly or through typedefs, if any. */
