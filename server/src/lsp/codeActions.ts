@@ -11,14 +11,13 @@
  */
 
 import type { CodeAction, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import type { AbiName } from '../core/abi';
-import type { AbiUnit, Analysis } from '../core/analyze';
-import { runChecks } from '../core/checks/index';
+import type { Analysis } from '../core/analyze';
 import { type CodeFix, type FixContext, type FixIndex, createFixIndex, refactorsAt } from '../core/fixes/index';
 import type { ThunkStyle } from '../core/thunk/index';
 import { textPositions } from './convert';
-import { type DocContext, knownIoctlDefinitions } from './facts';
+import type { DocContext } from './facts';
 import { recordAt } from './languageService';
+import { checkFindings } from './validation';
 
 export interface CodeActionQuery {
   /** Offsets into the document's analysed text. */
@@ -56,7 +55,7 @@ export function fixIndexOf(doc: DocContext, style?: ThunkStyle): FixIndex {
   // A settings change re-analyses the document, so a new analysis also brings the new style.
   let index = indexes.get(doc.analysis);
   if (!index) {
-    const findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path });
+    const findings = checkFindings(doc);
     indexes.set(doc.analysis, (index = createFixIndex(fixContext(doc, style), findings)));
   }
   return index;
@@ -132,20 +131,3 @@ export function toCodeAction(info: CodeActionInfo, o: ToCodeActionOptions): Code
   return action;
 }
 
-/**
- * The analysis as the checks see it for findings in this document (the same
- * reduction `validation.ts` makes, so findings and published diagnostics
- * agree): `#define`s known not to be IOCTLs and function bodies outside the
- * document are left out.
- */
-function checkView(doc: DocContext): Analysis {
-  const caseNames = new Set([...doc.text.matchAll(/\bcase\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
-  const units = new Map<AbiName, AbiUnit>();
-  for (const [abi, u] of doc.analysis.units) {
-    const known = knownIoctlDefinitions(u);
-    const definitions = u.pp.definitions.filter((d) => d.loc.file === doc.path || caseNames.has(d.name) || known.has(d));
-    const functions = u.unit.functions.filter((f) => f.loc.file === doc.path);
-    units.set(abi, { ...u, pp: { ...u.pp, definitions }, unit: { ...u.unit, functions } });
-  }
-  return { path: doc.analysis.path, units };
-}

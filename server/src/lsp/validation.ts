@@ -14,7 +14,7 @@ import type { Loc } from '../core/source';
 import { type DocContext, interfaceFacts, knownIoctlDefinitions, primaryUnit } from './facts';
 import { recordsInFile } from './facts';
 import type { AbiUnit, Analysis } from '../core/analyze';
-import { runChecks } from '../core/checks';
+import { type Finding as CheckFinding, runChecks } from '../core/checks';
 import type { Comment } from '../core/preprocess';
 import type { RuleSeverity } from './settings';
 
@@ -94,8 +94,7 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
  * in the document itself (the workspace index covers the rest).
  */
 export function ruleFindings(doc: DocContext): Finding[] {
-  const findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path });
-  return findings.map((f) => ({
+  return checkFindings(doc).map((f) => ({
     code: f.rule,
     severity: f.severity,
     message: f.message,
@@ -104,6 +103,22 @@ export function ruleFindings(doc: DocContext): Finding[] {
     related: f.related.map((r) => ({ loc: r.loc, message: r.message })),
     rule: true,
   }));
+}
+
+const findingsByAnalysis = new WeakMap<Analysis, CheckFinding[]>();
+
+/**
+ * The rule catalogue's findings for this document, once per analysed version:
+ * published as diagnostics here, and looked up (with their fixes) by code
+ * actions, so both always agree and the checks never run twice for an edit.
+ */
+export function checkFindings(doc: DocContext): CheckFinding[] {
+  let findings = findingsByAnalysis.get(doc.analysis);
+  if (!findings) {
+    findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path });
+    findingsByAnalysis.set(doc.analysis, findings);
+  }
+  return findings;
 }
 
 /**
