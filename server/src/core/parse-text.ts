@@ -9,6 +9,8 @@
  * each helper can be tested on its own.
  */
 
+import { decodeCharConstant } from './ppexpr';
+
 /**
  * Reads a C integer literal (decimal, `0x`, `0b`, octal) with any MSVC or C
  * suffix (`u`, `l`, `ll`, `ul`, `ull`, `i8` ... `i64`, `ui64`). Returns
@@ -54,9 +56,6 @@ export function parseIntLiteral(text: string): bigint | undefined {
   }
 }
 
-const simpleEscapes: Record<string, number> = {
-  n: 10, t: 9, r: 13, '0': 0, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63, e: 27,
-};
 
 /**
  * Reads a character constant: `'a'`, `'\n'`, `'\x41'`, `L'a'`, and MSVC
@@ -66,38 +65,9 @@ const simpleEscapes: Record<string, number> = {
 export function parseCharLiteral(text: string): bigint | undefined {
   const q = text.indexOf("'");
   if (q < 0 || text.length < q + 2 || text[text.length - 1] !== "'") return undefined;
-  const prefix = text.slice(0, q);
-  const body = text.slice(q + 1, -1);
-  const chars: number[] = [];
-  for (let i = 0; i < body.length; ) {
-    const c = body[i];
-    if (c !== '\\') {
-      chars.push(body.codePointAt(i)!);
-      i += chars[chars.length - 1] > 0xffff ? 2 : 1;
-      continue;
-    }
-    const e = body[i + 1];
-    if (e === undefined) return undefined;
-    if (e === 'x') {
-      let j = i + 2;
-      while (j < body.length && /[0-9a-fA-F]/.test(body[j])) j++;
-      if (j === i + 2) return undefined;
-      chars.push(parseInt(body.slice(i + 2, j), 16));
-      i = j;
-    } else if (e >= '0' && e <= '7') {
-      let j = i + 1;
-      while (j < body.length && j < i + 4 && body[j] >= '0' && body[j] <= '7') j++;
-      chars.push(parseInt(body.slice(i + 1, j), 8));
-      i = j;
-    } else if (e === 'u' || e === 'U') {
-      const n = e === 'u' ? 4 : 8;
-      chars.push(parseInt(body.slice(i + 2, i + 2 + n), 16) || 0);
-      i += 2 + n;
-    } else {
-      chars.push(simpleEscapes[e] ?? e.charCodeAt(0));
-      i += 2;
-    }
-  }
+  const decoded = decodeCharConstant(text);
+  if (typeof decoded === 'string') return undefined;
+  const { prefix, chars } = decoded;
   if (chars.length === 0) return undefined;
   if (prefix !== '') return BigInt(chars[0]);
   if (chars.length === 1) {

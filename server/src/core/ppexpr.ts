@@ -97,8 +97,12 @@ const simpleEscapes: Record<string, number> = {
   n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63,
 };
 
-/** The value of a character constant: `'a'`, `'\n'`, `'\x41'`, `L'x'`, multi-char `'ab'`. */
-export function parseCharLiteral(text: string): PPValue | string {
+/**
+ * A character constant's prefix and code points, escapes decoded (`'\n'`,
+ * `'\x41'`, `'\101'`, `'\u00e9'`); a message for a malformed one. Shared by
+ * `#if` evaluation and the parser's constant expressions.
+ */
+export function decodeCharConstant(text: string): { prefix: string; chars: number[] } | string {
   const q = text.indexOf("'");
   const prefix = text.slice(0, q);
   const body = text.slice(q + 1, text.endsWith("'") && text.length > q + 1 ? -1 : undefined);
@@ -135,6 +139,14 @@ export function parseCharLiteral(text: string): PPValue | string {
       i += 2;
     }
   }
+  return { prefix, chars };
+}
+
+/** The value of a character constant: `'a'`, `'\n'`, `'\x41'`, `L'x'`, multi-char `'ab'`. */
+export function parseCharLiteral(text: string): PPValue | string {
+  const decoded = decodeCharConstant(text);
+  if (typeof decoded === 'string') return decoded;
+  const { prefix, chars } = decoded;
   if (chars.length === 0) return 'empty character constant';
   if (prefix === '') {
     // A plain char is signed (MSVC and clang default); multi-char constants pack into an int.
