@@ -7,7 +7,7 @@
  */
 
 import type { Severity } from '../diagnostics';
-import type { DispatchRoutine } from '../dispatch';
+import type { BufferUse, DispatchCase, DispatchRoutine } from '../dispatch';
 import type { IoctlDef } from '../ioctl';
 import type { Loc } from '../source';
 import type { BoundaryType, Difference, Shadow, Wow64Pair } from '../wow64';
@@ -109,4 +109,19 @@ export function describeCauses(v: { cause?: Difference; sizeCauses: Difference[]
 /** The end of a name written at `loc`. */
 export function nameEnd(loc: Loc, name: string): Loc {
   return { ...loc, col: loc.col + name.length, offset: loc.offset + name.length };
+}
+
+/**
+ * Every buffer use with no 32-bit-caller guard in the dispatch cases of the
+ * unit, in files in scope: what `native-size-check` and `probe-alignment`
+ * judge (each keeps the kinds of use it is about).
+ */
+export function* unguardedUses(facts: UnitFacts): Generator<{ use: BufferUse; dispatchCase: DispatchCase }> {
+  for (const routine of facts.routines) {
+    for (const dispatchCase of routine.cases) {
+      for (const use of dispatchCase.uses) {
+        if (use.guard === 'none' && facts.inScope(use.loc.file)) yield { use, dispatchCase };
+      }
+    }
+  }
 }

@@ -12,7 +12,7 @@
 
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
 import { formatMessage } from './catalogue';
-import type { Check, RawFinding } from './context';
+import { type Check, type RawFinding, unguardedUses } from './context';
 
 export const nativeSizeCheck: Check = {
   id: 'native-size-check',
@@ -21,38 +21,33 @@ export const nativeSizeCheck: Check = {
     const out: RawFinding[] = [];
     const { pair } = facts;
     const seen = new Set<string>();
-    for (const routine of facts.routines) {
-      for (const c of routine.cases) {
-        for (const use of c.uses) {
-          if ((use.kind !== 'size-check' && use.kind !== 'retrieve') || use.guard !== 'none' || !use.record) continue;
-          if (!facts.inScope(use.loc.file)) continue;
-          const key = `${use.loc.file}\0${use.loc.offset}\0${use.record}`;
-          if (seen.has(key)) continue;
-          const record = recordNamed(pair.wide, use.record);
-          if (!record || isShadowRecord(pair, record)) continue;
-          const verdict = translationVerdict(pair, record);
-          if (!verdict?.needs) continue;
-          seen.add(key);
-          const ioctl = c.labels.map((l) => l.name).find((n) => n);
-          out.push({
-            rule: 'native-size-check',
-            symbol: use.record,
-            message: formatMessage('native-size-check', {
-              type: use.record,
-              wideSize: verdict.wideSize,
-              narrowSize: verdict.narrowSize,
-              wideAbi: pair.wideAbi,
-              consequence: verdict.narrowSize < verdict.wideSize ? 'rejected' : 'read past the checked length',
-            }),
-            loc: use.loc,
-            end: use.end,
-            related: [
-              { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
-              ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []),
-            ],
-          });
-        }
-      }
+    for (const { use, dispatchCase: c } of unguardedUses(facts)) {
+      if ((use.kind !== 'size-check' && use.kind !== 'retrieve') || !use.record) continue;
+      const key = `${use.loc.file}\0${use.loc.offset}\0${use.record}`;
+      if (seen.has(key)) continue;
+      const record = recordNamed(pair.wide, use.record);
+      if (!record || isShadowRecord(pair, record)) continue;
+      const verdict = translationVerdict(pair, record);
+      if (!verdict?.needs) continue;
+      seen.add(key);
+      const ioctl = c.labels.map((l) => l.name).find((n) => n);
+      out.push({
+        rule: 'native-size-check',
+        symbol: use.record,
+        message: formatMessage('native-size-check', {
+          type: use.record,
+          wideSize: verdict.wideSize,
+          narrowSize: verdict.narrowSize,
+          wideAbi: pair.wideAbi,
+          consequence: verdict.narrowSize < verdict.wideSize ? 'rejected' : 'read past the checked length',
+        }),
+        loc: use.loc,
+        end: use.end,
+        related: [
+          { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
+          ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []),
+        ],
+      });
     }
     return out;
   },

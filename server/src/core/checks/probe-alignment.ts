@@ -12,7 +12,7 @@
 
 import { typeInfoByName } from '../wow64';
 import { formatMessage } from './catalogue';
-import type { Check, RawFinding } from './context';
+import { type Check, type RawFinding, unguardedUses } from './context';
 
 export const probeAlignment: Check = {
   id: 'probe-alignment',
@@ -21,34 +21,29 @@ export const probeAlignment: Check = {
     const out: RawFinding[] = [];
     const { pair } = facts;
     const seen = new Set<string>();
-    for (const routine of facts.routines) {
-      for (const c of routine.cases) {
-        for (const use of c.uses) {
-          if (use.kind !== 'probe' || use.guard !== 'none') continue;
-          if (!facts.inScope(use.loc.file)) continue;
-          const key = `${use.loc.file}\0${use.loc.offset}`;
-          if (seen.has(key)) continue;
-          const wide = typeInfoByName(pair.wide, use.typeName);
-          const narrow = typeInfoByName(pair.narrow, use.typeName);
-          if (!wide || !narrow || wide.align === narrow.align) continue;
-          seen.add(key);
-          const call = use.call ?? 'ProbeForRead';
-          out.push({
-            rule: 'probe-alignment',
-            symbol: use.record ?? use.typeName,
-            message: formatMessage('probe-alignment', {
-              call,
-              type: use.typeName,
-              wideAbi: pair.wideAbi,
-              wideAlign: wide.align,
-              narrowAlign: narrow.align,
-            }),
-            loc: use.loc,
-            end: use.end,
-            related: c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : [],
-          });
-        }
-      }
+    for (const { use, dispatchCase: c } of unguardedUses(facts)) {
+      if (use.kind !== 'probe') continue;
+      const key = `${use.loc.file}\0${use.loc.offset}`;
+      if (seen.has(key)) continue;
+      const wide = typeInfoByName(pair.wide, use.typeName);
+      const narrow = typeInfoByName(pair.narrow, use.typeName);
+      if (!wide || !narrow || wide.align === narrow.align) continue;
+      seen.add(key);
+      const call = use.call ?? 'ProbeForRead';
+      out.push({
+        rule: 'probe-alignment',
+        symbol: use.record ?? use.typeName,
+        message: formatMessage('probe-alignment', {
+          call,
+          type: use.typeName,
+          wideAbi: pair.wideAbi,
+          wideAlign: wide.align,
+          narrowAlign: narrow.align,
+        }),
+        loc: use.loc,
+        end: use.end,
+        related: c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : [],
+      });
     }
     return out;
   },
