@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { runCheck } from '../server/src/cli/check';
 import { analyzeFile, createSession } from '../server/src/core/analyze';
 import { unitFacts } from '../server/src/core/checks/index';
-import { displayName } from '../server/src/core/dispatch';
+import { displayName } from '../server/src/core/names';
 import { compareShadow, translationVerdict } from '../server/src/core/wow64';
 import { diskHost } from '../server/src/node/host';
 import { main } from '../server/src/cli/main';

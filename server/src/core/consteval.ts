@@ -28,7 +28,7 @@ import type { CType, EnumConstant, Expr, RecordDecl, TranslationUnit } from './a
 import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import type { FieldLayout, RecordLayout, TypeInfo } from './layout';
 import type { Loc } from './source';
-import { type Token, TokKind, userLoc } from './token';
+import { type Token, TokKind } from './token';
 
 /** A C integer type, reduced to what arithmetic needs. */
 export interface IntType {

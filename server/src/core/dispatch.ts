@@ -30,6 +30,7 @@
 
 import type { CType, FunctionDecl, RecordDecl, TranslationUnit } from './ast';
 import { evaluateTokens, ioctlNamePattern, toCode } from './ioctl';
+import { displayName } from './names';
 import type { Loc } from './source';
 import { TokKind, type Token, userLoc } from './token';
 
@@ -889,11 +890,6 @@ export function analyzeFunction(
 
 // ---------------------------------------------------------------------------
 // Type names against a translation unit
-
-/** The display name of a record: its first plain typedef, else its tag. */
-export function displayName(record: RecordDecl): string | undefined {
-  return record.typedefs.find((t) => !t.startsWith('*')) ?? record.tag ?? record.typedefs[0]?.replace(/^\*+/, '');
-}
 
 /** Follows typedefs and pointers: the record a type names or points to, and how many pointers lead there. */
 export function recordBehind(type: CType, pointers = 0, depth = 0): { record: RecordDecl; pointers: number } | undefined {

@@ -35,6 +35,7 @@ import type { Abi } from './abi';
 import type { CType, EnumConstant, Expr, FieldDecl, RecordDecl, TranslationUnit, TypedefDecl } from './ast';
 import { type EvalEnv, type IntValue, convert, enumeratorChain, evaluateTyped, exprText, typeText } from './consteval';
 import { type Diagnostic, type MessageCode, diag } from './diagnostics';
+import { recordName } from './names';
 import type { Loc } from './source';
 
 export interface FieldLayout {
@@ -133,8 +134,9 @@ function baseElement(type: CType): CType {
   return t;
 }
 
-export function recordName(record: RecordDecl): string {
-  return record.tag ?? record.typedefs[0]?.replace(/^\*+/, '') ?? `<anonymous ${record.kind}>`;
+/** A record's name for diagnostics (anonymous ones included). */
+function recordLabel(record: RecordDecl): string {
+  return recordName(record) ?? `<anonymous ${record.kind}>`;
 }
 
 export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutContext {
@@ -294,7 +296,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     try {
       layout = buildLayout(record, record.fields);
     } catch (e) {
-      note('layout-internal-error', record.nameLoc ?? record.loc, [recordName(record), e instanceof Error ? e.message : String(e)]);
+      note('layout-internal-error', record.nameLoc ?? record.loc, [recordLabel(record), e instanceof Error ? e.message : String(e)]);
       layout = { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0 };
     } finally {
       inProgress.delete(record);
@@ -313,7 +315,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     }
     else if (base.kind === 'void') note('layout-incomplete-type', field.nameLoc, [name, field.typeText]);
     else if (base.kind === 'record' && !base.decl.fields) note('layout-incomplete-type', field.nameLoc, [name, field.typeText]);
-    else if (base.kind === 'record' && inProgress.has(base.decl)) note('layout-recursive-type', base.decl.nameLoc ?? base.decl.loc, [recordName(base.decl)]);
+    else if (base.kind === 'record' && inProgress.has(base.decl)) note('layout-recursive-type', base.decl.nameLoc ?? base.decl.loc, [recordLabel(base.decl)]);
     // Bad array bounds and broken nested records have reported already.
   }
 
@@ -463,7 +465,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     }
     if (size === 0) size = required >= abi.emptyStructSize ? alignment : abi.emptyStructSize;
     if (size > maxObjectSize) {
-      note('layout-too-large', record.nameLoc ?? record.loc, [recordName(record), size]);
+      note('layout-too-large', record.nameLoc ?? record.loc, [recordLabel(record), size]);
       complete = false;
     }
 

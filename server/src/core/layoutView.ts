@@ -20,7 +20,7 @@ import type { AbiName } from './abi';
 import type { Analysis, AbiUnit } from './analyze';
 import type { CType, RecordDecl } from './ast';
 import type { FieldLayout } from './layout';
-import { recordName } from './report';
+import { recordName } from './names';
 
 /** How many distinct member colours the palettes have; member colours are indices modulo this. */
 export const paletteSize = 12;

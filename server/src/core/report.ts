@@ -9,6 +9,7 @@ import type { AbiName } from './abi';
 import type { RecordDecl } from './ast';
 import type { Analysis } from './analyze';
 import type { FieldLayout, RecordLayout } from './layout';
+import { recordName } from './names';
 import { preludePath } from './prelude';
 
 export interface FieldReport {
@@ -38,13 +39,6 @@ export interface RecordReport {
 export interface AbiReport {
   abi: AbiName;
   records: RecordReport[];
-}
-
-/** The name a user knows a record by: its tag, else its first plain typedef. Undefined for truly anonymous records. */
-export function recordName(record: RecordDecl): string | undefined {
-  if (record.tag) return record.tag;
-  const plain = record.typedefs.find((t) => !t.startsWith('*'));
-  return plain ?? record.typedefs[0]?.replace(/^\*+/, '');
 }
 
 export interface ReportSelection {

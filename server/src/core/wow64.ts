@@ -28,7 +28,8 @@
 import type { AbiName } from './abi';
 import type { AbiUnit } from './analyze';
 import type { CType, FieldDecl, RecordDecl, TranslationUnit } from './ast';
-import { type BufferUse, type DispatchRoutine, displayName, lookupTypeName, recordBehind } from './dispatch';
+import { type BufferUse, type DispatchRoutine, lookupTypeName, recordBehind } from './dispatch';
+import { displayName } from './names';
 import type { AnnotationSource, IoctlDef } from './ioctl';
 import type { FieldLayout, LayoutContext } from './layout';
 import type { Loc } from './source';

@@ -17,7 +17,7 @@ import type { CType, FieldDecl, RecordDecl } from '../core/ast';
 import type { FieldLayout, RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
 import { type IoctlDef, findIoctls } from '../core/ioctl';
-import { recordName } from '../core/report';
+import { recordName } from '../core/names';
 import type { Loc } from '../core/source';
 
 /** One analysed document: what every verb receives. */

@@ -12,7 +12,7 @@ import type { AbiName } from '../core/abi';
 import type { RecordDecl } from '../core/ast';
 import type { MacroDef } from '../core/preprocess';
 import { preludePath } from '../core/prelude';
-import { recordName } from '../core/report';
+import { recordName } from '../core/names';
 import type { Loc } from '../core/source';
 import {
   type ControlCodeFacts,

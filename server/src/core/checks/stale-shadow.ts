@@ -11,7 +11,7 @@
  *     typedef struct _REQ32 { ULONG Id; VOID * POINTER_32 Buffer; ULONG Length; } REQ32;
  */
 
-import { displayName } from '../dispatch';
+import { displayName } from '../names';
 import { compareShadow, type ShadowMismatch, translationVerdict } from '../wow64';
 import { formatMessage } from './catalogue';
 import type { Check, RawFinding, Related } from './context';

@@ -20,7 +20,7 @@
  * native branch, so the finding is gone.
  */
 
-import { displayName } from '../dispatch';
+import { displayName } from '../names';
 import { typeInfoByName } from '../wow64';
 import { EditSet } from './edits';
 import { caseAt, routineNames } from './handle32';

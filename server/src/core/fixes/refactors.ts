@@ -20,7 +20,7 @@
  */
 
 import type { RecordDecl } from '../ast';
-import { displayName } from '../dispatch';
+import { displayName } from '../names';
 import type { LayoutContext } from '../layout';
 import { wow64Pairs } from '../checks/index';
 import { counterpart, flatMembers, pairFromUnits } from '../wow64';

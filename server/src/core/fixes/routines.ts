@@ -16,7 +16,7 @@
  * (the generator checks), nor is code already present in the target file.
  */
 
-import { displayName } from '../dispatch';
+import { displayName } from '../names';
 import { type ThunkResult } from '../thunk/index';
 import { EditSet } from './edits';
 import { beforeFunction, factsOf, functionDefinition } from './place';

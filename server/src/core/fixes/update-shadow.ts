@@ -12,7 +12,7 @@
  * Idempotent: the replaced shadow matches, so the finding is gone.
  */
 
-import { displayName } from '../dispatch';
+import { displayName } from '../names';
 import { EditSet } from './edits';
 import { afterDeclaration, factsOf } from './place';
 import { replaceShadowEdits, thunksFor } from './shadow';

@@ -1,0 +1,20 @@
+/**
+ * How records are named to users, in one place. Two orders exist on
+ * purpose: reports follow the issue's JSON contract (the tag, else the
+ * typedef), while messages about WOW64 types use the name driver code
+ * writes (the typedef, else the tag).
+ */
+
+import type { RecordDecl } from './ast';
+
+/** The tag, else the first plain typedef (`layout --json` "name"); undefined for truly anonymous records. */
+export function recordName(record: RecordDecl): string | undefined {
+  if (record.tag) return record.tag;
+  const plain = record.typedefs.find((t) => !t.startsWith('*'));
+  return plain ?? record.typedefs[0]?.replace(/^\*+/, '');
+}
+
+/** The first plain typedef, else the tag: the name driver code uses (`FOO_SUBMIT`, not `_FOO_SUBMIT`). */
+export function displayName(record: RecordDecl): string | undefined {
+  return record.typedefs.find((t) => !t.startsWith('*')) ?? record.tag ?? record.typedefs[0]?.replace(/^\*+/, '');
+}
