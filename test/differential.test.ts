@@ -25,7 +25,6 @@
  */
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,7 +33,7 @@ import type { AbiName } from '../server/src/core/abi';
 import type { FieldReport, RecordReport } from '../server/src/core/report';
 import { layoutReports } from '../server/src/node/layoutApi';
 
-const repoRoot = path.resolve(__dirname, '../..');
+import { repoRoot, requireTool } from './helpers';
 const goldenDir = path.join(repoRoot, 'test', 'golden');
 const realSets = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'realheaders.json'), 'utf8')) as { mingwInclude: string };
 const mingwInclude = process.env.MINGW_INCLUDE ?? realSets.mingwInclude;
@@ -224,12 +223,7 @@ function checkGolden(file: string): void {
 }
 
 function mingwAvailable(ctx: Mocha.Context): boolean {
-  if (fs.existsSync(path.join(mingwInclude, 'windows.h'))) return true;
-  const line = `SKIPPED: mingw-w64 headers not found at ${mingwInclude} (differential real headers)`;
-  if (process.env.CI === 'true') throw new Error(`${line}; under CI=true this is a failure`);
-  console.log(`\n    ${line}\n`);
-  ctx.skip();
-  return false;
+  return requireTool(ctx, 'mingw-w64 headers');
 }
 
 describe('differential: corpus headers against clang', function () {
@@ -262,20 +256,10 @@ describe('differential: real mingw-w64 headers against clang', function () {
 
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
-function clangOnPath(): boolean {
-  return spawnSync('clang', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
 describe('differential golden regeneration', function () {
   this.timeout(300000);
   it('committed corpus goldens match a fresh clang run', async function () {
-    if (!clangOnPath()) {
-      const line = 'SKIPPED: clang not found (differential golden regeneration)';
-      if (process.env.CI === 'true') throw new Error(`${line}; under CI=true a missing clang is a failure`);
-      console.log(`\n    ${line}\n`);
-      this.skip();
-      return;
-    }
+    if (!requireTool(this, 'clang')) return;
     const gen = (await importEsm(pathToFileURL(path.join(repoRoot, 'scripts', 'gen-golden.mjs')).href)) as {
       generate: (o: { outDir: string; only: string; jobs?: number; log?: (s: string) => void }) => Promise<string[]>;
     };

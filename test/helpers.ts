@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const mingwInclude = '/usr/share/mingw-w64/include';
+export const mingwInclude = process.env.MINGW_INCLUDE ?? '/usr/share/mingw-w64/include';
 
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;

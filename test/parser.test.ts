@@ -19,6 +19,7 @@ import { TokKind, type Token } from '../server/src/core/token';
 import { preprocess } from '../server/src/core/preprocess';
 import { predefinedMacros } from '../server/src/core/predefined';
 import { diskHost } from '../server/src/node/host';
+import { mingwInclude, requireTool } from './helpers';
 
 const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures', 'parser');
 
@@ -746,7 +747,7 @@ struct S { ULONG POINTER_ALIGNMENT Length; ULONG Next; };`);
 
   describe('real mingw-w64 headers (preprocess + parse)', function () {
     this.timeout(180000);
-    const mingw = '/usr/share/mingw-w64/include';
+    const mingw = mingwInclude;
 
     function parseHeaders(headers: string[], abi: string): ParseResult {
       const wrapper = '/virtual/parser-real.c';
@@ -758,7 +759,7 @@ struct S { ULONG POINTER_ALIGNMENT Length; ULONG Next; };`);
     }
 
     before(function () {
-      if (!fs.existsSync(`${mingw}/windows.h`)) this.skip();
+      requireTool(this, 'mingw-w64 headers');
     });
 
     it('parses windows.h + winioctl.h + http.h (x64 and x86) without a diagnostic', () => {

@@ -11,8 +11,10 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 
+import { requireTool } from '../helpers';
+
 export const repoRoot = path.resolve(__dirname, '../../..');
-export const mingwInclude = '/usr/share/mingw-w64/include';
+export { mingwInclude } from '../helpers';
 export const uriOf = (p: string) => pathToFileURL(p).href;
 
 export interface PublishedDiagnostics {
@@ -129,9 +131,5 @@ export async function startClient(o: StartOptions = {}): Promise<TestClient> {
 
 /** Tests that need mingw-w64's headers: skip loudly, and fail on CI. */
 export function requireMingw(ctx: Mocha.Context): boolean {
-  if (fs.existsSync(path.join(mingwInclude, 'ddk/wdm.h'))) return true;
-  console.log('SKIPPED: mingw-w64 headers not found (apt-get install mingw-w64-common)');
-  if (process.env.CI === 'true') throw new Error('mingw-w64 headers are required on CI');
-  ctx.skip();
-  return false;
+  return requireTool(ctx, 'mingw-w64 headers');
 }
