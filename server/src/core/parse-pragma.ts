@@ -39,6 +39,20 @@ function packValue(t: Token | undefined): number | undefined {
   return v === 1 || v === 2 || v === 4 || v === 8 || v === 16 ? v : undefined;
 }
 
+/** The optional identifier and alignment after `push`/`pop`, or what is wrong with them. */
+function labelAndValue(operands: readonly Token[]): { label?: string; value?: number } | string {
+  let label: string | undefined;
+  let value: number | undefined;
+  for (const it of operands) {
+    if (it.kind === TokKind.Number) {
+      value = packValue(it);
+      if (value === undefined) return `alignment must be 1, 2, 4, 8 or 16, not '${it.text}'`;
+    } else if (it.kind === TokKind.Ident) label = it.text;
+    else return `unexpected '${it.text}'`;
+  }
+  return { label, value };
+}
+
 /** Applies one pragma token to the pack state; returns false when it was not a `pack` pragma. */
 export function applyPragma(state: PackState, pragma: Token, diagnostics: Diagnostic[]): boolean {
   const args = pragma.args ?? [];
@@ -81,29 +95,17 @@ export function applyPragma(state: PackState, pragma: Token, diagnostics: Diagno
   }
   if (first.text === 'show') return true;
   if (first.text === 'push') {
-    let label: string | undefined;
-    let value: number | undefined;
-    for (const it of items.slice(1)) {
-      if (it.kind === TokKind.Number) {
-        value = packValue(it);
-        if (value === undefined) return bad(`alignment must be 1, 2, 4, 8 or 16, not '${it.text}'`);
-      } else if (it.kind === TokKind.Ident) label = it.text;
-      else return bad(`unexpected '${it.text}'`);
-    }
+    const operands = labelAndValue(items.slice(1));
+    if (typeof operands === 'string') return bad(operands);
+    const { label, value } = operands;
     state.stack.push({ label, value: state.current });
     if (value !== undefined) state.current = value;
     return true;
   }
   if (first.text === 'pop') {
-    let label: string | undefined;
-    let value: number | undefined;
-    for (const it of items.slice(1)) {
-      if (it.kind === TokKind.Number) {
-        value = packValue(it);
-        if (value === undefined) return bad(`alignment must be 1, 2, 4, 8 or 16, not '${it.text}'`);
-      } else if (it.kind === TokKind.Ident) label = it.text;
-      else return bad(`unexpected '${it.text}'`);
-    }
+    const operands = labelAndValue(items.slice(1));
+    if (typeof operands === 'string') return bad(operands);
+    const { label, value } = operands;
     if (label !== undefined) {
       let at = -1;
       for (let k = state.stack.length - 1; k >= 0; k--) {
