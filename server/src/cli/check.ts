@@ -37,7 +37,7 @@ import { type CompileOptions, compileOptionsFor } from '../core/config';
 import type { IoctlDef } from '../core/ioctl';
 import type { LexCache } from '../core/preprocess';
 import { buildSarif } from '../core/sarif';
-import { normalizePath } from '../core/source';
+import { normalizePath, overlayHost } from '../core/source';
 import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
@@ -168,7 +168,7 @@ export function runCheck(request: CheckRequest): CheckResult {
   const disk = diskHost();
   // Virtual "umbrella" headers that include many root headers at once (see below).
   const virtual = new Map<string, string>();
-  const host = { readFile: (p: string) => (virtual.has(p) ? { path: p, text: virtual.get(p)! } : disk.readFile(p)) };
+  const host = overlayHost(disk, (p) => (virtual.has(p) ? { path: p, text: virtual.get(p)! } : undefined));
   // The session's lex cache is our own so the umbrella's 32-bit pass can
   // evict what it will not read (see `analyseUmbrella`): a whole SDK tree's
   // lexed tokens are most of the process's memory.

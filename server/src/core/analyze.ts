@@ -17,7 +17,7 @@ import { type LayoutContext, createLayoutContext } from './layout';
 import { parse } from './parser';
 import { type LexCache, type MacroDef, type PreprocessResult, preprocess } from './preprocess';
 import { builtinHeaders, builtinIncludeDir, preludePath, preludeText } from './prelude';
-import type { FileHost } from './source';
+import { type FileHost, overlayHost } from './source';
 
 export interface AnalysisOptions {
   abis: readonly AbiName[];
@@ -61,16 +61,13 @@ export interface Session {
 /** The host, plus the built-in packing headers under `<builtin>/` (searched last). */
 function withBuiltins(host: FileHost): FileHost {
   const prefix = builtinIncludeDir + '/';
-  return {
-    readFile(path) {
-      if (path.startsWith(prefix)) {
-        const name = path.slice(prefix.length).toLowerCase();
-        const text = builtinHeaders[name];
-        return text === undefined ? undefined : { path: prefix + name, text };
-      }
-      return host.readFile(path);
-    },
-  };
+  return overlayHost(host, (path) => {
+    if (!path.startsWith(prefix)) return undefined;
+    // Nothing else lives under the built-in folder: the disk is not asked.
+    const name = path.slice(prefix.length).toLowerCase();
+    const text = builtinHeaders[name];
+    return text === undefined ? null : { path: prefix + name, text };
+  });
 }
 
 export function createSession(host: FileHost): Session {

@@ -29,6 +29,7 @@ export const Messages = {
   'lex-stray-character': { severity: 'warning', text: "stray '{0}' in program" },
   // Preprocessor
   'pp-include-not-found': { severity: 'error', text: "'{0}' file not found" },
+  'pp-include-refused': { severity: 'error', text: "'{0}' is not read: {1}" },
   'pp-include-cycle': { severity: 'error', text: "#include cycle: '{0}' includes itself through {1}" },
   'pp-include-depth': { severity: 'error', text: '#include nested too deeply ({0} levels)' },
   'pp-error-directive': { severity: 'error', text: '#error {0}' },

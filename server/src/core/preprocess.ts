@@ -170,12 +170,15 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
   for (const k of options.undefines ?? []) cmdText += `#undef ${k}\n`;
 
   const mainNorm = pp.mainNorm;
-  const main = readFile(pp, mainNorm);
+  const mainRead = readFile(pp, mainNorm);
+  const main = mainRead?.refused === undefined ? mainRead : undefined;
   const mainPathReal = main?.path ?? mainNorm;
   const mainFile: SourceFile = main ? load(pp, mainPathReal, main.text, false).file : { path: mainNorm, text: '' };
   if (!main) {
     pp.files.set(mainNorm, mainFile);
-    pp.diagnostics.push(diag('pp-include-not-found', { file: mainNorm, line: 1, col: 1, offset: 0 }, [mainPath]));
+    const at = { file: mainNorm, line: 1, col: 1, offset: 0 };
+    if (mainRead?.refused !== undefined) pp.diagnostics.push(diag('pp-include-refused', at, [mainPath, mainRead.refused]));
+    else pp.diagnostics.push(diag('pp-include-not-found', at, [mainPath]));
   }
 
   const units: Frame[] = [];
@@ -185,14 +188,16 @@ export function preprocess(mainPath: string, options: PreprocessOptions): Prepro
     // Like `cc -include`: relative to the main file's folder, then the include dirs.
     let got = readFile(pp, joinPath(dirname(mainPathReal), fi));
     let dirIndex = -1;
-    if (!got) {
-      for (let d = 0; d < pp.includeDirs.length && !got; d++) {
-        got = readFile(pp, joinPath(pp.includeDirs[d], fi));
-        if (got) dirIndex = d;
+    for (let d = 0; d < pp.includeDirs.length && (!got || got.refused !== undefined); d++) {
+      const next = readFile(pp, joinPath(pp.includeDirs[d], fi));
+      if (next && (!got || next.refused === undefined)) {
+        got = next;
+        dirIndex = d;
       }
     }
-    if (!got) {
-      pp.diagnostics.push(diag('pp-include-not-found', { file: '<command line>', line: 1, col: 1, offset: 0 }, [fi]));
+    if (!got || got.refused !== undefined) {
+      const at = { file: '<command line>', line: 1, col: 1, offset: 0 };
+      pp.diagnostics.push(got ? diag('pp-include-refused', at, [fi, got.refused]) : diag('pp-include-not-found', at, [fi]));
       continue;
     }
     units.push(fileFrame(pp, got.path, got.text, dirIndex, false));

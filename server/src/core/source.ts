@@ -21,25 +21,73 @@ export interface Loc {
   offset: number;
 }
 
+/** A file the host read: its real, normalised path and its text. */
+export interface FileText {
+  path: string;
+  text: string;
+  refused?: undefined;
+}
+
+/**
+ * A file that exists but that the host will not read, and why (a device,
+ * FIFO, socket or directory; above the size limit). The core reports the
+ * reason where the file was named instead of a "file not found".
+ */
+export interface FileRefusal {
+  path: string;
+  text?: undefined;
+  refused: string;
+}
+
+export type FileRead = FileText | FileRefusal;
+
 export interface FileHost {
   /**
-   * Returns the file's text, or undefined if it does not exist. Hosts may
-   * match the file name case-insensitively (Windows headers are spelt
-   * `<Windows.h>` as often as `<windows.h>`); `path` in the result is the
-   * real, normalised path.
+   * Returns the file's text, why it is not read, or undefined if it does not
+   * exist. Hosts may match the file name case-insensitively (Windows headers
+   * are spelt `<Windows.h>` as often as `<windows.h>`); `path` in the result
+   * is the real, normalised path.
    */
-  readFile(path: string): { path: string; text: string } | undefined;
+  readFile(path: string): FileRead | undefined;
+  /**
+   * Existence test for `__has_include`: the real path when something readable
+   * or refused is there, without reading it. Hosts without it are asked
+   * `readFile` instead.
+   */
+  exists?(path: string): string | undefined;
+}
+
+/**
+ * `base` with some paths answered first by `own` (open editor buffers,
+ * generated umbrella headers, the built-in headers): a file, `null` for "not
+ * there, do not ask `base`", or undefined for "ask `base`". Existence tests
+ * are forwarded, so they still do not read.
+ */
+export function overlayHost(base: FileHost, own: (path: string) => FileRead | null | undefined): FileHost {
+  return {
+    readFile(path) {
+      const mine = own(path);
+      return mine === undefined ? base.readFile(path) : (mine ?? undefined);
+    },
+    exists(path) {
+      const mine = own(path);
+      if (mine !== undefined) return mine?.path;
+      return base.exists ? base.exists(path) : base.readFile(path)?.path;
+    },
+  };
 }
 
 /** A host over a fixed map of path -> text; used by tests and by the prelude. */
 export function memoryHost(files: Record<string, string>): FileHost {
   const lower = new Map<string, string>();
   for (const p of Object.keys(files)) lower.set(p.toLowerCase(), p);
+  const find = (path: string) => (path in files ? path : lower.get(path.toLowerCase()));
   return {
     readFile(path) {
-      const real = path in files ? path : lower.get(path.toLowerCase());
+      const real = find(path);
       return real === undefined ? undefined : { path: real, text: files[real] };
     },
+    exists: find,
   };
 }
 

@@ -20,8 +20,8 @@
 import type { AbiName } from '../core/abi';
 import { type AbiUnit, type Analysis, type Session, analyzeFile, createSession } from '../core/analyze';
 import type { FileHost } from '../core/source';
-import { normalizePath } from '../core/source';
-import type { DiskHost } from '../node/host';
+import { normalizePath, overlayHost } from '../core/source';
+import { type DiskHost, maxFileBytes } from '../node/host';
 import type { DocContext } from './facts';
 import { createPreambleCache } from './preamble';
 import type { FileOptions } from './settings';
@@ -92,13 +92,13 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
   const entries = new Map<string, Entry>();
   const byPath = new Map<string, Entry>();
-  const overlay: FileHost = {
-    readFile(path) {
-      const e = byPath.get(normalizePath(path));
-      if (e) return { path: e.path, text: e.text };
-      return o.disk.readFile(path);
-    },
-  };
+  // Open buffers over the disk; one larger than a file on disk may be is refused as the disk host would.
+  const overlay = overlayHost(o.disk, (path) => {
+    const e = byPath.get(normalizePath(path));
+    if (!e) return undefined;
+    if (e.text.length > maxFileBytes) return { path: e.path, refused: `the open document has ${e.text.length} characters, above the ${maxFileBytes / (1024 * 1024)} MB limit for one file` };
+    return { path: e.path, text: e.text };
+  });
   const session = createSession(overlay);
   const preambles = createPreambleCache(session, overlay);
   let running: Entry | undefined;

@@ -26,7 +26,7 @@ import { createLayoutContext } from '../core/layout';
 import { parse } from '../core/parser';
 import { builtinIncludeDir } from '../core/prelude';
 import { type Comment, type LexCache, type MacroDef, type PreprocessResult, preprocess } from '../core/preprocess';
-import { type FileHost, normalizePath } from '../core/source';
+import { type FileHost, normalizePath, overlayHost } from '../core/source';
 import { type Token, TokKind } from '../core/token';
 
 /** Where the preamble ends: after the last `#include` of the leading block of directives and comments. */
@@ -166,7 +166,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
 
   function build(path: string, preText: string, options: AnalysisOptions, abi: AbiName, key: string): Preamble {
     builds++;
-    const preHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: preText } : host.readFile(p)) };
+    const preHost = overlayHost(host, (p) => (normalizePath(p) === path ? { path, text: preText } : undefined));
     const preSession: Session = { ...createSession(preHost), lexCache: session.lexCache, preludes: session.preludes };
     const full = analyzeFile(preSession, path, { ...options, abis: [abi] }).units.get(abi)!;
     // The expanded token stream has been parsed; only the body's is kept (memory).
@@ -183,7 +183,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
 
   function analyzeBody(path: string, text: string, end: number, pre: Preamble, options: AnalysisOptions, abi: Abi): AbiUnit {
     const body = text.slice(0, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
-    const bodyHost: FileHost = { readFile: (p) => (normalizePath(p) === path ? { path, text: body } : session.host.readFile(p)) };
+    const bodyHost = overlayHost(session.host, (p) => (normalizePath(p) === path ? { path, text: body } : undefined));
     const pp = preprocess(path, {
       host: bodyHost,
       predefined: {},

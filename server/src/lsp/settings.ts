@@ -9,7 +9,6 @@
  * `compile_commands.json` flags for the file, editor settings.
  */
 
-import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, isAbiName } from '../core/abi';
 import type { AnalysisOptions } from '../core/analyze';
@@ -17,6 +16,7 @@ import { compileOptionsFor, parseJsonc } from '../core/config';
 import type { Diagnostic } from '../core/diagnostics';
 import { dirname, normalizePath } from '../core/source';
 import { type LoadedConfig, loadConfig } from '../node/config';
+import { readRegularFile } from '../node/host';
 import type { InlayMode } from './languageService';
 
 export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';
@@ -211,8 +211,9 @@ export function optionsFor(path: string, editor: unknown, roots: readonly string
 /** `inlayHints`, `codeLens`, `preamble`, `debounce` written in `.ioctl-lens.json` (JSON with comments). */
 function rawConfigSwitches(file: string): unknown {
   try {
-    const text = fs.readFileSync(file, 'utf8');
-    const node = parseJsonc(text);
+    const got = readRegularFile(file);
+    if (got === undefined || !('text' in got)) return undefined;
+    const node = parseJsonc(got.text);
     if (node.kind !== 'object') return undefined;
     const out: Record<string, unknown> = {};
     for (const m of node.members) {

@@ -63,9 +63,11 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
       continue;
     }
     if (d.severity !== 'error') continue;
-    const inc = topInclude.get(d.loc.file);
-    if (!inc) continue;
-    const key = `${inc.offset}`;
+    // No `#include` of this document leads there: a forced include (settings,
+    // `.ioctl-lens.json`, compile_commands.json) or the files it read. Shown at the top.
+    const forced = !topInclude.has(d.loc.file);
+    const inc = topInclude.get(d.loc.file) ?? { file: doc.path, line: 1, col: 1, offset: 0 };
+    const key = forced ? 'forced' : `${inc.offset}`;
     const seen = viaInclude.get(key);
     if (seen) {
       seen.count++;
@@ -75,7 +77,7 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
     const f: Finding = {
       code: d.code,
       severity: 'error',
-      message: `In included file: ${d.message}${suffix}`,
+      message: `${forced ? 'In forced include' : 'In included file'}: ${d.message}${suffix}`,
       loc: inc,
       related: [{ loc: d.loc, end: d.end, message: d.message + suffix }],
       rule: false,

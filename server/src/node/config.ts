@@ -11,13 +11,18 @@ import * as nodePath from 'node:path';
 import { type CompileOptions, type WorkspaceConfig, configFileName, emptyConfig, parseCompileCommands, parseConfig } from '../core/config';
 import type { Diagnostic } from '../core/diagnostics';
 import { normalizePath } from '../core/source';
+import { maxFileBytes, readRegularFile } from './host';
 
-function readText(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** A compilation database may be much larger than any header. */
+export const maxCompileDatabaseBytes = 4 * maxFileBytes;
+
+/** The file's text, or a diagnostic saying why it is not read (missing, a device or FIFO, too large). */
+function readConfigText(p: string, limit: number, diagnostics: Diagnostic[]): string | undefined {
+  const got = readRegularFile(p, limit);
+  if (got !== undefined && 'text' in got) return got.text;
+  const why = got === undefined ? `cannot read ${p}` : `${p} is not read: ${got.refused}`;
+  diagnostics.push({ code: 'config-invalid', severity: 'error', message: why, loc: { file: p, line: 1, col: 1, offset: 0 } });
+  return undefined;
 }
 
 function startDir(from: string): string {
@@ -64,9 +69,8 @@ export function loadConfig(from: string, options: { configPath?: string; compile
   const configPath = options.configPath ? normalizePath(nodePath.resolve(options.configPath)) : findConfigFile(from);
   let config = emptyConfig();
   if (configPath) {
-    const text = readText(configPath);
-    if (text === undefined) diagnostics.push({ code: 'config-invalid', severity: 'error', message: `cannot read ${configPath}`, loc: { file: configPath, line: 1, col: 1, offset: 0 } });
-    else {
+    const text = readConfigText(configPath, maxFileBytes, diagnostics);
+    if (text !== undefined) {
       const parsed = parseConfig(text, configPath);
       config = parsed.config;
       diagnostics.push(...parsed.diagnostics);
@@ -77,10 +81,8 @@ export function loadConfig(from: string, options: { configPath?: string; compile
     : config.compileCommands ?? findCompileCommands(from);
   let compileCommands: LoadedConfig['compileCommands'];
   if (ccPath) {
-    const text = readText(ccPath);
-    if (text === undefined) {
-      diagnostics.push({ code: 'config-invalid', severity: 'error', message: `cannot read ${ccPath}`, loc: { file: ccPath, line: 1, col: 1, offset: 0 } });
-    } else {
+    const text = readConfigText(ccPath, maxCompileDatabaseBytes, diagnostics);
+    if (text !== undefined) {
       const parsed = parseCompileCommands(text, ccPath);
       diagnostics.push(...parsed.diagnostics);
       compileCommands = { path: ccPath, entries: parsed.entries };

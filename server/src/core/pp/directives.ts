@@ -381,30 +381,41 @@ export function headerName(ops: Token[]): { name: string; quoted: boolean } | un
   return { name: s, quoted: false };
 }
 
-/** Finds an included file: the includer's folder first for `"x"`, then the include dirs (after the current one for `#include_next`). */
-export function resolveInclude(
+/**
+ * Finds an included file: the includer's folder first for `"x"`, then the
+ * include dirs (after the current one for `#include_next`). A file the host
+ * refuses does not stop the search; it is the answer only when nothing
+ * readable comes after it. `look` is `readFile`, or `probeFile` for `__has_include`.
+ */
+export function resolveInclude<F extends { path: string; refused?: string }>(
   pp: PP,
   name: string,
   quoted: boolean,
   isNext: boolean,
-): { path: string; text: string; dirIndex: number } | undefined {
+  look: (pp: PP, path: string) => F | undefined,
+): (F & { dirIndex: number }) | undefined {
   if (name === '') return undefined;
   const cur = pp.fileStack[pp.fileStack.length - 1];
-  if (/^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(name)) {
-    const got = readFile(pp, normalizePath(name));
-    return got ? { ...got, dirIndex: -1 } : undefined;
-  }
+  let refused: (F & { dirIndex: number }) | undefined;
+  const at = (path: string, dirIndex: number) => {
+    const got = look(pp, path);
+    if (got === undefined) return undefined;
+    if (got.refused === undefined) return { ...got, dirIndex };
+    refused ??= { ...got, dirIndex };
+    return undefined;
+  };
+  if (/^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(name)) return at(normalizePath(name), -1) ?? refused;
   if (quoted && !isNext && cur !== undefined) {
     const base = cur.pseudo ? dirname(pp.mainNorm) : dirname(cur.file.path);
-    const got = readFile(pp, joinPath(base, name));
-    if (got) return { ...got, dirIndex: -1 };
+    const got = at(joinPath(base, name), -1);
+    if (got) return got;
   }
   const from = isNext && cur !== undefined && cur.dirIndex >= 0 ? cur.dirIndex + 1 : 0;
   for (let d = from; d < pp.includeDirs.length; d++) {
-    const got = readFile(pp, joinPath(pp.includeDirs[d], name));
-    if (got) return { ...got, dirIndex: d };
+    const got = at(joinPath(pp.includeDirs[d], name), d);
+    if (got) return got;
   }
-  return undefined;
+  return refused;
 }
 
 function include(pp: PP, r: Reader, ops: Token[], nameTok: Token, st: FileState, isNext: boolean): undefined {
@@ -414,15 +425,20 @@ function include(pp: PP, r: Reader, ops: Token[], nameTok: Token, st: FileState,
     report(pp, 'pp-bad-include', nameTok, [nameTok.text]);
     return;
   }
-  let found = resolveInclude(pp, h.name, h.quoted, isNext);
-  if (found === undefined && !h.quoted) {
+  let found = resolveInclude(pp, h.name, h.quoted, isNext, readFile);
+  if ((found === undefined || found.refused !== undefined) && !h.quoted) {
     // Like clang (MSVC-style lookup): an <angled> header that is not on the
     // search path is looked for next to the includer, with a warning.
-    found = resolveInclude(pp, h.name, true, false);
-    if (found !== undefined) report(pp, 'pp-include-angled-fallback', ops[0] ?? nameTok, [h.name]);
+    const near = resolveInclude(pp, h.name, true, false, readFile);
+    if (near !== undefined && near.refused === undefined) report(pp, 'pp-include-angled-fallback', ops[0] ?? nameTok, [h.name]);
+    if (near !== undefined && (found === undefined || near.refused === undefined)) found = near;
   }
   if (found === undefined) {
     report(pp, 'pp-include-not-found', ops[0] ?? nameTok, [h.name]);
+    return;
+  }
+  if (found.refused !== undefined) {
+    report(pp, 'pp-include-refused', ops[0] ?? nameTok, [h.name, found.refused]);
     return;
   }
   const path = found.path;

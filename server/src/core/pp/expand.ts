@@ -12,7 +12,7 @@ import { TokKind, type Token } from '../token';
 import { directive, headerName, pragmaOperator, resolveInclude } from './directives';
 import { isPunct } from './files';
 import type { HideSet } from './hidesets';
-import { copy, isDefined, leave, maxExpansions, maxListDepth, report, synth, type PP, type Reader } from './state';
+import { copy, isDefined, leave, maxExpansions, maxListDepth, probeFile, report, synth, type PP, type Reader } from './state';
 import { dynamicMacros, hasOperatorAnswer, hasOperators, isSalAnnotation } from './tables';
 
 // ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ function hasOperator(pp: PP, r: Reader, at: Token): boolean {
       report(pp, 'pp-bad-expression', at, ['if', `malformed operand of '${name}'`]);
       return false;
     }
-    return resolveInclude(pp, h.name, h.quoted, name === '__has_include_next') !== undefined;
+    return resolveInclude(pp, h.name, h.quoted, name === '__has_include_next', probeFile) !== undefined;
   }
   // The operand is an identifier, possibly scoped (`gnu::packed`) or spelt `__x__`.
   const word = inner.map((t) => t.text).join('');

@@ -9,7 +9,7 @@
 import { diag, type Diagnostic, type MessageCode } from '../diagnostics';
 import { lex } from '../lexer';
 import type { Comment, IncludeEdge, MacroDef, PreprocessOptions } from '../preprocess';
-import { normalizePath, type FileHost, type Loc, type SourceFile } from '../source';
+import { normalizePath, type FileHost, type FileRead, type Loc, type SourceFile } from '../source';
 import { TokKind, type Token } from '../token';
 import { fileFacts, type FileFacts } from './files';
 import { hideSets, type HideSets } from './hidesets';
@@ -70,7 +70,8 @@ export interface PP {
   readonly inactiveLines: Map<string, { startLine: number; endLine: number }[]>;
   readonly pragmaOnce: Set<string>;
   readonly pushedMacros: Map<string, (MacroDef | undefined)[]>;
-  readonly readCache: Map<string, { path: string; text: string } | null>;
+  readonly readCache: Map<string, FileRead | null>;
+  readonly existsCache: Map<string, string | null>;
   /** Files lexed (or taken from the cache) in this run, so a header included again is not looked up again. */
   readonly loaded: Map<string, { text: string; file: SourceFile; tokens: Token[]; facts: FileFacts }>;
   readonly hs: HideSets;
@@ -111,6 +112,7 @@ export function createState(mainPath: string, options: PreprocessOptions): PP {
     pragmaOnce: new Set(),
     pushedMacros: new Map(),
     readCache: new Map(),
+    existsCache: new Map(),
     loaded: new Map(),
     hs: hideSets(),
     fileStack: [],
@@ -154,20 +156,42 @@ export function isDefined(pp: PP, name: string): boolean {
 
 // ---- files
 
-/** Reads a file through the host once per run (a host that throws reads as missing). */
-export function readFile(pp: PP, path: string): { path: string; text: string } | undefined {
+/**
+ * Reads a file through the host once per run (a host that throws reads as
+ * missing): its text, or why the host refuses to read it (a device, FIFO,
+ * socket; too large).
+ */
+export function readFile(pp: PP, path: string): FileRead | undefined {
   let r = pp.readCache.get(path);
   if (r === undefined) {
-    let got: { path: string; text: string } | undefined;
+    let got: FileRead | undefined;
     try {
       got = pp.host.readFile(path);
     } catch {
       got = undefined;
     }
-    r = got ? { path: normalizePath(got.path), text: got.text } : null;
+    r = !got ? null : got.refused !== undefined ? { path: normalizePath(got.path), refused: got.refused } : { path: normalizePath(got.path), text: got.text };
     pp.readCache.set(path, r);
   }
   return r ?? undefined;
+}
+
+/** Existence test (`__has_include`): never reads the file when the host can answer without it. */
+export function probeFile(pp: PP, path: string): { path: string } | undefined {
+  const read = pp.readCache.get(path);
+  if (read !== undefined) return read ?? undefined;
+  let r = pp.existsCache.get(path);
+  if (r === undefined) {
+    let got: string | undefined;
+    try {
+      got = pp.host.exists ? pp.host.exists(path) : pp.host.readFile(path)?.path;
+    } catch {
+      got = undefined;
+    }
+    r = got === undefined ? null : normalizePath(got);
+    pp.existsCache.set(path, r);
+  }
+  return r === null ? undefined : { path: r };
 }
 
 /** Lexes a file (or takes it from the cache) and records it as read, unless it is a pseudo file. */
