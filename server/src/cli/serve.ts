@@ -3,10 +3,11 @@
  * (Neovim, Helix, Emacs ...) over standard input and output. The VS Code
  * extension starts the same server over IPC instead (dist/server.js).
  * Nothing else may write to stdout while serving: it carries the protocol.
+ * Malformed input is skipped (lsp/transport.ts) and noted on stderr.
  */
 
-import { ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
+import { createGuardedConnection } from '../lsp/transport';
 
 export const serveUsage = `serve options:
   --stdio                     speak the Language Server Protocol on stdin/stdout
@@ -18,6 +19,6 @@ export function serveCommand(argv: string[], io: { err(s: string): void }): numb
     io.err(`ioctl-lens serve: only --stdio is supported\n${serveUsage}`);
     return 2;
   }
-  startServer(createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)));
+  startServer(createGuardedConnection('stdio', (m) => process.stderr.write(m + '\n')));
   return 0;
 }

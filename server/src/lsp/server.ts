@@ -48,6 +48,7 @@ import * as ls from './languageService';
 import { renderControlCode, renderLayoutTable } from './render';
 import { type Settings, configProblems, configurationGeneration, defaultSettings, invalidateCompileDatabases, mergeSettings, optionsFor } from './settings';
 import { registerLayoutView } from './layoutViewRequest';
+import { createGuardedConnection } from './transport';
 import { doValidation, ruleFindings } from './validation';
 import { type ProgressHandle, createWorkspaceIndex, fuzzyMatch } from './workspaceIndex';
 
@@ -460,4 +461,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   return connection;
 }
 
-if (require.main === module) startServer();
+if (require.main === module) {
+  // The extension starts this file over IPC; other transports are the library's (stdio goes through cli/serve.ts).
+  startServer(process.argv.includes('--node-ipc') ? createGuardedConnection('ipc', (m) => process.stderr.write(m + '\n')) : undefined);
+}
