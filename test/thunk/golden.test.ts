@@ -34,6 +34,7 @@ export const goldenCases: Record<string, [string, ThunkOptions]> = {
   shape_misc: [shapes, { type: 'SHAPE_MISC' }],
   shape_iosb_well_known: [shapes, { type: 'SHAPE_IOSB' }],
   shape_optional_array: [shapes, { type: 'SHAPE_OPTIONAL' }],
+  member_arrays: [path.join(fixtures, 'members.h'), { type: 'MEMBER_ARRAYS' }],
 };
 
 describe('thunk: golden text', () => {

@@ -13,6 +13,7 @@ import { requireTool } from '../helpers';
 import { type DumpRecord, clangWindows, fixtures, headerWithout, liveSample, parseDump, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
 
 const shapes = path.join(fixtures, 'shapes.h');
+const members = path.join(fixtures, 'members.h');
 
 /** [header, type, style, dispatch]: every representative type, in both styles. */
 const cases: [string, string, ThunkStyle, 'wdm' | 'kmdf' | undefined][] = [];
@@ -21,6 +22,7 @@ for (const style of ['ulong', 'pointer32'] as const) {
   // The live sample: existing shadows used as written, the stale CONTOSO_REQUEST32 replaced.
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SUBMIT_BATCH']) cases.push([liveSample, t, style, 'wdm']);
   for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD', 'SHAPE_MISC', 'SHAPE_IOSB', 'SHAPE_OPTIONAL']) cases.push([shapes, t, style, 'wdm']);
+  for (const t of ['MEMBER_ARRAYS']) cases.push([members, t, style, 'wdm']);
 }
 
 function dumpOf(dumps: Map<string, DumpRecord>, tag: string, where: string): DumpRecord {

@@ -120,4 +120,16 @@ describe('thunk: generated routines run natively on sample data', function () {
       'kmdf 32-bit, short buffer: status=c0000023',
     ]);
   });
+
+  it('MEMBER_*: fixed arrays, nested arrays, arrays of records, unions in place, enums and bit-fields', function () {
+    if (!requireTool(this, 'clang')) return;
+    const unit = unitFor(path.join(fixtures, 'members.h'), [{ type: 'MEMBER_ARRAYS' }], 'members.run.c');
+    const out = runNative(tempDir(), 'members.c', unit);
+    expectLines(out, [
+      'arrays: status=00000000 cdb=a0..af matrix=102,105 color=7fffffff bytes=010203040506 named=1122334455667788',
+      'arrays: leaves=7/00000000fffffff0,8/0000000080000000 sizes=00000000ffffffff,0000000000000003 name=Name flags=5 mode=17 context=0000000090000000',
+      'arrays write-back: status=00000000 same bytes as sent: yes',
+      'arrays write-back, 4 GB in a nested array: status=c0000095',
+    ]);
+  });
 });

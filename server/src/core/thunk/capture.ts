@@ -18,7 +18,7 @@
 
 import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan } from './plan';
-import { type RoutineState, assemble, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
+import { type RoutineState, assemble, copyStatement, unionBytes, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
 
 export interface CaptureOptions {
   poolFlags: string;
@@ -29,7 +29,7 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
   const w = state.w;
   switch (c.kind) {
     case 'copy':
-      w.line(`${dst} = ${src};`);
+      w.line(copyStatement(c, dst, src));
       return;
     case 'pointer':
       if (c.functionType) {
@@ -54,7 +54,9 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
     case 'inline': {
       // An anonymous member's members are reached directly from the parent.
       const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
-      for (const f of c.fields) captureField(state, options, f, into(dst), into(src), depth);
+      const bytes = unionBytes(field, c, into, dst, src);
+      if (bytes) w.line(bytes);
+      else for (const f of c.fields) captureField(state, options, f, into(dst), into(src), depth);
       return;
     }
     case 'array': {

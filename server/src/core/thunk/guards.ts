@@ -15,18 +15,24 @@ export interface Guard {
   value: number;
 }
 
-function memberGuards(shadow: string, fields: FieldPlan[], prefix: string, out: Guard[]) {
+/**
+ * `base`: where the record the fields belong to starts in the shadow. Field
+ * offsets are relative to the innermost *named* record (anonymous members'
+ * offsets already count from their parent), while FIELD_OFFSET counts from
+ * the shadow's start.
+ */
+function memberGuards(shadow: string, fields: FieldPlan[], prefix: string, base: number, out: Guard[]) {
   for (const f of fields) {
     const c = f.conversion;
     if (!f.name) {
       // Anonymous struct/union: its members are reachable by name from the parent.
-      if (c.kind === 'inline') memberGuards(shadow, c.fields, prefix, out);
+      if (c.kind === 'inline') memberGuards(shadow, c.fields, prefix, base, out);
       continue;
     }
     if (f.bitWidth !== undefined) continue; // FIELD_OFFSET cannot take a bit-field
     const path = prefix + f.name;
-    out.push({ what: path, expression: `FIELD_OFFSET(${shadow}, ${path})`, value: f.peer.offset });
-    if (c.kind === 'inline') memberGuards(shadow, c.fields, path + '.', out);
+    out.push({ what: path, expression: `FIELD_OFFSET(${shadow}, ${path})`, value: base + f.peer.offset });
+    if (c.kind === 'inline') memberGuards(shadow, c.fields, path + '.', base + f.peer.offset, out);
   }
 }
 
@@ -36,7 +42,7 @@ export function shadowGuards(plan: RecordPlan): Guard[] {
     { what: 'sizeof', expression: `sizeof(${plan.shadow.name})`, value: plan.peerLayout.size },
     { what: 'alignment', expression: `TYPE_ALIGNMENT(${plan.shadow.name})`, value: plan.peerLayout.align },
   ];
-  memberGuards(plan.shadow.name, plan.fields, '', out);
+  memberGuards(plan.shadow.name, plan.fields, '', 0, out);
   return out;
 }
 

@@ -45,8 +45,8 @@ export interface CountSource {
 }
 
 export type Conversion =
-  /** Same type on both sides: assign (or copy the array). */
-  | { kind: 'copy' }
+  /** Same type on both sides: assigned, or copied with `RtlCopyMemory` when it is an array (C cannot assign arrays). */
+  | { kind: 'copy'; array?: boolean }
   /**
    * A pointer: `ULONG` (or `VOID * POINTER_32`) in the shadow; zero-extended.
    * A function pointer converts through `ULONG_PTR` with a cast to `functionType`
@@ -347,6 +347,7 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
     env.warnings.length = warningsBefore;
     plan.fields = fieldsFollowingShadow(env, plan, peer, native, useExisting);
   }
+  if (useExisting) keepFullPointers(plan.fields, useExisting);
   if (plan.status === 'well-known') env.warnings.length = warningsBefore;
   plan.deep = plan.fields.some((f) => conversionIsDeep(f.conversion));
   plan.routinesExist = {
@@ -466,9 +467,26 @@ function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
   return { file: record.loc.file, start: locOf(s, 0), end: locOf(e, 1) };
 }
 
+/**
+ * A shadow used as written may keep a native pointer as it is (mingw-w64's
+ * `VOID * UPOINTER_32 Reserved[2]`, whose `UPOINTER_32` is empty there):
+ * such a member has the native type on both sides, so it is copied as is.
+ */
+function keepFullPointers(fields: FieldPlan[], shadow: RecordDecl) {
+  for (const f of fields) {
+    const written = f.name ? (shadow.fields ?? []).find((e) => e.name === f.name) : undefined;
+    if (!written || f.todo) continue;
+    let t = canonical(written.type);
+    const array = t.kind === 'array';
+    while (t.kind === 'array') t = canonical(t.of);
+    if (t.kind === 'pointer' && t.width === undefined) f.conversion = array ? { kind: 'copy', array } : { kind: 'copy' };
+  }
+}
+
 /** How an existing shadow spells a member: a 32-bit pointer, an integer, or (anything else, e.g. a stale full pointer) the chosen style. */
 function spellingOf(type: CType, style: ThunkStyle): ThunkStyle {
-  const c = canonical(type);
+  let c = canonical(type);
+  while (c.kind === 'array') c = canonical(c.of);
   if (c.kind === 'pointer') return c.width === 32 ? 'pointer32' : style;
   if (c.kind === 'int') return 'ulong';
   return style;
@@ -660,7 +678,7 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
   }
   if (pc.kind === 'array' && nc.kind === 'array') {
     const element = typeConversion(env, owner, pc.of, nc.of, path + '[]', f, nf, peerOwner);
-    if (element.kind === 'copy') return { kind: 'copy' };
+    if (element.kind === 'copy') return { kind: 'copy', array: true };
     if (element.kind === 'inline' && !element.differs && pc.length !== undefined) {
       return { kind: 'array', length: Number(env.peer.layout.evaluate(pc.length) ?? 0n), element };
     }
@@ -677,7 +695,7 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     const length = Number(env.peer.layout.evaluate(pc.length) ?? 0n);
     return { kind: 'array', length, element: element.kind === 'deep' ? { kind: 'pointer' } : element };
   }
-  return { kind: 'copy' };
+  return pc.kind === 'array' ? { kind: 'copy', array: true } : { kind: 'copy' };
 }
 
 function integerConversion(signed: boolean, size: number): Conversion {

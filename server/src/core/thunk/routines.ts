@@ -52,6 +52,42 @@ export function deepMembers(fields: FieldPlan[], prefix: string): { path: string
   return out;
 }
 
+/**
+ * A member at the start of a record defined in place, as a path from it
+ * (`Value`, `Inner.First`): the address of an anonymous union. Undefined when
+ * the record starts with a bit-field (no address).
+ */
+function leadingMember(fields: FieldPlan[], kind: 'struct' | 'union'): string | undefined {
+  for (const f of kind === 'union' ? fields : fields.slice(0, 1)) {
+    if (f.name && f.bitWidth === undefined) return f.name;
+    if (!f.name && f.conversion.kind === 'inline') {
+      const inner = leadingMember(f.conversion.fields, f.conversion.recordKind);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A union defined in place that is the same for both callers, copied as
+ * bytes: C cannot assign it (the shadow's union is another type), and
+ * converting it alternative by alternative would write each over the last.
+ * `into` is the prefix its members are reached through (`Native->`,
+ * `Native->u.`). Undefined when it has no addressable member.
+ */
+export function unionBytes(field: FieldPlan, c: Conversion & { kind: 'inline' }, into: (p: string) => string, dst: string, src: string): string | undefined {
+  if (c.recordKind !== 'union' || c.differs) return undefined;
+  if (field.name) return `RtlCopyMemory(&${dst}, &${src}, sizeof(${dst}));`;
+  const lead = leadingMember(c.fields, 'union');
+  if (!lead) return undefined;
+  return `RtlCopyMemory(&${into(dst)}${lead}, &${into(src)}${lead}, ${field.peer.size}); /* the anonymous union, as bytes */`;
+}
+
+/** `dst = src;`, or a byte copy for an array (C cannot assign arrays). */
+export function copyStatement(c: Conversion & { kind: 'copy' }, dst: string, src: string): string {
+  return c.array ? `RtlCopyMemory(${dst}, ${src}, sizeof(${dst}));` : `${dst} = ${src};`;
+}
+
 /** Assembles a routine: header lines, locals, a blank line, the body. */
 export function assemble(header: CText, state: RoutineState, tail: (w: CText) => void): string {
   const w = header;

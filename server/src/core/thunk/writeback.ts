@@ -17,13 +17,13 @@
 
 import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan } from './plan';
-import { type RoutineState, assemble, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
+import { type RoutineState, assemble, copyStatement, unionBytes, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
 
 function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string, dst: string, depth: number) {
   const w = state.w;
   switch (c.kind) {
     case 'copy':
-      w.line(`${dst} = ${src};`);
+      w.line(copyStatement(c, dst, src));
       return;
     case 'pointer': {
       const value = c.functionType ? `(ULONG)(ULONG_PTR)${src}` : `PtrToUlong(${src})`;
@@ -46,7 +46,9 @@ function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string,
       return;
     case 'inline': {
       const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
-      for (const f of c.fields) writeBackField(state, f, into(src), into(dst), depth);
+      const bytes = unionBytes(field, c, into, dst, src);
+      if (bytes) w.line(bytes);
+      else for (const f of c.fields) writeBackField(state, f, into(src), into(dst), depth);
       return;
     }
     case 'array': {
