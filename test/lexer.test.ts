@@ -42,6 +42,34 @@ describe('lexer', () => {
     assert.deepEqual(texts('a##b#c'), ['a', '##', 'b', '#', 'c']);
   });
 
+  it('lexes the C++ scope operator as one punctuator, beside : and :>', () => {
+    assert.deepEqual(texts('a::b ::c d:e :::'), ['a', '::', 'b', '::', 'c', 'd', ':', 'e', '::', ':']);
+    assert.deepEqual(texts('x ? y :> z'), ['x', '?', 'y', ']', 'z']);
+    assert.deepEqual(texts('ns::Type<int>::value'), ['ns', '::', 'Type', '<', 'int', '>', '::', 'value']);
+  });
+
+  it('lexes C++ raw string literals as one token, keeping their text and counting their lines', () => {
+    const r = run('x R"(a"b\\n)" LR"xy(one\n)"\n)xy" u8R"(z)" y').tokens;
+    assert.deepEqual(
+      r.slice(0, -1).map((t) => [t.kind, t.text]),
+      [
+        [TokKind.Ident, 'x'],
+        [TokKind.String, 'R"(a"b\\n)"'],
+        [TokKind.String, 'LR"xy(one\n)"\n)xy"'],
+        [TokKind.String, 'u8R"(z)"'],
+        [TokKind.Ident, 'y'],
+      ],
+    );
+    const lines = run('R"(first\nsecond\r\nthird)" after').tokens;
+    assert.equal(lines[0].text, 'R"(first\nsecond\r\nthird)"');
+    assert.equal(where(lines[1]), '3:9');
+    // Not a raw string: a bad delimiter leaves an identifier and a string, as in C.
+    assert.deepEqual(texts('R"a b(x)a b"'), ['R', '"a b(x)a b"']);
+    const open = run('R"(never closed');
+    assert.equal(open.diagnostics.length, 1);
+    assert.equal(open.tokens.length, 2);
+  });
+
   it('maps digraphs to the tokens they stand for', () => {
     assert.deepEqual(texts('<: :> <% %> %: %:%:'), ['[', ']', '{', '}', '#', '##']);
   });

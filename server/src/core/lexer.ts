@@ -10,7 +10,10 @@
  * identifier (or a string/char prefix such as `L`, `u8`), pp-number,
  * string or character literal, punctuator (longest match, digraphs mapped to
  * the tokens they stand for), or a lone character of kind `Other` so that
- * nothing is lost.
+ * nothing is lost. One lexer serves C and C++: `::` is one punctuator (it is
+ * never valid C outside C23 attributes, where it means the same) and C++11
+ * raw string literals (`R"x(...)x"`) are one string token, so a file lexed
+ * once is shared by C and C++ translation units.
  *
  * Line splices (a backslash immediately followed by a newline, optionally
  * with spaces in between as gcc and clang accept) are phase-2 deletions: the
@@ -82,6 +85,9 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Prefixes of C++11 raw string literals. */
+const rawPrefixes = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
+
 /** Digraphs (C11 6.4.6p3) are given the text of the token they stand for, so later stages see one spelling. */
 const digraphs: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
 
@@ -93,7 +99,7 @@ const punctTexts = new Map<number, string>();
 for (const p of [
   '[', ']', '(', ')', '{', '}', '.', '->', '++', '--', '&', '*', '+', '-', '~', '!', '/', '%', '<<', '>>', '<', '>',
   '<=', '>=', '==', '!=', '^', '|', '&&', '||', '?', ':', ';', '...', '=', '*=', '/=', '%=', '+=', '-=', '<<=',
-  '>>=', '&=', '^=', '|=', ',', '#', '##', '<:', ':>', '<%', '%>', '%:', '%:%:',
+  '>>=', '&=', '^=', '|=', ',', '#', '##', '<:', ':>', '<%', '%>', '%:', '%:%:', '::',
 ]) {
   let key = 0;
   for (let k = 0; k < p.length; k++) key = key * 128 + p.charCodeAt(k);
@@ -262,6 +268,8 @@ export function lex(file: SourceFile): LexResult {
     let kind: TokKind;
     let end: number;
     let canonical: string | undefined;
+    // A C++ raw string literal keeps its text exactly, splices included.
+    let raw = false;
 
     if (isIdentStart(c)) {
       // Identifier, or the prefix of a string/char literal.
@@ -278,6 +286,13 @@ export function lex(file: SourceFile): LexResult {
         if (prefix === 'L' || prefix === 'u' || prefix === 'U' || prefix === 'u8') {
           end = quoted(p, d, start, startLine, startLineStart);
           kind = d === DQUOTE ? TokKind.String : TokKind.Char;
+        } else if (d === DQUOTE && !spliced && rawPrefixes.has(prefix)) {
+          const rawEnd = rawString(p, start, startLine, startLineStart);
+          if (rawEnd > 0) {
+            end = rawEnd;
+            kind = TokKind.String;
+            raw = true;
+          }
         }
       }
     } else if (isDigit(c) || (c === DOT && isDigit(peek(i + 1)))) {
@@ -326,7 +341,7 @@ export function lex(file: SourceFile): LexResult {
 
     tokens.push({
       kind,
-      text: canonical ?? spelling(start, end),
+      text: canonical ?? (raw ? text.slice(start, end) : spelling(start, end)),
       file,
       offset: start,
       line: startLine,
@@ -341,6 +356,38 @@ export function lex(file: SourceFile): LexResult {
 
   tokens.push({ kind: TokKind.EOF, text: '', file, offset: n, line, col: n - lineStart + 1, space, bol: true });
   return { tokens, comments, diagnostics };
+
+  /**
+   * Scans a C++11 raw string literal `R"delim(...)delim"` whose opening quote
+   * is at `p`: no escapes and no splices inside, and it may span lines.
+   * Returns the index after the closing quote, or 0 when the delimiter is
+   * malformed (then the prefix is lexed as an identifier, as in C).
+   */
+  function rawString(p: number, start: number, startLine: number, startLineStart: number): number {
+    let q = p + 1;
+    while (q < n && q - p - 1 <= 16) {
+      const c = text.charCodeAt(q);
+      if (c === 40 /* ( */) break;
+      if (c === SPACE || c === BACKSLASH || c === 41 /* ) */ || c === TAB || c === LF || c === CR || c === DQUOTE) return 0;
+      q++;
+    }
+    if (text.charCodeAt(q) !== 40) return 0;
+    const closing = ')' + text.slice(p + 1, q) + '"';
+    const close = text.indexOf(closing, q + 1);
+    const stop = close < 0 ? n : close + closing.length;
+    for (let k = q + 1; k < stop; k++) {
+      const c = text.charCodeAt(k);
+      if (c === LF || (c === CR && text.charCodeAt(k + 1) !== LF)) {
+        line++;
+        lineStart = k + 1;
+        counted = k + 1;
+      }
+    }
+    if (close < 0) {
+      diagnostics.push(diag('lex-unterminated-string', loc(start, startLine, startLineStart), ['"'], loc(n, line, lineStart)));
+    }
+    return stop;
+  }
 
   /** A `'` is a digit separator only between alphanumerics of a number (not after `e+`). */
   function isDigitSeparatorContext(prev: number): boolean {
@@ -408,6 +455,7 @@ export function lex(file: SourceFile): LexResult {
         return p + 1;
       case COLON:
         if (c1 === GT) return p1 + 1; // :>
+        if (c1 === COLON) return p1 + 1; // :: (C++ scope resolution; C23 attribute prefixes)
         return p + 1;
       case PERCENT:
         if (c1 === EQ || c1 === GT) return p1 + 1; // %= %>
