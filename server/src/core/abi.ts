@@ -14,9 +14,12 @@
  * the layout pass still has a number.
  */
 
-import { predefinedMacros } from './predefined';
+import { predefinedCxxDelta, predefinedMacros } from './predefined';
 
 export type AbiName = 'x86' | 'x64' | 'arm64' | 'arm32';
+
+/** The source language of a translation unit: C, or C++ (`.cpp` files, `-x c++`, `/TP` ...). */
+export type Language = 'c' | 'cpp';
 
 export const allAbis: readonly AbiName[] = ['x86', 'x64', 'arm64', 'arm32'];
 export const defaultAbis: readonly AbiName[] = ['x86', 'x64'];
@@ -84,6 +87,20 @@ export interface Abi {
   wow64Peer?: AbiName;
   /** Predefined macros, as clang defines them for the triple. */
   macros: Readonly<Record<string, string>>;
+  /** The same for C++ (`clang -x c++`): `__cplusplus`, `_MSVC_LANG`, `_NATIVE_WCHAR_T_DEFINED` ... */
+  cxxMacros: Readonly<Record<string, string>>;
+}
+
+/** The predefined macros of an ABI for a language. */
+export function predefinedFor(abi: Abi, language: Language = 'c'): Readonly<Record<string, string>> {
+  return language === 'cpp' ? abi.cxxMacros : abi.macros;
+}
+
+function cxxMacrosOf(name: AbiName): Record<string, string> {
+  const delta = predefinedCxxDelta[name];
+  const out: Record<string, string> = { ...predefinedMacros[name], ...delta.define };
+  for (const k of delta.undefine) delete out[k];
+  return out;
 }
 
 const sa = (size: number, align = size): SizeAlign => ({ size, align });
@@ -111,6 +128,7 @@ function abi(name: AbiName, triple: string, ptr: 4 | 8, extra: Partial<Abi> = {}
     emptyStructSize: 4,
     arraySizeRoundedToAlign: ptr === 8,
     macros: predefinedMacros[name],
+    cxxMacros: cxxMacrosOf(name),
     ...extra,
   };
 }

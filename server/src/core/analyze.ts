@@ -10,7 +10,7 @@
  * ABI per session.
  */
 
-import { type Abi, type AbiName, abis } from './abi';
+import { type Abi, type AbiName, type Language, abis, predefinedFor } from './abi';
 import type { TranslationUnit } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { type LayoutContext, createLayoutContext } from './layout';
@@ -27,6 +27,8 @@ export interface AnalysisOptions {
   forcedIncludes?: readonly string[];
   /** Default true: resolve otherwise-unknown Windows names through the built-in prelude. */
   prelude?: boolean;
+  /** Default `'c'`. `'cpp'` predefines the C++ macros (`__cplusplus` ...) and parses C++ declarations. */
+  language?: Language;
 }
 
 export interface AbiUnit {
@@ -38,6 +40,8 @@ export interface AbiUnit {
   diagnostics: Diagnostic[];
   /** The built-in prelude this unit fell back on (absent with `prelude: false`). */
   prelude?: Prelude;
+  /** The language the unit was read as. */
+  language: Language;
 }
 
 export interface Analysis {
@@ -51,11 +55,12 @@ export interface Prelude {
   unit: TranslationUnit;
 }
 
-/** State shared across analyses: lexed files and the per-ABI prelude. */
+/** State shared across analyses: lexed files and the per-ABI (and per-language) prelude. */
 export interface Session {
   host: FileHost;
   lexCache: LexCache;
-  preludes: Map<AbiName, Prelude>;
+  /** Keyed by ABI name for C (`x64`), by ABI name and language for C++ (`x64:cpp`). */
+  preludes: Map<string, Prelude>;
 }
 
 /** The host, plus the built-in packing headers under `<builtin>/` (searched last). */
@@ -84,31 +89,37 @@ export function createSession(host: FileHost): Session {
   return { host: withBuiltins(host), lexCache, preludes: new Map() };
 }
 
-/** Preprocesses and parses the built-in prelude for one ABI (uncached: sessions keep their own). */
-export function buildPrelude(abi: Abi, cache?: LexCache): Prelude {
+/**
+ * Preprocesses and parses the built-in prelude for one ABI and language
+ * (uncached: sessions keep their own). The prelude is C either way; a C++
+ * unit's copy sees `__cplusplus`, so `NULL` is `0` there as in MSVC's headers.
+ */
+export function buildPrelude(abi: Abi, cache?: LexCache, language: Language = 'c'): Prelude {
   const host: FileHost = { readFile: (p) => (p === preludePath ? { path: preludePath, text: preludeText } : undefined) };
-  const pp = preprocess(preludePath, { host, predefined: abi.macros, cache });
+  const pp = preprocess(preludePath, { host, predefined: predefinedFor(abi, language), cache });
   for (const m of pp.macros.values()) m.prelude = true;
   const { unit } = parse(pp.tokens);
   for (const t of unit.typedefs.values()) t.prelude = true;
   return { macros: pp.macros, unit };
 }
 
-/** The session's prelude for one ABI, built on first use. */
-export function preludeFor(session: Session, abi: Abi): Prelude {
-  let prelude = session.preludes.get(abi.name);
-  if (!prelude) session.preludes.set(abi.name, (prelude = buildPrelude(abi, session.lexCache)));
+/** The session's prelude for one ABI and language, built on first use. */
+export function preludeFor(session: Session, abi: Abi, language: Language = 'c'): Prelude {
+  const key = language === 'c' ? abi.name : `${abi.name}:${language}`;
+  let prelude = session.preludes.get(key);
+  if (!prelude) session.preludes.set(key, (prelude = buildPrelude(abi, session.lexCache, language)));
   return prelude;
 }
 
 export function analyzeFile(session: Session, path: string, options: AnalysisOptions): Analysis {
   const units = new Map<AbiName, AbiUnit>();
+  const language = options.language ?? 'c';
   for (const name of options.abis) {
     const abi = abis[name];
-    const prelude = options.prelude === false ? undefined : preludeFor(session, abi);
+    const prelude = options.prelude === false ? undefined : preludeFor(session, abi, language);
     const pp = preprocess(path, {
       host: session.host,
-      predefined: abi.macros,
+      predefined: predefinedFor(abi, language),
       defines: options.defines,
       undefines: options.undefines,
       includeDirs: [...(options.includeDirs ?? []), builtinIncludeDir],
@@ -116,10 +127,10 @@ export function analyzeFile(session: Session, path: string, options: AnalysisOpt
       fallbackMacros: prelude?.macros,
       cache: session.lexCache,
     });
-    const parsed = parse(pp.tokens, { fallback: prelude?.unit });
+    const parsed = parse(pp.tokens, { fallback: prelude?.unit, language });
     const diagnostics = [...pp.diagnostics, ...parsed.diagnostics];
     const layout = createLayoutContext(abi, parsed.unit);
-    units.set(name, { abi, pp, unit: parsed.unit, layout, diagnostics, prelude });
+    units.set(name, { abi, pp, unit: parsed.unit, layout, diagnostics, prelude, language });
   }
   return { path, units };
 }

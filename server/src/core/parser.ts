@@ -70,6 +70,7 @@ import type {
   TranslationUnit,
   TypedefDecl,
 } from './ast';
+import type { Language } from './abi';
 import { diag, type Diagnostic } from './diagnostics';
 import { evaluateSimple, parseCond, parseExpr } from './parse-expr';
 import { applyPragma, createPackState } from './parse-pragma';
@@ -105,6 +106,8 @@ export interface ParseOptions {
    * always win, silently.
    */
   fallback?: TranslationUnit;
+  /** Default `'c'`; `'cpp'` reads C++ declarations (namespaces, classes, templates ...). */
+  language?: Language;
 }
 
 export interface ParseResult {

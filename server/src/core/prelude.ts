@@ -44,10 +44,258 @@ for (const name of ['pmmintrin.h', 'tmmintrin.h', 'smmintrin.h', 'nmmintrin.h', 
 }
 intrinsics['mm_malloc.h'] = '';
 
+/*
+ * The standard headers a driver interface header includes most often, as the
+ * MSVC toolchain defines them (vcruntime.h, stddef.h, stdint.h, limits.h,
+ * stdarg.h, stdbool.h): the types per ABI (`size_t` is `unsigned __int64`
+ * under _WIN64, `int_fast16_t` is `int`, `va_list` is `char *`), the limits
+ * with C's types (`UINT32_MAX` is unsigned int, `INT64_MAX` long long), and
+ * the C++ spellings (`<cstdint>` ...) that put the names into `std`. They are
+ * ordinary headers in the built-in folder, searched after the include path,
+ * so a real toolchain's or SDK's copy always wins; their guards are MSVC's
+ * (`_SIZE_T_DEFINED` ...), so they also stand beside real headers that
+ * define some of the same names. test/prelude.test.ts checks every type and
+ * limit against clang's own headers for each Windows target.
+ */
+const standard: Record<string, string> = {
+  'stddef.h': String.raw`
+#ifndef _SIZE_T_DEFINED
+#define _SIZE_T_DEFINED
+#ifdef _WIN64
+typedef unsigned __int64 size_t;
+#else
+typedef unsigned int size_t;
+#endif
+#endif
+#ifndef _PTRDIFF_T_DEFINED
+#define _PTRDIFF_T_DEFINED
+#ifdef _WIN64
+typedef __int64 ptrdiff_t;
+#else
+typedef int ptrdiff_t;
+#endif
+#endif
+#ifndef _INTPTR_T_DEFINED
+#define _INTPTR_T_DEFINED
+#ifdef _WIN64
+typedef __int64 intptr_t;
+#else
+typedef int intptr_t;
+#endif
+#endif
+#ifndef _UINTPTR_T_DEFINED
+#define _UINTPTR_T_DEFINED
+#ifdef _WIN64
+typedef unsigned __int64 uintptr_t;
+#else
+typedef unsigned int uintptr_t;
+#endif
+#endif
+#if !defined(__cplusplus) && !defined(_WCHAR_T_DEFINED)
+#define _WCHAR_T_DEFINED
+typedef unsigned short wchar_t;
+#endif
+typedef double max_align_t;
+#ifndef NULL
+#ifdef __cplusplus
+#define NULL 0
+#else
+#define NULL ((void *)0)
+#endif
+#endif
+#define offsetof(s, m) __builtin_offsetof(s, m)
+`,
+  'stdint.h': String.raw`
+#include <stddef.h>
+typedef signed char int8_t;
+typedef short int16_t;
+typedef int int32_t;
+typedef long long int64_t;
+typedef unsigned char uint8_t;
+typedef unsigned short uint16_t;
+typedef unsigned int uint32_t;
+typedef unsigned long long uint64_t;
+typedef signed char int_least8_t;
+typedef short int_least16_t;
+typedef int int_least32_t;
+typedef long long int_least64_t;
+typedef unsigned char uint_least8_t;
+typedef unsigned short uint_least16_t;
+typedef unsigned int uint_least32_t;
+typedef unsigned long long uint_least64_t;
+typedef signed char int_fast8_t;
+typedef int int_fast16_t;
+typedef int int_fast32_t;
+typedef long long int_fast64_t;
+typedef unsigned char uint_fast8_t;
+typedef unsigned int uint_fast16_t;
+typedef unsigned int uint_fast32_t;
+typedef unsigned long long uint_fast64_t;
+typedef long long intmax_t;
+typedef unsigned long long uintmax_t;
+#define INT8_MIN (-127 - 1)
+#define INT16_MIN (-32767 - 1)
+#define INT32_MIN (-2147483647 - 1)
+#define INT64_MIN (-9223372036854775807LL - 1)
+#define INT8_MAX 127
+#define INT16_MAX 32767
+#define INT32_MAX 2147483647
+#define INT64_MAX 9223372036854775807LL
+#define UINT8_MAX 0xff
+#define UINT16_MAX 0xffff
+#define UINT32_MAX 0xffffffffU
+#define UINT64_MAX 0xffffffffffffffffULL
+#define INT_LEAST8_MIN INT8_MIN
+#define INT_LEAST16_MIN INT16_MIN
+#define INT_LEAST32_MIN INT32_MIN
+#define INT_LEAST64_MIN INT64_MIN
+#define INT_LEAST8_MAX INT8_MAX
+#define INT_LEAST16_MAX INT16_MAX
+#define INT_LEAST32_MAX INT32_MAX
+#define INT_LEAST64_MAX INT64_MAX
+#define UINT_LEAST8_MAX UINT8_MAX
+#define UINT_LEAST16_MAX UINT16_MAX
+#define UINT_LEAST32_MAX UINT32_MAX
+#define UINT_LEAST64_MAX UINT64_MAX
+#define INT_FAST8_MIN INT8_MIN
+#define INT_FAST16_MIN INT32_MIN
+#define INT_FAST32_MIN INT32_MIN
+#define INT_FAST64_MIN INT64_MIN
+#define INT_FAST8_MAX INT8_MAX
+#define INT_FAST16_MAX INT32_MAX
+#define INT_FAST32_MAX INT32_MAX
+#define INT_FAST64_MAX INT64_MAX
+#define UINT_FAST8_MAX UINT8_MAX
+#define UINT_FAST16_MAX UINT32_MAX
+#define UINT_FAST32_MAX UINT32_MAX
+#define UINT_FAST64_MAX UINT64_MAX
+#ifdef _WIN64
+#define INTPTR_MIN INT64_MIN
+#define INTPTR_MAX INT64_MAX
+#define UINTPTR_MAX UINT64_MAX
+#define PTRDIFF_MIN INT64_MIN
+#define PTRDIFF_MAX INT64_MAX
+#ifndef SIZE_MAX
+#define SIZE_MAX UINT64_MAX
+#endif
+#else
+#define INTPTR_MIN INT32_MIN
+#define INTPTR_MAX INT32_MAX
+#define UINTPTR_MAX UINT32_MAX
+#define PTRDIFF_MIN INT32_MIN
+#define PTRDIFF_MAX INT32_MAX
+#ifndef SIZE_MAX
+#define SIZE_MAX UINT32_MAX
+#endif
+#endif
+#define INTMAX_MIN INT64_MIN
+#define INTMAX_MAX INT64_MAX
+#define UINTMAX_MAX UINT64_MAX
+#define SIG_ATOMIC_MIN INT32_MIN
+#define SIG_ATOMIC_MAX INT32_MAX
+#define WCHAR_MIN 0x0000
+#define WCHAR_MAX 0xffff
+#define WINT_MIN 0x0000
+#define WINT_MAX 0xffff
+#define INT8_C(x) (x)
+#define INT16_C(x) (x)
+#define INT32_C(x) (x)
+#define INT64_C(x) (x ## LL)
+#define UINT8_C(x) (x)
+#define UINT16_C(x) (x)
+#define UINT32_C(x) (x ## U)
+#define UINT64_C(x) (x ## ULL)
+#define INTMAX_C(x) INT64_C(x)
+#define UINTMAX_C(x) UINT64_C(x)
+`,
+  'limits.h': String.raw`
+#define CHAR_BIT 8
+#define SCHAR_MIN (-128)
+#define SCHAR_MAX 127
+#define UCHAR_MAX 0xff
+#ifndef _CHAR_UNSIGNED
+#define CHAR_MIN SCHAR_MIN
+#define CHAR_MAX SCHAR_MAX
+#else
+#define CHAR_MIN 0
+#define CHAR_MAX UCHAR_MAX
+#endif
+#define MB_LEN_MAX 5
+#define SHRT_MIN (-32768)
+#define SHRT_MAX 32767
+#define USHRT_MAX 0xffff
+#define INT_MIN (-2147483647 - 1)
+#define INT_MAX 2147483647
+#define UINT_MAX 0xffffffffU
+#define LONG_MIN (-2147483647L - 1)
+#define LONG_MAX 2147483647L
+#define ULONG_MAX 0xffffffffUL
+#define LLONG_MIN (-9223372036854775807LL - 1)
+#define LLONG_MAX 9223372036854775807LL
+#define ULLONG_MAX 0xffffffffffffffffULL
+#define _I8_MIN (-127 - 1)
+#define _I8_MAX 127
+#define _UI8_MAX 0xff
+#define _I16_MIN (-32767 - 1)
+#define _I16_MAX 32767
+#define _UI16_MAX 0xffff
+#define _I32_MIN (-2147483647 - 1)
+#define _I32_MAX 2147483647
+#define _UI32_MAX 0xffffffffU
+#define _I64_MIN (-9223372036854775807LL - 1)
+#define _I64_MAX 9223372036854775807LL
+#define _UI64_MAX 0xffffffffffffffffULL
+`,
+  'stdarg.h': String.raw`
+#ifndef _VA_LIST_DEFINED
+#define _VA_LIST_DEFINED
+typedef char *va_list;
+#endif
+#define va_start(ap, last) __builtin_va_start(ap, last)
+#define va_arg(ap, type) __builtin_va_arg(ap, type)
+#define va_end(ap) __builtin_va_end(ap)
+#define va_copy(dest, src) __builtin_va_copy(dest, src)
+`,
+  'stdbool.h': String.raw`
+#ifndef __cplusplus
+#define bool _Bool
+#define true 1
+#define false 0
+#endif
+#define __bool_true_false_are_defined 1
+`,
+  cstddef: String.raw`
+#include <stddef.h>
+namespace std {
+using ::size_t;
+using ::ptrdiff_t;
+using ::max_align_t;
+typedef decltype(nullptr) nullptr_t;
+}
+using std::nullptr_t;
+`,
+  cstdint: String.raw`
+#include <stdint.h>
+namespace std {
+using ::int8_t; using ::int16_t; using ::int32_t; using ::int64_t;
+using ::uint8_t; using ::uint16_t; using ::uint32_t; using ::uint64_t;
+using ::int_least8_t; using ::int_least16_t; using ::int_least32_t; using ::int_least64_t;
+using ::uint_least8_t; using ::uint_least16_t; using ::uint_least32_t; using ::uint_least64_t;
+using ::int_fast8_t; using ::int_fast16_t; using ::int_fast32_t; using ::int_fast64_t;
+using ::uint_fast8_t; using ::uint_fast16_t; using ::uint_fast32_t; using ::uint_fast64_t;
+using ::intmax_t; using ::uintmax_t; using ::intptr_t; using ::uintptr_t;
+}
+`,
+  climits: '#include <limits.h>\n',
+  cstdarg: '#include <stdarg.h>\nnamespace std { using ::va_list; }\n',
+  cstdbool: '#include <stdbool.h>\n',
+};
+
 export const builtinHeaders: Readonly<Record<string, string>> = Object.fromEntries([
   ...[1, 2, 4, 8].map((n) => [`pshpack${n}.h`, `/* built-in pshpack${n}.h */\n#pragma pack(push, ${n})\n`]),
   ['poppack.h', '/* built-in poppack.h */\n#pragma pack(pop)\n'],
   ...Object.entries(intrinsics).map(([name, text]) => [name, `/* built-in ${name} */\n#pragma once\n${text}`]),
+  ...Object.entries(standard).map(([name, text]) => [name, `/* built-in ${name} (MSVC definitions) */\n#pragma once${text}`]),
 ]);
 
 export const preludeText = String.raw`

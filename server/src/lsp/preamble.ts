@@ -193,7 +193,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
       cache: lexCache,
     });
     // Replaying the preamble's pack pragmas leaves the parser's pack stack where one pass would.
-    const parsed = parse(pre.pragmas.length ? [...pre.pragmas, ...pp.tokens] : pp.tokens, { fallback: pre.fallback });
+    const parsed = parse(pre.pragmas.length ? [...pre.pragmas, ...pp.tokens] : pp.tokens, { fallback: pre.fallback, language: pre.unit.language });
     const p0 = pre.unit.pp;
     // The body started from the preamble's table, so its final table is the whole file's
     // (the preamble's own object when the body defined and undefined nothing: read-only).
@@ -220,6 +220,7 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
       // The preamble's own (preprocessor and parser) diagnostics, then the body's.
       diagnostics: [...pre.unit.diagnostics, ...pp.diagnostics, ...parsed.diagnostics],
       prelude: pre.unit.prelude,
+      language: pre.unit.language,
     };
   }
 

@@ -250,7 +250,8 @@ function hasOperator(pp: PP, r: Reader, at: Token): boolean {
   }
   // The operand is an identifier, possibly scoped (`gnu::packed`) or spelt `__x__`.
   const word = inner.map((t) => t.text).join('');
-  return hasOperatorAnswer(name, word, pp.builtins);
+  // A C++ unit is one that predefines `__cplusplus` (the ABI's C++ table).
+  return hasOperatorAnswer(name, word, pp.builtins, pp.macros.has('__cplusplus'));
 }
 
 // ---- macro expansion

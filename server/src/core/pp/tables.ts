@@ -96,6 +96,38 @@ const cFeatures = new Set([
 ]);
 const cExtensions = new Set([...cFeatures, 'gnu_asm', 'gnu_asm_goto_with_outputs', 'c_fixed_enum', 'matrix_types']);
 
+/** Keywords C++ adds, for `__is_identifier` in C++ units. */
+const cxxKeywords = new Set([
+  'alignas', 'alignof', 'and', 'and_eq', 'bitand', 'bitor', 'bool', 'catch', 'char16_t', 'char32_t', 'class',
+  'compl', 'const_cast', 'constexpr', 'decltype', 'delete', 'dynamic_cast', 'explicit', 'export', 'false', 'friend',
+  'mutable', 'namespace', 'new', 'noexcept', 'not', 'not_eq', 'nullptr', 'operator', 'or', 'or_eq', 'private',
+  'protected', 'public', 'reinterpret_cast', 'static_assert', 'static_cast', 'template', 'this', 'thread_local',
+  'throw', 'true', 'try', 'typeid', 'typename', 'using', 'virtual', 'wchar_t', 'xor', 'xor_eq',
+]);
+
+/** `__has_feature` answers of clang 14 in C++14 mode (C++ units); `__has_extension` adds the C ones. */
+const cxxFeatures = new Set([
+  'cxx_access_control_sfinae', 'cxx_alias_templates', 'cxx_alignas', 'cxx_alignof', 'cxx_atomic', 'cxx_attributes',
+  'cxx_auto_type', 'cxx_constexpr', 'cxx_constexpr_string_builtins', 'cxx_decltype', 'cxx_decltype_incomplete_return_types',
+  'cxx_default_function_template_args', 'cxx_defaulted_functions', 'cxx_delegating_constructors', 'cxx_deleted_functions',
+  'cxx_exceptions', 'cxx_explicit_conversions', 'cxx_generalized_initializers', 'cxx_implicit_moves',
+  'cxx_inheriting_constructors', 'cxx_inline_namespaces', 'cxx_lambdas', 'cxx_local_type_template_args', 'cxx_noexcept',
+  'cxx_nonstatic_member_init', 'cxx_nullptr', 'cxx_override_control', 'cxx_range_for', 'cxx_raw_string_literals',
+  'cxx_reference_qualified_functions', 'cxx_rtti', 'cxx_rvalue_references', 'cxx_static_assert', 'cxx_strong_enums',
+  'cxx_thread_local', 'cxx_trailing_return', 'cxx_unicode_literals', 'cxx_unrestricted_unions', 'cxx_user_literals',
+  'cxx_variadic_templates', 'cxx_aggregate_nsdmi', 'cxx_binary_literals', 'cxx_contextual_conversions',
+  'cxx_decltype_auto', 'cxx_generic_lambdas', 'cxx_init_captures', 'cxx_relaxed_constexpr', 'cxx_return_type_deduction',
+  'cxx_variable_templates', 'attribute_deprecated_with_message', 'attribute_unavailable_with_message',
+  'enumerator_attributes', 'tls', 'attribute_availability', 'blocks',
+]);
+const cxxExtensions = new Set([...cxxFeatures, ...cExtensions]);
+
+/** Standard C++ attributes clang 14 knows, for `__has_cpp_attribute` (scoped GNU/clang ones use `knownAttributes`). */
+const cxxAttributes = new Set([
+  'noreturn', 'carries_dependency', 'deprecated', 'fallthrough', 'nodiscard', 'maybe_unused', 'likely', 'unlikely',
+  'no_unique_address',
+]);
+
 /** GNU attributes clang has, for `__has_attribute` (a selection of the common ones). */
 const knownAttributes = new Set([
   'aligned', 'packed', 'deprecated', 'unavailable', 'unused', 'used', 'noreturn', 'always_inline', 'noinline',
@@ -130,7 +162,7 @@ export const dynamicMacros = new Set([
  * The answer of a `__has_*` operator other than `__has_include` to its operand
  * `word` (an identifier, possibly scoped as `gnu::packed` or spelt `__x__`).
  */
-export function hasOperatorAnswer(name: string, word: string, builtins: ReadonlySet<string>): boolean {
+export function hasOperatorAnswer(name: string, word: string, builtins: ReadonlySet<string>, cplusplus = false): boolean {
   switch (name) {
     case '__has_builtin':
       if (builtins.has(word)) return true;
@@ -139,13 +171,18 @@ export function hasOperatorAnswer(name: string, word: string, builtins: Readonly
     case '__has_declspec_attribute':
       return knownDeclspecs.has(word);
     case '__has_feature':
-      return cFeatures.has(trimUnderscores(word));
+      return (cplusplus ? cxxFeatures : cFeatures).has(trimUnderscores(word));
     case '__has_extension':
-      return cExtensions.has(trimUnderscores(word));
+      return (cplusplus ? cxxExtensions : cExtensions).has(trimUnderscores(word));
     case '__has_attribute':
       return knownAttributes.has(trimUnderscores(word));
+    case '__has_cpp_attribute': {
+      if (!cplusplus) return false;
+      const scoped = /^(?:gnu|clang|msvc)::(.*)$/.exec(word);
+      return scoped ? knownAttributes.has(trimUnderscores(scoped[1])) : cxxAttributes.has(trimUnderscores(word));
+    }
     case '__is_identifier':
-      return !cKeywords.has(word);
+      return !cKeywords.has(word) && !(cplusplus && cxxKeywords.has(word));
     default:
       return false;
   }
