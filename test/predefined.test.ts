@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { abis } from '../server/src/core/abi';
+import { abis, allAbis, predefinedFor } from '../server/src/core/abi';
+import { analyzeFile, createSession } from '../server/src/core/analyze';
+import { memoryHost } from '../server/src/core/source';
 import { repoRoot, requireTool } from './helpers';
 
 describe('predefined macros', () => {
@@ -21,5 +23,35 @@ describe('predefined macros', () => {
     if (!requireTool(this, 'clang')) return;
     const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/gen-predefined.mjs'), '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
+  });
+
+  it('give C++ units the C++ table: __cplusplus, _MSVC_LANG, no __STDC_VERSION__', () => {
+    for (const name of allAbis) {
+      const cpp = predefinedFor(abis[name], 'cpp');
+      assert.equal(cpp.__cplusplus, '201402L');
+      assert.equal(cpp._MSVC_LANG, '201402L');
+      assert.equal(cpp._NATIVE_WCHAR_T_DEFINED, '1');
+      assert.equal(cpp.__STDC_VERSION__, undefined);
+      assert.equal(cpp._WIN32, '1');
+      assert.equal(predefinedFor(abis[name], 'c').__cplusplus, undefined);
+    }
+    assert.equal(abis.x86.cxxMacros.__STDCPP_DEFAULT_NEW_ALIGNMENT__, '8U');
+    assert.equal(abis.x64.cxxMacros.__STDCPP_DEFAULT_NEW_ALIGNMENT__, '16ULL');
+  });
+
+  it('answer __has_feature, __has_cpp_attribute and __is_identifier by the unit\'s language', () => {
+    const text = [
+      '#if __has_feature(cxx_nullptr)', 'int cxx_nullptr;', '#endif',
+      '#if __has_feature(c_static_assert)', 'int c_static_assert;', '#endif',
+      '#if __has_cpp_attribute(nodiscard)', 'int nodiscard;', '#endif',
+      '#if __is_identifier(class)', 'int class_is_identifier;', '#endif',
+      '#ifdef __cplusplus', 'int cplusplus;', '#endif',
+    ].join('\n');
+    const names = (language: 'c' | 'cpp') => {
+      const u = analyzeFile(createSession(memoryHost({ '/t.h': text })), '/t.h', { abis: ['x64'], language }).units.get('x64')!;
+      return u.unit.variables.map((v) => v.name);
+    };
+    assert.deepEqual(names('c'), ['c_static_assert', 'class_is_identifier']);
+    assert.deepEqual(names('cpp'), ['cxx_nullptr', 'nodiscard', 'cplusplus']);
   });
 });
