@@ -3,24 +3,20 @@
  * values and `C_ASSERT`s, evaluated per ABI (`sizeof(PVOID) * 2` is 8 on x86
  * and 16 on x64).
  *
- * Values are BigInts tagged with a C integer type (`IntType`: width in bits
- * and signedness). Every operation follows C's rules as clang applies them to
- * `*-pc-windows-msvc`: integer promotions, the usual arithmetic conversions
- * (so `-1 < 0u` is 0 but `-1LL < 0u` is 1), wrap-around on unsigned (and, as
- * clang folds it, signed) overflow, truncation on casts (`(ULONG_PTR)-1` is
- * 2^32-1 on x86 and 2^64-1 on x64). `sizeof`, `_Alignof` and `offsetof` give
- * `size_t`, whose width is the pointer's.
+ * Values and operators are constexpr.ts's (typed C arithmetic, shared with
+ * `#if`, `__declspec(align)`, control codes and hovers); this file walks the
+ * declaration model's `Expr` trees, which keep `sizeof(PVOID)` and
+ * `offsetof` for the layout to answer per ABI: truncation on casts
+ * (`(ULONG_PTR)-1` is 2^32-1 on x86 and 2^64-1 on x64), and `sizeof`,
+ * `_Alignof` and `offsetof` giving `size_t`, whose width is the pointer's.
  *
  * The evaluator knows nothing about how sizes are computed: it asks the
  * environment (the layout context) for type information, record layouts and
  * enumerator values. It never throws; anything it cannot evaluate becomes a
  * diagnostic and `undefined`.
  *
- * Literal types: the AST keeps only a literal's value, so an unsuffixed
- * literal gets the first of int, unsigned int, long long, unsigned long long
- * that holds it (the rule for hex literals). If the parser attaches the
- * spelling as `text`, suffixes and the decimal rule (int, long, long long) are
- * honoured.
+ * Literal types: from the literal's spelling (`text`, kept by the parser);
+ * a character constant is an int.
  */
 
 import type { Abi } from './abi';
@@ -29,19 +25,20 @@ import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import type { FieldLayout, RecordLayout, TypeInfo } from './layout';
 import type { Loc } from './source';
 import { type Token, TokKind } from './token';
+import {
+  type IntType,
+  type IntValue,
+  binaryOp,
+  conditionalOp,
+  convert,
+  intType,
+  integerLiteral,
+  isOpError,
+  literalType,
+  unaryOp,
+} from './constexpr';
 
-/** A C integer type, reduced to what arithmetic needs. */
-export interface IntType {
-  bits: number;
-  signed: boolean;
-  /** `_Bool`: conversion to it gives 0 or 1. */
-  bool?: boolean;
-}
-
-export interface IntValue {
-  value: bigint;
-  type: IntType;
-}
+export { type IntType, type IntValue, convert, intType, literalType } from './constexpr';
 
 /** What the evaluator needs from its surroundings (a `LayoutContext` provides it). */
 export interface EvalEnv {
@@ -52,14 +49,6 @@ export interface EvalEnv {
   /** The (memoised) value of an enumerator; `undefined` after reporting why not. */
   enumeratorValue(constant: EnumConstant): IntValue | undefined;
   report(diagnostic: Diagnostic): void;
-}
-
-export const intType: IntType = { bits: 32, signed: true };
-
-/** Reduces `value` to the range of `type` (two's complement wrap-around, as clang folds it). */
-export function convert(value: bigint, type: IntType): bigint {
-  if (type.bool) return value !== 0n ? 1n : 0n;
-  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
 }
 
 function sizeType(abi: Abi): IntType {
@@ -90,46 +79,6 @@ export function integerTypeOf(type: CType, env: Pick<EvalEnv, 'abi' | 'typeInfo'
     default:
       return undefined;
   }
-}
-
-/** Integer promotion: anything narrower than int becomes int. */
-function promote(type: IntType): IntType {
-  return type.bits < intType.bits || type.bool ? intType : type;
-}
-
-/** The usual arithmetic conversions, by width and signedness (long is as wide as int on Windows). */
-function common(a: IntType, b: IntType): IntType {
-  const x = promote(a);
-  const y = promote(b);
-  if (x.signed === y.signed) return x.bits >= y.bits ? x : y;
-  const unsigned = x.signed ? y : x;
-  const signed = x.signed ? x : y;
-  return unsigned.bits >= signed.bits ? unsigned : signed;
-}
-
-/** Type of an integer literal from its value (and its spelling, when the parser kept it). */
-export function literalType(value: bigint, text?: string): IntType {
-  if (text === undefined && value >= 0n && value <= 0x7fffffffn) return intType;
-  let suffixUnsigned = false;
-  let minBits = 32;
-  let decimal = false;
-  if (text !== undefined) {
-    const m = /^(.*?)([uUlLiI0-9]*)$/.exec(text);
-    const suffix = (/[uUlL]+$|i64$|I64$|ui64$|UI64$/.exec(text)?.[0] ?? '').toLowerCase();
-    suffixUnsigned = suffix.includes('u');
-    if (suffix.includes('ll') || suffix.includes('i64')) minBits = 64;
-    decimal = m !== null && /^[1-9]/.test(text);
-  }
-  const fits = (bits: number, signed: boolean): boolean =>
-    value >= 0n && value <= (signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n);
-  const candidates: IntType[] = [];
-  for (const bits of [32, 64]) {
-    if (bits < minBits) continue;
-    if (!suffixUnsigned) candidates.push({ bits, signed: true });
-    if (suffixUnsigned || !decimal) candidates.push({ bits, signed: false });
-  }
-  for (const c of candidates) if (fits(c.bits, c.signed)) return c;
-  return { bits: 64, signed: false };
 }
 
 /** A short rendering of an expression for messages. */
@@ -198,8 +147,10 @@ function fail(env: EvalEnv, code: MessageCode, loc: Loc, args: (string | number)
 export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
   switch (expr.kind) {
     case 'num': {
-      const text = (expr as { text?: unknown }).text;
-      const type = literalType(expr.value, typeof text === 'string' ? text : undefined);
+      // A literal's type comes from its spelling; a character constant (no spelling) is an int.
+      const typed = expr.text !== undefined ? integerLiteral(expr.text) : undefined;
+      if (typed !== undefined && typeof typed !== 'string') return typed;
+      const type = expr.text === undefined && expr.value >= -0x80000000n && expr.value <= 0x7fffffffn ? intType : literalType(expr.value);
       return { value: convert(expr.value, type), type };
     }
     case 'name': {
@@ -218,8 +169,7 @@ export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
       if (!chosen) return undefined;
       // The result type depends on both arms; the other arm is evaluated quietly, only for its type.
       const other = evaluateTyped(test.value !== 0n ? expr.else : expr.then, { ...env, report: () => undefined });
-      const type = other ? common(chosen.type, other.type) : promote(chosen.type);
-      return { value: convert(chosen.value, type), type };
+      return test.value !== 0n ? conditionalOp(test, chosen, other) : conditionalOp(test, other ?? chosen, chosen);
     }
     case 'cast': {
       const arg = evaluateTyped(expr.arg, env);
@@ -255,18 +205,7 @@ function sizeOfType(type: CType, op: string, loc: Loc, env: EvalEnv): IntValue |
 
 function unary(expr: Expr & { kind: 'unary' }, env: EvalEnv): IntValue | undefined {
   const arg = evaluateTyped(expr.arg, env);
-  if (!arg) return undefined;
-  if (expr.op === '!') return { value: arg.value === 0n ? 1n : 0n, type: intType };
-  const type = promote(arg.type);
-  const v = convert(arg.value, type);
-  switch (expr.op) {
-    case '+':
-      return { value: v, type };
-    case '-':
-      return { value: convert(-v, type), type };
-    case '~':
-      return { value: convert(~v, type), type };
-  }
+  return arg && unaryOp(expr.op, arg);
 }
 
 function binary(expr: Expr & { kind: 'binary' }, env: EvalEnv): IntValue | undefined {
@@ -285,50 +224,11 @@ function binary(expr: Expr & { kind: 'binary' }, env: EvalEnv): IntValue | undef
   const right = evaluateTyped(expr.right, env);
   if (!right) return undefined;
   if (op === ',') return right;
-  if (op === '<<' || op === '>>') {
-    const type = promote(left.type);
-    const count = right.type.signed ? right.value : convert(right.value, right.type);
-    if (count < 0n || count >= BigInt(type.bits)) return fail(env, 'eval-shift-count', expr.loc, [count.toString(), type.bits]);
-    const v = convert(left.value, type);
-    return { value: convert(op === '<<' ? v << count : v >> count, type), type };
-  }
-  const type = common(left.type, right.type);
-  const a = convert(left.value, type);
-  const b = convert(right.value, type);
-  const bool = (c: boolean): IntValue => ({ value: c ? 1n : 0n, type: intType });
-  switch (op) {
-    case '+':
-      return { value: convert(a + b, type), type };
-    case '-':
-      return { value: convert(a - b, type), type };
-    case '*':
-      return { value: convert(a * b, type), type };
-    case '/':
-    case '%':
-      if (b === 0n) return fail(env, 'eval-division-by-zero', expr.loc);
-      // BigInt division truncates toward zero, as C does.
-      return { value: convert(op === '/' ? a / b : a % b, type), type };
-    case '&':
-      return { value: convert(a & b, type), type };
-    case '|':
-      return { value: convert(a | b, type), type };
-    case '^':
-      return { value: convert(a ^ b, type), type };
-    case '<':
-      return bool(a < b);
-    case '>':
-      return bool(a > b);
-    case '<=':
-      return bool(a <= b);
-    case '>=':
-      return bool(a >= b);
-    case '==':
-      return bool(a === b);
-    case '!=':
-      return bool(a !== b);
-    default:
-      return fail(env, 'eval-not-constant', expr.loc, [`operator '${op}'`]);
-  }
+  const r = binaryOp(op, left, right);
+  if (r === undefined) return fail(env, 'eval-not-constant', expr.loc, [`operator '${op}'`]);
+  if (!isOpError(r)) return r;
+  if (r.kind === 'division-by-zero') return fail(env, 'eval-division-by-zero', expr.loc);
+  return fail(env, 'eval-shift-count', expr.loc, [r.count.toString(), r.bits]);
 }
 
 /** Finds a member by name in a layout, looking through anonymous struct/union members. */

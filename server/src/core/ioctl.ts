@@ -15,8 +15,8 @@
  * and function-like macros, `#` and `##`, a hide set per expansion) over the
  * unit's final macro table plus the prelude's fallbacks (`CTL_CODE`,
  * `METHOD_*`, `FILE_*_ACCESS`, `FILE_DEVICE_*`), then evaluate the tokens as
- * a C integer constant expression in which casts are no-ops and the result is
- * taken as a 32-bit unsigned value.
+ * a C integer constant expression (constexpr.ts) in which casts keep the
+ * value, and take the result as a 32-bit unsigned value.
  *
  * Annotations. A comment on the `#define`'s line or ending on the line above
  * may say `@in TYPE`, `@out TYPE`, `@inout TYPE` (any number), and on a
@@ -25,7 +25,7 @@
  */
 
 import type { Comment, MacroDef, PreprocessResult } from './preprocess';
-import { parseCharLiteral, parseIntLiteral } from './parse-text';
+import { type IntValue, cRules, evaluateTokens as evaluateConstant } from './constexpr';
 import { type Loc, type SourceFile, locAt } from './source';
 import { TokKind, type Token } from './token';
 
@@ -354,142 +354,30 @@ export function expandTokens(tokens: readonly Token[], lookup: MacroLookup): { t
 
 
 /**
- * Evaluates tokens as a C integer constant expression (`#if` rules, except
- * that an unknown identifier makes the result undefined rather than 0 and
- * that a parenthesised type name is a cast). Values are 64-bit.
+ * Evaluates expanded tokens as a C integer constant expression
+ * (constexpr.ts, C rules): a parenthesised type name is a cast that keeps
+ * the value, and an identifier left after expansion makes it no constant.
  */
 export function evaluateTokens(tokens: readonly Token[]): bigint | undefined {
-  const toks = tokens.filter((t) => t.kind !== TokKind.EOF);
-  let pos = 0;
-  const MASK = (1n << 64n) - 1n;
-  const wrap = (v: bigint) => BigInt.asIntN(64, v & MASK);
-  const peek = () => toks[pos]?.text;
-  const isOperandStart = (t: Token | undefined) =>
-    !!t && (t.kind === TokKind.Number || t.kind === TokKind.Char || t.kind === TokKind.Ident || ['(', '~', '!', '-', '+'].includes(t.text));
+  return evaluateConstant(tokens, { rules: cRules }).value?.value;
+}
 
-  function looksLikeCast(): number {
-    // `(` type words and names, `*`s, `)` followed by an operand: return the index after `)`, else -1.
-    // After expansion every identifier left is unknown (a typedef name), so `(ULONG)x` is a cast.
-    let j = pos + 1;
-    let sawName = false;
-    while (j < toks.length) {
-      const t = toks[j];
-      if (t.kind === TokKind.Ident) sawName = true;
-      else if (t.text === '*') {
-        // pointer casts are fine
-      } else break;
-      j++;
-    }
-    if (!sawName || toks[j]?.text !== ')') return -1;
-    return isOperandStart(toks[j + 1]) ? j + 1 : -1;
-  }
+/** A macro's expansion and, when it is an integer constant, its value. */
+export interface MacroValue {
+  value?: IntValue;
+  /** The expansion went through `CTL_CODE`. */
+  usedCtlCode: boolean;
+  /** The fully expanded text, spaced as written. */
+  expansion: string;
+}
 
-  function primary(): bigint | undefined {
-    const t = toks[pos];
-    if (!t) return undefined;
-    if (t.kind === TokKind.Number) {
-      pos++;
-      return parseIntLiteral(t.text);
-    }
-    if (t.kind === TokKind.Char) {
-      pos++;
-      return parseCharLiteral(t.text);
-    }
-    if (t.text === '(') {
-      const after = looksLikeCast();
-      if (after >= 0) {
-        pos = after;
-        return unary();
-      }
-      pos++;
-      const v = conditional();
-      if (peek() !== ')') return undefined;
-      pos++;
-      return v;
-    }
-    if (t.kind === TokKind.Ident) {
-      pos++;
-      if (t.text === 'true') return 1n;
-      if (t.text === 'false') return 0n;
-      return undefined;
-    }
-    return undefined;
-  }
-
-  function unary(): bigint | undefined {
-    const op = peek();
-    if (op === '-' || op === '+' || op === '~' || op === '!') {
-      pos++;
-      const v = unary();
-      if (v === undefined) return undefined;
-      if (op === '-') return wrap(-v);
-      if (op === '+') return v;
-      if (op === '~') return wrap(~v);
-      return v === 0n ? 1n : 0n;
-    }
-    return primary();
-  }
-
-  const precedence: Record<string, number> = {
-    '*': 10, '/': 10, '%': 10, '+': 9, '-': 9, '<<': 8, '>>': 8, '<': 7, '>': 7, '<=': 7, '>=': 7, '==': 6, '!=': 6,
-    '&': 5, '^': 4, '|': 3, '&&': 2, '||': 1,
-  };
-
-  function binary(minPrec: number): bigint | undefined {
-    let left = unary();
-    for (;;) {
-      const op = peek();
-      const prec = op !== undefined ? precedence[op] : undefined;
-      if (prec === undefined || prec < minPrec || toks[pos].kind !== TokKind.Punct) return left;
-      pos++;
-      const right = binary(prec + 1);
-      if (left === undefined || right === undefined) {
-        left = undefined;
-        continue;
-      }
-      left = apply(op!, left, right);
-    }
-  }
-
-  function apply(op: string, a: bigint, b: bigint): bigint | undefined {
-    switch (op) {
-      case '*': return wrap(a * b);
-      case '/': return b === 0n ? undefined : wrap(a / b);
-      case '%': return b === 0n ? undefined : wrap(a % b);
-      case '+': return wrap(a + b);
-      case '-': return wrap(a - b);
-      case '<<': return wrap(a << (b & 63n));
-      case '>>': return a >> (b & 63n);
-      case '<': return a < b ? 1n : 0n;
-      case '>': return a > b ? 1n : 0n;
-      case '<=': return a <= b ? 1n : 0n;
-      case '>=': return a >= b ? 1n : 0n;
-      case '==': return a === b ? 1n : 0n;
-      case '!=': return a !== b ? 1n : 0n;
-      case '&': return a & b;
-      case '^': return a ^ b;
-      case '|': return a | b;
-      case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
-      case '||': return a !== 0n || b !== 0n ? 1n : 0n;
-    }
-    return undefined;
-  }
-
-  function conditional(): bigint | undefined {
-    const test = binary(1);
-    if (peek() !== '?') return test;
-    pos++;
-    const a = conditional();
-    if (peek() !== ':') return undefined;
-    pos++;
-    const b = conditional();
-    if (test === undefined) return undefined;
-    return test !== 0n ? a : b;
-  }
-
-  if (toks.length === 0) return undefined;
-  const v = conditional();
-  return pos === toks.length ? v : undefined;
+/** Expands a macro name through `lookup` and evaluates it (C rules), as `findIoctls` does a definition. */
+export function macroValue(name: string, lookup: MacroLookup): MacroValue {
+  const file = { path: '<macro>', text: name };
+  const start: Token = { kind: TokKind.Ident, text: name, file, offset: 0, line: 1, col: 1, space: false, bol: false };
+  const { tokens, ctlCalls } = expandTokens([start], lookup);
+  const expansion = tokens.map((t, i) => (i > 0 && t.tok.space ? ' ' : '') + t.tok.text).join('');
+  return { value: evaluateConstant(tokens.map((t) => t.tok), { rules: cRules }).value, usedCtlCode: ctlCalls.length > 0, expansion };
 }
 
 /** Evaluates to a 32-bit unsigned control-code value. */

@@ -9,53 +9,17 @@
  * each helper can be tested on its own.
  */
 
-import { decodeCharConstant } from './ppexpr';
+import { charLiteral, integerLiteralValue } from './constexpr';
 
 /**
  * Reads a C integer literal (decimal, `0x`, `0b`, octal) with any MSVC or C
- * suffix (`u`, `l`, `ll`, `ul`, `ull`, `i8` ... `i64`, `ui64`). Returns
- * undefined for floating literals and malformed spellings.
+ * suffix (`u`, `l`, `ll`, `ul`, `ull`, `i8` ... `i64`, `ui64`): its exact
+ * value (constexpr.ts gives its type). Undefined for floating literals and
+ * malformed spellings.
  */
 export function parseIntLiteral(text: string): bigint | undefined {
-  let end = text.length;
-  // Strip the suffix: letters u/l/i and the digits of an MSVC `i64`-style size.
-  const lower = text.toLowerCase();
-  const isHex = lower.startsWith('0x');
-  const isBin = lower.startsWith('0b');
-  const msvc = /(?:u?i(?:8|16|32|64|128))$/.exec(lower);
-  if (msvc) end = msvc.index;
-  else {
-    while (end > 0) {
-      const c = lower.charCodeAt(end - 1);
-      // 'u' = 117, 'l' = 108, 'z' = 122 (C23 size_t suffix)
-      if (c === 117 || c === 108 || c === 122) end--;
-      else break;
-    }
-  }
-  let body = lower.slice(0, end).replace(/'/g, '');
-  if (body.length === 0) return undefined;
-  try {
-    if (isHex) {
-      body = body.slice(2);
-      if (!/^[0-9a-f]+$/.test(body)) return undefined;
-      return BigInt('0x' + body);
-    }
-    if (isBin) {
-      body = body.slice(2);
-      if (!/^[01]+$/.test(body)) return undefined;
-      return BigInt('0b' + body);
-    }
-    if (!/^[0-9]+$/.test(body)) return undefined;
-    if (body.length > 1 && body[0] === '0') {
-      if (!/^[0-7]+$/.test(body)) return undefined;
-      return BigInt('0o' + body.slice(1));
-    }
-    return BigInt(body);
-  } catch {
-    return undefined;
-  }
+  return integerLiteralValue(text);
 }
-
 
 /**
  * Reads a character constant: `'a'`, `'\n'`, `'\x41'`, `L'a'`, and MSVC
@@ -65,19 +29,8 @@ export function parseIntLiteral(text: string): bigint | undefined {
 export function parseCharLiteral(text: string): bigint | undefined {
   const q = text.indexOf("'");
   if (q < 0 || text.length < q + 2 || text[text.length - 1] !== "'") return undefined;
-  const decoded = decodeCharConstant(text);
-  if (typeof decoded === 'string') return undefined;
-  const { prefix, chars } = decoded;
-  if (chars.length === 0) return undefined;
-  if (prefix !== '') return BigInt(chars[0]);
-  if (chars.length === 1) {
-    // Plain `char` is signed under the Microsoft ABI: '\xff' is -1.
-    const v = chars[0] & 0xff;
-    return BigInt(v >= 0x80 ? v - 0x100 : v);
-  }
-  let v = 0n;
-  for (const ch of chars.slice(-4)) v = (v << 8n) | BigInt(ch & 0xff);
-  return BigInt.asIntN(32, v);
+  const v = charLiteral(text);
+  return typeof v === 'string' ? undefined : v.value;
 }
 
 const sal1Exact = new Set([

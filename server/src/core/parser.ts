@@ -71,8 +71,9 @@ import type {
   TypedefDecl,
 } from './ast';
 import type { Language } from './abi';
+import { cRules, evaluateTokens } from './constexpr';
 import { diag, type Diagnostic } from './diagnostics';
-import { evaluateSimple, parseCond, parseExpr } from './parse-expr';
+import { parseCond, parseExpr } from './parse-expr';
 import { applyPragma, createPackState } from './parse-pragma';
 import { isSalAnnotation } from './preprocess';
 import {
@@ -335,13 +336,18 @@ function parseTranslationUnit(s: ParserState): void {
       s.paramScopes.length = 0;
       s.recordDepth = 0;
       s.errored = false;
-      const why = error instanceof RangeError ? 'nesting too deep' : String(error);
+      const why = isStackOverflow(error) ? 'nesting too deep' : String(error);
       syntaxError(s, 'parse-bad-declaration', s.toks[before], [why]);
       s.pos = before;
       recoverDeclaration(s);
     }
     if (s.pos === before) advance(s);
   }
+}
+
+/** The JS stack ran out (a `RangeError` too, like a BigInt grown past its limit, which is no nesting). */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 function isStaticAssertStart(s: ParserState): boolean {
@@ -631,9 +637,12 @@ function parseAlignArgument(s: ParserState): number | undefined {
     // `_Alignas(type)`: the layout pass would have to work this out; keep nothing.
     parseTypeName(s);
   } else {
-    value = evaluateSimple(parseCond(s));
+    parseCond(s);
+    const r = evaluateTokens(s.toks.slice(start, s.pos), { rules: cRules });
+    value = r.value?.value;
     if (value === undefined) {
-      s.diagnostics.push(diag('parse-bad-constant', locOf(startTok), [tokensText(s, start, s.pos)], endOf(cur(s))));
+      const why = r.error ? ` (${r.error})` : '';
+      s.diagnostics.push(diag('parse-bad-constant', locOf(startTok), [tokensText(s, start, s.pos) + why], endOf(cur(s))));
     }
   }
   if (!accept(s, ')')) expected(s, "')'");

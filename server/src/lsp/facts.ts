@@ -5,10 +5,9 @@
  * 32-bit shadow. Everything here is plain data computed from an `Analysis`;
  * nothing knows about LSP (convert.ts does that) or Markdown (render.ts).
  *
- * The IOCTL decoding here is a small stand-in used until the analysis layer
- * (core/ioctl.ts) offers decoded IOCTL definitions: it expands a macro's
- * body through the translation unit's macro table (and the prelude's) and
- * evaluates the integer expression.
+ * IOCTL definitions, control codes and macro values come from the core
+ * (`core/ioctl.ts`, `core/constexpr.ts`); this adds what the editor shows
+ * with them (device type names, doc comments, where buffers arrive).
  */
 
 import type { AbiName } from '../core/abi';
@@ -16,7 +15,7 @@ import type { AbiUnit, Analysis, Session } from '../core/analyze';
 import type { CType, FieldDecl, RecordDecl } from '../core/ast';
 import type { FieldLayout, RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
-import { type IoctlDef, findIoctls } from '../core/ioctl';
+import { type IoctlDef, accessName, decodeCtlCode, findIoctls, macroValue, methodNames, toCode } from '../core/ioctl';
 import { recordName } from '../core/names';
 import type { Loc } from '../core/source';
 
@@ -323,8 +322,7 @@ export interface ControlCodeFacts {
   microsoftDeviceType: boolean;
 }
 
-const methodNames = ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT', 'METHOD_NEITHER'];
-const accessNames = ['FILE_ANY_ACCESS', 'FILE_READ_ACCESS', 'FILE_WRITE_ACCESS', 'FILE_READ_ACCESS | FILE_WRITE_ACCESS'];
+/** Where the input and output buffers arrive, per transfer method. */
 const buffers: [string, string][] = [
   ['Irp->AssociatedIrp.SystemBuffer (copied)', 'Irp->AssociatedIrp.SystemBuffer (copied back)'],
   ['Irp->AssociatedIrp.SystemBuffer (copied)', 'Irp->MdlAddress (locked, read by the driver)'],
@@ -332,26 +330,23 @@ const buffers: [string, string][] = [
   ['Parameters.DeviceIoControl.Type3InputBuffer (raw user address)', 'Irp->UserBuffer (raw user address)'],
 ];
 
+/** A control code decoded by the core (`decodeCtlCode`), with the names and buffers the editor shows. */
 export function decodeControlCode(value: number, deviceTypeName?: string): ControlCodeFacts {
-  const v = value >>> 0;
-  const method = v & 3;
-  const fn = (v >>> 2) & 0xfff;
-  const access = (v >>> 14) & 3;
-  const deviceType = (v >>> 16) & 0xffff;
+  const c = decodeCtlCode(value);
   return {
-    value: v,
-    hex: '0x' + v.toString(16).toUpperCase().padStart(8, '0'),
-    deviceType,
+    value: c.value,
+    hex: '0x' + c.value.toString(16).toUpperCase().padStart(8, '0'),
+    deviceType: c.deviceType,
     deviceTypeName,
-    function: fn,
-    method,
-    methodName: methodNames[method],
-    access,
-    accessName: accessNames[access],
-    inputBuffer: buffers[method][0],
-    outputBuffer: buffers[method][1],
-    reservedFunction: fn < 0x800,
-    microsoftDeviceType: deviceType < 0x8000,
+    function: c.function,
+    method: c.method,
+    methodName: methodNames[c.method],
+    access: c.access,
+    accessName: accessName(c.access),
+    inputBuffer: buffers[c.method][0],
+    outputBuffer: buffers[c.method][1],
+    reservedFunction: c.function < 0x800,
+    microsoftDeviceType: c.deviceType < 0x8000,
   };
 }
 
@@ -484,7 +479,7 @@ function cleanComment(text: string): string {
 function deviceTypeName(dt: number, lookup: (n: string) => MacroDef | undefined, u: AbiUnit): string | undefined {
   for (const def of u.pp.definitions) {
     if (def.params || !def.name.startsWith('FILE_DEVICE_')) continue;
-    if (evaluateMacro(def.name, lookup).value === dt) return def.name;
+    if (toCode(macroValue(def.name, lookup).value?.value) === dt) return def.name;
   }
   return undefined;
 }
@@ -503,193 +498,4 @@ function shadowFor(ctx: DocContext, decl: RecordDecl, names: string[], iface: In
     }
   }
   return undefined;
-}
-
-// ---------------------------------------------------------------- macro evaluation
-
-export interface MacroValue {
-  value?: number;
-  /** The expansion went through `CTL_CODE`. */
-  usedCtlCode: boolean;
-  /** The fully expanded text (for hovers on macros that are not constants). */
-  expansion: string;
-}
-
-const tokenRe = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||##|[-+*/%&|^~!()?:,<>#])/y;
-
-function splitTokens(text: string): string[] {
-  const out: string[] = [];
-  tokenRe.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = tokenRe.exec(text))) out.push(m[1]);
-  return out;
-}
-
-/** Expands a macro name and evaluates it as an integer constant (best effort, bounded). */
-export function evaluateMacro(name: string, lookup: (n: string) => MacroDef | undefined): MacroValue {
-  const state = { budget: 20000, usedCtlCode: false };
-  const tokens = expand([name], lookup, new Set(), state, 0);
-  const expansion = tokens.join(' ');
-  const value = evaluateTokens(tokens);
-  return { value, usedCtlCode: state.usedCtlCode, expansion };
-}
-
-/** Evaluates a C integer expression given as text (numbers, operators, casts). */
-export function evaluateText(text: string): number | undefined {
-  return evaluateTokens(splitTokens(text));
-}
-
-function expand(tokens: string[], lookup: (n: string) => MacroDef | undefined, hide: Set<string>, state: { budget: number; usedCtlCode: boolean }, depth: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (--state.budget < 0 || depth > 64) return out.concat(tokens.slice(i));
-    const t = tokens[i];
-    const def = /^[A-Za-z_]/.test(t) && !hide.has(t) ? lookup(t) : undefined;
-    if (!def) {
-      out.push(t);
-      continue;
-    }
-    if (t === 'CTL_CODE') state.usedCtlCode = true;
-    const body = def.body.map((b) => b.text);
-    if (!def.params) {
-      out.push(...expand(body, lookup, new Set([...hide, t]), state, depth + 1));
-      continue;
-    }
-    if (tokens[i + 1] !== '(') {
-      out.push(t);
-      continue;
-    }
-    // Collect the arguments up to the matching parenthesis.
-    const args: string[][] = [[]];
-    let level = 0;
-    let j = i + 2;
-    for (; j < tokens.length; j++) {
-      const a = tokens[j];
-      if (a === '(') level++;
-      else if (a === ')') {
-        if (level === 0) break;
-        level--;
-      } else if (a === ',' && level === 0) {
-        args.push([]);
-        continue;
-      }
-      args[args.length - 1].push(a);
-    }
-    if (j >= tokens.length) return out.concat(tokens.slice(i));
-    const params = def.variadic ? [...def.params, '__VA_ARGS__'] : def.params;
-    const expandedArgs = args.map((a) => expand(a, lookup, hide, state, depth + 1));
-    const substituted: string[] = [];
-    for (const b of body) {
-      const k = params.indexOf(b);
-      if (k >= 0) substituted.push(...(expandedArgs[k] ?? []));
-      else if (b !== '##') substituted.push(b);
-    }
-    out.push(...expand(substituted, lookup, new Set([...hide, t]), state, depth + 1));
-    i = j;
-  }
-  return out;
-}
-
-function parseNumber(t: string): bigint | undefined {
-  const s = t.replace(/[uUlL]+$/, '');
-  try {
-    if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
-    if (/^0[0-7]+$/.test(s)) return BigInt('0o' + s.slice(1));
-    if (/^\d+$/.test(s)) return BigInt(s);
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
-function evaluateTokens(tokens: string[]): number | undefined {
-  let pos = 0;
-  const peek = () => tokens[pos];
-  const fail = (): never => {
-    throw new Error('not constant');
-  };
-  const binaryLevels: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
-  function cond(): bigint {
-    const c = binary(0);
-    if (peek() !== '?') return c;
-    pos++;
-    const a = cond();
-    if (tokens[pos++] !== ':') fail();
-    const b = cond();
-    return c !== 0n ? a : b;
-  }
-  function binary(level: number): bigint {
-    if (level >= binaryLevels.length) return unary();
-    let left = binary(level + 1);
-    while (binaryLevels[level].includes(peek())) {
-      const op = tokens[pos++];
-      const right = binary(level + 1);
-      left = apply(op, left, right);
-    }
-    return left;
-  }
-  function apply(op: string, a: bigint, b: bigint): bigint {
-    switch (op) {
-      case '||': return a !== 0n || b !== 0n ? 1n : 0n;
-      case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
-      case '|': return a | b;
-      case '^': return a ^ b;
-      case '&': return a & b;
-      case '==': return a === b ? 1n : 0n;
-      case '!=': return a !== b ? 1n : 0n;
-      case '<': return a < b ? 1n : 0n;
-      case '>': return a > b ? 1n : 0n;
-      case '<=': return a <= b ? 1n : 0n;
-      case '>=': return a >= b ? 1n : 0n;
-      case '<<': return b < 0n || b > 63n ? fail() : a << b;
-      case '>>': return b < 0n || b > 63n ? fail() : a >> b;
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/': return b === 0n ? fail() : a / b;
-      case '%': return b === 0n ? fail() : a % b;
-    }
-    return fail();
-  }
-  function unary(): bigint {
-    const t = peek();
-    if (t === '-') return pos++, -unary();
-    if (t === '+') return pos++, unary();
-    if (t === '~') return pos++, ~unary();
-    if (t === '!') return pos++, unary() === 0n ? 1n : 0n;
-    return primary();
-  }
-  function primary(): bigint {
-    const t = tokens[pos++];
-    if (t === undefined) return fail();
-    if (t === '(') {
-      // A cast: `(ULONG)`, `(unsigned long)`, `(DWORD *)`: identifiers (and stars) then `)`, then an operand.
-      let k = pos;
-      while (k < tokens.length && (/^[A-Za-z_]/.test(tokens[k]) || tokens[k] === '*')) k++;
-      if (k > pos && tokens[k] === ')' && tokens[k + 1] !== undefined && /^[\w(~!\-+]/.test(tokens[k + 1])) {
-        pos = k + 1;
-        return unary();
-      }
-      const v = cond();
-      if (tokens[pos++] !== ')') fail();
-      return v;
-    }
-    const n = parseNumber(t);
-    if (n !== undefined) return n;
-    return fail();
-  }
-  try {
-    if (tokens.length === 0) return undefined;
-    const v = cond();
-    if (pos !== tokens.length) return undefined;
-    return Number(BigInt.asUintN(32, v));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parses a C integer literal (`0x222004`, `2236420UL`). */
-export function parseIntegerLiteral(text: string): number | undefined {
-  const n = parseNumber(text);
-  return n === undefined || n > 0xffffffffn ? undefined : Number(n);
 }

@@ -11,6 +11,8 @@
 import type { AbiName } from '../core/abi';
 import type { RecordDecl } from '../core/ast';
 import type { MacroDef } from '../core/preprocess';
+import { convert, integerLiteralValue } from '../core/constexpr';
+import { macroValue, toCode } from '../core/ioctl';
 import { preludePath } from '../core/prelude';
 import { recordName } from '../core/names';
 import type { Loc } from '../core/source';
@@ -21,10 +23,8 @@ import {
   type MemberFacts,
   type RecordFacts,
   decodeControlCode,
-  evaluateMacro,
   interfaceFacts,
   macroLookup,
-  parseIntegerLiteral,
   primaryUnit,
   recordFacts,
   recordOfType,
@@ -66,7 +66,7 @@ export type HoverInfo =
   | { kind: 'record'; span: Span; facts: RecordFacts; /** The name hovered, when it is a pointer typedef to the record. */ pointerName?: string }
   | { kind: 'member'; span: Span; record: RecordFacts; member: MemberFacts }
   | { kind: 'ioctl'; span: Span; name?: string; code: ControlCodeFacts; ioctl?: IoctlFacts; /** Other IOCTL macros with the same value. */ alsoNamed: string[] }
-  | { kind: 'macro'; span: Span; name: string; expansion: string; value?: number };
+  | { kind: 'macro'; span: Span; name: string; expansion: string; /** The value (C rules) and its bits in hex. */ value?: bigint; hex?: string };
 
 /** Finds the member declared at `offset` in the document, if the cursor is on a member's name. */
 function memberAt(ctx: DocContext, offset: number): { record: RecordFacts; member: MemberFacts; span: Span } | undefined {
@@ -92,8 +92,9 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
   const access = memberAccessAt(ctx, word);
   if (access) return { kind: 'member', span, ...access };
   if (word.kind === 'number') {
-    const value = parseIntegerLiteral(word.text);
-    if (value === undefined || value < 0x10000) return undefined;
+    const literal = integerLiteralValue(word.text);
+    if (literal === undefined || literal < 0x10000n || literal > 0xffffffffn) return undefined;
+    const value = Number(literal);
     const iface = interfaceFacts(ctx);
     const same = iface.ioctls.filter((i) => i.code.value === value);
     const code = same[0]?.code ?? decodeControlCode(value);
@@ -115,9 +116,12 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
       const alsoNamed = iface.ioctls.filter((i) => i.code.value === ioctl.code.value && i.name !== ioctl.name).map((i) => i.name);
       return { kind: 'ioctl', span, name: ioctl.name, code: ioctl.code, ioctl, alsoNamed };
     }
-    const ev = evaluateMacro(word.text, lookup);
-    if (ev.usedCtlCode && ev.value !== undefined) return { kind: 'ioctl', span, name: word.text, code: decodeControlCode(ev.value), alsoNamed: [] };
-    return { kind: 'macro', span, name: word.text, expansion: ev.expansion, value: ev.value };
+    const ev = macroValue(word.text, lookup);
+    const code = toCode(ev.value?.value);
+    if (ev.usedCtlCode && code !== undefined) return { kind: 'ioctl', span, name: word.text, code: decodeControlCode(code), alsoNamed: [] };
+    const v = ev.value;
+    const hex = v && '0x' + convert(v.value, { bits: v.type.bits, signed: false }).toString(16);
+    return { kind: 'macro', span, name: word.text, expansion: ev.expansion, value: v?.value, hex };
   }
   return undefined;
 }
@@ -540,8 +544,8 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
       .filter((n) => re.test(n))
       .sort()
       .map((n) => {
-        const v = evaluateMacro(n, lookup).value;
-        return { label: n, kind: 'constant' as const, detail: v === undefined ? undefined : `0x${v.toString(16)}`, replace };
+        const v = macroValue(n, lookup).value;
+        return { label: n, kind: 'constant' as const, detail: v === undefined ? undefined : `0x${convert(v.value, { bits: v.type.bits, signed: false }).toString(16)}`, replace };
       });
   switch (arg) {
     case 0:

@@ -119,7 +119,7 @@ export function renderHover(h: HoverInfo): string {
       return renderControlCode(h.code, h.name, extra.filter(Boolean));
     }
     case 'macro':
-      return `**#define ${h.name}**\n\n${code(h.expansion)}${h.value !== undefined ? ` = ${h.value} (0x${h.value.toString(16)})` : ''}`;
+      return `**#define ${h.name}**\n\n${code(h.expansion)}${h.value !== undefined ? ` = ${h.value} (${h.hex})` : ''}`;
   }
 }
 

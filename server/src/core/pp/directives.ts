@@ -7,9 +7,9 @@
  * line of a file frame.
  */
 
+import { evaluateTokens, ifRules } from '../constexpr';
 import { lex } from '../lexer';
 import type { MacroDef } from '../preprocess';
-import { evaluate } from '../ppexpr';
 import { dirname, joinPath, normalizePath } from '../source';
 import { TokKind, type Token } from '../token';
 import { expandList, parenGroup } from './expand';
@@ -257,17 +257,17 @@ function ifExpression(pp: PP, line: Token[], nameTok: Token, dname: string): boo
     report(pp, 'pp-bad-expression', nameTok, [dname, 'expected value in expression']);
     return false;
   }
-  const r = evaluate(expanded);
+  const r = evaluateTokens(expanded, { rules: ifRules });
   if (r.divisionByZero) {
     report(pp, 'pp-division-by-zero', r.divisionByZero);
     return false;
   }
-  if (r.error !== undefined) {
+  if (r.value === undefined) {
     const at = r.errorToken ?? nameTok;
-    report(pp, 'pp-bad-expression', at.expansion ?? at, [dname, r.error]);
+    report(pp, 'pp-bad-expression', at.expansion ?? at, [dname, r.error ?? 'not a constant']);
     return false;
   }
-  return r.value !== 0n;
+  return r.value.value !== 0n;
 }
 
 function define(pp: PP, tokens: Token[], from: number, end: number, st: FileState): undefined {
