@@ -146,6 +146,8 @@ export interface FunctionDecl {
   /** Tokens of the body, from `{` to the matching `}` inclusive (empty for prototypes). */
   body: Token[];
   isDefinition: boolean;
+  /** Declared `static`: visible only in its own translation unit (calls are resolved there first). */
+  isStatic?: boolean;
   /**
    * SAL annotations written on the declaration (`_Dispatch_type_(IRP_MJ_CREATE)`,
    * `_IRQL_requires_max_(...)`), in source order; absent when there are none.
@@ -158,6 +160,9 @@ export interface VarDecl {
   name: string;
   type: CType;
   loc: Loc;
+  isStatic?: boolean;
+  /** The initialiser's tokens after `=` (handler tables for the dispatch analysis); absent without one. */
+  init?: Token[];
 }
 
 /** Constant expressions (array bounds, bit widths, enumerator values, `C_ASSERT`s). */

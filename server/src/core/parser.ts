@@ -69,6 +69,7 @@ import type {
   StaticAssert,
   TranslationUnit,
   TypedefDecl,
+  VarDecl,
 } from './ast';
 import type { Language } from './abi';
 import { cRules, evaluateTokens } from './constexpr';
@@ -457,6 +458,8 @@ interface Spec {
   end: number;
   /** A record/enum body was followed, on a new line, by the start of another declaration: `;` is missing. */
   missingSemicolon: boolean;
+  /** `static` among the specifiers (file-local functions and variables, for the dispatch analysis). */
+  isStatic?: boolean;
 }
 
 function newSpec(start: number): Spec {
@@ -778,6 +781,9 @@ function parseSpecifiers(s: ParserState, ctx: SpecContext): Spec {
         advance(s);
         continue;
       case K.Storage:
+        if (s.texts[s.pos] === 'static') spec.isStatic = true;
+        advance(s);
+        continue;
       case K.Inline:
       case K.Extension:
       case K.Ignore:
@@ -1888,6 +1894,7 @@ function parseDeclaration(s: ParserState): void {
       const resolved = resolveTypedefs(type);
       if (resolved.kind === 'function') {
         const fn: FunctionDecl = { name: d.name, type: resolved, loc: locOf(nameTok), body: [], isDefinition: false };
+        if (spec.isStatic) fn.isStatic = true;
         const annotations = joinAnnotations(spec.annotations, d.annotations);
         if (annotations.length) fn.annotations = annotations;
         if (first && atPunct(s, '{')) {
@@ -1902,7 +1909,16 @@ function parseDeclaration(s: ParserState): void {
         }
         s.unit.functions.push(fn);
       } else {
-        s.unit.variables.push({ name: d.name, type, loc: locOf(nameTok) });
+        const v: VarDecl = { name: d.name, type, loc: locOf(nameTok) };
+        if (spec.isStatic) v.isStatic = true;
+        s.unit.variables.push(v);
+        // Initialisers stay tokens (handler tables for the dispatch analysis).
+        if (atPunct(s, '=')) {
+          const start = s.pos + 1;
+          advance(s);
+          skipInitializer(s);
+          v.init = s.toks.slice(start, s.pos);
+        }
       }
     }
     first = false;

@@ -1,0 +1,366 @@
+/**
+ * The interprocedural pass: a driver's dispatch routines from the summaries
+ * of all its translation units.
+ *
+ * Algorithm.
+ *  1. Index every summarised function by name. A call from unit U resolves
+ *     to U's own definition first (its `static` functions and the inline
+ *     functions of its headers), else to a non-`static` one of any unit.
+ *  2. Roots: functions registered for control requests
+ *     (`MajorFunction[IRP_MJ_DEVICE_CONTROL | IRP_MJ_INTERNAL_DEVICE_CONTROL |
+ *     IRP_MJ_FILE_SYSTEM_CONTROL] = F`, a KMDF queue's `EvtIoDeviceControl` /
+ *     `EvtIoInternalDeviceControl`). From each root, calls are followed
+ *     (with what each argument carries) until a function dispatches on the
+ *     control code: a `switch`, an `if`/`else if` chain, or a call through
+ *     a handler table. Tests met on the way guard every case.
+ *  3. Functions that dispatch on the code by their shape alone (a `switch`
+ *     on `IoControlCode`, labels that are IOCTL names) are routines too,
+ *     analysed with what their parameters' names and types say.
+ *  4. Each case collects its events, and follows its calls to any depth:
+ *     a callee's events are computed once per (function, argument origins)
+ *     and composed with the call's guard; recursion ends at a function
+ *     already being expanded.
+ *
+ * Symbolic origins (`p:N`, `ret:K`, `field:F`) are resolved here, per call
+ * context, to `buf`, `code` and `test`.
+ */
+
+import type { Loc } from '../source';
+import type { BufferUse, CallStep, CaseLabel, DispatchCase, DispatchRoutine, Guard, Registration } from './model';
+import type { Cond, FunctionSummary, HandlerTable, Origin, SummaryCall, SummaryConstruct, UnitSummary } from './summary';
+import type { TypeResolver } from './types';
+import type { Framework } from './vocabulary';
+
+type Fact = 'buf' | 'test' | 'code';
+type Facts = ReadonlySet<Fact>;
+
+export interface DriverUnit {
+  summary: UnitSummary;
+  types: TypeResolver;
+}
+
+export interface DriverOptions {
+  /** Names of known IOCTL macros, to recognise dispatches by their labels. */
+  ioctlNames?: ReadonlySet<string>;
+}
+
+interface Placed {
+  fn: FunctionSummary;
+  unit: number;
+}
+
+interface Context {
+  fn: FunctionSummary;
+  unit: number;
+  args: Facts[];
+}
+
+interface Events {
+  uses: BufferUse[];
+  tests: Loc[];
+}
+
+const none: Facts = new Set();
+const maxDepth = 48;
+
+const fnKey = (fn: FunctionSummary) => `${fn.file}\0${fn.loc.offset}\0${fn.name}`;
+const factsKey = (args: Facts[]) => args.map((a) => [...a].sort().join('+')).join(',');
+
+export function driverRoutines(units: readonly DriverUnit[], options: DriverOptions = {}): DispatchRoutine[][] {
+  return new DriverAnalysis(units, options).run();
+}
+
+class DriverAnalysis {
+  private readonly byName = new Map<string, Placed[]>();
+  private readonly fieldFacts = new Map<string, Set<Fact>>();
+  private readonly tables = new Map<string, { table: HandlerTable; unit: number }[]>();
+  private readonly returns = new Map<string, Facts>();
+  private readonly calleeEvents = new Map<string, Events>();
+  private readonly expanding = new Set<string>();
+  private readonly out: DispatchRoutine[][];
+  private readonly emitted = new Set<string>();
+
+  constructor(
+    private readonly units: readonly DriverUnit[],
+    private readonly options: DriverOptions,
+  ) {
+    this.out = units.map(() => []);
+    units.forEach((u, unit) => {
+      for (const fn of u.summary.functions) {
+        const list = this.byName.get(fn.name);
+        if (list) {
+          if (!list.some((p) => fnKey(p.fn) === fnKey(fn) && p.unit === unit)) list.push({ fn, unit });
+        } else this.byName.set(fn.name, [{ fn, unit }]);
+        for (const [field, origins] of Object.entries(fn.fieldWrites)) {
+          let set = this.fieldFacts.get(field);
+          if (!set) this.fieldFacts.set(field, (set = new Set()));
+          for (const o of origins) if (o === 'test' || o === 'code') set.add(o);
+        }
+      }
+      for (const table of u.summary.tables) {
+        const list = this.tables.get(table.name);
+        if (list) list.push({ table, unit });
+        else this.tables.set(table.name, [{ table, unit }]);
+      }
+    });
+  }
+
+  run(): DispatchRoutine[][] {
+    // Roots: registered control routines, followed down to where they dispatch.
+    this.units.forEach((u, unit) => {
+      for (const fn of u.summary.functions) {
+        for (const r of fn.registrations) {
+          const root = this.callee(r.handler, unit);
+          if (!root) continue;
+          const registration: Registration = { handler: r.handler, loc: r.loc };
+          if (r.major !== 'any') registration.major = r.major;
+          this.discover({ fn: root.fn, unit: root.unit, args: this.defaultArgs(root.fn) }, registration, r.kmdf ? 'kmdf' : undefined, [], [], new Set(), 0);
+        }
+      }
+    });
+    // Shapes: dispatches on the code that no registration led to.
+    this.units.forEach((u, unit) => {
+      for (const fn of u.summary.functions) {
+        if (fn.constructs.length === 0 && !fn.calls.some((c) => c?.through)) continue;
+        const ctx: Context = { fn, unit, args: this.defaultArgs(fn) };
+        this.emitConstructs(ctx, undefined, undefined, [], []);
+      }
+    });
+    return this.out;
+  }
+
+  /** A function by name as seen from a unit. */
+  private callee(name: string | undefined, unit: number): Placed | undefined {
+    if (!name) return undefined;
+    const list = this.byName.get(name);
+    if (!list) return undefined;
+    return list.find((p) => p.unit === unit) ?? list.find((p) => !p.fn.isStatic);
+  }
+
+  /** What parameters carry when no caller says: their roles by type and name. */
+  private defaultArgs(fn: FunctionSummary): Facts[] {
+    return fn.params.map((p) => (p.role === 'code' ? new Set<Fact>(['code']) : p.role === 'buffer' ? new Set<Fact>(['buf']) : none));
+  }
+
+  /** Resolves symbolic origins in a context. */
+  private resolve(origins: readonly Origin[] | undefined, ctx: Context): Facts {
+    if (!origins || origins.length === 0) return none;
+    const out = new Set<Fact>();
+    for (const o of origins) {
+      if (o === 'buf' || o === 'test' || o === 'code') out.add(o);
+      else if (o.startsWith('p:')) for (const f of ctx.args[Number(o.slice(2))] ?? none) out.add(f);
+      else if (o.startsWith('field:')) for (const f of this.fieldFacts.get(o.slice(6)) ?? none) out.add(f);
+      else if (o.startsWith('ret:')) for (const f of this.returnOf(ctx, Number(o.slice(4)))) out.add(f);
+    }
+    return out;
+  }
+
+  /** What the function called at call site `k` returns. */
+  private returnOf(ctx: Context, k: number): Facts {
+    const call = ctx.fn.calls[k];
+    const target = call ? this.callee(call.callee, ctx.unit) : undefined;
+    if (!call || !target || target.fn.returns.length === 0) return none;
+    const args = call.args.map((a) => this.resolve(a, ctx));
+    const key = `${fnKey(target.fn)}\0${factsKey(args)}`;
+    const hit = this.returns.get(key);
+    if (hit) return hit;
+    if (this.expanding.has(`ret\0${key}`) || this.expanding.size > maxDepth * 4) return none;
+    this.expanding.add(`ret\0${key}`);
+    const facts = this.resolve(target.fn.returns, { fn: target.fn, unit: target.unit, args });
+    this.expanding.delete(`ret\0${key}`);
+    this.returns.set(key, facts);
+    return facts;
+  }
+
+  /** The innermost condition that is a 32-bit test in this context decides the guard. */
+  private guardOf(conds: readonly Cond[], ctx: Context): Guard | undefined {
+    for (let i = conds.length - 1; i >= 0; i--) {
+      if (this.resolve(conds[i].on, ctx).has('test')) return conds[i].positive ? 'wow64' : 'native';
+    }
+    return undefined;
+  }
+
+  private isDispatch(c: SummaryConstruct, ctx: Context): boolean {
+    if (c.labelsNamed) return true;
+    if (this.options.ioctlNames && c.cases.some((k) => k.labels.some((l) => l.name && this.options.ioctlNames!.has(l.name)))) return true;
+    return this.resolve(c.on, ctx).has('code');
+  }
+
+  /** Tests in the function before token index `at`, resolved. */
+  private testsBefore(ctx: Context, at: number): Loc[] {
+    const out: Loc[] = [];
+    for (const t of ctx.fn.tests) if (t.at < at && this.resolve(t.on, ctx).has('test')) out.push(t.loc);
+    return out;
+  }
+
+  /** From a registered function down to the function(s) that dispatch on the code. */
+  private discover(ctx: Context, registration: Registration, framework: Framework | undefined, path: CallStep[], pathTests: Loc[], seen: Set<string>, depth: number): void {
+    const key = fnKey(ctx.fn);
+    if (seen.has(key) || depth > 8) return;
+    seen.add(key);
+    if (this.emitConstructs(ctx, registration, framework, path, pathTests)) return;
+    const calls = ctx.fn.calls.filter((c): c is SummaryCall => !!c && !!c.callee).sort((a, b) => a.at - b.at);
+    for (const c of calls) {
+      const target = this.callee(c.callee, ctx.unit);
+      if (!target) continue;
+      const args = c.args.map((a) => this.resolve(a, ctx));
+      const tests = [...pathTests, ...this.testsBefore(ctx, c.at)];
+      this.discover({ fn: target.fn, unit: target.unit, args }, registration, framework, [...path, { callee: target.fn.name, loc: c.loc }], tests, seen, depth + 1);
+    }
+  }
+
+  /** Emits a routine for each dispatch construct of the function in this context; true when there was one. */
+  private emitConstructs(ctx: Context, registration: Registration | undefined, framework: Framework | undefined, path: CallStep[], pathTests: Loc[]): boolean {
+    let found = false;
+    for (const c of ctx.fn.constructs) {
+      if (!this.isDispatch(c, ctx)) continue;
+      found = true;
+      const key = `${c.loc.file}\0${c.loc.offset}`;
+      if (this.emitted.has(key)) continue;
+      this.emitted.add(key);
+      const before = [...pathTests, ...this.testsBefore(ctx, c.at)];
+      const cases: DispatchCase[] = [];
+      for (const k of c.cases) {
+        const sink: Events = { uses: [], tests: [...before] };
+        this.collect(ctx, (e) => !!e.regions && e.regions.includes(k.region), 'none', [], sink);
+        cases.push({ labels: k.labels, loc: k.loc, end: k.end, uses: dedupe(sink.uses), tests: sink.tests });
+      }
+      this.push(ctx, { shape: c.shape, loc: c.loc, cases }, registration, framework, path);
+    }
+    // Calls through a handler table: each entry is a case calling its handler.
+    for (const call of ctx.fn.calls) {
+      if (!call?.through) continue;
+      const table = call.through.map((n) => this.tableNamed(n, ctx.unit)).find((t) => t);
+      if (!table) continue;
+      found = true;
+      const key = `${call.loc.file}\0${call.loc.offset}`;
+      if (this.emitted.has(key)) continue;
+      this.emitted.add(key);
+      const args = call.args.map((a) => this.resolve(a, ctx));
+      const outer = this.guardOf(call.guard, ctx) ?? 'none';
+      const before = [...pathTests, ...this.testsBefore(ctx, call.at)];
+      const cases: DispatchCase[] = [];
+      for (const entry of table.entries) {
+        const target = this.callee(entry.handler, ctx.unit);
+        const sink: Events = { uses: [], tests: [...before] };
+        if (target) this.callInto({ fn: target.fn, unit: target.unit, args }, outer, [{ callee: target.fn.name, loc: call.loc }], sink);
+        cases.push({ labels: entry.labels, loc: entry.loc, end: entry.loc, uses: dedupe(sink.uses), tests: sink.tests });
+      }
+      this.push(ctx, { shape: 'table', loc: call.loc, cases }, registration, framework, path);
+    }
+    return found;
+  }
+
+  private tableNamed(name: string, unit: number): HandlerTable | undefined {
+    const list = this.tables.get(name);
+    return (list?.find((t) => t.unit === unit) ?? list?.[0])?.table;
+  }
+
+  private push(
+    ctx: Context,
+    r: { shape: DispatchRoutine['shape']; loc: Loc; cases: DispatchCase[] },
+    registration: Registration | undefined,
+    framework: Framework | undefined,
+    path: CallStep[],
+  ): void {
+    const routine: DispatchRoutine = {
+      name: ctx.fn.name,
+      loc: ctx.fn.loc,
+      framework: ctx.fn.framework !== 'unknown' ? ctx.fn.framework : (framework ?? 'unknown'),
+      switchLoc: r.loc,
+      shape: r.shape,
+      cases: r.cases.filter((c) => c.labels.length > 0),
+    };
+    if (registration) routine.registration = registration;
+    if (path.length) routine.path = path;
+    this.out[ctx.unit].push(routine);
+  }
+
+  /** The events of `ctx.fn` that `filter` keeps, resolved, with the callees' events. */
+  private collect(ctx: Context, filter: (e: { regions?: number[] }) => boolean, outer: Guard, chain: CallStep[], sink: Events): void {
+    const types = this.units[ctx.unit].types;
+    for (const u of ctx.fn.uses) {
+      if (!filter(u)) continue;
+      if (u.on && !this.resolve(u.on, ctx).has('buf')) continue;
+      const use = resolveUse(u, types);
+      if (!use) continue;
+      use.guard = this.guardOf(u.guard, ctx) ?? outer;
+      if (chain.length) {
+        use.via = chain[chain.length - 1].callee;
+        use.chain = chain;
+      }
+      sink.uses.push(use);
+    }
+    for (const t of ctx.fn.tests) if (filter(t) && this.resolve(t.on, ctx).has('test')) sink.tests.push(t.loc);
+    for (const c of ctx.fn.calls) {
+      if (!c || !c.callee || !filter(c)) continue;
+      const target = this.callee(c.callee, ctx.unit);
+      if (!target) continue;
+      const args = c.args.map((a) => this.resolve(a, ctx));
+      const guard = this.guardOf(c.guard, ctx) ?? outer;
+      this.callInto({ fn: target.fn, unit: target.unit, args }, guard, [...chain, { callee: target.fn.name, loc: c.loc }], sink);
+    }
+  }
+
+  /** A callee's whole body, computed once per (function, argument facts), composed with the call's guard and chain. */
+  private callInto(ctx: Context, guard: Guard, chain: CallStep[], sink: Events): void {
+    const key = `${fnKey(ctx.fn)}\0${factsKey(ctx.args)}`;
+    let events = this.calleeEvents.get(key);
+    if (!events) {
+      if (this.expanding.has(key) || chain.length > maxDepth) return;
+      this.expanding.add(key);
+      events = { uses: [], tests: [] };
+      this.collect(ctx, () => true, 'none', [], events);
+      this.expanding.delete(key);
+      this.calleeEvents.set(key, events);
+    }
+    const step = chain[chain.length - 1];
+    const prefix = chain;
+    for (const u of events.uses) {
+      const inner = u.chain ?? [];
+      sink.uses.push({ ...u, guard: u.guard === 'none' ? guard : u.guard, via: inner.length ? u.via : step.callee, chain: [...prefix, ...inner] });
+    }
+    sink.tests.push(...events.tests);
+  }
+}
+
+/** A summary use as a buffer use, when its type names a record (or, for probes, any type). */
+function resolveUse(u: FunctionSummary['uses'][number], types: TypeResolver): BufferUse | undefined {
+  if (u.typeName.endsWith('[deref]')) return undefined;
+  const resolved = types.recordOf(u.typeName);
+  switch (u.kind) {
+    case 'size-check':
+    case 'sizeof':
+    case 'retrieve':
+      // `sizeof(PFOO)` is a pointer's size, not the record's.
+      if (!resolved || resolved.pointers > 0) return undefined;
+      break;
+    case 'cast':
+    case 'assign':
+      if (!resolved || resolved.pointers !== 1) return undefined;
+      break;
+    case 'copy':
+      if (!resolved || resolved.pointers > 1) return undefined;
+      break;
+    case 'probe':
+      break;
+  }
+  const use: BufferUse = { kind: u.kind, typeName: u.typeName, guard: 'none', loc: u.loc, end: u.end };
+  if (resolved) use.record = resolved.record;
+  if (u.call) use.call = u.call;
+  return use;
+}
+
+function dedupe(uses: BufferUse[]): BufferUse[] {
+  const seen = new Set<string>();
+  const out: BufferUse[] = [];
+  for (const u of uses) {
+    const key = `${u.kind}\0${u.typeName}\0${u.loc.file}\0${u.loc.offset}\0${u.guard}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(u);
+  }
+  return out;
+}
+
+export type { CaseLabel };
