@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
-import { type Analysis, type Session, analyzeFile, createSession } from '../core/analyze';
+import { type Analysis, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
 import {
   type Finding,
   type RuleSetting,
@@ -34,12 +34,15 @@ import {
   wow64Pairs,
 } from '../core/checks/index';
 import { type CompileOptions, compileOptionsFor } from '../core/config';
+import { type DispatchRoutine, type DriverUnit, driverRoutines, summarizeUnit, unitTypes } from '../core/dispatch';
+import { type DriverProject, kernelModeSources } from '../core/project';
 import type { IoctlDef } from '../core/ioctl';
 import type { LexCache } from '../core/preprocess';
 import { buildSarif } from '../core/sarif';
 import { normalizePath, overlayHost } from '../core/source';
 import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
+import { findDrivers } from '../node/project';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
 
 export interface CheckIo {
@@ -140,6 +143,13 @@ export interface CheckRequest {
   prelude?: boolean;
   /** Default true: read many root headers through umbrella units (false: one unit per root header). */
   umbrella?: boolean;
+  /**
+   * Default true: sources of a kernel-mode driver project, and sources that
+   * include wdm.h/ntddk.h/ntifs.h/ndis.h, are compiled with `_KERNEL_MODE`.
+   */
+  kernelMode?: boolean;
+  /** The drivers to check; by default found under `paths` (`node/project.ts`). */
+  drivers?: DriverProject[];
 }
 
 export interface CheckResult {
@@ -148,13 +158,25 @@ export interface CheckResult {
   files: string[];
   /** Translation units analysed. */
   units: number;
+  /** The drivers the files were checked as. */
+  drivers: { name: string; kind: DriverProject['kind']; path: string; sources: number; headers: number }[];
 }
 
 /** More root headers than this are read through umbrella units. */
 const umbrellaThreshold = 16;
 const umbrellaBatch = 2000;
 
-/** Analyses and checks; the in-process entry point used by the CLI and the tests. */
+/**
+ * Analyses and checks; the in-process entry point used by the CLI and the tests.
+ *
+ * Drivers are checked one at a time, each as a unit: every source of the
+ * driver is analysed (all ABIs), its functions summarised, and the
+ * interprocedural pass over all of them gives each unit the dispatch
+ * routines whose function it defines, with uses found in any file. Then the
+ * unit rules run per unit, and the workspace rules (duplicate codes ...)
+ * over the driver's IOCTLs. Headers no source reads are analysed last, as
+ * before (umbrella units for whole SDK trees).
+ */
 export function runCheck(request: CheckRequest): CheckResult {
   const files: string[] = [];
   for (const p of request.paths) {
@@ -164,7 +186,6 @@ export function runCheck(request: CheckRequest): CheckResult {
   }
   const unique = [...new Set(files)];
   const inFiles = new Set(unique);
-  const inScope = (f: string) => inFiles.has(f);
   const disk = diskHost();
   // Virtual "umbrella" headers that include many root headers at once (see below).
   const virtual = new Map<string, string>();
@@ -182,100 +203,138 @@ export function runCheck(request: CheckRequest): CheckResult {
   };
   const session: Session = { ...createSession(host), lexCache };
   const read = (p: string) => disk.readFile(p)?.text;
-  const sources = unique.filter((f) => !headerExt.test(f));
-  const headers = unique.filter((f) => headerExt.test(f));
-  const included = includedHeaders(unique, request.includeDirs, read);
+  const drivers = request.drivers ?? findDrivers(request.paths.map((p) => normalizePath(nodePath.resolve(p))), unique, { compileCommands: request.compileCommands, readText: read }).drivers;
   const covered = new Set<string>();
   const findings: Finding[] = [];
-  const ioctls = new Map<string, IoctlDef>();
   const suppressions: Suppressions = new Map();
   let units = 0;
-  const analyse = (file: string, optionsFor: string, umbrellaOf?: string[]) => {
-    const cc = request.compileCommands ? compileOptionsFor(request.compileCommands, optionsFor) : undefined;
-    const options = {
-      abis: request.abis,
-      includeDirs: [...request.includeDirs, ...(cc?.includeDirs ?? [])],
-      defines: [...(cc?.defines ?? []), ...request.defines],
-      undefines: [...(cc?.undefines ?? []), ...request.undefines],
-      forcedIncludes: [...(cc?.forcedIncludes ?? []), ...request.forcedIncludes],
-      prelude: request.prelude,
+
+  const checkDriver = (driver: DriverProject) => {
+    const driverFiles = new Set([...driver.sources, ...driver.headers]);
+    const inScope = (f: string) => inFiles.has(f) || driverFiles.has(f);
+    const ioctls = new Map<string, IoctlDef>();
+    const kernel =
+      request.kernelMode === false ? new Set<string>() : driver.kernel ? new Set(driver.sources) : kernelModeSources(driver.sources, [...new Set([...unique, ...driverFiles])], read);
+    const optionsFor = (file: string, optionsOf: string): AnalysisOptions => {
+      const cc = request.compileCommands ? compileOptionsFor(request.compileCommands, optionsOf) : undefined;
+      return {
+        abis: request.abis,
+        includeDirs: [...request.includeDirs, ...driver.includeDirs, ...(cc?.includeDirs ?? [])],
+        defines: [...(kernel.has(file) ? [['_KERNEL_MODE', '1'] as [string, string]] : []), ...driver.defines, ...(cc?.defines ?? []), ...request.defines],
+        undefines: [...(cc?.undefines ?? []), ...request.undefines],
+        forcedIncludes: [...(cc?.forcedIncludes ?? []), ...request.forcedIncludes],
+        prelude: request.prelude,
+      };
     };
-    const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options));
-    units++;
-    for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
-    const r = unitFacts(analysis, { inScope });
-    for (const facts of r.pairs) findings.push(...runUnitChecks(facts, { rules: request.rules, inScope }));
-    mergeIoctls([r.ioctls], ioctls);
-    mergeSuppressions(suppressions, r.suppressions);
+    const record = (analysis: Analysis) => {
+      units++;
+      for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
+    };
+    const check = (analysis: Analysis, routines?: DispatchRoutine[]) => {
+      const r = unitFacts(analysis, { inScope, routines });
+      for (const facts of r.pairs) findings.push(...runUnitChecks(facts, { rules: request.rules, inScope }));
+      mergeIoctls([r.ioctls], ioctls);
+      mergeSuppressions(suppressions, r.suppressions);
+    };
+    // Sources: all of them, then the dispatch routines across them.
+    const analyses: Analysis[] = [];
+    for (const file of driver.sources) {
+      const analysis = withoutTokens(analyzeFile(session, file, optionsFor(file, file)));
+      record(analysis);
+      analyses.push(analysis);
+    }
+    const wideAbi = wow64Pairs.map(([w]) => w).find((w) => request.abis.includes(w));
+    const driverUnits: DriverUnit[] = [];
+    for (const analysis of analyses) {
+      const wide = wideAbi ? analysis.units.get(wideAbi) : undefined;
+      if (!wide) continue;
+      const types = unitTypes(wide.unit, wide.prelude?.unit);
+      driverUnits.push({ summary: summarizeUnit(wide.unit, types, inScope), types });
+    }
+    const routines = driverUnits.length === analyses.length && analyses.length > 0 ? driverRoutines(driverUnits) : undefined;
+    analyses.forEach((analysis, i) => check(analysis, routines?.[i]));
+    analyses.length = 0;
+
+    /**
+     * An umbrella unit for the 64-bit ABIs, and for the 32-bit ones a smaller
+     * umbrella of only the roots that lead to the files whose records the
+     * checks compare (most of an SDK tree defines nothing that crosses the
+     * boundary), found through the 64-bit unit's include edges.
+     */
+    const analyseUmbrella = (path: string, batch: string[], options: AnalysisOptions): Analysis => {
+      const wideAbis = options.abis.filter((a) => wow64Pairs.some(([w]) => w === a));
+      const narrowAbis = options.abis.filter((a) => !wideAbis.includes(a));
+      if (wideAbis.length === 0 || narrowAbis.length === 0) return analyzeFile(session, path, options);
+      const wide = withoutTokens(analyzeFile(session, path, { ...options, abis: wideAbis }));
+      const wideUnit = wide.units.get(wideAbis[0])!;
+      const needed = filesNeededOnNarrow(wideUnit, { inScope });
+      const parent = new Map<string, string>();
+      for (const e of wideUnit.pp.includes) if (!parent.has(e.to) && e.to !== e.from) parent.set(e.to, e.from);
+      const roots = new Set<string>();
+      for (let f of needed) {
+        for (let hops = 0; hops < 200 && parent.has(f) && parent.get(f) !== path; hops++) f = parent.get(f)!;
+        if (parent.get(f) === path || batch.includes(f)) roots.add(f);
+      }
+      const reduced = batch.filter((h) => roots.has(h));
+      // Lexed files the smaller unit cannot reach (by the 64-bit unit's include
+      // edges) are dropped from the cache; one it reaches anyway on 32 bits is
+      // simply lexed again.
+      const reachable = new Set<string>(reduced);
+      const edges = new Map<string, string[]>();
+      for (const e of wideUnit.pp.includes) {
+        const list = edges.get(e.from);
+        if (list) list.push(e.to);
+        else edges.set(e.from, [e.to]);
+      }
+      for (const queue = [...reduced]; queue.length; ) {
+        for (const to of edges.get(queue.pop()!) ?? []) if (!reachable.has(to)) queue.push(to), reachable.add(to);
+      }
+      for (const file of [...lexed.keys()]) if (!reachable.has(file)) lexed.delete(file);
+      virtual.set(path, reduced.map((h) => `#include "${h}"`).join('\n') + '\n');
+      const narrow = analyzeFile(session, path, { ...options, abis: narrowAbis });
+      return { path, units: new Map([...wide.units, ...narrow.units]) };
+    };
+    const analyseHeader = (file: string, optionsOf: string, umbrellaOf?: string[]) => {
+      const options = optionsFor(file, optionsOf);
+      const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options));
+      record(analysis);
+      check(analysis);
+    };
+    // Headers no analysed file includes. A few are analysed one by one; a whole
+    // SDK tree is read through umbrella units (one header including the roots
+    // in order), so the headers they share are preprocessed once, not once per
+    // root. Headers left uncovered after that get units of their own.
+    const headers = driver.headers;
+    const included = includedHeaders([...driver.sources, ...headers], [...request.includeDirs, ...driver.includeDirs], read);
+    const roots = headers.filter((h) => !included.has(h) && !covered.has(h));
+    let umbrellas = 0;
+    const umbrella = (batch: string[]) => {
+      const dir = batch[0].slice(0, batch[0].lastIndexOf('/'));
+      const path = `${dir}/<ioctl-lens umbrella ${++umbrellas}>.h`;
+      virtual.set(path, batch.map((h) => `#include "${h}"`).join('\n') + '\n');
+      analyseHeader(path, batch[0], batch);
+      virtual.delete(path);
+    };
+    if (roots.length > umbrellaThreshold && request.umbrella !== false) {
+      // Roots first, then the headers they include, for those included only under conditions
+      // that were false (include guards make the others cost next to nothing).
+      const all = [...roots, ...headers.filter((h) => !roots.includes(h) && !covered.has(h))];
+      for (let i = 0; i < all.length; i += umbrellaBatch) {
+        const batch = all.slice(i, i + umbrellaBatch).filter((h) => !covered.has(h));
+        if (batch.length) umbrella(batch);
+      }
+    } else for (const h of roots) if (!covered.has(h)) analyseHeader(h, h);
+    for (const h of headers) if (!covered.has(h)) analyseHeader(h, h);
+    // Duplicate codes count within one driver.
+    findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
   };
-  /**
-   * An umbrella unit for the 64-bit ABIs, and for the 32-bit ones a smaller
-   * umbrella of only the roots that lead to the files whose records the
-   * checks compare (most of an SDK tree defines nothing that crosses the
-   * boundary), found through the 64-bit unit's include edges.
-   */
-  const analyseUmbrella = (path: string, batch: string[], options: Parameters<typeof analyzeFile>[2]): Analysis => {
-    const wideAbis = options.abis.filter((a) => wow64Pairs.some(([w]) => w === a));
-    const narrowAbis = options.abis.filter((a) => !wideAbis.includes(a));
-    if (wideAbis.length === 0 || narrowAbis.length === 0) return analyzeFile(session, path, options);
-    const wide = withoutTokens(analyzeFile(session, path, { ...options, abis: wideAbis }));
-    const wideUnit = wide.units.get(wideAbis[0])!;
-    const needed = filesNeededOnNarrow(wideUnit, { inScope });
-    const parent = new Map<string, string>();
-    for (const e of wideUnit.pp.includes) if (!parent.has(e.to) && e.to !== e.from) parent.set(e.to, e.from);
-    const roots = new Set<string>();
-    for (let f of needed) {
-      for (let hops = 0; hops < 200 && parent.has(f) && parent.get(f) !== path; hops++) f = parent.get(f)!;
-      if (parent.get(f) === path || batch.includes(f)) roots.add(f);
-    }
-    const reduced = batch.filter((h) => roots.has(h));
-    // Lexed files the smaller unit cannot reach (by the 64-bit unit's include
-    // edges) are dropped from the cache; one it reaches anyway on 32 bits is
-    // simply lexed again.
-    const reachable = new Set<string>(reduced);
-    const edges = new Map<string, string[]>();
-    for (const e of wideUnit.pp.includes) {
-      const list = edges.get(e.from);
-      if (list) list.push(e.to);
-      else edges.set(e.from, [e.to]);
-    }
-    for (const queue = [...reduced]; queue.length; ) {
-      for (const to of edges.get(queue.pop()!) ?? []) if (!reachable.has(to)) queue.push(to), reachable.add(to);
-    }
-    for (const file of [...lexed.keys()]) if (!reachable.has(file)) lexed.delete(file);
-    virtual.set(path, reduced.map((h) => `#include "${h}"`).join('\n') + '\n');
-    const narrow = analyzeFile(session, path, { ...options, abis: narrowAbis });
-    return { path, units: new Map([...wide.units, ...narrow.units]) };
+  for (const driver of drivers) checkDriver(driver);
+  return {
+    findings: finalizeFindings(findings, suppressions),
+    files: unique,
+    units,
+    drivers: drivers.map((d) => ({ name: d.name, kind: d.kind, path: d.path, sources: d.sources.length, headers: d.headers.length })),
   };
-  // Sources without a `switch` hold no dispatch routine: with many files, they join the umbrellas.
-  const individual = sources.filter((f) => unique.length <= umbrellaThreshold || request.umbrella === false || /\bswitch\b/.test(read(f) ?? 'switch'));
-  headers.push(...sources.filter((f) => !individual.includes(f)));
-  for (const file of individual) analyse(file, file);
-  // Headers no analysed file includes. A few are analysed one by one; a whole
-  // SDK tree is read through umbrella units (one header including the roots
-  // in order), so the headers they share are preprocessed once, not once per
-  // root. Headers left uncovered after that get units of their own.
-  const roots = headers.filter((h) => !included.has(h) && !covered.has(h));
-  let umbrellas = 0;
-  const umbrella = (batch: string[]) => {
-    const dir = batch[0].slice(0, batch[0].lastIndexOf('/'));
-    const path = `${dir}/<ioctl-lens umbrella ${++umbrellas}>.h`;
-    virtual.set(path, batch.map((h) => `#include "${h}"`).join('\n') + '\n');
-    analyse(path, batch[0], batch);
-    virtual.delete(path);
-  };
-  if (roots.length > umbrellaThreshold && request.umbrella !== false) {
-    // Roots first, then the headers they include, for those included only under conditions
-    // that were false (include guards make the others cost next to nothing).
-    const all = [...roots, ...headers.filter((h) => !roots.includes(h) && !covered.has(h))];
-    for (let i = 0; i < all.length; i += umbrellaBatch) {
-      const batch = all.slice(i, i + umbrellaBatch).filter((h) => !covered.has(h));
-      if (batch.length) umbrella(batch);
-    }
-  } else for (const h of roots) if (!covered.has(h)) analyse(h, h);
-  for (const h of headers) if (!covered.has(h)) analyse(h, h);
-  findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
-  return { findings: finalizeFindings(findings, suppressions), files: unique, units };
 }
 
 /**

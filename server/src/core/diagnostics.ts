@@ -81,6 +81,8 @@ export const Messages = {
   'eval-enum-cycle': { severity: 'error', text: "the value of enumerator '{0}' depends on itself" },
   'eval-sizeof-incomplete': { severity: 'error', text: "invalid application of '{0}' to incomplete type '{1}'" },
   'eval-bad-offsetof': { severity: 'error', text: 'offsetof: {0}' },
+  // Driver projects (.vcxproj)
+  'project-unreadable': { severity: 'error', text: 'cannot read the project file: {0}' },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 
 export type MessageCode = keyof typeof Messages;

@@ -101,11 +101,12 @@ const anyRealFile = (file: string) => !file.startsWith('<');
 /** Dispatch routines and IOCTLs of a 64-bit unit, computed once per unit. */
 const unitCache = new WeakMap<object, { routines: DispatchRoutine[]; ioctls: IoctlDef[] }>();
 
-function routinesAndIoctls(unit: AbiUnit, annotations: ReturnType<typeof annotationSource>) {
+function routinesAndIoctls(unit: AbiUnit, annotations: ReturnType<typeof annotationSource>, given?: readonly DispatchRoutine[], inScope?: (file: string) => boolean) {
   const hit = unitCache.get(unit.pp);
   if (hit) return hit;
   const prelude = unit.prelude;
-  const routines = analyzeDispatch(unit.unit, { fallback: prelude?.unit });
+  // The driver's routines when a front end computed them across its units; else this unit's own.
+  const routines = given ? [...given] : analyzeDispatch(unit.unit, { fallback: prelude?.unit, inScope });
   const caseNames = new Set<string>();
   for (const r of routines) for (const c of r.cases) for (const l of c.labels) if (l.name) caseNames.add(l.name);
   const ioctls = findIoctls(unit.pp, { fallbackMacros: prelude?.macros, caseNames, annotations });
@@ -115,7 +116,16 @@ function routinesAndIoctls(unit: AbiUnit, annotations: ReturnType<typeof annotat
 }
 
 /** Builds the facts of one analysed translation unit. */
-export function unitFacts(analysis: Analysis, options: { inScope?: (file: string) => boolean } = {}): UnitResult {
+export function unitFacts(
+  analysis: Analysis,
+  options: {
+    inScope?: (file: string) => boolean;
+    /** The driver's dispatch routines whose function lies in this unit (from `driverRoutines` over every unit of the driver). */
+    routines?: readonly DispatchRoutine[];
+    /** Functions whose summaries are taken (default: those in scope). */
+    summarize?: (file: string) => boolean;
+  } = {},
+): UnitResult {
   const inScope = options.inScope ?? anyRealFile;
   const pairNames = wow64Pairs.filter(([w, n]) => analysis.units.has(w) && analysis.units.has(n));
   const main: AbiUnit | undefined = pairNames.length ? analysis.units.get(pairNames[0][0]) : analysis.units.values().next().value;
@@ -123,11 +133,12 @@ export function unitFacts(analysis: Analysis, options: { inScope?: (file: string
   if (!main) return { pairs: [], ioctls: [], routines: [], suppressions };
   collectSuppressions(main.pp, suppressions);
   const annotations = annotationSource(main.pp);
-  const { routines, ioctls } = routinesAndIoctls(main, annotations);
+  const summarize = options.summarize ?? inScope;
+  const { routines, ioctls } = routinesAndIoctls(main, annotations, options.routines, summarize);
   const pairs = pairNames.map(([w, n]) => {
     const wide = analysis.units.get(w)!;
     const wideAnnotations = wide === main ? annotations : annotationSource(wide.pp);
-    const own = wide === main ? { routines, ioctls } : routinesAndIoctls(wide, wideAnnotations);
+    const own = wide === main ? { routines, ioctls } : routinesAndIoctls(wide, wideAnnotations, options.routines, summarize);
     return pairFacts(wide, analysis.units.get(n)!, own, wideAnnotations, inScope);
   });
   return { facts: pairs[0], pairs, ioctls, routines, suppressions };
@@ -183,7 +194,7 @@ export function filesNeededOnNarrow(wide: AbiUnit, options: { inScope?: (file: s
   const inScope = options.inScope ?? anyRealFile;
   const prelude = wide.prelude;
   const annotations = annotationSource(wide.pp);
-  const { routines, ioctls } = routinesAndIoctls(wide, annotations);
+  const { routines, ioctls } = routinesAndIoctls(wide, annotations, undefined, inScope);
   const side = { unit: wide.unit, layout: wide.layout, fallback: prelude?.unit };
   // Name lookups only: the narrow side is not consulted by findShadow or recordNamed.
   const pseudo: Wow64Pair = { wideAbi: wide.abi.name, narrowAbi: wide.abi.name, wide: side, narrow: side, annotations };

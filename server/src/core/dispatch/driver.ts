@@ -31,7 +31,7 @@ import type { Cond, FunctionSummary, HandlerTable, Origin, SummaryCall, SummaryC
 import type { TypeResolver } from './types';
 import type { Framework } from './vocabulary';
 
-type Fact = 'buf' | 'test' | 'code';
+type Fact = 'buf' | 'test' | 'code' | 'len';
 type Facts = ReadonlySet<Fact>;
 
 export interface DriverUnit {
@@ -129,17 +129,34 @@ class DriverAnalysis {
     return this.out;
   }
 
-  /** A function by name as seen from a unit. */
+  /** A function by name as seen from a unit (summarised on first use when it was left lazy). */
   private callee(name: string | undefined, unit: number): Placed | undefined {
     if (!name) return undefined;
     const list = this.byName.get(name);
-    if (!list) return undefined;
-    return list.find((p) => p.unit === unit) ?? list.find((p) => !p.fn.isStatic);
+    const here = list?.find((p) => p.unit === unit);
+    if (here) return here;
+    const lazyHere = this.units[unit]?.summary.lazy?.get(name);
+    if (lazyHere) return this.place(lazyHere.get(), unit);
+    const elsewhere = list?.find((p) => !p.fn.isStatic);
+    if (elsewhere) return elsewhere;
+    for (let u = 0; u < this.units.length; u++) {
+      const l = this.units[u].summary.lazy?.get(name);
+      if (l && !l.isStatic) return this.place(l.get(), u);
+    }
+    return undefined;
+  }
+
+  private place(fn: FunctionSummary, unit: number): Placed {
+    const placed = { fn, unit };
+    const list = this.byName.get(fn.name);
+    if (list) list.push(placed);
+    else this.byName.set(fn.name, [placed]);
+    return placed;
   }
 
   /** What parameters carry when no caller says: their roles by type and name. */
   private defaultArgs(fn: FunctionSummary): Facts[] {
-    return fn.params.map((p) => (p.role === 'code' ? new Set<Fact>(['code']) : p.role === 'buffer' ? new Set<Fact>(['buf']) : none));
+    return fn.params.map((p) => (p.role === 'code' ? new Set<Fact>(['code']) : p.role === 'buffer' ? new Set<Fact>(['buf']) : p.role === 'length' ? new Set<Fact>(['len']) : none));
   }
 
   /** Resolves symbolic origins in a context. */
@@ -147,7 +164,7 @@ class DriverAnalysis {
     if (!origins || origins.length === 0) return none;
     const out = new Set<Fact>();
     for (const o of origins) {
-      if (o === 'buf' || o === 'test' || o === 'code') out.add(o);
+      if (o === 'buf' || o === 'test' || o === 'code' || o === 'len') out.add(o);
       else if (o.startsWith('p:')) for (const f of ctx.args[Number(o.slice(2))] ?? none) out.add(f);
       else if (o.startsWith('field:')) for (const f of this.fieldFacts.get(o.slice(6)) ?? none) out.add(f);
       else if (o.startsWith('ret:')) for (const f of this.returnOf(ctx, Number(o.slice(4)))) out.add(f);
@@ -160,7 +177,12 @@ class DriverAnalysis {
     const call = ctx.fn.calls[k];
     const target = call ? this.callee(call.callee, ctx.unit) : undefined;
     if (!call || !target || target.fn.returns.length === 0) return none;
+    // Arguments may hold further calls (`f(g(h(x)))`, recursion through arguments): one resolution at a time per site.
+    const site = `site\0${fnKey(ctx.fn)}\0${factsKey(ctx.args)}\0${k}`;
+    if (this.expanding.has(site) || this.expanding.size > maxDepth * 4) return none;
+    this.expanding.add(site);
     const args = call.args.map((a) => this.resolve(a, ctx));
+    this.expanding.delete(site);
     const key = `${fnKey(target.fn)}\0${factsKey(args)}`;
     const hit = this.returns.get(key);
     if (hit) return hit;
@@ -281,7 +303,7 @@ class DriverAnalysis {
     const types = this.units[ctx.unit].types;
     for (const u of ctx.fn.uses) {
       if (!filter(u)) continue;
-      if (u.on && !this.resolve(u.on, ctx).has('buf')) continue;
+      if (u.on && !this.resolve(u.on, ctx).has(u.need ?? 'buf')) continue;
       const use = resolveUse(u, types);
       if (!use) continue;
       use.guard = this.guardOf(u.guard, ctx) ?? outer;

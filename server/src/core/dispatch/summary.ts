@@ -13,6 +13,7 @@
  *             `UserBuffer`, an MDL's system address, a KMDF retrieve's out pointer),
  *   - `code`  the control code (`IoControlCode`, `FsControlCode`),
  *   - `test`  a 32-bit-caller test's answer (`IoIs32bitProcess(Irp)` ...),
+ *   - `len`   a buffer length (`InputBufferLength`, a retrieve's length out-parameter),
  *   - `p:N`   whatever the caller passes as parameter N,
  *   - `ret:K` whatever the function called at call site K returns,
  *   - `field:F` whatever the driver stores in structure fields named F.
@@ -42,6 +43,7 @@ import {
   type Framework,
   type ParamRole,
   alignmentMacros,
+  lengthFields,
   bufferFields,
   bufferReturningCalls,
   controlCodeFields,
@@ -57,7 +59,7 @@ import {
   wow64TestCalls,
 } from './vocabulary';
 
-/** `buf`, `code`, `test`, `p:N`, `ret:K`, `field:F` (see the file comment). */
+/** `buf`, `code`, `test`, `len`, `p:N`, `ret:K`, `field:F` (see the file comment). */
 export type Origin = string;
 
 /** A condition on the way to an event: `on` holds a 32-bit test when it resolves to `test`. */
@@ -80,8 +82,10 @@ export interface SummaryUse extends Event {
   kind: UseKind;
   typeName: string;
   end: Loc;
-  /** The origins that must resolve to `buf` for this to be a use (absent: unconditional). */
+  /** The origins that must resolve to `need` for this to be a use (absent: unconditional). */
   on?: Origin[];
+  /** What `on` must hold: the buffer (casts, assignments, copies) or a length (length checks). */
+  need?: 'buf' | 'len';
   call?: string;
 }
 
@@ -156,13 +160,20 @@ export interface HandlerTable {
 }
 
 export interface UnitSummary {
+  /** Functions that may register or dispatch (summarised at once). */
   functions: FunctionSummary[];
+  /** Every other function, summarised when a call reaches it. */
+  lazy?: ReadonlyMap<string, { isStatic: boolean; get(): FunctionSummary }>;
   tables: HandlerTable[];
 }
+
+/** Words without which a function neither registers a control routine, dispatches on a code, nor stores a test's answer. */
+const dispatchWords = new Set(['switch', 'MajorFunction', 'MajorFunctions', 'DispatchTable', 'EvtIoDeviceControl', 'EvtIoInternalDeviceControl', 'IoControlCode', 'FsControlCode']);
 
 type VarType = { typeName: string; pointers: number; array: boolean };
 
 const bufferish = (o: Origin) => o === 'buf' || o.startsWith('p:') || o.startsWith('ret:');
+const lengthish = (o: Origin) => o === 'len' || o.startsWith('p:') || o.startsWith('ret:');
 const testish = (o: Origin) => o === 'test' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 const codeish = (o: Origin) => o === 'code' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 
@@ -353,6 +364,8 @@ class Summarizer {
         if (r) {
           const out = this.addressed(x.args[r.out]);
           if (out) changed = this.add(out, ['buf']) || changed;
+          const length = this.addressed(x.args[r.length]);
+          if (length) changed = this.add(length, ['len']) || changed;
         }
       }
     });
@@ -378,6 +391,7 @@ class Summarizer {
       case 'member':
         if (bufferFields.has(x.name)) return new Set(['buf']);
         if (controlCodeFields.has(x.name)) return new Set(['code']);
+        if (lengthFields.has(x.name)) return new Set(['len']);
         return new Set([`field:${x.name}`]);
       case 'call': {
         const name = calleeName(x);
@@ -388,6 +402,8 @@ class Summarizer {
       }
       case 'cast':
         return this.origins(x.arg);
+      case 'sizeof':
+        return new Set();
       case 'unary':
         if (x.op === '!') return filter(this.origins(x.arg), testish);
         if (x.op === '&') {
@@ -397,7 +413,7 @@ class Summarizer {
         return new Set();
       case 'binary': {
         const both = union(this.origins(x.left), this.origins(x.right));
-        if (x.op === '+' || x.op === '-') return filter(both, (o) => bufferish(o) || o === 'code');
+        if (x.op === '+' || x.op === '-') return filter(both, (o) => bufferish(o) || o === 'code' || o === 'len');
         if (x.op === '&' || x.op === '>>' || x.op === '|') return filter(both, (o) => o === 'code');
         if (x.op === '&&' || x.op === '||' || x.op === '==' || x.op === '!=') return filter(both, (o) => o === 'test');
         return new Set();
@@ -478,13 +494,17 @@ class Summarizer {
     return e;
   }
 
+  private test(at: number, on: Origin[], guard: Cond[], regions: number[]): void {
+    if (!this.summary.tests.some((t) => t.at === at)) this.summary.tests.push({ ...this.event(at, guard, regions), on });
+  }
+
   /** Test events for the test-like leaves of a condition. */
   private conditionTests(x: Expr, guard: Cond[], regions: number[]): void {
     walkExpr(x, (y) => {
       if (y.k === 'call' || y.k === 'id' || y.k === 'member') {
         const on = [...filter(this.origins(y), testish)];
         if (on.length) {
-          this.summary.tests.push({ ...this.event(y.s, guard, regions), on });
+          this.test(y.s, on, guard, regions);
           return false;
         }
       }
@@ -689,9 +709,12 @@ class Summarizer {
     }
   }
 
-  private use(kind: UseKind, typeName: string, s: number, e: number, guard: Cond[], regions: number[], on?: Origin[], call?: string): void {
+  private use(kind: UseKind, typeName: string, s: number, e: number, guard: Cond[], regions: number[], on?: Origin[], call?: string, need: 'buf' | 'len' = 'buf'): void {
     const u: SummaryUse = { ...this.event(s, guard, regions), kind, typeName, end: this.endLoc(e, s) };
-    if (on && !on.includes('buf')) u.on = on;
+    if (on && !on.includes(need)) {
+      u.on = on;
+      if (need !== 'buf') u.need = need;
+    }
     if (call) u.call = call;
     const dup = this.summary.uses.some((v) => v.kind === kind && v.typeName === typeName && v.at === s);
     if (!dup) this.summary.uses.push(u);
@@ -715,9 +738,13 @@ class Summarizer {
     return undefined;
   }
 
-  /** Buffer uses, tests and calls in one expression. `cmp`: inside an operand of a comparison. */
-  private scan(x: Expr, guard: Cond[], regions: number[], cmp: boolean, facts?: { buffer: boolean }, retrieveSize = false): void {
-    const recurse = (y: Expr, g = guard, c = cmp) => this.scan(y, g, regions, c, facts);
+  /**
+   * Buffer uses, tests and calls in one expression. `cmp`: inside an operand
+   * of a comparison, with what the comparison's operands may hold (a length
+   * check compares a `sizeof` with a length); false elsewhere.
+   */
+  private scan(x: Expr, guard: Cond[], regions: number[], cmp: false | Origin[], facts?: { buffer: boolean }, retrieveSize = false): void {
+    const recurse = (y: Expr, g = guard, c: false | Origin[] = cmp) => this.scan(y, g, regions, c, facts);
     switch (x.k) {
       case 'cast': {
         const on = [...filter(this.origins(x.arg), bufferish)];
@@ -728,26 +755,29 @@ class Summarizer {
       case 'sizeof': {
         const type = x.type ?? (x.arg ? this.typeOfExpr(x.arg) : undefined);
         if (!type) return;
-        const kind: UseKind = retrieveSize ? 'retrieve' : cmp ? 'size-check' : 'sizeof';
+        const lengths = cmp ? cmp.filter(lengthish) : [];
+        const kind: UseKind = retrieveSize ? 'retrieve' : lengths.length ? 'size-check' : 'sizeof';
         // A bare sizeof names the buffer's type only where the buffer or the returned length is involved
         // (`Irp->IoStatus.Information = sizeof(T)`), not in `RtlZeroMemory(&local, sizeof(T))`.
-        if (kind !== 'sizeof' || facts?.buffer) this.use(kind, type, x.s, x.e, guard, regions);
+        if (kind === 'size-check') this.use(kind, type, x.s, x.e, guard, regions, lengths, undefined, 'len');
+        else if (kind !== 'sizeof' || facts?.buffer) this.use(kind, type, x.s, x.e, guard, regions);
         return;
       }
       case 'call': {
         const name = calleeName(x);
         const k = this.callIndex.get(`${x.s}`);
-        if (name && wow64TestCalls.has(name)) this.summary.tests.push({ ...this.event(x.s, guard, regions), on: ['test'] });
+        if (name && wow64TestCalls.has(name)) this.test(x.s, ['test'], guard, regions);
         else if (name && probeCalls[name]) this.probe(x, name, probeCalls[name].align, guard, regions);
         else if (name && retrieveCalls[name]) {
           const r = retrieveCalls[name];
+          // The out pointer first: `&p` receives the buffer (an `assign` of p's type), then the minimum size.
+          const out = x.args[r.out];
+          const v = out ? this.addressed(out) : undefined;
+          const t = v ? this.vars.get(v) : undefined;
+          if (out && t) this.use('assign', t.typeName + ' *'.repeat(t.pointers), out.s, out.e, guard, regions);
           x.args.forEach((a, i) => {
             if (i === r.size) this.scan(a, guard, regions, false, facts, true);
-            else if (i === r.out) {
-              const v = this.addressed(a);
-              const t = v ? this.vars.get(v) : undefined;
-              if (t) this.use('assign', t.typeName + ' *'.repeat(t.pointers), a.s, a.e, guard, regions);
-            } else this.scan(a, guard, regions, false, facts);
+            else if (i !== r.out) this.scan(a, guard, regions, false, facts);
           });
           return;
         } else if (name && copyCalls[name]) this.copy(x, copyCalls[name], guard, regions);
@@ -766,8 +796,9 @@ class Summarizer {
       }
       case 'binary':
         if (comparisonOps.has(x.op)) {
-          recurse(x.left, guard, true);
-          recurse(x.right, guard, true);
+          const sides = [...union(this.origins(x.left), this.origins(x.right))];
+          recurse(x.left, guard, sides);
+          recurse(x.right, guard, sides);
         } else if (x.op === '&&' || x.op === '||') {
           recurse(x.left, guard, false);
           recurse(x.right, guard, false);
@@ -952,21 +983,8 @@ function contentKey(f: FunctionDecl, params: SummaryParam[], types: TypeResolver
   return parts.join('\u0000');
 }
 
-/** Summaries of every function a unit defines, and its handler tables. */
+/** Summaries of every function a unit defines (eager for those that may dispatch, lazy for the rest), and its handler tables. */
 export function summarizeUnit(unit: TranslationUnit, types: TypeResolver, inScope: (file: string) => boolean = () => true): UnitSummary {
-  const functions: FunctionSummary[] = [];
-  for (const f of unit.functions) {
-    if (!f.isDefinition || f.body.length === 0 || !inScope(f.loc.file)) continue;
-    const params = f.type.params.map((p) => ({ name: p.name, typeName: paramTypeName(p.type) }));
-    const key = contentKey(f, params, types);
-    let s = summaryCache.get(key);
-    if (!s) {
-      s = summarizeFunction({ name: f.name, params, body: f.body, loc: f.loc, isStatic: f.isStatic }, types);
-      if (summaryCache.size >= summaryCacheLimit) summaryCache.delete(summaryCache.keys().next().value!);
-      summaryCache.set(key, s);
-    }
-    functions.push(s);
-  }
   const tables: HandlerTable[] = [];
   const defined = new Set(unit.functions.map((f) => f.name));
   for (const v of unit.variables) {
@@ -974,7 +992,29 @@ export function summarizeUnit(unit: TranslationUnit, types: TypeResolver, inScop
     const t = handlerTable(v.name, v.init, defined);
     if (t) tables.push(t);
   }
-  return { functions, tables };
+  const tableNames = new Set(tables.map((t) => t.name));
+  const functions: FunctionSummary[] = [];
+  const lazy = new Map<string, { isStatic: boolean; get(): FunctionSummary }>();
+  for (const f of unit.functions) {
+    if (!f.isDefinition || f.body.length === 0) continue;
+    let memo: FunctionSummary | undefined;
+    const get = () => (memo ??= summaryOf(f, types));
+    if (inScope(f.loc.file) && f.body.some((t) => dispatchWords.has(t.text) || wow64TestCalls.has(t.text) || tableNames.has(t.text) || ioctlNamePattern.test(t.expansion?.text ?? ''))) functions.push(get());
+    else lazy.set(f.name, { isStatic: !!f.isStatic, get });
+  }
+  return { functions, lazy, tables };
+}
+
+function summaryOf(f: FunctionDecl, types: TypeResolver): FunctionSummary {
+  const params = f.type.params.map((p) => ({ name: p.name, typeName: paramTypeName(p.type) }));
+  const key = contentKey(f, params, types);
+  let s = summaryCache.get(key);
+  if (!s) {
+    s = summarizeFunction({ name: f.name, params, body: f.body, loc: f.loc, isStatic: f.isStatic }, types);
+    if (summaryCache.size >= summaryCacheLimit) summaryCache.delete(summaryCache.keys().next().value!);
+    summaryCache.set(key, s);
+  }
+  return s;
 }
 
 /**

@@ -70,13 +70,13 @@ export const wow64TestSpelling: Readonly<Record<Framework, string>> = {
 /**
  * KMDF retrieve calls: the minimum size is argument `size`, the out-pointer
  * to the buffer argument `out` (`WdfRequestRetrieveInputBuffer(Request,
- * sizeof(T), &p, &Length)`).
+ * sizeof(T), &p, &Length)`), the length's out-pointer argument `length`.
  */
-export const retrieveCalls: Readonly<Record<string, { size: number; out: number }>> = {
-  WdfRequestRetrieveInputBuffer: { size: 1, out: 2 },
-  WdfRequestRetrieveOutputBuffer: { size: 1, out: 2 },
-  WdfRequestRetrieveUnsafeUserInputBuffer: { size: 1, out: 2 },
-  WdfRequestRetrieveUnsafeUserOutputBuffer: { size: 1, out: 2 },
+export const retrieveCalls: Readonly<Record<string, { size: number; out: number; length: number }>> = {
+  WdfRequestRetrieveInputBuffer: { size: 1, out: 2, length: 3 },
+  WdfRequestRetrieveOutputBuffer: { size: 1, out: 2, length: 3 },
+  WdfRequestRetrieveUnsafeUserInputBuffer: { size: 1, out: 2, length: 3 },
+  WdfRequestRetrieveUnsafeUserOutputBuffer: { size: 1, out: 2, length: 3 },
 };
 
 /** Calls with an out-pointer that receives a buffer but no minimum size (`WdfMemoryGetBuffer` returns it instead). */

@@ -16,19 +16,19 @@
  * (`summarizeUnit`) and runs `driverRoutines` over all of them.
  */
 
-import type { TranslationUnit } from '../ast';
-import type { Loc } from '../source';
-import type { Token } from '../token';
-import { driverRoutines } from './driver';
-import type { DispatchRoutine } from './model';
-import { type SummaryParam, summarizeFunction, summarizeUnit } from './summary';
-import { type TypeResolver, unitTypes } from './types';
+import type { TranslationUnit } from './ast';
+import type { Loc } from './source';
+import type { Token } from './token';
+import { driverRoutines } from './dispatch/driver';
+import type { DispatchRoutine } from './dispatch/model';
+import { type SummaryParam, summarizeFunction, summarizeUnit } from './dispatch/summary';
+import { type TypeResolver, unitTypes } from './dispatch/types';
 
-export * from './model';
-export { type DriverUnit, type DriverOptions, driverRoutines } from './driver';
-export { type FunctionSummary, type UnitSummary, type HandlerTable, summarizeFunction, summarizeUnit } from './summary';
-export { type TypeResolver, lookupTypeName, recordBehind, unitTypes, paramTypeName } from './types';
-export * as vocabulary from './vocabulary';
+export * from './dispatch/model';
+export { type DriverUnit, type DriverOptions, driverRoutines } from './dispatch/driver';
+export { type FunctionSummary, type UnitSummary, type HandlerTable, summarizeFunction, summarizeUnit } from './dispatch/summary';
+export { type TypeResolver, lookupTypeName, recordBehind, unitTypes, paramTypeName } from './dispatch/types';
+export * as vocabulary from './dispatch/vocabulary';
 
 export interface DispatchOptions {
   resolver: TypeResolver;
