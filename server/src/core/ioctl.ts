@@ -59,6 +59,22 @@ export function decodeCtlCode(value: number): DecodedCtlCode {
   };
 }
 
+/** `FILE_DEVICE_UNKNOWN`: the device type vendors share with Microsoft. */
+export const fileDeviceUnknown = 0x22;
+
+/**
+ * A control code Microsoft owns: a Microsoft device type (below 0x8000,
+ * other than FILE_DEVICE_UNKNOWN) with a function below 0x800. A driver
+ * that defines one redeclares a system IOCTL (a filter handling it), so the
+ * rules about a driver's own codes do not apply to it.
+ */
+export function isMicrosoftCode(code: DecodedCtlCode): boolean {
+  return code.deviceType < 0x8000 && code.deviceType !== fileDeviceUnknown && code.function < 0x800;
+}
+
+/** Winsock's `_IO()`-style macros: their codes are socket ioctls, not CTL_CODEs. */
+const socketIoctlMacros = new Set(['_IO', '_IOR', '_IOW', '_WSAIO', '_WSAIOR', '_WSAIOW', '_WSAIORW']);
+
 export function accessName(access: number): string {
   switch (access & 3) {
     case 0:
@@ -453,6 +469,8 @@ export function findIoctls(pp: Pick<PreprocessResult, 'definitions' | 'macros' |
     const named = ioctlNamePattern.test(def.name) || options.caseNames?.has(def.name) === true;
     // Cheap filter: any other macro must mention a macro that leads to CTL_CODE.
     if (!named && !def.body.some((t) => t.kind === TokKind.Ident && reachesCtlCode(t.text))) continue;
+    // `#define SIO_RCVALL _WSAIOW(IOC_VENDOR,1)`: a socket ioctl, whatever its name.
+    if (def.body.some((t) => t.kind === TokKind.Ident && (socketIoctlMacros.has(t.text) || lookup(t.text)?.body.some((u) => socketIoctlMacros.has(u.text))))) continue;
     const { tokens, ctlCalls } = expandTokens(def.body, (n) => (n === def.name ? undefined : lookup(n)));
     const viaCtlCode = ctlCalls.length > 0;
     if (!viaCtlCode && !named) continue;

@@ -219,7 +219,10 @@ export function translationVerdict(pair: Wow64Pair, wideRecord: RecordDecl): Tra
       (n.size !== w.size ? { chain: '', typeText: '', what: 'record-size' as const } : undefined);
     const sizeCauses: Difference[] = [];
     if (cause) collectSizeCauses(pair, flatMembers(n.fields), flatMembers(w.fields), '', sizeCauses, 0);
-    verdict = { needs: cause !== undefined, narrowSize: n.size, wideSize: w.size, narrowAlign: n.align, wideAlign: w.align, cause, sizeCauses };
+    // The layouts decide, not the member types: a pointer in a union that other members already
+    // pad to the same size leaves every offset and the size equal, and needs no translation.
+    const needs = cause !== undefined && !sameLayout(pair, n.size, n.fields, w.size, w.fields, 'struct', 0);
+    verdict = { needs, narrowSize: n.size, wideSize: w.size, narrowAlign: n.align, wideAlign: w.align, cause, sizeCauses };
   }
   cache.set(wideRecord, verdict ?? null);
   return verdict;
@@ -271,6 +274,39 @@ function collectSizeCauses(pair: Wow64Pair, narrow: FlatMember[], wide: FlatMemb
     }
     if (n.size !== w.size) out.push({ chain: prefix + w.name, typeText: w.decl.typeText, what: 'size', narrow: place(n), wide: place(w), loc: w.decl.nameLoc });
   }
+}
+
+/**
+ * Do two layouts of one record read alike? The same size, every member at
+ * the same offset (and bit position) with the same size, recursively
+ * through records held by value; in a union, an alternative that is not a
+ * record may differ in size as long as the union's size does not (the
+ * 32-bit caller writes its low bytes of a slot both ABIs place alike).
+ */
+function sameLayout(pair: Wow64Pair, narrowSize: number, narrow: readonly FieldLayout[], wideSize: number, wide: readonly FieldLayout[], kind: 'struct' | 'union', depth: number): boolean {
+  if (narrowSize !== wideSize || narrow.length !== wide.length || depth > 8) return false;
+  for (let i = 0; i < wide.length; i++) {
+    const n = narrow[i];
+    const w = wide[i];
+    if (n.offset !== w.offset || n.bitOffset !== w.bitOffset || n.bitWidth !== w.bitWidth) return false;
+    if (n.fields && w.fields) {
+      // An anonymous struct or union member: its members, in its own kind.
+      const inner = valueRecord(w.decl.type)?.kind === 'union' ? 'union' : 'struct';
+      if (!sameLayout(pair, n.size, n.fields, w.size, w.fields, inner, depth + 1)) return false;
+      continue;
+    }
+    const nr = valueRecord(n.decl.type);
+    const wr = valueRecord(w.decl.type);
+    if (nr && wr) {
+      if (n.size !== w.size) return false;
+      const nl = pair.narrow.layout.layoutOf(nr);
+      const wl = pair.wide.layout.layoutOf(wr);
+      if (!sameLayout(pair, nl.size, nl.fields, wl.size, wl.fields, wr.kind === 'union' ? 'union' : 'struct', depth + 1)) return false;
+      continue;
+    }
+    if (n.size !== w.size && kind !== 'union') return false;
+  }
+  return true;
 }
 
 function place(m: FlatMember): MemberPlace {

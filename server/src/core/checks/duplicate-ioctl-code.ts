@@ -10,7 +10,7 @@
  *     #define IOCTL_RESET      CTL_CODE(0x8000, 0x805, METHOD_BUFFERED, FILE_WRITE_ACCESS)
  */
 
-import { describeIoctl, hex, type IoctlDef } from '../ioctl';
+import { describeIoctl, hex, isMicrosoftCode, type IoctlDef } from '../ioctl';
 import { formatMessage } from './catalogue';
 import type { Check, RawFinding } from './context';
 import { nameEnd } from './context';
@@ -39,6 +39,8 @@ export const duplicateIoctlCode: Check = {
     }
     const byValue = new Map<number, IoctlDef[]>();
     for (const d of facts.ioctls) {
+      // Two names for one of Microsoft's codes are the SDK's business, not a clash in the driver.
+      if (isMicrosoftCode(d.code)) continue;
       const list = byValue.get(d.code.value);
       if (list) list.push(d);
       else byValue.set(d.code.value, [d]);

@@ -14,6 +14,7 @@
  * and is not reported.
  */
 
+import { isMicrosoftCode } from '../ioctl';
 import { userLoc } from '../token';
 import { formatMessage } from './catalogue';
 import type { Check, Fix, RawFinding } from './context';
@@ -26,7 +27,7 @@ export const methodNeitherAnyAccess: Check = {
     const out: RawFinding[] = [];
     const seen = new Set<string>();
     for (const d of facts.ioctls) {
-      if (d.code.method !== 3 || d.code.access !== 0 || d.aliasOf) continue;
+      if (d.code.method !== 3 || d.code.access !== 0 || d.aliasOf || isMicrosoftCode(d.code)) continue;
       if (d.accessSpelling === 'FILE_SPECIAL_ACCESS' || !facts.inScope(d.loc.file)) continue;
       const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
       if (seen.has(key)) continue;

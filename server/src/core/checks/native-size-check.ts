@@ -8,6 +8,9 @@
  *     if (InputLength < sizeof(OPEN)) return STATUS_BUFFER_TOO_SMALL;
  *     // good
  *     if (InputLength < (IoIs32bitProcess(Irp) ? sizeof(OPEN32) : sizeof(OPEN))) ...
+ *
+ * A type of the same size on both ABIs is not reported (the check is right
+ * for both; a differing member is `unhandled-32bit-caller`'s business).
  */
 
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
@@ -28,7 +31,8 @@ export const nativeSizeCheck: Check = {
       const record = recordNamed(pair.wide, use.record);
       if (!record || isShadowRecord(pair, record)) continue;
       const verdict = translationVerdict(pair, record);
-      if (!verdict?.needs) continue;
+      // A length compared with a size both ABIs share is right for 32-bit callers too.
+      if (!verdict?.needs || verdict.narrowSize === verdict.wideSize) continue;
       seen.add(key);
       const ioctl = c.labels.map((l) => l.name).find((n) => n);
       out.push({

@@ -10,7 +10,7 @@
  *     #define IOCTL_FOO_RESET CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_WRITE_ACCESS)
  */
 
-import { describeIoctl, hex } from '../ioctl';
+import { describeIoctl, hex, isMicrosoftCode } from '../ioctl';
 import { formatMessage } from './catalogue';
 import type { Check, RawFinding } from './context';
 import { nameEnd } from './context';
@@ -22,7 +22,7 @@ export const reservedFunctionCode: Check = {
     const out: RawFinding[] = [];
     const seen = new Set<string>();
     for (const d of facts.ioctls) {
-      if (d.code.function >= 0x800 || d.aliasOf || !facts.inScope(d.loc.file)) continue;
+      if (d.code.function >= 0x800 || d.aliasOf || isMicrosoftCode(d.code) || !facts.inScope(d.loc.file)) continue;
       const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -94,7 +94,7 @@ class DriverAnalysis {
         for (const [field, origins] of Object.entries(fn.fieldWrites)) {
           let set = this.fieldFacts.get(field);
           if (!set) this.fieldFacts.set(field, (set = new Set()));
-          for (const o of origins) if (o === 'test' || o === 'code') set.add(o);
+          for (const o of origins) if (o === 'test' || o === 'code' || o === 'buf') set.add(o);
         }
       }
       for (const table of u.summary.tables) {
@@ -114,7 +114,7 @@ class DriverAnalysis {
           if (!root) continue;
           const registration: Registration = { handler: r.handler, loc: r.loc };
           if (r.major !== 'any') registration.major = r.major;
-          this.discover({ fn: root.fn, unit: root.unit, args: this.defaultArgs(root.fn) }, registration, r.kmdf ? 'kmdf' : undefined, [], [], new Set(), 0);
+          this.discover({ fn: root.fn, unit: root.unit, args: this.defaultArgs(root.fn) }, registration, r.kmdf ? 'kmdf' : root.fn.framework, [], [], new Set(), 0);
         }
       }
     });
@@ -348,8 +348,10 @@ class DriverAnalysis {
 
 /** A summary use as a buffer use, when its type names a record (or, for probes, any type). */
 function resolveUse(u: FunctionSummary['uses'][number], types: TypeResolver): BufferUse | undefined {
-  if (u.typeName.endsWith('[deref]')) return undefined;
-  const resolved = types.recordOf(u.typeName);
+  const deref = u.typeName.endsWith(' [deref]');
+  const typeName = deref ? u.typeName.slice(0, -' [deref]'.length) : u.typeName;
+  let resolved = types.recordOf(typeName);
+  if (deref) resolved = resolved && resolved.pointers > 0 ? { ...resolved, pointers: resolved.pointers - 1 } : undefined;
   switch (u.kind) {
     case 'size-check':
     case 'sizeof':
@@ -367,7 +369,7 @@ function resolveUse(u: FunctionSummary['uses'][number], types: TypeResolver): Bu
     case 'probe':
       break;
   }
-  const use: BufferUse = { kind: u.kind, typeName: u.typeName, guard: 'none', loc: u.loc, end: u.end };
+  const use: BufferUse = { kind: u.kind, typeName: deref && resolved ? resolved.record : typeName, guard: 'none', loc: u.loc, end: u.end };
   if (resolved) use.record = resolved.record;
   if (u.call) use.call = u.call;
   return use;

@@ -148,7 +148,7 @@ export interface FunctionSummary {
   calls: SummaryCall[];
   constructs: SummaryConstruct[];
   returns: Origin[];
-  /** Structure fields this function stores a code or a test in (driver-wide facts). */
+  /** Structure fields this function stores the buffer, a code or a test in (driver-wide facts). */
   fieldWrites: Record<string, Origin[]>;
   registrations: SummaryRegistration[];
 }
@@ -172,7 +172,7 @@ const dispatchWords = new Set(['switch', 'MajorFunction', 'MajorFunctions', 'Dis
 
 type VarType = { typeName: string; pointers: number; array: boolean };
 
-const bufferish = (o: Origin) => o === 'buf' || o.startsWith('p:') || o.startsWith('ret:');
+const bufferish = (o: Origin) => o === 'buf' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 const lengthish = (o: Origin) => o === 'len' || o.startsWith('p:') || o.startsWith('ret:');
 const testish = (o: Origin) => o === 'test' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 const codeish = (o: Origin) => o === 'code' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
@@ -352,7 +352,7 @@ class Summarizer {
         const value = this.origins(x.right);
         if (target.k === 'id') changed = this.add(target.name, value) || changed;
         else if (target.k === 'member') {
-          const kept = [...value].filter((o) => o === 'test' || o === 'code');
+          const kept = [...value].filter((o) => o === 'test' || o === 'code' || o === 'buf');
           if (kept.length) {
             const list = (this.summary.fieldWrites[target.name] ??= []);
             for (const o of kept) if (!list.includes(o)) list.push(o);
@@ -732,6 +732,7 @@ class Summarizer {
       if (inner.k === 'id') {
         const v = this.vars.get(inner.name);
         if (v && v.pointers > 0) return v.typeName + ' *'.repeat(v.pointers - 1);
+        // `sizeof(*p)` with `PFOO p`: the record behind one pointer (resolved in `driver.ts`).
         if (v) return `${v.typeName} [deref]`;
       }
     }

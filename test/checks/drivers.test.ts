@@ -1,0 +1,77 @@
+/**
+ * Whole drivers: the dispatch shapes and cross-file patterns of real
+ * drivers, each a multi-file fixture checked as one driver, and the false
+ * positives that must stay silent (test/fixtures/drivers/).
+ */
+
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { type CheckRequest, runCheck } from '../../server/src/cli/check';
+import { driverFixturesDir, expectDriverFixture } from './fixtures';
+
+const emptyRequest: CheckRequest = { paths: [], abis: ['x86', 'x64'], includeDirs: [], defines: [], undefines: [], forcedIncludes: [], rules: {} };
+
+describe('whole drivers: patterns', () => {
+  it('follows handlers into other files, through flags, recursion and file-local helpers', () => {
+    const result = expectDriverFixture('handlers-in-files');
+    const unhandled = result.findings.find((f) => f.rule === 'unhandled-32bit-caller' && f.symbol === 'IOCTL_HF_DEEP');
+    assert.ok(unhandled, 'IOCTL_HF_DEEP is reported');
+    // The path that proves it: the case, the calls, the use in deep.c.
+    const use = unhandled.related.find((r) => r.loc.file.endsWith('/deep.c'));
+    assert.ok(use, `the use in deep.c is named: ${JSON.stringify(unhandled.related.map((r) => r.message))}`);
+  });
+
+  it('reads if/else-if chains on a code held in a structure field', () => {
+    expectDriverFixture('if-chain');
+  });
+
+  it('reads tables of handlers indexed by control code', () => {
+    expectDriverFixture('handler-table');
+  });
+
+  it('finds FSCTL and internal device control routines from MajorFunction assignments', () => {
+    expectDriverFixture('fsctl-internal');
+  });
+
+  it('finds KMDF control callbacks from the queue configuration, with the test behind a helper in another file', () => {
+    expectDriverFixture('kmdf-queue');
+  });
+
+  it('counts copies into locals and sizeof of locals and of *p as uses', () => {
+    expectDriverFixture('copies');
+  });
+
+  it('sees 32-bit tests inside #if defined(_WIN64) blocks and flags set there', () => {
+    const result = expectDriverFixture('win64-blocks');
+    assert.equal(result.findings.length, 0);
+  });
+
+  it('predefines _KERNEL_MODE for sources that include a kernel header, unless turned off', () => {
+    expectDriverFixture('kernel-mode');
+    const off = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], kernelMode: false });
+    assert.deepEqual(off.findings.map((f) => f.rule), [], 'without _KERNEL_MODE the shared header carries no pointer');
+  });
+});
+
+describe('whole drivers: false positives stay silent', () => {
+  it('a call that takes the buffer (IoAllocateMdl) is no cast of it', () => {
+    assert.equal(expectDriverFixture('near-mdl').findings.length, 0);
+  });
+
+  it('a pointer in a union already padded to 8 bytes leaves the layouts equal', () => {
+    assert.equal(expectDriverFixture('near-union').findings.length, 0);
+  });
+
+  it('native-size-check stays silent on a type of the same size on both ABIs', () => {
+    expectDriverFixture('same-size');
+  });
+
+  it('duplicate codes count within one driver, not across two drivers of a repository', () => {
+    const result = expectDriverFixture('near-two-drivers');
+    assert.equal(result.drivers.length, 2, JSON.stringify(result.drivers));
+  });
+
+  it('code rules leave Microsoft-owned control codes and winsock _IO() codes alone', () => {
+    assert.equal(expectDriverFixture('near-microsoft-codes').findings.length, 0);
+  });
+});
