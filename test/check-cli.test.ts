@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Ajv from 'ajv';
 import { runCheck } from '../server/src/cli/check';
 import { analyzeFile, createSession } from '../server/src/core/analyze';
 import { unitFacts } from '../server/src/core/checks/index';
@@ -10,24 +9,13 @@ import { displayName } from '../server/src/core/names';
 import { compareShadow, translationVerdict } from '../server/src/core/wow64';
 import { diskHost } from '../server/src/node/host';
 import { main } from '../server/src/cli/main';
-import { mingwInclude, repoRoot, requireTool } from './helpers';
+import { mingwInclude, repoRoot, requireTool, sarifValidator } from './helpers';
 
 function run(args: string[], cwd = repoRoot) {
   let out = '';
   let err = '';
   const code = main(['check', ...args], { out: (s) => (out += s), err: (s) => (err += s), isTty: false, cwd });
   return { code, out, err };
-}
-
-function sarifValidator() {
-  const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
-  // The schema is draft-04: rename `id` for Ajv's draft-07 core; its regexes are not Unicode-mode clean.
-  delete schema.$schema;
-  schema.$id = schema.id;
-  delete schema.id;
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false });
-  return ajv.compile(schema);
 }
 
 describe('ioctl-lens check (CLI)', () => {

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const mingwInclude = process.env.MINGW_INCLUDE ?? '/usr/share/mingw-w64/include';
@@ -27,4 +28,16 @@ export function requireTool(ctx: Mocha.Context, what: 'clang' | 'clangd' | 'ming
   console.log(`\n    ${line}\n`);
   ctx.skip();
   return false;
+}
+
+/** A validator for SARIF 2.1.0 (the schema shipped with @microsoft/jest-sarif). */
+export function sarifValidator() {
+  const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
+  // The schema is draft-04: rename `id` for Ajv's draft-07 core; its regexes are not Unicode-mode clean.
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false });
+  return ajv.compile(schema);
 }

@@ -7,6 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { type CheckRequest, runCheck } from '../../server/src/cli/check';
+import { buildSarif } from '../../server/src/core/sarif';
+import { sarifValidator } from '../helpers';
 import { driverFixturesDir, expectDriverFixture } from './fixtures';
 
 const emptyRequest: CheckRequest = { paths: [], abis: ['x86', 'x64'], includeDirs: [], defines: [], undefines: [], forcedIncludes: [], rules: {} };
@@ -16,9 +18,29 @@ describe('whole drivers: patterns', () => {
     const result = expectDriverFixture('handlers-in-files');
     const unhandled = result.findings.find((f) => f.rule === 'unhandled-32bit-caller' && f.symbol === 'IOCTL_HF_DEEP');
     assert.ok(unhandled, 'IOCTL_HF_DEEP is reported');
-    // The path that proves it: the case, the calls, the use in deep.c.
-    const use = unhandled.related.find((r) => r.loc.file.endsWith('/deep.c'));
-    assert.ok(use, `the use in deep.c is named: ${JSON.stringify(unhandled.related.map((r) => r.message))}`);
+    // The path that proves it: registration, case, the calls across three files, the use in deep.c's own Validate.
+    const step = (r: { loc: { file: string; line: number }; message: string }) => `${path.basename(r.loc.file)}:${r.loc.line} ${r.message}`;
+    assert.deepEqual(unhandled.flow?.map(step), [
+      'driver.c:9 HfControl is registered for IRP_MJ_DEVICE_CONTROL',
+      'control.c:24 HfControl handles IOCTL_HF_DEEP here',
+      'control.c:26 calls HfDeep',
+      'handlers.c:50 calls HfDeepStep',
+      'deep.c:15 calls Validate',
+      "deep.c:7 'HF_DEEP' is used as the buffer here (in Validate)",
+    ]);
+    // The editor shows the same steps as related information.
+    for (const s of unhandled.flow!.filter((r) => !r.message.includes('handles'))) assert.ok(unhandled.related.some((r) => step(r) === step(s)), step(s));
+  });
+
+  it('names the path in SARIF codeFlows, valid SARIF 2.1.0', () => {
+    const result = expectDriverFixture('handlers-in-files');
+    const sarif = buildSarif(result.findings, { baseDir: driverFixturesDir, toolVersion: '0.0.0' }) as { runs: { results: { ruleId: string; codeFlows?: unknown[] }[] }[] };
+    const validate = sarifValidator();
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3)));
+    const flows = sarif.runs[0].results.filter((r) => r.codeFlows);
+    assert.deepEqual(flows.map((r) => r.ruleId).sort(), ['native-size-check', 'probe-alignment', 'unhandled-32bit-caller', 'unhandled-32bit-caller', 'unhandled-32bit-caller']);
+    const deep = JSON.stringify(flows.find((r) => JSON.stringify(r).includes('deep.c')));
+    assert.match(deep, /"threadFlows":\[\{"locations":\[\{"location":\{"physicalLocation"/);
   });
 
   it('reads if/else-if chains on a code held in a structure field', () => {

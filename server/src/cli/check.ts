@@ -363,6 +363,7 @@ export function jsonReport(result: CheckResult, show: (p: string) => string): ob
       endColumn: f.end.col,
       message: f.message,
       related: f.related.map((r) => ({ file: show(r.loc.file), line: r.loc.line, message: r.message })),
+      ...(f.flow ? { flow: f.flow.map((r) => ({ file: show(r.loc.file), line: r.loc.line, column: r.loc.col, message: r.message })) } : {}),
     })),
     summary: {
       files: result.files.length,

@@ -51,7 +51,8 @@ const parser = new XMLParser({
   attributeNamePrefix: '@',
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name !== 'Project',
+  // Every element a list (MSBuild repeats any of them), attributes plain.
+  isArray: (name, _path, _leaf, isAttribute) => !isAttribute && name !== 'Project',
 });
 
 type XmlNode = Record<string, unknown>;
@@ -59,7 +60,9 @@ type XmlNode = Record<string, unknown>;
 function children(node: unknown, name: string): XmlNode[] {
   if (!node || typeof node !== 'object') return [];
   const v = (node as XmlNode)[name];
-  return Array.isArray(v) ? (v as XmlNode[]) : v && typeof v === 'object' ? [v as XmlNode] : [];
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  // A leaf element without attributes is its text.
+  return list.map((x) => (typeof x === 'string' ? { '#text': x } : x && typeof x === 'object' ? (x as XmlNode) : {}));
 }
 
 function textOf(node: XmlNode): string {

@@ -89,6 +89,20 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
               message: { text: r.message },
             }));
           }
+          if (f.flow?.length) {
+            // The path that proves the finding: registration, calls, case, calls, use.
+            result.codeFlows = [
+              {
+                threadFlows: [
+                  {
+                    locations: f.flow.map((step) => ({
+                      location: { physicalLocation: { artifactLocation: artifact(step.loc.file, options.baseDir), region: region(step.loc) }, message: { text: step.message } },
+                    })),
+                  },
+                ],
+              },
+            ];
+          }
           if (f.fixes?.length) {
             result.fixes = f.fixes.map((fix) => ({
               description: { text: fix.title },

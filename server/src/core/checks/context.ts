@@ -7,7 +7,7 @@
  */
 
 import type { Severity } from '../diagnostics';
-import type { BufferUse, DispatchCase, DispatchRoutine } from '../dispatch';
+import type { BufferUse, DispatchCase, DispatchRoutine, MajorFunction } from '../dispatch';
 import type { IoctlDef } from '../ioctl';
 import type { Loc } from '../source';
 import type { BoundaryType, Difference, Shadow, Wow64Pair } from '../wow64';
@@ -39,6 +39,12 @@ export interface Finding {
   loc: Loc;
   end: Loc;
   related: Related[];
+  /**
+   * The path that proves a dispatch finding, in execution order: the
+   * registration, the calls to the routine, the case, the calls from the
+   * case, the use (SARIF `codeFlows`; its steps are also in `related`).
+   */
+  flow?: Related[];
   fixes?: Fix[];
 }
 
@@ -116,12 +122,32 @@ export function nameEnd(loc: Loc, name: string): Loc {
  * unit, in files in scope: what `native-size-check` and `probe-alignment`
  * judge (each keeps the kinds of use it is about).
  */
-export function* unguardedUses(facts: UnitFacts): Generator<{ use: BufferUse; dispatchCase: DispatchCase }> {
+export function* unguardedUses(facts: UnitFacts): Generator<{ use: BufferUse; dispatchCase: DispatchCase; routine: DispatchRoutine }> {
   for (const routine of facts.routines) {
     for (const dispatchCase of routine.cases) {
       for (const use of dispatchCase.uses) {
-        if (use.guard === 'none' && facts.inScope(use.loc.file)) yield { use, dispatchCase };
+        if (use.guard === 'none' && facts.inScope(use.loc.file)) yield { use, dispatchCase, routine };
       }
     }
   }
+}
+
+const majorNames: Record<MajorFunction, string> = {
+  'device-control': 'IRP_MJ_DEVICE_CONTROL',
+  'internal-device-control': 'IRP_MJ_INTERNAL_DEVICE_CONTROL',
+  'file-system-control': 'IRP_MJ_FILE_SYSTEM_CONTROL',
+};
+
+/** The path from the registration through the routine's case to a use, as steps a reader can follow. */
+export function dispatchFlow(routine: DispatchRoutine, dispatchCase: DispatchCase, use: BufferUse): Related[] {
+  const out: Related[] = [];
+  const reg = routine.registration;
+  if (reg) out.push({ loc: reg.loc, message: `${reg.handler} is registered${reg.major ? ` for ${majorNames[reg.major]}` : ''}` });
+  for (const step of routine.path ?? []) out.push({ loc: step.loc, message: `calls ${step.callee}` });
+  const label = dispatchCase.labels.find((l) => l.name) ?? dispatchCase.labels[0];
+  const name = label?.name ?? (label?.value !== undefined ? `0x${label.value.toString(16).toUpperCase()}` : 'a control code');
+  out.push({ loc: label?.loc ?? dispatchCase.loc, message: `${routine.name} handles ${name} here` });
+  for (const step of use.chain ?? []) out.push({ loc: step.loc, message: `calls ${step.callee}` });
+  out.push({ loc: use.loc, message: `'${use.record ?? use.typeName}' is used as the buffer here${use.via ? ` (in ${use.via})` : ''}` });
+  return out;
 }

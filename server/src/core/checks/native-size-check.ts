@@ -15,7 +15,7 @@
 
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
 import { formatMessage } from './catalogue';
-import { type Check, type RawFinding, unguardedUses } from './context';
+import { type Check, type RawFinding, dispatchFlow, unguardedUses } from './context';
 
 export const nativeSizeCheck: Check = {
   id: 'native-size-check',
@@ -24,7 +24,7 @@ export const nativeSizeCheck: Check = {
     const out: RawFinding[] = [];
     const { pair } = facts;
     const seen = new Set<string>();
-    for (const { use, dispatchCase: c } of unguardedUses(facts)) {
+    for (const { use, dispatchCase: c, routine } of unguardedUses(facts)) {
       if ((use.kind !== 'size-check' && use.kind !== 'retrieve') || !use.record) continue;
       const key = `${use.loc.file}\0${use.loc.offset}\0${use.record}`;
       if (seen.has(key)) continue;
@@ -35,6 +35,7 @@ export const nativeSizeCheck: Check = {
       if (!verdict?.needs || verdict.narrowSize === verdict.wideSize) continue;
       seen.add(key);
       const ioctl = c.labels.map((l) => l.name).find((n) => n);
+      const flow = dispatchFlow(routine, c, use);
       out.push({
         rule: 'native-size-check',
         symbol: use.record,
@@ -50,7 +51,9 @@ export const nativeSizeCheck: Check = {
         related: [
           { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
           ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []),
+          ...flow.slice(0, -1).filter((r) => r.loc !== c.labels[0]?.loc),
         ],
+        flow,
       });
     }
     return out;

@@ -12,7 +12,7 @@
 
 import { typeInfoByName } from '../wow64';
 import { formatMessage } from './catalogue';
-import { type Check, type RawFinding, unguardedUses } from './context';
+import { type Check, type RawFinding, dispatchFlow, unguardedUses } from './context';
 
 export const probeAlignment: Check = {
   id: 'probe-alignment',
@@ -21,7 +21,7 @@ export const probeAlignment: Check = {
     const out: RawFinding[] = [];
     const { pair } = facts;
     const seen = new Set<string>();
-    for (const { use, dispatchCase: c } of unguardedUses(facts)) {
+    for (const { use, dispatchCase: c, routine } of unguardedUses(facts)) {
       if (use.kind !== 'probe') continue;
       const key = `${use.loc.file}\0${use.loc.offset}`;
       if (seen.has(key)) continue;
@@ -30,6 +30,7 @@ export const probeAlignment: Check = {
       if (!wide || !narrow || wide.align === narrow.align) continue;
       seen.add(key);
       const call = use.call ?? 'ProbeForRead';
+      const flow = dispatchFlow(routine, c, use);
       out.push({
         rule: 'probe-alignment',
         symbol: use.record ?? use.typeName,
@@ -42,7 +43,11 @@ export const probeAlignment: Check = {
         }),
         loc: use.loc,
         end: use.end,
-        related: c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : [],
+        related: [
+          ...(c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : []),
+          ...flow.slice(0, -1).filter((r) => r.loc !== c.labels[0]?.loc),
+        ],
+        flow,
       });
     }
     return out;

@@ -13,10 +13,13 @@
  *         else { open = (POPEN)Irp->AssociatedIrp.SystemBuffer; ... }
  */
 
+import { vocabulary } from '../dispatch';
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
+
+const { wow64TestSpelling } = vocabulary;
 import { formatMessage } from './catalogue';
 import type { Check, RawFinding, Related } from './context';
-import { nameEnd } from './context';
+import { dispatchFlow, nameEnd } from './context';
 
 export const unhandled32bitCaller: Check = {
   id: 'unhandled-32bit-caller',
@@ -25,7 +28,7 @@ export const unhandled32bitCaller: Check = {
     const out: RawFinding[] = [];
     const { pair } = facts;
     for (const routine of facts.routines) {
-      const test = routine.framework === 'kmdf' ? 'WdfRequestIsFrom32BitProcess(Request)' : 'IoIs32bitProcess(Irp)';
+      const test = wow64TestSpelling[routine.framework];
       for (const c of routine.cases) {
         if (c.tests.length > 0) continue;
         const label = c.labels[0];
@@ -39,9 +42,12 @@ export const unhandled32bitCaller: Check = {
           if (!verdict?.needs) continue;
           reported.add(use.record);
           const ioctl = c.labels.map((l) => l.name).find((n) => n) ?? `case ${label.value !== undefined ? '0x' + label.value.toString(16).toUpperCase() : '?'}`;
+          const flow = dispatchFlow(routine, c, use);
+          // The use first (what the message is about), then the record, then the path that leads there.
           const related: Related[] = [
-            { loc: use.loc, message: `'${use.record}' is used as the buffer here${use.via ? ` (in ${use.via})` : ''}` },
+            flow[flow.length - 1],
             { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
+            ...flow.slice(0, -1).filter((r) => r.loc !== label.loc),
           ];
           const def = facts.ioctls.find((d) => d.name === ioctl);
           if (def) related.push({ loc: def.loc, message: `${ioctl} is defined here` });
@@ -60,6 +66,7 @@ export const unhandled32bitCaller: Check = {
             loc: label.loc,
             end: nameEnd(label.loc, label.name ?? ''),
             related,
+            flow,
           });
         }
       }
