@@ -19,7 +19,8 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
-import { type Analysis, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
+import { type AbiUnit, type Analysis, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
+import { createPreambleCache } from '../core/preamble';
 import {
   type Finding,
   type RuleSetting,
@@ -236,10 +237,19 @@ export function runCheck(request: CheckRequest): CheckResult {
       mergeIoctls([r.ioctls], ioctls);
       mergeSuppressions(suppressions, r.suppressions);
     };
-    // Sources: all of them, then the dispatch routines across them.
+    // Sources: all of them, then the dispatch routines across them. Sources of a folder that
+    // start with the same includes share one preamble per ABI (preprocessed and parsed once).
+    const preambles = createPreambleCache(session, host, { shareAcrossFiles: true });
     const analyses: Analysis[] = [];
     for (const file of driver.sources) {
-      const analysis = withoutTokens(analyzeFile(session, file, optionsFor(file, file)));
+      const options = optionsFor(file, file);
+      const text = host.readFile(file)?.text;
+      const units = new Map<AbiName, AbiUnit>();
+      for (const abi of options.abis) {
+        const unit = text === undefined ? analyzeFile(session, file, { ...options, abis: [abi] }).units.get(abi) : preambles.analyze(file, text, options, abi);
+        if (unit) units.set(abi, unit);
+      }
+      const analysis = withoutTokens({ path: file, units });
       record(analysis);
       analyses.push(analysis);
     }

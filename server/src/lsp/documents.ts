@@ -23,7 +23,7 @@ import type { FileHost } from '../core/source';
 import { normalizePath, overlayHost } from '../core/source';
 import { type DiskHost, maxFileBytes } from '../node/host';
 import type { DocContext } from './facts';
-import { createPreambleCache } from './preamble';
+import { createPreambleCache } from '../core/preamble';
 import type { FileOptions } from './settings';
 
 export interface AnalyzedDocument extends DocContext {

@@ -19,15 +19,15 @@
  * included again by the body is read again.
  */
 
-import { type Abi, type AbiName, abis } from '../core/abi';
-import { type AbiUnit, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
-import type { TranslationUnit } from '../core/ast';
-import { createLayoutContext } from '../core/layout';
-import { parse } from '../core/parser';
-import { builtinIncludeDir } from '../core/prelude';
-import { type Comment, type LexCache, type MacroDef, type PreprocessResult, preprocess } from '../core/preprocess';
-import { type FileHost, normalizePath, overlayHost } from '../core/source';
-import { type Token, TokKind } from '../core/token';
+import { type Abi, type AbiName, abis } from './abi';
+import { type AbiUnit, type AnalysisOptions, type Session, analyzeFile, createSession } from './analyze';
+import type { TranslationUnit } from './ast';
+import { createLayoutContext } from './layout';
+import { parse } from './parser';
+import { builtinIncludeDir } from './prelude';
+import { type Comment, type LexCache, type MacroDef, type PreprocessResult, preprocess } from './preprocess';
+import { type FileHost, dirname, normalizePath, overlayHost } from './source';
+import { type Token, TokKind } from './token';
 
 /** Where the preamble ends: after the last `#include` of the leading block of directives and comments. */
 export function preambleEnd(text: string): number {
@@ -37,7 +37,8 @@ export function preambleEnd(text: string): number {
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? text.length : nl + 1;
-    let line = text.slice(pos, lineEnd);
+    // Without its line break: `$` in the comment pattern below must see the end of the line.
+    let line = text.slice(pos, nl < 0 ? text.length : nl).replace(/\r$/, '');
     if (inComment) {
       const close = line.indexOf('*/');
       if (close < 0) {
@@ -93,6 +94,31 @@ interface Preamble {
   fallback: TranslationUnit;
 }
 
+/**
+ * The directives of a preamble without comments and blank lines: two files
+ * whose leading blocks differ only there share one preamble.
+ */
+export function preambleDirectives(preText: string): string {
+  return preText
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/.*$/gm, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l)
+    .join('\n') + '\n';
+}
+
+export interface PreambleOptions {
+  /**
+   * Share one preamble among the files of a folder whose leading blocks hold
+   * the same directives (the CLI's translation units: a driver's sources
+   * that start with the same `#include "precomp.h"` preprocess and parse it
+   * once per ABI, as a PCH would). The preamble is then analysed as a
+   * virtual file of that folder, so its own diagnostics are not the file's.
+   */
+  shareAcrossFiles?: boolean;
+}
+
 export interface PreambleCache {
   analyze(path: string, text: string, options: AnalysisOptions, abi: AbiName): AbiUnit;
   /** Drops the preambles of a closed document. */
@@ -139,7 +165,7 @@ function mergeByFile<T>(a: Map<string, T[]>, b: Map<string, T[]>): Map<string, T
   return out;
 }
 
-export function createPreambleCache(session: Session, host: FileHost): PreambleCache {
+export function createPreambleCache(session: Session, host: FileHost, cacheOptions: PreambleOptions = {}): PreambleCache {
   const preambles = new Map<string, Preamble>();
   let builds = 0;
   // Pseudo files (`<built-in>` per ABI, which holds the preamble's macros) are keyed by text, a few at a time.
@@ -235,6 +261,17 @@ export function createPreambleCache(session: Session, host: FileHost): PreambleC
       const end = preambleEnd(text);
       if (end === 0) return analyzeFile(session, path, { ...options, abis: [abi] }).units.get(abi)!;
       const preText = text.slice(0, end);
+      if (cacheOptions.shareAcrossFiles) {
+        const directives = preambleDirectives(preText);
+        const virtualPath = `${dirname(path)}/<preamble>.c`;
+        const key = `${virtualPath}\0${abi}\0${JSON.stringify(options)}\0${directives}`;
+        let shared = preambles.get(key);
+        if (!shared || !valid(shared)) {
+          shared = build(virtualPath, directives, options, abi, key);
+          preambles.set(key, shared);
+        }
+        return analyzeBody(path, text, end, shared, options, abis[abi]);
+      }
       const key = `${path}\0${abi}\0${JSON.stringify(options)}\0${preText}`;
       let pre = preambles.get(`${path}\0${abi}`);
       if (!pre || pre.key !== key || !valid(pre)) {
