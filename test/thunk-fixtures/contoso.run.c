@@ -77,18 +77,24 @@ int main(void) {
         memset(&open32, 0, sizeof open32);
         open32.Version = 2;
         open32.CompletionEvent = 0xFFFFFFFFu; /* INVALID_HANDLE_VALUE from a 32-bit caller */
+        /* The name's characters, in the caller's memory (UNICODE_STRING's Buffer is sized by its Length). */
+        memcpy((char *)reqs + 0xF00, (WCHAR[5]){'\\', 'D', 'e', 'v', '0'}, 10);
         open32.DeviceName.Length = 10;
         open32.DeviceName.MaximumLength = 12;
-        open32.DeviceName.Buffer = 0x90002000u;
+        open32.DeviceName.Buffer = 0x90000F00u;
         open32.Flags = 0x80000001u;
         s = CaptureContosoOpenSession32(&open32, &open);
-        SHOW("open: status=%08x event=%016llx name=%u/%u@%016llx flags=%08x", (unsigned)s, HEX(open.CompletionEvent), open.DeviceName.Length,
-             open.DeviceName.MaximumLength, HEX(open.DeviceName.Buffer), open.Flags);
+        SHOW("open: status=%08x event=%016llx name=%u/%u %s, a pool copy: %s flags=%08x pool=%d", (unsigned)s, HEX(open.CompletionEvent), open.DeviceName.Length,
+             open.DeviceName.MaximumLength, memcmp(open.DeviceName.Buffer, (char *)reqs + 0xF00, 10) == 0 ? "same characters" : "other characters",
+             (uintptr_t)open.DeviceName.Buffer != 0x90000F00u ? "yes" : "no", open.Flags, shim_outstanding);
+        ReleaseContosoOpenSession32(&open);
         open32.CompletionEvent = 0x00000124u;
+        open32.DeviceName.Length = 0;
         s = CaptureContosoOpenSession32(&open32, &open);
         SHOW("open: small handle=%016llx", HEX(open.CompletionEvent));
         open.CompletionEvent = (HANDLE)(LONG_PTR)-1;
         memset(&open32, 0xCC, sizeof open32);
+        open32.DeviceName.Buffer = 0x90000F00u;
         s = WriteBackContosoOpenSession32(&open, &open32);
         SHOW("open write-back: status=%08x event=%08x name=%08x", (unsigned)s, open32.CompletionEvent, open32.DeviceName.Buffer);
     }

@@ -19,7 +19,30 @@ C_ASSERT(FIELD_OFFSET(CONTOSO_OPEN_SESSION32, DeviceName) == 8);
 C_ASSERT(FIELD_OFFSET(CONTOSO_OPEN_SESSION32, Flags) == 16);
 #endif
 
-/* CaptureUnicodeString32: converts a 32-bit caller's UNICODE_STRING32 into UNICODE_STRING. */
+#ifndef IOCTL_LENS_POOL_TAG
+#define IOCTL_LENS_POOL_TAG 'tLoI' /* pool tag of ioctl-lens captures ("IoLt") */
+#endif
+
+/*
+ * ReleaseUnicodeString32: frees what CaptureUnicodeString32 allocated in Native (safe to call
+ * twice).
+ */
+static VOID
+ReleaseUnicodeString32(
+    _Inout_ PUNICODE_STRING Native
+    )
+{
+    if (Native->Buffer != NULL) {
+        ExFreePoolWithTag(Native->Buffer, IOCTL_LENS_POOL_TAG);
+        Native->Buffer = NULL;
+    }
+}
+
+/*
+ * CaptureUnicodeString32: converts a 32-bit caller's UNICODE_STRING32 into UNICODE_STRING,
+ * capturing Buffer into pool; on success the caller releases it with ReleaseUnicodeString32.
+ */
+_IRQL_requires_max_(APC_LEVEL)
 static NTSTATUS
 CaptureUnicodeString32(
     _In_ const UNICODE_STRING32 *Shadow,
@@ -27,11 +50,40 @@ CaptureUnicodeString32(
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
+    ULONG CapturedLength;
+    ULONG BufferBytes32;
+    SIZE_T BufferBytes;
+    const UCHAR *Buffer32;
 
     RtlZeroMemory(Native, sizeof(*Native));
-    Native->Length = Shadow->Length;
+    CapturedLength = Shadow->Length; /* read once: it sizes Buffer */
+    Native->Length = CapturedLength;
     Native->MaximumLength = Shadow->MaximumLength;
-    Native->Buffer = UlongToPtr(Shadow->Buffer);
+    /* Buffer: Length bytes in the caller's memory (_Field_size_bytes_part_(MaximumLength, Length)). */
+    Buffer32 = (const UCHAR *)UlongToPtr(Shadow->Buffer);
+    if (CapturedLength != 0) {
+        BufferBytes32 = CapturedLength;
+        BufferBytes = CapturedLength;
+        __try {
+            ProbeForRead(Buffer32, BufferBytes32, TYPE_ALIGNMENT(WCHAR));
+            Native->Buffer = (PWCH)ExAllocatePool2(POOL_FLAG_PAGED, BufferBytes, IOCTL_LENS_POOL_TAG);
+            if (Native->Buffer == NULL) {
+                Status = STATUS_INSUFFICIENT_RESOURCES;
+            } else {
+                RtlCopyMemory(Native->Buffer, Buffer32, BufferBytes32);
+            }
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Status = GetExceptionCode();
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+    }
+
+Cleanup:
+    if (!NT_SUCCESS(Status)) {
+        ReleaseUnicodeString32(Native);
+    }
     return Status;
 }
 
@@ -42,20 +94,37 @@ CaptureUnicodeString32(
 static NTSTATUS
 WriteBackUnicodeString32(
     _In_ const UNICODE_STRING *Native,
-    _Out_ PUNICODE_STRING32 Shadow
+    _Inout_ PUNICODE_STRING32 Shadow
     )
 {
+    UNICODE_STRING32 Caller;
+
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Length = Native->Length;
     Shadow->MaximumLength = Native->MaximumLength;
-    Shadow->Buffer = PtrToUlong(Native->Buffer);
+    Shadow->Buffer = Caller.Buffer; /* the caller's own pointer, never our pool copy */
     return STATUS_SUCCESS;
 }
 
 /*
- * CaptureContosoOpenSession32: converts a 32-bit caller's CONTOSO_OPEN_SESSION32 into
- * CONTOSO_OPEN_SESSION.
+ * ReleaseContosoOpenSession32: frees what CaptureContosoOpenSession32 allocated in Native (safe
+ * to call twice).
  */
+VOID
+ReleaseContosoOpenSession32(
+    _Inout_ PCONTOSO_OPEN_SESSION Native
+    )
+{
+    ReleaseUnicodeString32(&Native->DeviceName);
+}
+
+/*
+ * CaptureContosoOpenSession32: converts a 32-bit caller's CONTOSO_OPEN_SESSION32 into
+ * CONTOSO_OPEN_SESSION, capturing what its members point to into pool; on success the caller
+ * releases it with ReleaseContosoOpenSession32.
+ */
+_IRQL_requires_max_(APC_LEVEL)
 NTSTATUS
 CaptureContosoOpenSession32(
     _In_ const CONTOSO_OPEN_SESSION32 *Shadow,
@@ -74,6 +143,9 @@ CaptureContosoOpenSession32(
     Native->Flags = Shadow->Flags;
 
 Cleanup:
+    if (!NT_SUCCESS(Status)) {
+        ReleaseContosoOpenSession32(Native);
+    }
     return Status;
 }
 
@@ -84,14 +156,17 @@ Cleanup:
 NTSTATUS
 WriteBackContosoOpenSession32(
     _In_ const CONTOSO_OPEN_SESSION *Native,
-    _Out_ PCONTOSO_OPEN_SESSION32 Shadow
+    _Inout_ PCONTOSO_OPEN_SESSION32 Shadow
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
+    CONTOSO_OPEN_SESSION32 Caller;
 
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Version = Native->Version;
     Shadow->CompletionEvent = (ULONG)HandleToLong(Native->CompletionEvent);
+    Shadow->DeviceName = Caller.DeviceName;
     Status = WriteBackUnicodeString32(&Native->DeviceName, &Shadow->DeviceName);
     if (!NT_SUCCESS(Status)) {
         return Status;
@@ -126,5 +201,10 @@ WriteBackContosoOpenSession32(
     if (NT_SUCCESS(Status)) {
         /* TODO: handle the request with Captured (a CONTOSO_OPEN_SESSION); this code serves both callers. */
     }
+#if defined(_WIN64)
+    if (IoIs32bitProcess(Irp)) {
+        ReleaseContosoOpenSession32(&Captured);
+    }
+#endif
 }
 #endif

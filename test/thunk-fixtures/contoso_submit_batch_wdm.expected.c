@@ -111,13 +111,15 @@ CaptureContosoSubmitBatch32(
     ULONG CapturedCount;
     ULONG RequestsBytes32;
     SIZE_T RequestsBytes;
-    const CONTOSO_REQUEST32 *Requests32;
+    const UCHAR *Requests32;
+    CONTOSO_REQUEST32 RequestsElement32;
     ULONG Index;
 
     RtlZeroMemory(Native, sizeof(*Native));
     CapturedCount = Shadow->Count; /* read once: it sizes Requests */
     Native->Count = CapturedCount;
-    /* Requests: CapturedCount CONTOSO_REQUEST32 in the caller's memory (_Field_size_(Count)). */
+    /* Requests: Count CONTOSO_REQUEST32 in the caller's memory (_Field_size_(Count)). */
+    Requests32 = (const UCHAR *)UlongToPtr(Shadow->Requests);
     if (CapturedCount != 0) {
         Status = RtlULongMult(CapturedCount, (ULONG)sizeof(CONTOSO_REQUEST32), &RequestsBytes32);
         if (NT_SUCCESS(Status)) {
@@ -126,7 +128,6 @@ CaptureContosoSubmitBatch32(
         if (!NT_SUCCESS(Status)) {
             goto Cleanup;
         }
-        Requests32 = (const CONTOSO_REQUEST32 *)UlongToPtr(Shadow->Requests);
         __try {
             ProbeForRead(Requests32, RequestsBytes32, TYPE_ALIGNMENT(CONTOSO_REQUEST32));
             Native->Requests = (PCONTOSO_REQUEST)ExAllocatePool2(POOL_FLAG_PAGED, RequestsBytes, IOCTL_LENS_POOL_TAG);
@@ -134,7 +135,8 @@ CaptureContosoSubmitBatch32(
                 Status = STATUS_INSUFFICIENT_RESOURCES;
             } else {
                 for (Index = 0; Index < CapturedCount; Index++) {
-                    Status = CaptureContosoRequest32(&Requests32[Index], &Native->Requests[Index]);
+                    RtlCopyMemory(&RequestsElement32, Requests32 + Index * sizeof(CONTOSO_REQUEST32), sizeof(RequestsElement32));
+                    Status = CaptureContosoRequest32(&RequestsElement32, &Native->Requests[Index]);
                     if (!NT_SUCCESS(Status)) {
                         break;
                     }
@@ -166,12 +168,12 @@ WriteBackContosoSubmitBatch32(
     _Inout_ PCONTOSO_SUBMIT_BATCH32 Shadow
     )
 {
-    ULONG CallerRequests;
+    CONTOSO_SUBMIT_BATCH32 Caller;
 
-    CallerRequests = Shadow->Requests;
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Count = Native->Count;
-    Shadow->Requests = CallerRequests; /* the caller's own pointer, never our pool copy */
+    Shadow->Requests = Caller.Requests; /* the caller's own pointer, never our pool copy */
     Shadow->Timeout = Native->Timeout;
     return STATUS_SUCCESS;
 }

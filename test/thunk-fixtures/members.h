@@ -34,3 +34,69 @@ typedef struct _MEMBER_ARRAYS {
     WCHAR Name[5];
     PVOID Context;
 } MEMBER_ARRAYS, *PMEMBER_ARRAYS;
+
+/*
+ * Counts without SAL, from the names (pName next to NameLength in bytes,
+ * Leaves next to NumberOfLeaves, pItems next to ItemCount); a pointer to one
+ * record with no count is one record; an annotation overrides the names
+ * (Tags has a TagCount, but @count says 2); a pointer to bytes of unknown
+ * size is only converted.
+ */
+typedef struct _MEMBER_NAMES {
+    USHORT NameLength;
+    PCSTR pName;
+    ULONG NumberOfLeaves;
+    PMEMBER_LEAF Leaves;
+    ULONG ItemCount;
+    PMEMBER_LEAF pItems;
+    PMEMBER_LEAF Single;
+    PVOID Opaque;
+    ULONG TagCount;
+    PULONG Tags; /* @count 2 */
+} MEMBER_NAMES, *PMEMBER_NAMES;
+
+/* A union whose arm an enum selects, named after the arms (as HTTP_DATA_CHUNK's DataChunkType). */
+typedef enum _MEMBER_KIND { MemberKindFromMemory, MemberKindFromHandle, MemberKindInline, MemberKindUnknown } MEMBER_KIND;
+typedef struct _MEMBER_CHUNK {
+    MEMBER_KIND Kind;
+    union {
+        struct {
+            PVOID pBuffer;
+            ULONG BufferLength;
+        } FromMemory;
+        struct {
+            HANDLE Handle;
+            ULONGLONG Offset;
+        } FromHandle;
+        UCHAR Inline[12];
+    };
+} MEMBER_CHUNK, *PMEMBER_CHUNK;
+
+/* The same, selected by an integer that annotations tie to the arms. */
+#define MEMBER_TYPE_POINTER 1
+#define MEMBER_TYPE_VALUE 2
+typedef struct _MEMBER_TAGGED {
+    ULONG Type;
+    union { /* @switch Type */
+        PVOID Pointer; /* @case MEMBER_TYPE_POINTER */
+        ULONG Value; /* @case MEMBER_TYPE_VALUE */
+    } u;
+    ULONG ChunkCount;
+    PMEMBER_CHUNK Chunks;
+} MEMBER_TAGGED, *PMEMBER_TAGGED;
+
+/* An 8-aligned record: #pragma pack(4) puts it at 4, and an x86 caller's array of it may sit at 4. */
+typedef struct _MEMBER_WIDE {
+    ULONGLONG Stamp;
+    PVOID Where;
+} MEMBER_WIDE, *PMEMBER_WIDE;
+
+#pragma pack(push, 4)
+typedef struct _MEMBER_PACKED {
+    ULONG Header;
+    MEMBER_WIDE Wide;
+    MEMBER_WIDE Pair[2];
+    ULONG WideCount;
+    _Field_size_(WideCount) PMEMBER_WIDE Wides;
+} MEMBER_PACKED, *PMEMBER_PACKED;
+#pragma pack(pop)

@@ -122,7 +122,26 @@ WriteBackShapeLeaf32(
     return STATUS_SUCCESS;
 }
 
-/* CaptureUnicodeString32: converts a 32-bit caller's UNICODE_STRING32 into UNICODE_STRING. */
+/*
+ * ReleaseUnicodeString32: frees what CaptureUnicodeString32 allocated in Native (safe to call
+ * twice).
+ */
+static VOID
+ReleaseUnicodeString32(
+    _Inout_ PUNICODE_STRING Native
+    )
+{
+    if (Native->Buffer != NULL) {
+        ExFreePoolWithTag(Native->Buffer, IOCTL_LENS_POOL_TAG);
+        Native->Buffer = NULL;
+    }
+}
+
+/*
+ * CaptureUnicodeString32: converts a 32-bit caller's UNICODE_STRING32 into UNICODE_STRING,
+ * capturing Buffer into pool; on success the caller releases it with ReleaseUnicodeString32.
+ */
+_IRQL_requires_max_(APC_LEVEL)
 static NTSTATUS
 CaptureUnicodeString32(
     _In_ const UNICODE_STRING32 *Shadow,
@@ -130,11 +149,40 @@ CaptureUnicodeString32(
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
+    ULONG CapturedLength;
+    ULONG BufferBytes32;
+    SIZE_T BufferBytes;
+    const UCHAR *Buffer32;
 
     RtlZeroMemory(Native, sizeof(*Native));
-    Native->Length = Shadow->Length;
+    CapturedLength = Shadow->Length; /* read once: it sizes Buffer */
+    Native->Length = CapturedLength;
     Native->MaximumLength = Shadow->MaximumLength;
-    Native->Buffer = UlongToPtr(Shadow->Buffer);
+    /* Buffer: Length bytes in the caller's memory (_Field_size_bytes_part_(MaximumLength, Length)). */
+    Buffer32 = (const UCHAR *)UlongToPtr(Shadow->Buffer);
+    if (CapturedLength != 0) {
+        BufferBytes32 = CapturedLength;
+        BufferBytes = CapturedLength;
+        __try {
+            ProbeForRead(Buffer32, BufferBytes32, TYPE_ALIGNMENT(WCHAR));
+            Native->Buffer = (PWCH)ExAllocatePool2(POOL_FLAG_PAGED, BufferBytes, IOCTL_LENS_POOL_TAG);
+            if (Native->Buffer == NULL) {
+                Status = STATUS_INSUFFICIENT_RESOURCES;
+            } else {
+                RtlCopyMemory(Native->Buffer, Buffer32, BufferBytes32);
+            }
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Status = GetExceptionCode();
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+    }
+
+Cleanup:
+    if (!NT_SUCCESS(Status)) {
+        ReleaseUnicodeString32(Native);
+    }
     return Status;
 }
 
@@ -145,17 +193,33 @@ CaptureUnicodeString32(
 static NTSTATUS
 WriteBackUnicodeString32(
     _In_ const UNICODE_STRING *Native,
-    _Out_ PUNICODE_STRING32 Shadow
+    _Inout_ PUNICODE_STRING32 Shadow
     )
 {
+    UNICODE_STRING32 Caller;
+
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Length = Native->Length;
     Shadow->MaximumLength = Native->MaximumLength;
-    Shadow->Buffer = PtrToUlong(Native->Buffer);
+    Shadow->Buffer = Caller.Buffer; /* the caller's own pointer, never our pool copy */
     return STATUS_SUCCESS;
 }
 
-/* CaptureShapeItem32: converts a 32-bit caller's SHAPE_ITEM32 into SHAPE_ITEM. */
+/* ReleaseShapeItem32: frees what CaptureShapeItem32 allocated in Native (safe to call twice). */
+static VOID
+ReleaseShapeItem32(
+    _Inout_ PSHAPE_ITEM Native
+    )
+{
+    ReleaseUnicodeString32(&Native->Name);
+}
+
+/*
+ * CaptureShapeItem32: converts a 32-bit caller's SHAPE_ITEM32 into SHAPE_ITEM, capturing what
+ * its members point to into pool; on success the caller releases it with ReleaseShapeItem32.
+ */
+_IRQL_requires_max_(APC_LEVEL)
 static NTSTATUS
 CaptureShapeItem32(
     _In_ const SHAPE_ITEM32 *Shadow,
@@ -180,6 +244,9 @@ CaptureShapeItem32(
     Native->Stamp = Shadow->Stamp;
 
 Cleanup:
+    if (!NT_SUCCESS(Status)) {
+        ReleaseShapeItem32(Native);
+    }
     return Status;
 }
 
@@ -190,15 +257,18 @@ Cleanup:
 static NTSTATUS
 WriteBackShapeItem32(
     _In_ const SHAPE_ITEM *Native,
-    _Out_ PSHAPE_ITEM32 Shadow
+    _Inout_ PSHAPE_ITEM32 Shadow
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
+    SHAPE_ITEM32 Caller;
     ULONG Index;
 
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Kind = Native->Kind;
     Shadow->Event = (VOID * POINTER_32)HandleToULong(Native->Event);
+    Shadow->Name = Caller.Name;
     Status = WriteBackUnicodeString32(&Native->Name, &Shadow->Name);
     if (!NT_SUCCESS(Status)) {
         return Status;
@@ -228,6 +298,7 @@ ReleaseShapeNode32(
         ExFreePoolWithTag(Native->Leaves, IOCTL_LENS_POOL_TAG);
         Native->Leaves = NULL;
     }
+    ReleaseShapeItem32(&Native->Item);
 }
 
 /*
@@ -245,13 +316,15 @@ CaptureShapeNode32(
     ULONG CapturedLeafCount;
     ULONG LeavesBytes32;
     SIZE_T LeavesBytes;
-    const SHAPE_LEAF32 *Leaves32;
+    const UCHAR *Leaves32;
+    SHAPE_LEAF32 LeavesElement32;
     ULONG Index;
 
     RtlZeroMemory(Native, sizeof(*Native));
     CapturedLeafCount = Shadow->LeafCount; /* read once: it sizes Leaves */
     Native->LeafCount = CapturedLeafCount;
-    /* Leaves: CapturedLeafCount SHAPE_LEAF32 in the caller's memory (_Field_size_(LeafCount)). */
+    /* Leaves: LeafCount SHAPE_LEAF32 in the caller's memory (_Field_size_(LeafCount)). */
+    Leaves32 = (const UCHAR *)UlongToPtr(PtrToUlong(Shadow->Leaves));
     if (CapturedLeafCount != 0) {
         Status = RtlULongMult(CapturedLeafCount, (ULONG)sizeof(SHAPE_LEAF32), &LeavesBytes32);
         if (NT_SUCCESS(Status)) {
@@ -260,7 +333,6 @@ CaptureShapeNode32(
         if (!NT_SUCCESS(Status)) {
             goto Cleanup;
         }
-        Leaves32 = (const SHAPE_LEAF32 *)UlongToPtr(PtrToUlong(Shadow->Leaves));
         __try {
             ProbeForRead(Leaves32, LeavesBytes32, TYPE_ALIGNMENT(SHAPE_LEAF32));
             Native->Leaves = (PSHAPE_LEAF)ExAllocatePool2(POOL_FLAG_PAGED, LeavesBytes, IOCTL_LENS_POOL_TAG);
@@ -268,7 +340,8 @@ CaptureShapeNode32(
                 Status = STATUS_INSUFFICIENT_RESOURCES;
             } else {
                 for (Index = 0; Index < CapturedLeafCount; Index++) {
-                    Status = CaptureShapeLeaf32(&Leaves32[Index], &Native->Leaves[Index]);
+                    RtlCopyMemory(&LeavesElement32, Leaves32 + Index * sizeof(SHAPE_LEAF32), sizeof(LeavesElement32));
+                    Status = CaptureShapeLeaf32(&LeavesElement32, &Native->Leaves[Index]);
                     if (!NT_SUCCESS(Status)) {
                         break;
                     }
@@ -304,12 +377,13 @@ WriteBackShapeNode32(
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
-    SHAPE_LEAF32 * POINTER_32 CallerLeaves;
+    SHAPE_NODE32 Caller;
 
-    CallerLeaves = Shadow->Leaves;
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->LeafCount = Native->LeafCount;
-    Shadow->Leaves = CallerLeaves; /* the caller's own pointer, never our pool copy */
+    Shadow->Leaves = Caller.Leaves; /* the caller's own pointer, never our pool copy */
+    Shadow->Item = Caller.Item;
     Status = WriteBackShapeItem32(&Native->Item, &Shadow->Item);
     if (!NT_SUCCESS(Status)) {
         return Status;
@@ -349,14 +423,16 @@ CaptureShapeBatch32(
     ULONG CapturedCount;
     ULONG NodesBytes32;
     SIZE_T NodesBytes;
-    const SHAPE_NODE32 *Nodes32;
+    const UCHAR *Nodes32;
+    SHAPE_NODE32 NodesElement32;
     ULONG Index;
 
     RtlZeroMemory(Native, sizeof(*Native));
     CapturedCount = Shadow->Count; /* read once: it sizes Nodes */
-    Native->Flags = Shadow->Flags;
     Native->Count = CapturedCount;
-    /* Nodes: CapturedCount SHAPE_NODE32 in the caller's memory (@count Count). */
+    Native->Flags = Shadow->Flags;
+    /* Nodes: Count SHAPE_NODE32 in the caller's memory (@count Count). */
+    Nodes32 = (const UCHAR *)UlongToPtr(PtrToUlong(Shadow->Nodes));
     if (CapturedCount != 0) {
         Status = RtlULongMult(CapturedCount, (ULONG)sizeof(SHAPE_NODE32), &NodesBytes32);
         if (NT_SUCCESS(Status)) {
@@ -365,15 +441,15 @@ CaptureShapeBatch32(
         if (!NT_SUCCESS(Status)) {
             goto Cleanup;
         }
-        Nodes32 = (const SHAPE_NODE32 *)UlongToPtr(PtrToUlong(Shadow->Nodes));
         __try {
-            ProbeForRead(Nodes32, NodesBytes32, TYPE_ALIGNMENT(SHAPE_NODE32));
+            ProbeForRead(Nodes32, NodesBytes32, 4 /* TYPE_ALIGNMENT(SHAPE_NODE32) is 8, but an x86 caller aligns it to 4 only */);
             Native->Nodes = (PSHAPE_NODE)ExAllocatePool2(POOL_FLAG_PAGED, NodesBytes, IOCTL_LENS_POOL_TAG);
             if (Native->Nodes == NULL) {
                 Status = STATUS_INSUFFICIENT_RESOURCES;
             } else {
                 for (Index = 0; Index < CapturedCount; Index++) {
-                    Status = CaptureShapeNode32(&Nodes32[Index], &Native->Nodes[Index]);
+                    RtlCopyMemory(&NodesElement32, Nodes32 + Index * sizeof(SHAPE_NODE32), sizeof(NodesElement32));
+                    Status = CaptureShapeNode32(&NodesElement32, &Native->Nodes[Index]);
                     if (!NT_SUCCESS(Status)) {
                         break;
                     }
@@ -405,13 +481,13 @@ WriteBackShapeBatch32(
     _Inout_ PSHAPE_BATCH32 Shadow
     )
 {
-    SHAPE_NODE32 * POINTER_32 CallerNodes;
+    SHAPE_BATCH32 Caller;
 
-    CallerNodes = Shadow->Nodes;
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Flags = Native->Flags;
     Shadow->Count = Native->Count;
-    Shadow->Nodes = CallerNodes; /* the caller's own pointer, never our pool copy */
+    Shadow->Nodes = Caller.Nodes; /* the caller's own pointer, never our pool copy */
     Shadow->Completion = (VOID * POINTER_32)HandleToULong(Native->Completion);
     return STATUS_SUCCESS;
 }

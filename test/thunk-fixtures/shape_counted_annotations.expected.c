@@ -1,4 +1,3 @@
-/* warning [shallow-pointer]: SHAPE_COUNTED.One points to SHAPE_LEAF, which differs for 32-bit callers, but no element count is known (add _Field_size_(Count) or an @count comment); only the pointer is converted */
 /*
  * SHAPE_LEAF32: SHAPE_LEAF as an x86 caller lays it out, for x64 code (shadow; ioctl-lens
  * thunk).
@@ -116,11 +115,15 @@ ReleaseShapeCounted32(
         ExFreePoolWithTag(Native->Items, IOCTL_LENS_POOL_TAG);
         Native->Items = NULL;
     }
+    if (Native->One != NULL) {
+        ExFreePoolWithTag(Native->One, IOCTL_LENS_POOL_TAG);
+        Native->One = NULL;
+    }
 }
 
 /*
  * CaptureShapeCounted32: converts a 32-bit caller's SHAPE_COUNTED32 into SHAPE_COUNTED,
- * capturing Items into pool; on success the caller releases it with ReleaseShapeCounted32.
+ * capturing Items, One into pool; on success the caller releases it with ReleaseShapeCounted32.
  */
 _IRQL_requires_max_(APC_LEVEL)
 NTSTATUS
@@ -133,13 +136,17 @@ CaptureShapeCounted32(
     ULONG CapturedItemCount;
     ULONG ItemsBytes32;
     SIZE_T ItemsBytes;
-    const SHAPE_LEAF32 *Items32;
+    const UCHAR *Items32;
+    SHAPE_LEAF32 ItemsElement32;
     ULONG Index;
+    const UCHAR *One32;
+    SHAPE_LEAF32 OneElement32;
 
     RtlZeroMemory(Native, sizeof(*Native));
     CapturedItemCount = Shadow->ItemCount; /* read once: it sizes Items */
     Native->ItemCount = CapturedItemCount;
-    /* Items: CapturedItemCount SHAPE_LEAF32 in the caller's memory (@count Items ItemCount). */
+    /* Items: ItemCount SHAPE_LEAF32 in the caller's memory (@count Items ItemCount). */
+    Items32 = (const UCHAR *)UlongToPtr(Shadow->Items);
     if (CapturedItemCount != 0) {
         Status = RtlULongMult(CapturedItemCount, (ULONG)sizeof(SHAPE_LEAF32), &ItemsBytes32);
         if (NT_SUCCESS(Status)) {
@@ -148,7 +155,6 @@ CaptureShapeCounted32(
         if (!NT_SUCCESS(Status)) {
             goto Cleanup;
         }
-        Items32 = (const SHAPE_LEAF32 *)UlongToPtr(Shadow->Items);
         __try {
             ProbeForRead(Items32, ItemsBytes32, TYPE_ALIGNMENT(SHAPE_LEAF32));
             Native->Items = (PSHAPE_LEAF)ExAllocatePool2(POOL_FLAG_PAGED, ItemsBytes, IOCTL_LENS_POOL_TAG);
@@ -156,7 +162,8 @@ CaptureShapeCounted32(
                 Status = STATUS_INSUFFICIENT_RESOURCES;
             } else {
                 for (Index = 0; Index < CapturedItemCount; Index++) {
-                    Status = CaptureShapeLeaf32(&Items32[Index], &Native->Items[Index]);
+                    RtlCopyMemory(&ItemsElement32, Items32 + Index * sizeof(SHAPE_LEAF32), sizeof(ItemsElement32));
+                    Status = CaptureShapeLeaf32(&ItemsElement32, &Native->Items[Index]);
                     if (!NT_SUCCESS(Status)) {
                         break;
                     }
@@ -169,7 +176,25 @@ CaptureShapeCounted32(
             goto Cleanup;
         }
     }
-    Native->One = UlongToPtr(Shadow->One);
+    /* One: one SHAPE_LEAF32 in the caller's memory (no count: one object). */
+    One32 = (const UCHAR *)UlongToPtr(Shadow->One);
+    if (One32 != NULL) {
+        __try {
+            ProbeForRead(One32, sizeof(SHAPE_LEAF32), TYPE_ALIGNMENT(SHAPE_LEAF32));
+            Native->One = (PSHAPE_LEAF)ExAllocatePool2(POOL_FLAG_PAGED, sizeof(SHAPE_LEAF), IOCTL_LENS_POOL_TAG);
+            if (Native->One == NULL) {
+                Status = STATUS_INSUFFICIENT_RESOURCES;
+            } else {
+                RtlCopyMemory(&OneElement32, One32, sizeof(OneElement32));
+                Status = CaptureShapeLeaf32(&OneElement32, Native->One);
+            }
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Status = GetExceptionCode();
+        }
+        if (!NT_SUCCESS(Status)) {
+            goto Cleanup;
+        }
+    }
     Status = CaptureShapeNamed32(&Shadow->Named, &Native->Named);
     if (!NT_SUCCESS(Status)) {
         goto Cleanup;
@@ -193,13 +218,13 @@ WriteBackShapeCounted32(
     )
 {
     NTSTATUS Status = STATUS_SUCCESS;
-    ULONG CallerItems;
+    SHAPE_COUNTED32 Caller;
 
-    CallerItems = Shadow->Items;
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->ItemCount = Native->ItemCount;
-    Shadow->Items = CallerItems; /* the caller's own pointer, never our pool copy */
-    Shadow->One = PtrToUlong(Native->One);
+    Shadow->Items = Caller.Items; /* the caller's own pointer, never our pool copy */
+    Shadow->One = Caller.One; /* the caller's own pointer, never our pool copy */
     Status = WriteBackShapeNamed32(&Native->Named, &Shadow->Named);
     if (!NT_SUCCESS(Status)) {
         return Status;

@@ -97,14 +97,15 @@ CaptureShapeOptional32(
     ULONG CapturedCount;
     ULONG LeavesBytes32;
     SIZE_T LeavesBytes;
-    const SHAPE_LEAF32 *Leaves32;
+    const UCHAR *Leaves32;
+    SHAPE_LEAF32 LeavesElement32;
     ULONG Index;
 
     RtlZeroMemory(Native, sizeof(*Native));
     CapturedCount = Shadow->Count; /* read once: it sizes Leaves */
     Native->Count = CapturedCount;
-    /* Leaves: CapturedCount SHAPE_LEAF32 in the caller's memory (_Field_size_opt_(Count)). */
-    Leaves32 = (const SHAPE_LEAF32 *)UlongToPtr(Shadow->Leaves);
+    /* Leaves: Count SHAPE_LEAF32 in the caller's memory (_Field_size_opt_(Count)). */
+    Leaves32 = (const UCHAR *)UlongToPtr(Shadow->Leaves);
     if (CapturedCount != 0 && Leaves32 != NULL) {
         Status = RtlULongMult(CapturedCount, (ULONG)sizeof(SHAPE_LEAF32), &LeavesBytes32);
         if (NT_SUCCESS(Status)) {
@@ -120,7 +121,8 @@ CaptureShapeOptional32(
                 Status = STATUS_INSUFFICIENT_RESOURCES;
             } else {
                 for (Index = 0; Index < CapturedCount; Index++) {
-                    Status = CaptureShapeLeaf32(&Leaves32[Index], &Native->Leaves[Index]);
+                    RtlCopyMemory(&LeavesElement32, Leaves32 + Index * sizeof(SHAPE_LEAF32), sizeof(LeavesElement32));
+                    Status = CaptureShapeLeaf32(&LeavesElement32, &Native->Leaves[Index]);
                     if (!NT_SUCCESS(Status)) {
                         break;
                     }
@@ -151,11 +153,11 @@ WriteBackShapeOptional32(
     _Inout_ PSHAPE_OPTIONAL32 Shadow
     )
 {
-    ULONG CallerLeaves;
+    SHAPE_OPTIONAL32 Caller;
 
-    CallerLeaves = Shadow->Leaves;
+    RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Count = Native->Count;
-    Shadow->Leaves = CallerLeaves; /* the caller's own pointer, never our pool copy */
+    Shadow->Leaves = Caller.Leaves; /* the caller's own pointer, never our pool copy */
     return STATUS_SUCCESS;
 }

@@ -4,10 +4,12 @@
  */
 #include "run_common.h"
 
-static void show_item(const char *what, const SHAPE_ITEM *item) {
-    SHOW("%s: kind=%u event=%016llx name=%u/%u@%016llx length=%016llx delta=%lld tags=%016llx,%016llx stamp=%lld", what, item->Kind,
-         HEX(item->Event), item->Name.Length, item->Name.MaximumLength, HEX(item->Name.Buffer), HEX(item->Length), (long long)item->Delta,
-         HEX(item->Tags[0]), HEX(item->Tags[1]), (long long)item->Stamp);
+/* The name's characters are captured into pool (UNICODE_STRING's Buffer is sized by its Length): compared with the caller's. */
+static void show_item(const char *what, const SHAPE_ITEM *item, const void *callerName) {
+    SHOW("%s: kind=%u event=%016llx name=%u/%u %s length=%016llx delta=%lld tags=%016llx,%016llx stamp=%lld", what, item->Kind,
+         HEX(item->Event), item->Name.Length, item->Name.MaximumLength,
+         item->Name.Buffer != callerName && memcmp(item->Name.Buffer, callerName, item->Name.Length) == 0 ? "copied" : "NOT COPIED", HEX(item->Length),
+         (long long)item->Delta, HEX(item->Tags[0]), HEX(item->Tags[1]), (long long)item->Stamp);
 }
 
 int main(void) {
@@ -27,6 +29,7 @@ int main(void) {
     nodes[0].Item.Name.Length = 4;
     nodes[0].Item.Name.MaximumLength = 6;
     nodes[0].Item.Name.Buffer = 0x90000F00u;
+    memcpy(caller + 0xF00, (WCHAR[2]){'i', '0'}, 4);
     nodes[0].Item.Length = 0xFFFFFFFFu;
     nodes[0].Item.Delta = -5;
     nodes[0].Item.Tags[0] = 0x80000000u;
@@ -44,7 +47,7 @@ int main(void) {
     SHOW("batch: status=%08x flags=%x count=%u completion=%016llx pool=%d", (unsigned)s, out.Flags, out.Count, HEX(out.Completion), shim_outstanding);
     SHOW("node[0]: leaves=%u leaf0=%u/%016llx leaf1=%u/%016llx", out.Nodes[0].LeafCount, out.Nodes[0].Leaves[0].Value, HEX(out.Nodes[0].Leaves[0].Cookie),
          out.Nodes[0].Leaves[1].Value, HEX(out.Nodes[0].Leaves[1].Cookie));
-    show_item("node[0].item", &out.Nodes[0].Item);
+    show_item("node[0].item", &out.Nodes[0].Item, caller + 0xF00);
     SHOW("node[1]: leaves=%u array=%s", out.Nodes[1].LeafCount, out.Nodes[1].Leaves ? "set" : "NULL");
     ReleaseShapeBatch32(&out);
     SHOW("batch released: pool=%d", shim_outstanding);
@@ -72,6 +75,7 @@ int main(void) {
         item.Delta = -5;
         item.Tags[1] = (PVOID)(ULONG_PTR)0x80000000u;
         memset(&back, 0xCC, sizeof back);
+        back.Name.Buffer = 0x90000F00u; /* what the caller sent: written back as it came */
         s = WriteBackShapeItem32(&item, &back);
         SHOW("item write-back: status=%08x padding=%02x%02x%02x event=%08x name=%08x length=%08x delta=%d tags=%08x,%08x", (unsigned)s,
              ((UCHAR *)&back)[1], ((UCHAR *)&back)[2], ((UCHAR *)&back)[3], back.Event, back.Name.Buffer, back.Length, back.Delta, back.Tags[0], back.Tags[1]);

@@ -87,13 +87,21 @@ describe('thunk: structured result', () => {
     }
   });
 
-  it('warns with stable codes: unions without discriminator, pointers without counts', () => {
+  it('warns with stable codes: unions without discriminator, pointers that lead back into their record', () => {
     const u = thunk(shapes, { type: 'SHAPE_UNION' });
     assert.deepEqual(u.warnings.map((w) => [w.code, w.type]), [['union-pointer', 'SHAPE_UNION']]);
     assert.match(u.text, /TODO\(ioctl-lens\): this union holds members that differ/);
+    // A pointer to one record with no count is one record, captured like an array of one.
     const c = thunk(shapes, { type: 'SHAPE_COUNTED' });
-    assert.deepEqual(c.warnings.map((w) => [w.code, w.member]), [['shallow-pointer', 'One']]);
-    assert.equal(c.warnings[0].loc!.line, fs.readFileSync(shapes, 'utf8').split('\n').findIndex((l) => l.includes('PSHAPE_LEAF One;')) + 1);
+    assert.deepEqual(c.warnings, []);
+    const one = c.plan.root!.fields.find((f) => f.name === 'One')!.conversion;
+    assert.equal(one.kind, 'deep');
+    assert.deepEqual(one.kind === 'deep' && [one.count.constant, one.count.how], [1, 'single']);
+    const listFile = '/mem/list.h';
+    const list = analyzeFile(createSession(memoryHost({ [listFile]: 'typedef struct _NODE { struct _NODE *Next; ULONG Value; PVOID Data; } NODE;' })), listFile, { abis: ['x86', 'x64'] });
+    const l = generateThunks(list, { type: 'NODE' });
+    assert.deepEqual(l.warnings.map((w) => [w.code, w.member, w.loc?.line]), [['recursive-pointer', 'Next', 1]]);
+    assert.equal(l.plan.root!.fields[0].conversion.kind, 'pointer');
     const file = '/mem/trailing.h';
     const analysis = analyzeFile(createSession(memoryHost({ [file]: 'typedef struct _HL { ULONG Count; HANDLE Handles[ANYSIZE_ARRAY]; } HL;' })), file, { abis: ['x86', 'x64'] });
     assert.deepEqual(generateThunks(analysis, { type: 'HL' }).warnings.map((w) => [w.code, w.member]), [['untranslatable', 'Handles']]);

@@ -35,6 +35,9 @@ export const goldenCases: Record<string, [string, ThunkOptions]> = {
   shape_iosb_well_known: [shapes, { type: 'SHAPE_IOSB' }],
   shape_optional_array: [shapes, { type: 'SHAPE_OPTIONAL' }],
   member_arrays: [path.join(fixtures, 'members.h'), { type: 'MEMBER_ARRAYS' }],
+  member_names_receive: [path.join(fixtures, 'members.h'), { type: 'MEMBER_NAMES', direction: 'out', dispatch: 'wdm' }],
+  member_tagged_receive_kmdf: [path.join(fixtures, 'members.h'), { type: 'MEMBER_TAGGED', direction: 'out', dispatch: 'kmdf' }],
+  member_packed: [path.join(fixtures, 'members.h'), { type: 'MEMBER_PACKED' }],
 };
 
 describe('thunk: golden text', () => {

@@ -8,21 +8,23 @@
 
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { ThunkStyle } from '../../server/src/core/thunk/index';
+import type { Direction, ThunkStyle } from '../../server/src/core/thunk/index';
 import { requireTool } from '../helpers';
 import { type DumpRecord, clangWindows, fixtures, headerWithout, liveSample, parseDump, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
 
 const shapes = path.join(fixtures, 'shapes.h');
 const members = path.join(fixtures, 'members.h');
 
-/** [header, type, style, dispatch]: every representative type, in both styles. */
-const cases: [string, string, ThunkStyle, 'wdm' | 'kmdf' | undefined][] = [];
+/** [header, type, style, dispatch, direction]: every representative type, in both styles. */
+const cases: [string, string, ThunkStyle, 'wdm' | 'kmdf' | undefined, Direction?][] = [];
 for (const style of ['ulong', 'pointer32'] as const) {
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SESSION_INFO', 'CONTOSO_SUBMIT_BATCH', 'CONTOSO_MAP_RING']) cases.push([sampleHeader, t, style, style === 'ulong' ? 'wdm' : 'kmdf']);
   // The live sample: existing shadows used as written, the stale CONTOSO_REQUEST32 replaced.
   for (const t of ['CONTOSO_OPEN_SESSION', 'CONTOSO_SUBMIT_BATCH']) cases.push([liveSample, t, style, 'wdm']);
   for (const t of ['SHAPE_BATCH', 'SHAPE_PACKED', 'SHAPE_ALIGNED', 'SHAPE_BITS', 'SHAPE_INLINE', 'SHAPE_UNION', 'SHAPE_HOLDER', 'SHAPE_STALE', 'SHAPE_COUNTED', 'SHAPE_OLD', 'SHAPE_MISC', 'SHAPE_IOSB', 'SHAPE_OPTIONAL']) cases.push([shapes, t, style, 'wdm']);
-  for (const t of ['MEMBER_ARRAYS']) cases.push([members, t, style, 'wdm']);
+  for (const t of ['MEMBER_ARRAYS', 'MEMBER_NAMES', 'MEMBER_TAGGED', 'MEMBER_PACKED']) cases.push([members, t, style, 'wdm']);
+  // The receive path and its dispatch branches.
+  cases.push([members, 'MEMBER_NAMES', style, 'wdm', 'out'], [members, 'MEMBER_TAGGED', style, 'kmdf', 'out']);
 }
 
 function dumpOf(dumps: Map<string, DumpRecord>, tag: string, where: string): DumpRecord {
@@ -62,10 +64,10 @@ function staticAsserts(shadowName: string, native: DumpRecord): string {
 
 describe('thunk: shadows have the x86 layout when compiled for x64 (clang)', function () {
   this.timeout(60000);
-  for (const [header, type, style, dispatch] of cases) {
-    it(`${header === liveSample ? 'samples/driver/' : ''}${path.basename(header)} ${type} --style ${style}`, function () {
+  for (const [header, type, style, dispatch, direction] of cases) {
+    it(`${header === liveSample ? 'samples/driver/' : ''}${path.basename(header)} ${type} --style ${style}${direction ? ` --direction ${direction}` : ''}`, function () {
       if (!requireTool(this, 'clang')) return;
-      const result = thunk(header, { type, style, dispatch });
+      const result = thunk(header, { type, style, dispatch, direction });
       assert.equal(result.error, undefined);
       assert.ok(!result.identical, `${type} should need translation`);
       const dir = tempDir();

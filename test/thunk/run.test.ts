@@ -69,9 +69,9 @@ describe('thunk: generated routines run natively on sample data', function () {
       'maximal count: status=c0000005 pool=0',
       'array runs into an unmapped page: status=c0000005 pool=0',
       'misaligned array: status=80000002 pool=0',
-      'open: status=00000000 event=ffffffffffffffff name=10/12@0000000090002000 flags=80000001',
+      'open: status=00000000 event=ffffffffffffffff name=10/12 same characters, a pool copy: yes flags=80000001 pool=1',
       'open: small handle=0000000000000124',
-      'open write-back: status=00000000 event=ffffffff name=90002000',
+      'open write-back: status=00000000 event=ffffffff name=90000f00',
       'info: status=00000000 id=1122334455667788 ring=00000000ffffffff',
       'info write-back: status=00000000 ring=ffffffff',
       'info write-back of 4 GB: status=c0000095',
@@ -98,9 +98,9 @@ describe('thunk: generated routines run natively on sample data', function () {
     );
     const out = runNative(tempDir(), 'shapes.c', unit);
     expectLines(out, [
-      'batch: status=00000000 flags=10 count=2 completion=fffffffffffffffe pool=2',
+      'batch: status=00000000 flags=10 count=2 completion=fffffffffffffffe pool=3',
       'node[0]: leaves=2 leaf0=11/00000000fffffff0 leaf1=12/0000000000000000',
-      'node[0].item: kind=7 event=ffffffffffffffff name=4/6@0000000090000f00 length=00000000ffffffff delta=-5 tags=0000000080000000,0000000000000001 stamp=-1',
+      'node[0].item: kind=7 event=ffffffffffffffff name=4/6 copied length=00000000ffffffff delta=-5 tags=0000000080000000,0000000000000001 stamp=-1',
       'node[1]: leaves=0 array=NULL',
       'batch released: pool=0',
       'nested overflow: status=c0000095 pool=0 nodes=NULL',
@@ -121,15 +121,34 @@ describe('thunk: generated routines run natively on sample data', function () {
     ]);
   });
 
-  it('MEMBER_*: fixed arrays, nested arrays, arrays of records, unions in place, enums and bit-fields', function () {
+  it('MEMBER_*: arrays, unions, enums, bit-fields, counts from names, one record, switched unions, packing, the receive path', function () {
     if (!requireTool(this, 'clang')) return;
-    const unit = unitFor(path.join(fixtures, 'members.h'), [{ type: 'MEMBER_ARRAYS' }], 'members.run.c');
+    const unit = unitFor(
+      path.join(fixtures, 'members.h'),
+      [{ type: 'MEMBER_ARRAYS' }, { type: 'MEMBER_NAMES', direction: 'out', dispatch: 'wdm' }, { type: 'MEMBER_TAGGED', direction: 'out' }, { type: 'MEMBER_PACKED' }],
+      'members.run.c',
+    );
     const out = runNative(tempDir(), 'members.c', unit);
     expectLines(out, [
+      'dispatch receive 32-bit: status=00000000 information=40',
+      'dispatch receive 32-bit, short buffer: status=80000005 information=0',
       'arrays: status=00000000 cdb=a0..af matrix=102,105 color=7fffffff bytes=010203040506 named=1122334455667788',
       'arrays: leaves=7/00000000fffffff0,8/0000000080000000 sizes=00000000ffffffff,0000000000000003 name=Name flags=5 mode=17 context=0000000090000000',
       'arrays write-back: status=00000000 same bytes as sent: yes',
       'arrays write-back, 4 GB in a nested array: status=c0000095',
+      'names: status=00000000 pool=5 name=hello (a copy: yes) leaves=2:1/0000000090010000,2 items=3/00000000ffffffff single=2 opaque=0000000090010000 tags=aaaa,bbbb of 3',
+      'names marshal, 8 bytes: status=80000005 needed=88 untouched=yes',
+      'names marshal: status=00000000 needed=88 name@40=hello leaves@48=1,2 items@64=3 single@72=2 opaque=00000000 tags@80=aaaa,bbbb count=2',
+      'names marshal: leaf cookies=00000000,00000000 (kernel addresses never reach the caller) after needed untouched=yes',
+      'names released: pool=0',
+      'names, a fault in the middle: status=c0000005 pool=0',
+      'chunks: status=00000000 pool=2 pointer=0000000090020000 memory=abc (a copy: yes) handle=ffffffffffffffff offset=1122334455667788 inline=inline bytes',
+      'chunks marshal: status=00000000 needed=91 chunks@16 (8-aligned: yes) memory@88=abc handle=ffffffff offset=1122334455667788 inline=inline bytes pointer=00000000',
+      'chunks, a kind no arm is known for: status=c000000d pool=0',
+      'chunks, a type no arm is known for: status=c000000d pool=0',
+      'packed: status=00000000 header=11 wide=0102030405060708/0000000090030000 pair1=f0e0d0c0b0a09080/00000000fffffff0 wides=aaaaaaaabbbbbbbb/0000000090030000,ccccccccdddddddd/000000007fffffff pool=1',
+      'packed write-back: status=00000000 same bytes as sent: yes',
+      'packed, an array at 2: status=80000002 pool=0',
     ]);
   });
 });

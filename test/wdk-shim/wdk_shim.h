@@ -26,6 +26,8 @@
 #define _In_
 #define _Out_
 #define _Inout_
+#define _In_reads_bytes_(x)
+#define _Out_writes_bytes_to_(x, y)
 #define _In_opt_
 #define _Out_opt_
 #define _IRQL_requires_max_(x)
@@ -86,6 +88,7 @@ typedef ULONG_PTR SIZE_T, *PSIZE_T;
 typedef LONG_PTR SSIZE_T;
 typedef void *PVOID;
 typedef const WCHAR *PCWSTR;
+typedef const CHAR *PCSTR;
 typedef void *HANDLE;
 #if defined(_WIN32)
 typedef void * __ptr64 PVOID64;
@@ -136,6 +139,8 @@ typedef struct LIST_ENTRY32 {
 #define STATUS_DATATYPE_MISALIGNMENT ((NTSTATUS)0x80000002L)
 #define STATUS_BUFFER_TOO_SMALL ((NTSTATUS)0xC0000023L)
 #define STATUS_INTEGER_OVERFLOW ((NTSTATUS)0xC0000095L)
+#define STATUS_BUFFER_OVERFLOW ((NTSTATUS)0x80000005L)
+#define STATUS_INVALID_PARAMETER ((NTSTATUS)0xC000000DL)
 #define STATUS_INSUFFICIENT_RESOURCES ((NTSTATUS)0xC000009AL)
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 
@@ -185,6 +190,7 @@ typedef struct _IO_STATUS_BLOCK32 {
 typedef struct _IRP {
     IO_STATUS_BLOCK IoStatus;
     struct { PVOID SystemBuffer; } AssociatedIrp;
+    PVOID UserBuffer;
 } IRP, *PIRP;
 typedef struct _IO_STACK_LOCATION {
     union {
@@ -204,6 +210,8 @@ PVOID ExAllocatePool2(ULONG64 Flags, SIZE_T NumberOfBytes, ULONG Tag);
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTSTATUS RtlULongMult(ULONG a, ULONG b, ULONG *r);
 NTSTATUS RtlSizeTMult(SIZE_T a, SIZE_T b, SIZE_T *r);
+NTSTATUS RtlULongAdd(ULONG a, ULONG b, ULONG *r);
+PIRP WdfRequestWdmGetIrp(WDFREQUEST Request);
 BOOLEAN IoIs32bitProcess(PIRP Irp);
 BOOLEAN WdfRequestIsFrom32BitProcess(WDFREQUEST Request);
 NTSTATUS WdfRequestRetrieveInputBuffer(WDFREQUEST Request, SIZE_T MinimumRequiredSize, PVOID *Buffer, SIZE_T *Length);
@@ -264,6 +272,10 @@ static NTSTATUS RtlSizeTMult(SIZE_T a, SIZE_T b, SIZE_T *r) {
     if (__builtin_mul_overflow(a, b, r)) { *r = 0; return STATUS_INTEGER_OVERFLOW; }
     return STATUS_SUCCESS;
 }
+static NTSTATUS RtlULongAdd(ULONG a, ULONG b, ULONG *r) {
+    if (__builtin_add_overflow(a, b, r)) { *r = 0; return STATUS_INTEGER_OVERFLOW; }
+    return STATUS_SUCCESS;
+}
 static BOOLEAN shim_is32 = TRUE;
 static BOOLEAN IoIs32bitProcess(PIRP Irp) { (void)Irp; return shim_is32; }
 static BOOLEAN WdfRequestIsFrom32BitProcess(WDFREQUEST Request) { (void)Request; return shim_is32; }
@@ -280,6 +292,9 @@ static NTSTATUS WdfRequestRetrieveInputBuffer(WDFREQUEST Request, SIZE_T Minimum
 }
 #define WdfRequestRetrieveOutputBuffer WdfRequestRetrieveInputBuffer
 static VOID WdfRequestSetInformation(WDFREQUEST Request, ULONG_PTR Information) { (void)Request; shim_information = Information; }
+/* The request's IRP: its UserBuffer is the caller's address of the output buffer. */
+static IRP shim_irp;
+static PIRP WdfRequestWdmGetIrp(WDFREQUEST Request) { (void)Request; return &shim_irp; }
 #endif
 
 #endif /* WDK_SHIM_H */

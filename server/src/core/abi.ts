@@ -83,6 +83,13 @@ export interface Abi {
    * C16; sizeof(C16[3])` is 3 on x86 and 16 on x64.
    */
   arraySizeRoundedToAlign: boolean;
+  /**
+   * The alignment code of this ABI guarantees for any object it hands over
+   * (its stack alignment): MSVC for x86 places an 8-aligned `__int64` or a
+   * record holding one at a 4-byte boundary on the stack. A driver reading a
+   * caller's buffer may assume no more than this.
+   */
+  callerAlign: number;
   /** The 32-bit ABI a 64-bit process's WOW64 callers use (x64 <- x86, arm64 <- arm32 and x86). */
   wow64Peer?: AbiName;
   /** Predefined macros, as clang defines them for the triple. */
@@ -127,6 +134,7 @@ function abi(name: AbiName, triple: string, ptr: 4 | 8, extra: Partial<Abi> = {}
     requiredAlignmentStartsAtOne: ptr === 8,
     emptyStructSize: 4,
     arraySizeRoundedToAlign: ptr === 8,
+    callerAlign: ptr === 8 ? 16 : 4,
     macros: predefinedMacros[name],
     cxxMacros: cxxMacrosOf(name),
     ...extra,
@@ -137,7 +145,7 @@ export const abis: Readonly<Record<AbiName, Abi>> = {
   x86: abi('x86', 'i686-pc-windows-msvc', 4),
   x64: abi('x64', 'x86_64-pc-windows-msvc', 8, { wow64Peer: 'x86' }),
   arm64: abi('arm64', 'aarch64-pc-windows-msvc', 8, { wow64Peer: 'arm32', ptr32: sa(8) }),
-  arm32: abi('arm32', 'thumbv7-pc-windows-msvc', 4, { ptr64: sa(4) }),
+  arm32: abi('arm32', 'thumbv7-pc-windows-msvc', 4, { ptr64: sa(4), callerAlign: 8 }),
 };
 
 export function isAbiName(s: string): s is AbiName {

@@ -27,6 +27,7 @@ function fixedWidth(c: Conversion): string | undefined {
   switch (c.kind) {
     case 'pointer':
     case 'deep':
+    case 'buffer':
       return 'VOID * POINTER_64';
     case 'handle':
       return 'ULONG64';

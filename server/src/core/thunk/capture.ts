@@ -1,28 +1,78 @@
 /**
- * Capture (32-bit caller -> native): `Capture<T>32(Shadow, Native)` zeroes
- * the native structure, then converts member by member: pointers are
- * zero-extended (`UlongToPtr`), handles sign-extended (`LongToHandle`),
- * pointer-sized integers widened, nested records converted by their own
- * routines. A pointer to `Count` records that differ for 32-bit callers
- * (`_Field_size_(Count)` or `@count`) is captured deeply: the count is read
- * once, both byte sizes are overflow-checked (`RtlULongMult` for the caller's
- * array, `RtlSizeTMult` for ours), the caller's array is probed with the
- * *32-bit* alignment and converted element by element inside
- * `__try/__except`, into pool from `ExAllocatePool2` that
- * `Release<T>32(Native)` frees. On failure a capture releases what it took.
+ * Capture (the send path: 32-bit caller -> native): `Capture<T>32(Shadow,
+ * Native)` zeroes the native structure, then converts member by member:
+ * pointers are zero-extended (`UlongToPtr`), handles sign-extended
+ * (`LongToHandle`), pointer-sized integers widened, fixed arrays copied,
+ * nested records converted by their own routines, a union by a `switch` on
+ * the member that selects its arm.
  *
- * Invariant: `Shadow` itself must already be in kernel memory (the
- * SystemBuffer of a METHOD_BUFFERED request) or be read under the caller's
- * `__try`; the capture reads every member of it exactly once.
+ * Everything a pointer member leads to is captured up front, in the same
+ * call: its count is read once (and becomes the native count at once, so a
+ * release after a failure knows how much to free), both byte sizes are
+ * overflow-checked, the caller's memory is probed with the alignment a
+ * 32-bit caller guarantees and read exactly once inside `__try/__except`:
+ * bytes straight into pool, records element by element into an aligned
+ * kernel copy that is then converted (a second read of the caller's memory
+ * could see other values, and an x86 caller aligns an 8-byte-aligned record
+ * to 4 only). A pointer to one record with no count is one record. On
+ * failure the capture releases what it took.
+ *
+ * Invariant: `Shadow` is kernel memory (the SystemBuffer of a METHOD_BUFFERED
+ * request, or the aligned copy a parent capture made); the caller's memory
+ * is only ever read through a pointer member, under `__try`.
  */
 
 import { CText, comment, routineHeader } from './cwriter';
-import type { Conversion, FieldPlan, RecordPlan } from './plan';
-import { type RoutineState, assemble, copyStatement, unionBytes, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
+import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
+import {
+  type PeerFacts,
+  type RoutineState,
+  assemble,
+  copyStatement,
+  countPath,
+  deepMembers,
+  indexName,
+  local,
+  memberPath,
+  newState,
+  pathIdent,
+  pointeeComment,
+  pointerParam,
+  pointerValue,
+  probeAlignment,
+  siblingPrefix,
+  stagedNames,
+  unionBytes,
+} from './routines';
 
 export interface CaptureOptions {
   poolFlags: string;
   poolTag: string;
+  peer: PeerFacts;
+}
+
+/**
+ * Reads the counts of the pointee members reachable from `fields` into
+ * locals, once, and stores them in the native record at once (a release
+ * after a failure loops over them).
+ */
+function readCounts(state: RoutineState, fields: FieldPlan[], nativePrefix: string, shadowPrefix: string) {
+  for (const d of deepMembers(fields, '', { intoSwitches: false })) {
+    if (d.conversion.count.member === undefined) continue;
+    const relative = countPath(d.path, d.conversion.count.member);
+    const path = shadowPrefix + relative;
+    if (state.counts.has(path)) continue;
+    const name = local(state, `Captured${pathIdent(path.replace(/^Shadow->/, ''))}`, 'ULONG');
+    state.counts.set(path, name);
+    state.w.line(`${name} = ${path}; /* read once: it sizes ${d.path.split('.').pop()} */`);
+    state.w.line(`${nativePrefix}${relative} = ${name};`);
+  }
+}
+
+/** Leaves the routine on failure (through `Cleanup`, which releases what was taken). */
+function failOut(state: RoutineState) {
+  state.usesCleanup = true;
+  state.w.block('if (!NT_SUCCESS(Status))', () => state.w.line('goto Cleanup;'));
 }
 
 function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan, c: Conversion, dst: string, src: string, depth: number) {
@@ -37,7 +87,7 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
         w.line(`${dst} = (${c.functionType})(ULONG_PTR)${value};`);
         return;
       }
-      w.line(`${dst} = ${field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`};`);
+      w.line(`${dst} = ${pointerValue(field, src)};`);
       return;
     case 'handle':
       w.line(`${dst} = ${field.form === 'ulong' ? `LongToHandle((LONG)${src})` : `LongToHandle(PtrToLong(${src}))`};`);
@@ -47,9 +97,8 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
       return;
     case 'record':
       state.usesStatus = true;
-      state.usesCleanup = true;
       w.line(`Status = ${c.plan.routines.capture}(&${src}, &${dst});`);
-      w.block('if (!NT_SUCCESS(Status))', () => w.line('goto Cleanup;'));
+      failOut(state);
       return;
     case 'inline': {
       // An anonymous member's members are reached directly from the parent.
@@ -68,52 +117,141 @@ function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan,
       return;
     }
     case 'deep':
-      deepCapture(state, options, field, c, dst, src, depth);
+    case 'buffer':
+      capturePointee(state, options, field, c, dst, src, depth);
       return;
   }
 }
 
-function deepCapture(state: RoutineState, options: CaptureOptions, field: FieldPlan, c: Conversion & { kind: 'deep' }, dst: string, src: string, depth: number) {
+/** The count of a pointee: its local (read once), or the constant. Reads it here when no earlier read did (inside a switch arm or an array). */
+function countOf(state: RoutineState, c: Conversion & { kind: 'deep' | 'buffer' }, dst: string, src: string): string {
+  if (c.count.constant !== undefined) return String(c.count.constant);
+  const path = countPath(src, c.count.member!);
+  const known = state.counts.get(path);
+  if (known) return known;
+  const name = local(state, `Captured${pathIdent(path.replace(/^Shadow->/, ''))}`, 'ULONG');
+  state.w.line(`${name} = ${path};`);
+  state.w.line(`${siblingPrefix(dst)}${c.count.member} = ${name};`);
+  state.counts.set(path, name);
+  return name;
+}
+
+/**
+ * A pointer member's pointee, from the caller's memory into pool: the count
+ * (elements or bytes), overflow-checked sizes, one probe with the 32-bit
+ * alignment, one read of each byte under `__try`.
+ */
+function capturePointee(state: RoutineState, options: CaptureOptions, field: FieldPlan, c: Conversion & { kind: 'deep' | 'buffer' }, dst: string, src: string, depth: number) {
   const w = state.w;
-  const el = c.element;
   const name = pathIdent(dst.replace(/^Native->/, ''));
-  const countPath = src.replace(/^Shadow->/, '').replace(/[^.]*$/, '') + c.count.member;
-  const count = state.counts.get(countPath) ?? 'Count';
-  const bytes32 = local(state, `${name}Bytes32`, 'ULONG');
-  const bytes = local(state, `${name}Bytes`, 'SIZE_T');
-  const array32 = local(state, `${name}32`, `const ${el.shadow.name} *`);
-  const index = local(state, indexName(depth), 'ULONG');
+  const count = countOf(state, c, dst, src);
+  const deep = c.kind === 'deep';
+  const element32 = deep ? c.element.shadow.name : c.element.type;
+  const elementNative = deep ? c.element.nativeName : c.element.type;
+  // One record (a pointer with no count): no multiplication, no loop.
+  const one = c.count.constant === 1 && !c.count.bytes;
+  const bytes32 = one ? `sizeof(${element32})` : local(state, `${name}Bytes32`, 'ULONG');
+  const bytes = one ? `sizeof(${elementNative})` : local(state, `${name}Bytes`, 'SIZE_T');
+  const caller = local(state, `${name}32`, 'const UCHAR *');
   state.usesStatus = true;
   state.usesCleanup = true;
-  const pointer = field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`;
-  w.line(`/* ${field.name}: ${count} ${el.shadow.name} in the caller's memory (${c.count.annotation}). */`);
-  if (c.count.optional) {
-    // Optional: NULL is valid whatever the count, so the pointer is read (once) before deciding.
-    w.line(`${array32} = (const ${el.shadow.name} *)${pointer};`);
-  }
-  w.block(c.count.optional ? `if (${count} != 0 && ${array32} != NULL)` : `if (${count} != 0)`, () => {
-    w.line(`Status = RtlULongMult(${count}, (ULONG)sizeof(${el.shadow.name}), &${bytes32});`);
-    w.block('if (NT_SUCCESS(Status))', () => w.line(`Status = RtlSizeTMult(${count}, sizeof(${el.nativeName}), &${bytes});`));
-    w.block('if (!NT_SUCCESS(Status))', () => w.line('goto Cleanup;'));
-    if (!c.count.optional) w.line(`${array32} = (const ${el.shadow.name} *)${pointer};`);
+  for (const l of comment(`${field.name}: ${pointeeComment(c, c.count.member ?? count)} in the caller's memory (${c.count.annotation}).`)) w.line(l);
+  w.line(`${caller} = (const UCHAR *)${pointerValue(field, src)};`);
+  const test = c.count.constant !== undefined ? `${caller} != NULL` : c.count.optional ? `${count} != 0 && ${caller} != NULL` : `${count} != 0`;
+  w.block(`if (${test})`, () => {
+    if (c.count.bytes) {
+      w.line(`${bytes32} = ${count};`);
+      w.line(`${bytes} = ${count};`);
+    } else if (!one) {
+      w.line(`Status = RtlULongMult(${count}, (ULONG)sizeof(${element32}), &${bytes32});`);
+      w.block('if (NT_SUCCESS(Status))', () => w.line(`Status = RtlSizeTMult(${count}, sizeof(${elementNative}), &${bytes});`));
+      failOut(state);
+    }
+    const cast = deep ? c.element.nativePointer : c.pointer;
     w.tryExcept(
       () => {
-        w.line(`ProbeForRead(${array32}, ${bytes32}, TYPE_ALIGNMENT(${el.shadow.name}));`);
-        w.line(`${dst} = (${el.nativePointer})ExAllocatePool2(${options.poolFlags}, ${bytes}, ${options.poolTag});`);
+        w.line(`ProbeForRead(${caller}, ${bytes32}, ${probeAlignment(options.peer, c)});`);
+        w.line(`${dst} = (${cast})ExAllocatePool2(${options.poolFlags}, ${bytes}, ${options.poolTag});`);
         w.ifElse(
           `${dst} == NULL`,
           () => w.line('Status = STATUS_INSUFFICIENT_RESOURCES;'),
-          () =>
+          () => {
+            if (!deep) {
+              w.line(`RtlCopyMemory(${c.constPointee ? '(PVOID)' : ''}${dst}, ${caller}, ${bytes32});`);
+              return;
+            }
+            // Each record is read once, into an aligned kernel copy, and converted from there.
+            const staged = local(state, `${name}Element32`, c.element.shadow.name);
+            // A pointer to const records (`PCUNICODE_STRING`) is filled through a pointer that may write.
+            const into = c.constPointee ? `((${c.element.nativePointer})${dst})` : dst;
+            if (one) {
+              w.line(`RtlCopyMemory(&${staged}, ${caller}, sizeof(${staged}));`);
+              w.line(`Status = ${c.element.routines.capture}(&${staged}, ${into});`);
+              return;
+            }
+            const index = local(state, indexName(depth), 'ULONG');
             w.block(`for (${index} = 0; ${index} < ${count}; ${index}++)`, () => {
-              w.line(`Status = ${el.routines.capture}(&${array32}[${index}], &${dst}[${index}]);`);
+              w.line(`RtlCopyMemory(&${staged}, ${caller} + ${index} * sizeof(${element32}), sizeof(${staged}));`);
+              w.line(`Status = ${c.element.routines.capture}(&${staged}, &${into}[${index}]);`);
               w.block('if (!NT_SUCCESS(Status))', () => w.line('break;'));
-            }),
+            });
+          },
         );
       },
       () => w.line('Status = GetExceptionCode();'),
     );
-    w.block('if (!NT_SUCCESS(Status))', () => w.line('goto Cleanup;'));
+    failOut(state);
   });
+}
+
+/** A union converted by the member that selects its arm; a value no arm is known for is refused. */
+function captureSwitch(state: RoutineState, options: CaptureOptions, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
+  const w = state.w;
+  const dst = memberPath(nativePrefix, field);
+  const src = memberPath(shadowPrefix, field);
+  const into = (p: string) => (field.name ? `${p}.` : p);
+  for (const l of comment(`${field.name ? field.name : 'The union'}: ${sw.member} selects the arm (${sw.how}).`)) w.line(l);
+  state.usesStatus = true;
+  w.line(`switch (${shadowPrefix}${sw.member}) {`);
+  for (const arm of sw.arms) {
+    for (const v of arm.values) w.line(`case ${v}:`);
+    w.indent(() => {
+      readCounts(state, [arm.field], into(dst), into(src));
+      captureField(state, options, arm.field, into(dst), into(src), depth);
+      w.line('break;');
+    });
+  }
+  w.line('default:');
+  w.indent(() => {
+    w.line(`Status = STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`);
+    state.usesCleanup = true;
+    w.line('goto Cleanup;');
+  });
+  w.line('}');
+}
+
+/** A record placed off its alignment by `#pragma pack`: converted in aligned copies, copied in as bytes (also after a failure, so a release finds what it holds). */
+function captureStaged(state: RoutineState, options: CaptureOptions, field: FieldPlan, dst: string, src: string, depth: number) {
+  const w = state.w;
+  for (const l of comment(field.staged!)) w.line(l);
+  let c: Conversion = field.conversion;
+  let dims = '';
+  while (c.kind === 'array') {
+    dims += `[${c.length ?? 1}]`;
+    c = c.element;
+  }
+  if (c.kind !== 'record') return;
+  const names = stagedNames(field);
+  const staged32 = local(state, names.shadow, c.plan.shadow.name + (dims ? ` ${dims}` : ''));
+  const staged = local(state, names.native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
+  state.usesStatus = true;
+  // Zeroed before anything can fail: Cleanup copies it into Native, whatever it holds by then.
+  state.prologue.push(`RtlZeroMemory(&${staged}, sizeof(${staged}));`);
+  w.line(`RtlCopyMemory(&${staged32}, &${src}, sizeof(${staged32}));`);
+  convert(state, options, { ...field, staged: undefined }, field.conversion, staged, staged32, depth);
+  // `convert` left through Cleanup on failure before this copy: Cleanup copies it too (see renderCapture).
+  w.line(`RtlCopyMemory(&${dst}, &${staged}, sizeof(${staged}));`);
+  state.stagedCopies.push(`RtlCopyMemory(&${dst}, &${staged}, sizeof(${staged}));`);
 }
 
 export function captureField(state: RoutineState, options: CaptureOptions, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
@@ -125,11 +263,10 @@ export function captureField(state: RoutineState, options: CaptureOptions, field
     for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo}.`)) state.w.line(l);
     return;
   }
-  const countLocal = field.name ? state.counts.get(src.replace(/^Shadow->/, '')) : undefined;
-  if (countLocal) {
-    state.w.line(`${dst} = ${countLocal};`);
-    return;
-  }
+  // A count read at the top has been stored in the native record already.
+  if (field.name && state.counts.has(src)) return;
+  if (field.switch) return captureSwitch(state, options, field, field.switch, nativePrefix, shadowPrefix, depth);
+  if (field.staged) return captureStaged(state, options, field, dst, src, depth);
   convert(state, options, field, field.conversion, dst, src, depth);
 }
 
@@ -137,21 +274,17 @@ export function renderCapture(plan: RecordPlan, options: CaptureOptions): string
   const state = newState();
   const w = state.w;
   w.line('RtlZeroMemory(Native, sizeof(*Native));');
-  const deep = deepMembers(plan.fields, '');
-  for (const d of deep) {
-    const countPath = d.path.replace(/[^.]*$/, '') + d.conversion.count.member;
-    if (state.counts.has(countPath)) continue;
-    const name = local(state, `Captured${pathIdent(countPath)}`, 'ULONG');
-    state.counts.set(countPath, name);
-    w.line(`${name} = Shadow->${countPath}; /* read once: it sizes ${d.path} */`);
-  }
+  const pointees = deepMembers(plan.fields, '', { intoSwitches: false });
+  readCounts(state, plan.fields, 'Native->', 'Shadow->');
   for (const f of plan.fields) captureField(state, options, f, 'Native->', 'Shadow->', 0);
   const header = new CText();
-  const deepNames = deep.map((d) => d.path);
+  const names = pointees.map((d) => d.path);
   routineHeader(header, {
     comment:
       `${plan.routines.capture}: converts a 32-bit caller's ${plan.shadow.name} into ${plan.nativeName}` +
-      (plan.deep ? `, capturing ${deepNames.length ? deepNames.join(', ') : 'its members\' arrays'} into pool; on success the caller releases it with ${plan.routines.release}` : '') +
+      (plan.deep
+        ? `, capturing ${names.length ? names.join(', ') : 'what its members point to'} into pool; on success the caller releases it with ${plan.routines.release}`
+        : '') +
       '.',
     annotations: plan.deep ? ['_IRQL_requires_max_(APC_LEVEL)'] : [],
     returns: 'NTSTATUS',
@@ -164,7 +297,12 @@ export function renderCapture(plan: RecordPlan, options: CaptureOptions): string
     if (state.usesCleanup) {
       out.line();
       out.directive('Cleanup:');
-      if (plan.deep) out.block('if (!NT_SUCCESS(Status))', () => out.line(`${plan.routines.release}(Native);`));
+      if (plan.deep || state.stagedCopies.length) {
+        out.block('if (!NT_SUCCESS(Status))', () => {
+          for (const copy of state.stagedCopies) out.line(copy);
+          if (plan.deep) out.line(`${plan.routines.release}(Native);`);
+        });
+      }
     }
     out.line('return Status;');
   });

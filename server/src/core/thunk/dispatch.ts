@@ -38,7 +38,13 @@ export interface DispatchNames {
 
 const defaultNames: Required<DispatchNames> = { irp: 'Irp', stackLocation: 'IrpSp', request: 'Request', status: 'Status', captured: 'Captured' };
 
-export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction; names?: DispatchNames }): string {
+/**
+ * `receive`: the output goes through the receive path (`Marshal<T>32`, for a
+ * type that points to other data) rather than the in-place write-back; the
+ * caller's address of its buffer (`Irp->UserBuffer`) is what the pointers
+ * written into it hold.
+ */
+export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction; names?: DispatchNames; receive?: boolean }): string {
   const text = renderWithDefaultNames(plan, options);
   const names = { ...defaultNames, ...options.names };
   const renames: Record<string, string> = {
@@ -52,7 +58,7 @@ export function renderDispatch(plan: RecordPlan, options: { dispatch: DispatchKi
   return text.replace(/\b(IrpSp|Irp|Request|Status|Captured)\b/g, (name) => renames[name]);
 }
 
-function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction }): string {
+function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchKind; direction: Direction; receive?: boolean }): string {
   const w = new CText();
   const t = plan.nativeName;
   const s = plan.shadow.name;
@@ -106,18 +112,44 @@ function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchK
       const buffer = wdm ? 'Irp->AssociatedIrp.SystemBuffer' : 'Buffer';
       const information = (type: string) =>
         wdm ? `Irp->IoStatus.Information = sizeof(${type});` : `WdfRequestSetInformation(Request, sizeof(${type}));`;
+      // The receive path: the record and all it points to, into the caller's one buffer (STATUS_BUFFER_OVERFLOW: Needed says how much).
+      const receive32 = () => {
+        w.line('ULONG Needed;');
+        if (!wdm) w.line('SIZE_T OutputLength;');
+        w.line();
+        const call = (buffer: string, length: string, user: string) =>
+          w.line(`Status = ${plan.routines.marshal}(&Captured, ${buffer}, ${length}, PtrToUlong(${user}), &Needed);`);
+        const report = wdm ? 'Irp->IoStatus.Information = NT_SUCCESS(Status) ? Needed : 0;' : 'WdfRequestSetInformation(Request, NT_SUCCESS(Status) ? Needed : 0);';
+        if (wdm) {
+          call('Irp->AssociatedIrp.SystemBuffer', 'IrpSp->Parameters.DeviceIoControl.OutputBufferLength', 'Irp->UserBuffer');
+          w.line('/* STATUS_BUFFER_OVERFLOW: nothing was written and Needed bytes are needed; tell the caller as the IOCTL defines it. */');
+          w.line(report);
+        } else {
+          w.line('Status = WdfRequestRetrieveOutputBuffer(Request, 0, &Buffer, &OutputLength);');
+          w.block('if (NT_SUCCESS(Status))', () => {
+            call('Buffer', '(ULONG)OutputLength', 'WdfRequestWdmGetIrp(Request)->UserBuffer');
+            w.line('/* STATUS_BUFFER_OVERFLOW: nothing was written and Needed bytes are needed; tell the caller as the IOCTL defines it. */');
+            w.line(report);
+          });
+        }
+      };
       w.directive('#if defined(_WIN64)');
       w.line(`if (${is32}) {`);
-      w.indent(() =>
+      w.indent(() => {
+        if (options.receive) {
+          receive32();
+          return;
+        }
         retrieve(s, () => {
           w.line(`Status = ${plan.routines.writeBack}(&Captured, (${plan.shadow.pointer})${buffer});`);
           w.block('if (NT_SUCCESS(Status))', () => w.line(information(s)));
-        }),
-      );
+        });
+      });
       w.line('} else');
       w.directive('#endif');
       w.block('', () =>
         retrieve(t, () => {
+          if (options.receive) w.line(`/* TODO: ${t}'s pointers are kernel addresses: write what they point to into the buffer for 64-bit callers too. */`);
           w.line(`RtlCopyMemory(${buffer}, &Captured, sizeof(Captured));`);
           w.line(information(t));
         }),

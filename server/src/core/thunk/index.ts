@@ -19,6 +19,7 @@ import { comment } from './cwriter';
 import { type Direction, type DispatchKind, type DispatchNames, renderDispatch } from './dispatch';
 import { type Guard, renderGuards, renderPointer32Guard, shadowGuards } from './guards';
 import { type Plan, type RecordPlan, type ShadowStatus, type SourceRange, type ThunkStyle, type ThunkWarning, buildPlan } from './plan';
+import { renderMarshal, renderOutputHelpers, renderStore } from './marshal';
 import { selfCheck } from './selfcheck';
 import { renderShadow } from './shadow';
 import { renderRelease, renderWriteBack } from './writeback';
@@ -33,7 +34,12 @@ export interface ThunkOptions {
   style?: ThunkStyle;
   /** Emit the dispatch branch for a WDM or KMDF device-control routine (default: none). */
   dispatch?: DispatchKind;
-  /** Which way the buffer travels in the dispatch branch (default `inout`). */
+  /**
+   * Which way the buffer travels (default `inout`). `out` also writes the
+   * receive path for a type that points to other data: `Marshal<T>32`, which
+   * writes the native record and everything it points to into a 32-bit
+   * caller's output buffer (marshal.ts), used by the dispatch branch.
+   */
   direction?: Direction;
   /** The names the dispatch routine uses (`Irp`, `IrpSp`, `Request`, `Status` by default), to match its style. */
   dispatchNames?: DispatchNames;
@@ -45,7 +51,18 @@ export interface ThunkOptions {
   poolFlags?: string;
 }
 
-export type PieceKind = 'pointer32-guard' | 'pool-tag' | 'shadow' | 'guards' | 'capture' | 'release' | 'write-back' | 'dispatch';
+export type PieceKind =
+  | 'pointer32-guard'
+  | 'pool-tag'
+  | 'shadow'
+  | 'guards'
+  | 'capture'
+  | 'release'
+  | 'write-back'
+  | 'output-helpers'
+  | 'store'
+  | 'marshal'
+  | 'dispatch';
 
 export interface ThunkPiece {
   kind: PieceKind;
@@ -88,8 +105,8 @@ export interface ThunkResult {
   warnings: ThunkWarning[];
   shadows: ShadowResult[];
   pieces: ThunkPiece[];
-  /** The root type's routine names (`release` only when capture allocates; none for a union). */
-  routines?: { capture: string; writeBack: string; release?: string };
+  /** The root type's routine names (`release` only when capture allocates, `marshal` only for the receive path; none for a union). */
+  routines?: { capture: string; writeBack: string; release?: string; marshal?: string };
   /** Unusable input (unknown type ...): nothing generated. */
   error?: string;
   /** The type has the same layout for 32-bit callers: nothing to generate. */
@@ -157,6 +174,8 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
     pieces.push({ kind: 'guards', type: r.nativeName, name: '', text: renderGuards(r, { peerAbiName: peerAbi }), placement: 'header', anchor: rangeOf(r.native) });
   }
   const withRoutines = plan.records.filter((r) => r.peer.kind === 'struct');
+  const peerFacts = { name: peerAbi, callerAlign: plan.peer.abi.callerAlign };
+  const receive = options.direction === 'out' && root.peer.kind === 'struct' && root.deep;
   if (withRoutines.some((r) => r.deep && !r.routinesExist.capture) && poolTag === defaultPoolTag) {
     const text = [`#ifndef ${defaultPoolTag}`, `#define ${defaultPoolTag} 'tLoI' /* pool tag of ioctl-lens captures ("IoLt") */`, '#endif', ''].join('\n');
     pieces.push({ kind: 'pool-tag', type: root.nativeName, name: defaultPoolTag, text, placement: 'source' });
@@ -167,18 +186,29 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
       pieces.push({ kind: 'release', type: r.nativeName, name: r.routines.release, text: renderRelease(r, { poolTag }), placement: 'source' });
     }
     if (!r.routinesExist.capture) {
-      pieces.push({ kind: 'capture', type: r.nativeName, name: r.routines.capture, text: renderCapture(r, { poolFlags, poolTag }), placement: 'source' });
+      pieces.push({ kind: 'capture', type: r.nativeName, name: r.routines.capture, text: renderCapture(r, { poolFlags, poolTag, peer: peerFacts }), placement: 'source' });
     }
     if (!r.routinesExist.writeBack) {
       pieces.push({ kind: 'write-back', type: r.nativeName, name: r.routines.writeBack, text: renderWriteBack(r), placement: 'source' });
     }
+  }
+  const warnings = [...plan.warnings];
+  if (receive) {
+    if (!plan.native.unit.functions.some((f) => f.isDefinition && f.name === 'IoctlLensReserve32')) {
+      pieces.push({ kind: 'output-helpers', type: root.nativeName, name: 'IoctlLensReserve32', text: renderOutputHelpers(), placement: 'source' });
+    }
+    for (const r of withRoutines) {
+      if (!r.routinesExist.store) pieces.push({ kind: 'store', type: r.nativeName, name: r.routines.store, text: renderStore(r), placement: 'source' });
+      warnings.push(...unsizedPointers(r));
+    }
+    if (!root.routinesExist.marshal) pieces.push({ kind: 'marshal', type: root.nativeName, name: root.routines.marshal, text: renderMarshal(root), placement: 'source' });
   }
   if (options.dispatch && root.peer.kind === 'struct') {
     pieces.push({
       kind: 'dispatch',
       type: root.nativeName,
       name: '',
-      text: renderDispatch(root, { dispatch: options.dispatch, direction: options.direction ?? 'inout', names: options.dispatchNames }),
+      text: renderDispatch(root, { dispatch: options.dispatch, direction: options.direction ?? 'inout', names: options.dispatchNames, receive }),
       placement: 'dispatch-case',
     });
   }
@@ -201,12 +231,45 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
   }));
   return {
     text: renderText(pieces),
-    warnings: [...plan.warnings, ...checked.warnings],
+    warnings: [...warnings, ...checked.warnings],
     shadows,
     pieces,
-    routines: root.peer.kind === 'union' ? undefined : { capture: root.routines.capture, writeBack: root.routines.writeBack, release: root.deep ? root.routines.release : undefined },
+    routines:
+      root.peer.kind === 'union'
+        ? undefined
+        : {
+            capture: root.routines.capture,
+            writeBack: root.routines.writeBack,
+            ...(root.deep ? { release: root.routines.release } : {}),
+            ...(receive ? { marshal: root.routines.marshal } : {}),
+          },
     plan,
   };
+}
+
+/** The receive path writes pointers with no known pointee size as NULL: one warning per such member. */
+function unsizedPointers(record: RecordPlan): ThunkWarning[] {
+  const out: ThunkWarning[] = [];
+  const visit = (fields: RecordPlan['fields'], prefix: string) => {
+    for (const f of fields) {
+      if (f.todo) continue;
+      const path = prefix + (f.name ?? '');
+      let c = f.conversion;
+      while (c.kind === 'array') c = c.element;
+      if (c.kind === 'inline') visit(c.fields, f.name ? path + '.' : prefix);
+      else if (c.kind === 'pointer') {
+        out.push({
+          code: 'unsized-pointer',
+          type: record.nativeName,
+          member: path,
+          message: `${record.nativeName}.${path}: the receive path writes it as NULL, as nothing says how much it points to (add _Field_size_ or @count, @count 1 for one object)`,
+          loc: f.peer.decl.loc,
+        });
+      }
+    }
+  };
+  visit(record.fields, '');
+  return out;
 }
 
 /** All pieces as one text: a replacement says what it replaces; the dispatch fragment sits in `#if 0`. */

@@ -20,28 +20,25 @@ import type { Loc } from '../source';
 import { type AnnotationSource, annotationSource } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
 import { checkShadow, needsTranslation as layoutsDiffer } from './compare';
+import { type CommentSource, type CountSource, annotatedCount, inferredCount, namedMembers } from './counts';
+import { annotatedCases, annotatedSwitch, armsNamedBy } from './switches';
 import { camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
+
+export type { CountSource };
 
 export type ThunkStyle = 'ulong' | 'pointer32';
 
 export interface ThunkWarning {
-  /** Stable code: `union-pointer`, `shallow-pointer`, `unknown-count`, `member-mismatch`, `stale-shadow`, `untranslatable`. */
+  /**
+   * Stable code: `union-pointer`, `recursive-pointer`, `unknown-count`, `inferred-count`, `inferred-switch`,
+   * `member-mismatch`, `stale-shadow`, `untranslatable`, `unsized-pointer`.
+   */
   code: string;
   message: string;
   /** The native type the warning is about, and the member (path) when there is one. */
   type: string;
   member?: string;
   loc?: Loc;
-}
-
-/** Where an element count for a deep pointer comes from. */
-export interface CountSource {
-  /** Sibling member holding the count (path relative to the record, `Count`). */
-  member: string;
-  /** The annotation as written, for comments: `_Field_size_(Count)` or `@count Count`. */
-  annotation: string;
-  /** `_Field_size_opt_`-style: a NULL pointer is valid whatever the count. */
-  optional?: boolean;
 }
 
 export type Conversion =
@@ -66,8 +63,32 @@ export type Conversion =
   | { kind: 'inline'; recordKind: 'struct' | 'union'; fields: FieldPlan[]; pack?: number; declAlign?: number; differs: boolean }
   /** An array whose elements convert (`length` undefined: a flexible array member). */
   | { kind: 'array'; length?: number; element: Conversion }
-  /** A pointer to `count` elements of a record that needs translation: captured into pool. */
-  | { kind: 'deep'; element: RecordPlan; count: CountSource };
+  /**
+   * A pointer to `count` records that need translation (one when no count is
+   * known): captured into pool element by element; on the receive path,
+   * written after the record.
+   */
+  | { kind: 'deep'; element: RecordPlan; count: CountSource; constPointee?: boolean }
+  /**
+   * A pointer to `count` elements that are the same for both callers
+   * (characters, bytes, records without pointers): captured into pool as
+   * bytes; on the receive path, copied after the record. `type` spells the
+   * element (`UCHAR` for `void`), `size` and `align` are its peer numbers,
+   * `pointer` spells the native member's type (for casts).
+   */
+  | { kind: 'buffer'; element: { type: string; size: number; align: number }; count: CountSource; pointer: string; constPointee?: boolean };
+
+/**
+ * A union converted by a `switch` on an earlier member of the same record:
+ * each arm (a member of the union) is selected by the constants in `values`.
+ */
+export interface SwitchPlan {
+  /** The discriminator: a sibling of the union member (`DataChunkType`). */
+  member: string;
+  /** How it was found, for the generated comment: `@switch DataChunkType`, or the inference. */
+  how: string;
+  arms: { values: string[]; field: FieldPlan }[];
+}
 
 export interface FieldPlan {
   /** Member name; undefined for anonymous struct/union members and unnamed bit-fields. */
@@ -89,6 +110,14 @@ export interface FieldPlan {
    * `TODO` at it. `conversion` still says how the shadow spells it.
    */
   todo?: string;
+  /** A union that differs, converted by a switch on an earlier member. */
+  switch?: SwitchPlan;
+  /**
+   * Why the member is converted through an aligned copy: it is a record (or
+   * an array of them) placed with less alignment than its type needs under
+   * `#pragma pack`, so its address cannot be passed as a pointer to the type.
+   */
+  staged?: string;
 }
 
 export type ShadowStatus =
@@ -121,6 +150,9 @@ export interface RoutineNames {
   capture: string;
   release: string;
   writeBack: string;
+  /** The receive path: the root's entry point (`Marshal<T>32`), and every record's part of it (`Store<T>32`). */
+  marshal: string;
+  store: string;
 }
 
 export interface RecordPlan {
@@ -144,7 +176,7 @@ export interface RecordPlan {
   deep: boolean;
   routines: RoutineNames;
   /** Routines already defined in the unit (by an earlier run): not emitted again. */
-  routinesExist: { capture: boolean; release: boolean; writeBack: boolean };
+  routinesExist: { capture: boolean; release: boolean; writeBack: boolean; marshal: boolean; store: boolean };
   /** The root type of this run (its routines are not `static`). */
   root: boolean;
 }
@@ -181,16 +213,34 @@ interface Env {
   byPeer: Map<RecordDecl, RecordPlan>;
   order: RecordPlan[];
   functions: Set<string>;
+  /** Peer records whose members are being planned: a pointer back into one of them is a cycle. */
+  planning: Set<RecordDecl>;
+  comments: CommentSource;
 }
 
-const countAnnotations: Record<string, number> = {
-  _Field_size_: 0,
-  _Field_size_opt_: 0,
-  _Field_size_full_: 0,
-  _Field_size_full_opt_: 0,
-  _Field_size_part_: 1,
-  _Field_size_part_opt_: 1,
-};
+/**
+ * The comments on a member (on its lines, or alone on the line above it)
+ * and on a record (ending on the line above it or starting on its first).
+ * A comment that trails another declaration on the line above belongs to
+ * that declaration, not to the member below.
+ */
+function commentSource(unit: AbiUnit): CommentSource {
+  const comments = unit.pp?.comments;
+  const files = unit.pp?.files;
+  const alone = (file: string, c: { offset: number }) => {
+    const text = files?.get(file)?.text ?? '';
+    const lineStart = text.lastIndexOf('\n', c.offset - 1) + 1;
+    return text.slice(lineStart, c.offset).trim() === '';
+  };
+  const at = (file: string, line: number, endLine: number, ownFirstLineOnly = false) =>
+    (comments?.get(file) ?? [])
+      .filter((c) => (ownFirstLineOnly ? c.line === line : c.line <= endLine && c.endLine >= line) || (c.endLine === line - 1 && alone(file, c)))
+      .map((c) => c.text);
+  return {
+    onMember: (f) => at(f.loc.file, f.loc.line, f.endLoc.line),
+    onRecord: (r) => at(r.loc.file, r.loc.line, r.loc.line, true),
+  };
+}
 
 /** Finds a record definition by typedef name or tag in a unit. */
 export function findRecord(unit: AbiUnit['unit'], name: string): RecordDecl | undefined {
@@ -233,7 +283,7 @@ function existingNames(existing: RecordDecl, native: RecordDecl, generated: Shad
 
 export function routineNamesFor(record: RecordDecl): RoutineNames {
   const camel = camelName(recordBaseName(record) ?? `Anonymous${record.id}`);
-  return { capture: `Capture${camel}32`, release: `Release${camel}32`, writeBack: `WriteBack${camel}32` };
+  return { capture: `Capture${camel}32`, release: `Release${camel}32`, writeBack: `WriteBack${camel}32`, marshal: `Marshal${camel}32`, store: `Store${camel}32` };
 }
 
 export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
@@ -259,6 +309,8 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
     byPeer: new Map(),
     order: [],
     functions: new Set(native.unit.functions.filter((f) => f.isDefinition).map((f) => f.name)),
+    planning: new Set(),
+    comments: commentSource(native),
   };
   const identical = !needsTranslation(env, peerRoot, nativeRoot);
   const root = planRecord(env, peerRoot, nativeRoot, true);
@@ -301,7 +353,7 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
     fields: [],
     deep: false,
     routines: routineNamesFor(peer),
-    routinesExist: { capture: false, release: false, writeBack: false },
+    routinesExist: { capture: false, release: false, writeBack: false, marshal: false, store: false },
     root,
   };
   env.byPeer.set(peer, plan);
@@ -340,7 +392,9 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
   const warningsBefore = env.warnings.length;
   const useExisting = existing && (plan.status === 'existing' || plan.status === 'well-known') ? existing : undefined;
   // A corrected shadow keeps how the stale one spelled each surviving pointer (`VOID * POINTER_32` or `ULONG`).
+  env.planning.add(peer);
   plan.fields = planFields(env, plan, peer, native, useExisting ?? (plan.status === 'replace' ? existing : undefined), '');
+  env.planning.delete(peer);
   if (useExisting && !sameTopLevelNames(plan.fields, useExisting)) {
     // The shadow resolves anonymous members its own way (IO_STATUS_BLOCK32 keeps only `Status` of the
     // `Status`/`Pointer` union): convert what the shadow has, found by name in the native type.
@@ -354,6 +408,8 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
     capture: env.functions.has(plan.routines.capture),
     release: env.functions.has(plan.routines.release),
     writeBack: env.functions.has(plan.routines.writeBack),
+    marshal: env.functions.has(plan.routines.marshal),
+    store: env.functions.has(plan.routines.store),
   };
   env.order.push(plan);
   return plan;
@@ -362,6 +418,7 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
 export function conversionIsDeep(c: Conversion): boolean {
   switch (c.kind) {
     case 'deep':
+    case 'buffer':
       return true;
     case 'record':
       return c.plan.deep;
@@ -517,7 +574,7 @@ function fieldsFollowingShadow(env: Env, owner: RecordPlan, peer: RecordDecl, na
   for (const sf of shadow.fields ?? []) {
     if (!sf.name) continue;
     const pf = findLayoutMember(peerFields, sf.name);
-    const nf = pf ? findAnonymousMember(native, sf.name) : undefined;
+    const nf = pf ? namedMembers(native).find((m) => m.name === sf.name) : undefined;
     if (!pf || !nf) continue;
     out.push({
       name: sf.name,
@@ -584,10 +641,23 @@ function planFields(env: Env, owner: RecordPlan, peer: RecordDecl, native: Recor
     }
     plan.conversion = conversionFor(env, owner, f, nf, path, peer);
     plan.declAlign = memberDeclAlign(env.peer.layout, f, plan.conversion);
-    const todo = todoOf(plan.conversion);
-    if (todo) plan.todo = todo;
+    plan.staged = stagedReason(env, f, native, plan.conversion);
     out.push(plan);
   }
+  // Unions that differ: converted by a switch on an earlier member when one selects the arm, else a TODO.
+  out.forEach((plan, i) => {
+    if (plan.todo || !plan.native) return;
+    const arms = unionArms(plan.conversion);
+    const found = arms && findSwitch(env, owner, out, i, native, arms, prefix);
+    if (found) plan.switch = found;
+    else {
+      const todo = todoOf(plan.conversion);
+      if (todo) {
+        plan.todo = todo;
+        warnUnion(env, owner, prefix + (plan.name ?? ''), plan.peer);
+      }
+    }
+  });
   // A trailing `[1]` / `[ANYSIZE_ARRAY]` array whose elements convert is a variable-length buffer in disguise.
   const last = out[out.length - 1];
   if (last?.conversion.kind === 'array' && last.conversion.length === 1 && !last.todo) {
@@ -642,8 +712,9 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
   if (canonical(peerType).kind === 'pointer' && !pointerDiffers) return { kind: 'copy' };
   if (isHandle(peerType) && pointerDiffers) return { kind: 'handle' };
   if (pointerDiffers) {
-    const deep = deepConversion(env, owner, peerType, nativeType, path, f, nf, peerOwner);
-    if (deep) return deep;
+    // Elements of an array of pointers are only converted (no count can size each).
+    const pointee = path.endsWith('[]') ? undefined : pointeeConversion(env, owner, peerType, nativeType, path, f, nf, peerOwner);
+    if (pointee) return pointee;
     const target = canonical(nativeType);
     if (target.kind === 'pointer' && canonical(target.to).kind === 'function') {
       return { kind: 'pointer', functionType: declaration(nativeType, '', { arrayLength: (e) => String(env.native.layout.evaluate(e) ?? 0n) }).trim() };
@@ -665,15 +736,10 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     const differs = needsTranslation(env, peerRecord, nativeRecord);
     const named = recordBaseName(peerRecord) !== undefined;
     if (!differs && named) return { kind: 'copy' };
-    if (named) {
-      const dep = planRecord(env, peerRecord, nativeRecord);
-      if (peerRecord.kind === 'union') warnUnion(env, owner, path, f);
-      return { kind: 'record', plan: dep };
-    }
+    if (named) return { kind: 'record', plan: planRecord(env, peerRecord, nativeRecord) };
     // Defined in place: reproduced inline, converted member by member.
     const innerPeerFields = f.fields ?? env.peer.layout.layoutOf(peerRecord).fields;
     const fields = planFields(env, owner, peerRecord, nativeRecord, undefined, path ? path + '.' : '', innerPeerFields);
-    if (peerRecord.kind === 'union' && differs) warnUnion(env, owner, path, f);
     return { kind: 'inline', recordKind: peerRecord.kind, fields, pack: peerRecord.pack, declAlign: peerRecord.declAlign, differs };
   }
   if (pc.kind === 'array' && nc.kind === 'array') {
@@ -693,7 +759,7 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
       return { kind: 'array', element };
     }
     const length = Number(env.peer.layout.evaluate(pc.length) ?? 0n);
-    return { kind: 'array', length, element: element.kind === 'deep' ? { kind: 'pointer' } : element };
+    return { kind: 'array', length, element };
   }
   return pc.kind === 'array' ? { kind: 'copy', array: true } : { kind: 'copy' };
 }
@@ -729,89 +795,226 @@ function todoOf(c: Conversion): string | undefined {
   return undefined;
 }
 
-/** A pointer to an array of records that need translation, with a known count: deep capture. */
-function deepConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType: CType, path: string, f: FieldLayout, nf: FieldDecl, peerOwner: RecordDecl): Conversion | undefined {
+/**
+ * A pointer to what the caller sends with the record: records that need
+ * translation (`deep`), or elements that do not (`buffer`: characters,
+ * bytes, records without pointers), with their count (counts.ts). A pointer
+ * to a record with no count is one object. Undefined when only the pointer
+ * converts: a function, a pointer, an opaque or unsized pointee, or a record
+ * the pointer leads back into (a list, a tree: following it would recurse
+ * as deep as the caller's data goes).
+ */
+function pointeeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType: CType, path: string, f: FieldLayout, nf: FieldDecl, peerOwner: RecordDecl): Conversion | undefined {
   const pc = canonical(peerType);
   const nc = canonical(nativeType);
-  if (pc.kind !== 'pointer' || nc.kind !== 'pointer') return undefined;
-  const pointee = recordOf(pc.to);
-  const nativePointee = recordOf(nc.to);
-  if (!pointee || !nativePointee) return undefined;
-  const peerRecord = pointee.fields ? pointee : completeByTag(env.peer.unit, pointee);
-  const nativeRecord = nativePointee.fields ? nativePointee : completeByTag(env.native.unit, nativePointee);
-  if (!peerRecord?.fields || !nativeRecord?.fields) return undefined;
-  if (!needsTranslation(env, peerRecord, nativeRecord)) return undefined;
-  if (recordBaseName(peerRecord) === undefined) return undefined;
-  const count = countSource(env, f.decl, nf, peerOwner);
-  if (!count) {
-    env.warnings.push({
-      code: 'shallow-pointer',
-      type: owner.nativeName,
-      member: path,
-      message: `${owner.nativeName}.${path} points to ${recordTypeRef(peerRecord)}, which differs for 32-bit callers, but no element count is known (add _Field_size_(Count) or an @count comment); only the pointer is converted`,
-      loc: f.decl.loc,
+  if (pc.kind !== 'pointer' || nc.kind !== 'pointer' || !nf.name) return undefined;
+  const to = canonical(pc.to);
+  const pointer = declaration(nativeType, '', { arrayLength: (e) => String(env.native.layout.evaluate(e) ?? 0n) }).trim();
+  const isCount = (m: FieldDecl) => canonical(m.type).kind === 'int' && m.bitWidth === undefined && env.peer.layout.typeInfo(m.type).size <= 4;
+  const annotated = annotatedCount([f.decl, nf], peerOwner, env.comments);
+  if (to.kind === 'record') {
+    const peerRecord = to.decl.fields ? to.decl : completeByTag(env.peer.unit, to.decl);
+    const nativePointee = recordOf(nc.to);
+    const nativeRecord = nativePointee?.fields ? nativePointee : nativePointee && completeByTag(env.native.unit, nativePointee);
+    if (!peerRecord?.fields || !nativeRecord?.fields) return undefined;
+    if (env.planning.has(peerRecord)) {
+      env.warnings.push({
+        code: 'recursive-pointer',
+        type: owner.nativeName,
+        member: path,
+        message: `${owner.nativeName}.${path} points back to ${recordTypeRef(peerRecord)}, which holds it: only the pointer is converted (following it would recurse as deep as the caller's data goes)`,
+        loc: f.decl.loc,
+      });
+      return undefined;
+    }
+    const differs = needsTranslation(env, peerRecord, nativeRecord);
+    if (differs && recordBaseName(peerRecord) === undefined) return undefined;
+    // Records that differ change size: a count of them in bytes would be wrong on one side, so only element counts are used.
+    const count = checkedCount(env, owner, path, f, peerOwner, annotated ?? inferredCount(peerOwner, nf.name, { elements: true, bytes: !differs, isCount }) ?? {
+      constant: 1,
+      bytes: false,
+      annotation: 'no count: one object',
+      how: 'single',
     });
-    return undefined;
+    if (!count) return undefined;
+    if (differs && count.bytes) {
+      env.warnings.push({
+        code: 'unknown-count',
+        type: owner.nativeName,
+        member: path,
+        message: `${owner.nativeName}.${path}: '${count.annotation}' counts bytes of ${recordTypeRef(peerRecord)}, whose size differs for 32-bit callers; give its element count (_Field_size_ or @count) to capture it deeply; only the pointer is converted`,
+        loc: f.decl.loc,
+      });
+      return undefined;
+    }
+    if (differs && peerRecord.kind === 'union') {
+      // A union that differs has no routines of its own (which member is live is not known there).
+      warnUnion(env, owner, path, f);
+      return undefined;
+    }
+    if (differs) return { kind: 'deep', element: planRecord(env, peerRecord, nativeRecord), count, ...(nc.to.const ? { constPointee: true } : {}) };
+    const info = env.peer.layout.typeInfo(pc.to);
+    const element = { type: recordTypeRef(peerRecord) ?? declaration(pc.to, '', { arrayLength: () => '0' }).trim(), size: info.size, align: info.align };
+    return { kind: 'buffer', element, count, pointer, ...(nc.to.const ? { constPointee: true } : {}) };
   }
-  const countField = (peerOwner.fields ?? []).find((x) => x.name === count.member) ?? findAnonymousMember(peerOwner, count.member);
-  if (!countField || canonical(countField.type).kind !== 'int' || env.peer.layout.typeInfo(countField.type).size > 4) {
-    env.warnings.push({
-      code: 'unknown-count',
-      type: owner.nativeName,
-      member: path,
-      message: `${owner.nativeName}.${path}: the count '${count.annotation}' is not an integer member of at most 32 bits in the same record; only the pointer is converted`,
-      loc: f.decl.loc,
-    });
-    return undefined;
-  }
-  const element = planRecord(env, peerRecord, nativeRecord);
-  return { kind: 'deep', element, count };
+  if (to.kind !== 'int' && to.kind !== 'void' && to.kind !== 'bool' && to.kind !== 'float' && to.kind !== 'enum') return undefined;
+  // A pointer to pointer-sized integers would need its elements converted: only the pointer is.
+  if (to.kind !== 'void' && env.peer.layout.typeInfo(pc.to).size !== env.native.layout.typeInfo(nc.to).size) return undefined;
+  const count = checkedCount(env, owner, path, f, peerOwner, annotated ?? inferredCount(peerOwner, nf.name, { elements: to.kind !== 'void', bytes: true, isCount }));
+  if (!count) return undefined;
+  const info = to.kind === 'void' ? { size: 1, align: 1 } : env.peer.layout.typeInfo(pc.to);
+  const type = to.kind === 'void' ? 'UCHAR' : elementTypeName(pc.to);
+  return { kind: 'buffer', element: { type, size: info.size, align: info.align }, count, pointer, ...(nc.to.const ? { constPointee: true } : {}) };
 }
 
-function findAnonymousMember(record: RecordDecl, name: string): FieldDecl | undefined {
-  for (const f of record.fields ?? []) {
-    if (f.name === name) return f;
-    if (!f.name) {
-      const r = recordOf(f.type);
-      const inner = r ? findAnonymousMember(r, name) : undefined;
-      if (inner) return inner;
-    }
+const wdkIntegers: Record<string, [string, string]> = {
+  char: ['CHAR', 'UCHAR'],
+  short: ['SHORT', 'USHORT'],
+  int: ['INT', 'UINT'],
+  long: ['LONG', 'ULONG'],
+  longlong: ['LONGLONG', 'ULONGLONG'],
+};
+
+/**
+ * A scalar pointee's type as the generated code spells it in `sizeof` and
+ * `TYPE_ALIGNMENT`: its typedef name when it has one, else the WDK's name of
+ * the builtin type (`PWCH` is a pointer to `wchar_t`, which C only knows
+ * through <stddef.h>: `WCHAR`).
+ */
+function elementTypeName(type: CType): string {
+  if (type.kind === 'typedef') return type.decl.name;
+  const c = canonical(type);
+  if (c.kind === 'int') {
+    if (c.wchar) return 'WCHAR';
+    const [signed, unsigned] = wdkIntegers[c.rank] ?? ['LONGLONG', 'ULONGLONG'];
+    return c.signed ? signed : unsigned;
   }
+  if (c.kind === 'bool') return 'BOOLEAN';
+  return declaration({ ...c, const: false, volatile: false }, '', { arrayLength: () => '0' }).trim();
+}
+
+/** The count, if its member is an integer of at most 32 bits in the same record; an inferred one is said so in a warning. */
+function checkedCount(env: Env, owner: RecordPlan, path: string, f: FieldLayout, peerOwner: RecordDecl, count: CountSource | undefined): CountSource | undefined {
+  if (!count) return undefined;
+  if (count.member !== undefined) {
+    const member = namedMembers(peerOwner).find((m) => m.name === count.member);
+    if (!member || canonical(member.type).kind !== 'int' || env.peer.layout.typeInfo(member.type).size > 4) {
+      env.warnings.push({
+        code: 'unknown-count',
+        type: owner.nativeName,
+        member: path,
+        message: `${owner.nativeName}.${path}: the count '${count.annotation}' is not an integer member of at most 32 bits in the same record; only the pointer is converted`,
+        loc: f.decl.loc,
+      });
+      return undefined;
+    }
+  } else if (!count.constant || count.constant < 1) return undefined;
+  if (count.how === 'inferred') {
+    const sal = count.bytes ? '_Field_size_bytes_' : '_Field_size_';
+    env.warnings.push({
+      code: 'inferred-count',
+      type: owner.nativeName,
+      member: path,
+      message: `${owner.nativeName}.${path}: ${count.member} is taken as its ${count.bytes ? 'size in bytes' : 'element count'} (inferred from the names); add ${sal}(${count.member}) to confirm it, or @count to say otherwise`,
+      loc: f.decl.loc,
+    });
+  }
+  return count;
+}
+
+/** The arms of a union that differs (a named union's members, or one defined in place). */
+function unionArms(c: Conversion): FieldPlan[] | undefined {
+  if (c.kind === 'record' && c.plan.peer.kind === 'union') return c.plan.fields;
+  if (c.kind === 'inline' && c.recordKind === 'union' && c.differs) return c.fields;
   return undefined;
 }
 
-/** `_Field_size_(Count)`-style SAL on the member (either side), or `@count Count` in a comment on/above it. */
-function countSource(env: Env, peerField: FieldDecl, nativeField: FieldDecl, owner: RecordDecl): CountSource | undefined {
-  for (const a of [...peerField.annotations, ...nativeField.annotations]) {
-    const index = countAnnotations[a.name];
-    if (index === undefined) continue;
-    const arg = a.args[index]?.trim();
-    if (arg) return { member: arg, annotation: `${a.name}(${a.args.join(', ')})`, optional: a.name.endsWith('_opt_') };
-  }
-  // `@count Count` on the member, or `@count Member Count` on the member or the record (the analysis's syntax).
-  const name = nativeField.name;
-  const around = [
-    ...env.annotations.annotationsAt(nativeField.loc.file, nativeField.loc.line, nativeField.endLoc.line),
-    ...env.annotations.annotationsAt(owner.loc.file, owner.loc.line),
-  ];
-  for (const a of around) {
-    if (a.tag !== 'count') continue;
-    if (a.args.length === 1 && a.loc.line >= nativeField.loc.line - 1 && a.loc.line <= nativeField.endLoc.line) return { member: a.args[0], annotation: `@count ${a.args[0]}` };
-    if (a.args.length >= 2 && a.args[0] === name) return { member: a.args[1], annotation: `@count ${a.args.join(' ')}` };
-  }
-  for (const unit of [env.native, env.peer]) {
-    const comments = unit.pp?.comments?.get(peerField.loc.file) ?? [];
-    const line = peerField.loc.line;
-    const endLine = peerField.endLoc.line;
-    for (const c of comments) {
-      const onLine = c.line <= endLine && c.endLine >= line;
-      const above = c.endLine === line - 1;
-      if (!onLine && !above) continue;
-      const m = /@count\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))/.exec(c.text);
-      if (m) return { member: m[1] ?? m[2], annotation: `@count ${m[1] ?? m[2]}` };
+/**
+ * The switch converting the union `scope[index]`: the discriminator an
+ * annotation names, else the nearest earlier member of enum type whose
+ * constants name every arm that differs (switches.ts). Each arm's values are
+ * its `@case` annotation or the constants naming it, a value used by an
+ * earlier arm dropped (two `case`s of one value do not compile).
+ */
+function findSwitch(env: Env, owner: RecordPlan, scope: FieldPlan[], index: number, scopeRecord: RecordDecl, arms: FieldPlan[], prefix: string): SwitchPlan | undefined {
+  const union = scope[index];
+  const earlier = scope.slice(0, index).filter((s) => s.name && s.native && !s.todo);
+  const named = annotatedSwitch(union.native ? env.comments.onMember(union.native) : [], env.comments.onRecord(scopeRecord), union.name);
+  const namedArms = arms.filter((a) => a.name && a.native);
+  const annotatedValues = new Map(namedArms.map((a) => [a, annotatedCases(env.comments.onMember(a.native!))]));
+  const valuesFor = (discriminator: FieldPlan): Map<FieldPlan, string[]> => {
+    const c = canonical(discriminator.native!.type);
+    const byName = c.kind === 'enum' && c.decl.enumerators ? armsNamedBy(c.decl, namedArms.map((a) => a.name!)) : new Map<string, string[]>();
+    return new Map(namedArms.map((a) => [a, annotatedValues.get(a)!.length ? annotatedValues.get(a)! : byName.get(a.name!) ?? []]));
+  };
+  let chosen: { member: FieldPlan; values: Map<FieldPlan, string[]>; how: string } | undefined;
+  if (named) {
+    const member = earlier.find((s) => s.name === named);
+    const kind = member && canonical(member.native!.type).kind;
+    if (!member || (kind !== 'enum' && kind !== 'int')) {
+      env.warnings.push({
+        code: 'unknown-switch',
+        type: owner.nativeName,
+        member: prefix + (union.name ?? ''),
+        message: `${owner.nativeName}: @switch ${named} does not name an earlier integer or enum member of the same record; the union is left as a TODO`,
+        loc: union.peer.decl.loc,
+      });
+      return undefined;
+    }
+    chosen = { member, values: valuesFor(member), how: `@switch ${named}` };
+  } else {
+    for (const member of [...earlier].reverse()) {
+      if (canonical(member.native!.type).kind !== 'enum') continue;
+      const values = valuesFor(member);
+      const differing = namedArms.filter((a) => a.conversion.kind !== 'copy');
+      if (namedArms.every((a) => values.get(a)!.length === 0) || differing.some((a) => values.get(a)!.length === 0)) continue;
+      const enumName = declaration(member.native!.type, '', { arrayLength: () => '0' }).trim();
+      chosen = { member, values, how: `inferred: the values of ${enumName} name the arms` };
+      env.warnings.push({
+        code: 'inferred-switch',
+        type: owner.nativeName,
+        member: prefix + (union.name ?? ''),
+        message: `${owner.nativeName}: the union ${union.name ? prefix + union.name : `after ${prefix}${member.name}`} is converted by a switch on ${member.name}, whose ${enumName} values name its arms (inferred from the names); add @switch ${member.name} to confirm it`,
+        loc: union.peer.decl.loc,
+      });
+      break;
     }
   }
-  return undefined;
+  if (!chosen) return undefined;
+  const used = new Set<string>();
+  const out: SwitchPlan['arms'] = [];
+  for (const arm of namedArms) {
+    const values: string[] = [];
+    for (const v of chosen.values.get(arm) ?? []) {
+      const value = env.native.layout.evaluate({ kind: 'name', name: v, loc: arm.peer.decl.loc });
+      const key = value === undefined ? v : String(value);
+      if (used.has(key)) continue;
+      used.add(key);
+      values.push(v);
+    }
+    if (values.length) out.push({ values, field: arm });
+  }
+  if (out.length === 0) return undefined;
+  return { member: chosen.member.name!, how: chosen.how, arms: out };
+}
+
+/**
+ * Why a record member is converted through an aligned copy: `#pragma pack`
+ * placed it (or an array of it) at a boundary smaller than its type's
+ * alignment on either side, so `&Native->Member` is not a valid pointer to
+ * its type.
+ */
+function stagedReason(env: Env, f: FieldLayout, nativeScope: RecordDecl, c: Conversion): string | undefined {
+  let inner = c;
+  while (inner.kind === 'array') inner = inner.element;
+  if (inner.kind !== 'record' || inner.plan.peer.kind !== 'struct' || !f.name) return undefined;
+  const peerNeed = inner.plan.peerLayout.align;
+  const nativeNeed = env.native.layout.layoutOf(inner.plan.native).align;
+  const nativeField = findLayoutMember(env.native.layout.layoutOf(nativeScope).fields, f.name);
+  const nativeAlign = nativeField?.align ?? nativeNeed;
+  if (f.align >= peerNeed && nativeAlign >= nativeNeed) return undefined;
+  const [have, need] = f.align < peerNeed ? [f.align, peerNeed] : [nativeAlign, nativeNeed];
+  return `#pragma pack puts ${f.name} at a ${have}-byte boundary but ${inner.plan.nativeName} needs ${need}: it is converted in an aligned copy`;
 }
 
 /** Prints a member's peer type for the shadow when it is copied unchanged. */

@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the routine generators: the per-routine state (locals,
- * whether the cleanup label is used) and the order-independent helpers.
+ * Shared pieces of the routine generators (capture, write-back, release,
+ * the receive path): the per-routine state (locals, whether the cleanup label
+ * is used) and the helpers that spell the same thing the same way in each.
  */
 
 import { CText } from './cwriter';
@@ -8,16 +9,20 @@ import type { Conversion, FieldPlan } from './plan';
 
 export interface RoutineState {
   w: CText;
-  /** Local declarations, in first-use order: name -> type. */
+  /** Local declarations, in first-use order: name -> type (an array type carries its bounds after a space: `T [2]`). */
   locals: Map<string, string>;
   /** Count member path -> the local it was read into (read once). */
   counts: Map<string, string>;
+  /** Statements run first, before anything can fail (zeroing aligned copies). */
+  prologue: string[];
+  /** Capture: copies of aligned copies into Native that Cleanup repeats after a failure. */
+  stagedCopies: string[];
   usesCleanup: boolean;
   usesStatus: boolean;
 }
 
 export function newState(): RoutineState {
-  return { w: new CText(), locals: new Map(), counts: new Map(), usesCleanup: false, usesStatus: false };
+  return { w: new CText(), locals: new Map(), counts: new Map(), prologue: [], stagedCopies: [], usesCleanup: false, usesStatus: false };
 }
 
 export function local(state: RoutineState, name: string, type: string): string {
@@ -25,14 +30,26 @@ export function local(state: RoutineState, name: string, type: string): string {
   return name;
 }
 
+/** What the routines need to know of the 32-bit caller's ABI. */
+export interface PeerFacts {
+  name: string;
+  /** The alignment its code guarantees any object it passes (abi.ts `callerAlign`). */
+  callerAlign: number;
+}
+
 /** `Index`, `Index1`, `Index2` ... for nested loops. */
 export function indexName(depth: number): string {
   return depth === 0 ? 'Index' : `Index${depth}`;
 }
 
-/** A C identifier made from a member path (`Inner.Items` -> `InnerItems`). */
+/** A C identifier made from a member path (`Inner.Items` -> `InnerItems`, `FromMemory.pBuffer` -> `FromMemoryBuffer`). */
 export function pathIdent(path: string): string {
-  return path.replace(/\[[^\]]*\]/g, '').replace(/[^A-Za-z0-9_]/g, '');
+  return path
+    .replace(/\[[^\]]*\]/g, '')
+    .split(/\.|->/)
+    .map((part) => part.replace(/^(?:lp|p)(?=[A-Z])/, ''))
+    .join('')
+    .replace(/[^A-Za-z0-9_]/g, '');
 }
 
 /** Joins a member path: anonymous members add nothing. */
@@ -40,16 +57,66 @@ export function memberPath(prefix: string, field: FieldPlan): string {
   return field.name ? prefix + field.name : prefix.replace(/\.$/, '');
 }
 
-/** Every deep member reachable by value (not through arrays), with its path: the counts to read first, the pointers to keep. */
-export function deepMembers(fields: FieldPlan[], prefix: string): { path: string; field: FieldPlan; conversion: Conversion & { kind: 'deep' } }[] {
-  const out: { path: string; field: FieldPlan; conversion: Conversion & { kind: 'deep' } }[] = [];
+/** The prefix a member's siblings share (`Shadow->Inner.Items` -> `Shadow->Inner.`). */
+export function siblingPrefix(path: string): string {
+  return path.replace(/[^.>]*$/, '');
+}
+
+/** The count member's path next to the pointer's (`Shadow->Inner.Items`, `Count` -> `Shadow->Inner.Count`). */
+export function countPath(pointerPath: string, member: string): string {
+  return siblingPrefix(pointerPath) + member;
+}
+
+export interface PointeeMember {
+  path: string;
+  field: FieldPlan;
+  conversion: Conversion & { kind: 'deep' | 'buffer' };
+}
+
+/**
+ * Every pointee member reachable by value (not through arrays): the counts
+ * to read first, the caller's pointers to keep. `intoSwitches`: also the
+ * members of a switched union's arms (only one of which is live).
+ */
+export function deepMembers(fields: FieldPlan[], prefix: string, options: { intoSwitches: boolean }): PointeeMember[] {
+  const out: PointeeMember[] = [];
   for (const f of fields) {
     if (f.todo) continue;
     const c = f.conversion;
-    if (c.kind === 'deep') out.push({ path: prefix + f.name, field: f, conversion: c });
-    else if (c.kind === 'inline') out.push(...deepMembers(c.fields, f.name ? `${prefix}${f.name}.` : prefix));
+    if (c.kind === 'deep' || c.kind === 'buffer') out.push({ path: prefix + f.name, field: f, conversion: c });
+    else if (c.kind === 'inline' && (!f.switch || options.intoSwitches)) out.push(...deepMembers(c.fields, f.name ? `${prefix}${f.name}.` : prefix, options));
   }
   return out;
+}
+
+/** The caller's 32-bit pointer as a native pointer: zero-extended (through `PtrToUlong` for a `__ptr32`, never sign-extended). */
+export function pointerValue(field: FieldPlan, src: string): string {
+  return field.form === 'ulong' ? `UlongToPtr(${src})` : `UlongToPtr(PtrToUlong(${src}))`;
+}
+
+/** `UnknownHeaderCount HTTP_UNKNOWN_HEADER32`, `ReasonLength bytes`, `one HTTP_SSL_INFO32`. */
+export function pointeeComment(c: Conversion & { kind: 'deep' | 'buffer' }, count: string): string {
+  const element = c.kind === 'deep' ? c.element.shadow.name : c.element.type;
+  if (c.count.constant === 1) return `one ${element}`;
+  return c.count.bytes ? `${count} bytes` : `${count} ${element}`;
+}
+
+/**
+ * The alignment the caller's memory is probed with: the element's 32-bit
+ * alignment, but no more than a 32-bit caller guarantees (x86 code places an
+ * 8-aligned record at a 4-byte boundary on its stack).
+ */
+export function probeAlignment(peer: PeerFacts, c: Conversion & { kind: 'deep' | 'buffer' }): string {
+  const element = c.kind === 'deep' ? c.element.shadow.name : c.element.type;
+  const align = c.kind === 'deep' ? c.element.peerLayout.align : c.element.align;
+  if (align <= peer.callerAlign) return `TYPE_ALIGNMENT(${element})`;
+  return `${peer.callerAlign} /* TYPE_ALIGNMENT(${element}) is ${align}, but an ${peer.name} caller aligns it to ${peer.callerAlign} only */`;
+}
+
+/** Locals holding the aligned copies of a member `#pragma pack` put off its alignment. */
+export function stagedNames(field: FieldPlan): { shadow: string; native: string } {
+  const base = pathIdent(field.name ?? 'Member');
+  return { shadow: `Aligned${base}32`, native: `Aligned${base}` };
 }
 
 /**
@@ -88,14 +155,18 @@ export function copyStatement(c: Conversion & { kind: 'copy' }, dst: string, src
   return c.array ? `RtlCopyMemory(${dst}, ${src}, sizeof(${dst}));` : `${dst} = ${src};`;
 }
 
-/** Assembles a routine: header lines, locals, a blank line, the body. */
+/** Assembles a routine: header lines, locals, a blank line, the prologue, the body. */
 export function assemble(header: CText, state: RoutineState, tail: (w: CText) => void): string {
   const w = header;
   w.line('{');
   w.indent(() => {
     if (state.usesStatus) w.line('NTSTATUS Status = STATUS_SUCCESS;');
-    for (const [name, type] of state.locals) w.line(type.endsWith('*') ? `${type}${name};` : `${type} ${name};`);
+    for (const [name, type] of state.locals) {
+      const [base, dims] = type.split(' [');
+      w.line(base.endsWith('*') ? `${base}${name};` : `${base} ${name}${dims ? '[' + dims : ''};`);
+    }
     if (state.usesStatus || state.locals.size) w.line();
+    for (const l of state.prologue) w.line(l);
     w.raw(state.w.toString().replace(/\n$/, ''));
     tail(w);
   });

@@ -36,6 +36,8 @@ function spelled(ctx: LayoutContext, field: FieldPlan, c: Conversion, type: CTyp
       return { base: pointerSpelling(field.form), suffix: '' };
     case 'deep':
       return { base: pointerSpelling(field.form, c.element.shadow.name), suffix: '' };
+    case 'buffer':
+      return { base: pointerSpelling(field.form), suffix: '' };
     case 'integer':
       return { base: c.shadowType, suffix: '' };
     case 'record':

@@ -1,14 +1,16 @@
 /**
- * Write-back (native -> 32-bit caller) and release.
+ * Write-back (native -> the 32-bit caller's record in place) and release.
  *
  * `WriteBack<T>32(Native, Shadow)` zeroes the shadow first, so no padding
  * byte of kernel memory reaches the caller, then writes every member:
  * pointers truncated with `PtrToUlong`, handles with `HandleToLong`,
  * pointer-sized integers range-checked (`STATUS_INTEGER_OVERFLOW`, never a
- * silent truncation), nested records by their own routines. A deeply
- * captured pointer holds a kernel pool address that must never reach the
- * caller: the caller's own 32-bit value is kept (saved before the zeroing,
- * restored after), which is what the native path returns.
+ * silent truncation), fixed arrays copied, nested records by their own
+ * routines, a union by the member that selects its arm. A captured pointer
+ * holds a kernel pool address that must never reach the caller: the
+ * caller's own 32-bit value is kept (saved before the zeroing, restored
+ * after), which is what the native path returns. (To hand the caller a new
+ * deep structure, use the receive path: marshal.ts.)
  *
  * `Release<T>32(Native)` frees what `Capture<T>32` allocated, depth first,
  * and clears the pointers, so it is safe to call twice and after a failed
@@ -16,8 +18,20 @@
  */
 
 import { CText, comment, routineHeader } from './cwriter';
-import type { Conversion, FieldPlan, RecordPlan } from './plan';
-import { type RoutineState, assemble, copyStatement, unionBytes, pointerParam, deepMembers, indexName, local, memberPath, newState, pathIdent } from './routines';
+import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
+import {
+  type RoutineState,
+  assemble,
+  copyStatement,
+  countPath,
+  indexName,
+  local,
+  memberPath,
+  newState,
+  pointerParam,
+  stagedNames,
+  unionBytes,
+} from './routines';
 
 function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string, dst: string, depth: number) {
   const w = state.w;
@@ -33,14 +47,13 @@ function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string,
     case 'handle':
       w.line(field.form === 'ulong' ? `${dst} = (ULONG)HandleToLong(${src});` : `${dst} = (VOID * POINTER_32)HandleToULong(${src});`);
       return;
-    case 'integer': {
-      const test = c.signed ? `${src} < ${c.minConstant} || ${src} > ${c.maxConstant}` : `${src} > ${c.maxConstant}`;
-      w.block(`if (${test})`, () => w.line('return STATUS_INTEGER_OVERFLOW;'));
-      w.line(`${dst} = (${c.shadowType})${src};`);
+    case 'integer':
+      integerBack(state, c, src, dst);
       return;
-    }
     case 'record':
       state.usesStatus = true;
+      // Its own write-back keeps the caller's pointers it finds in it: give it back what the caller sent.
+      if (c.plan.deep && dst.startsWith('Shadow->')) w.line(`${dst} = ${dst.replace(/^Shadow->/, 'Caller.')};`);
       w.line(`Status = ${c.plan.routines.writeBack}(&${src}, &${dst});`);
       w.block('if (!NT_SUCCESS(Status))', () => w.line('return Status;'));
       return;
@@ -58,13 +71,68 @@ function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string,
       return;
     }
     case 'deep':
-      w.line(`${dst} = ${savedName(dst)}; /* the caller's own pointer, never our pool copy */`);
+    case 'buffer':
+      w.line(`${dst} = ${dst.replace(/^Shadow->/, 'Caller.')}; /* the caller's own pointer, never our pool copy */`);
       return;
   }
 }
 
-function savedName(shadowPath: string): string {
-  return `Caller${pathIdent(shadowPath.replace(/^Shadow->/, ''))}`;
+/** Does the routine write back a caller's pointer (itself, or through a nested record's routine)? */
+function ownPointees(fields: FieldPlan[]): boolean {
+  const visit = (c: Conversion): boolean =>
+    c.kind === 'deep' ||
+    c.kind === 'buffer' ||
+    (c.kind === 'record' && c.plan.deep) ||
+    (c.kind === 'inline' && ownPointees(c.fields)) ||
+    (c.kind === 'array' && visit(c.element));
+  return fields.some((f) => !f.todo && visit(f.conversion));
+}
+
+/** A pointer-sized integer narrowed for the caller: refused when it does not fit. */
+export function integerBack(state: RoutineState, c: Conversion & { kind: 'integer' }, src: string, dst: string) {
+  const test = c.signed ? `${src} < ${c.minConstant} || ${src} > ${c.maxConstant}` : `${src} > ${c.maxConstant}`;
+  state.w.block(`if (${test})`, () => state.w.line('return STATUS_INTEGER_OVERFLOW;'));
+  state.w.line(`${dst} = (${c.shadowType})${src};`);
+}
+
+function writeBackSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
+  const w = state.w;
+  const src = memberPath(nativePrefix, field);
+  const dst = memberPath(shadowPrefix, field);
+  const into = (p: string) => (field.name ? `${p}.` : p);
+  for (const l of comment(`${field.name ?? 'The union'}: ${sw.member} selects the arm (${sw.how}).`)) w.line(l);
+  w.line(`switch (${nativePrefix}${sw.member}) {`);
+  for (const arm of sw.arms) {
+    for (const v of arm.values) w.line(`case ${v}:`);
+    w.indent(() => {
+      writeBackField(state, arm.field, into(src), into(dst), depth);
+      w.line('break;');
+    });
+  }
+  w.line('default:');
+  w.indent(() => w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`));
+  w.line('}');
+}
+
+/** A record `#pragma pack` put off its alignment: written from an aligned copy into an aligned copy, copied out as bytes. */
+function writeBackStaged(state: RoutineState, field: FieldPlan, src: string, dst: string, depth: number) {
+  const w = state.w;
+  let c: Conversion = field.conversion;
+  let dims = '';
+  while (c.kind === 'array') {
+    dims += `[${c.length ?? 1}]`;
+    c = c.element;
+  }
+  if (c.kind !== 'record') return;
+  for (const l of comment(field.staged!)) w.line(l);
+  const names = stagedNames(field);
+  const staged = local(state, names.native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
+  const staged32 = local(state, names.shadow, c.plan.shadow.name + (dims ? ` ${dims}` : ''));
+  w.line(`RtlCopyMemory(&${staged}, &${src}, sizeof(${staged}));`);
+  // What the caller sent, for the pointers its write-back keeps.
+  if (c.plan.deep) w.line(`RtlCopyMemory(&${staged32}, &${dst.replace(/^Shadow->/, 'Caller.')}, sizeof(${staged32}));`);
+  back(state, { ...field, staged: undefined }, field.conversion, staged, staged32, depth);
+  w.line(`RtlCopyMemory(&${dst}, &${staged32}, sizeof(${staged32}));`);
 }
 
 function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
@@ -76,16 +144,18 @@ function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: str
     for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo}.`)) state.w.line(l);
     return;
   }
+  if (field.switch) return writeBackSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth);
+  if (field.staged) return writeBackStaged(state, field, src, dst, depth);
   back(state, field, field.conversion, src, dst, depth);
 }
 
 export function renderWriteBack(plan: RecordPlan): string {
   const state = newState();
   const w = state.w;
-  const deep = deepMembers(plan.fields, '');
-  for (const d of deep) {
-    const type = d.field.form === 'ulong' ? 'ULONG' : `${d.conversion.element.shadow.name} * POINTER_32`;
-    w.line(`${local(state, savedName(d.path), type)} = Shadow->${d.path};`);
+  const pointees = ownPointees(plan.fields);
+  if (pointees) {
+    // The caller's own pointers are written back as they came: kept from the record before it is cleared.
+    w.line(`RtlCopyMemory(&${local(state, 'Caller', plan.shadow.name)}, Shadow, sizeof(Caller));`);
   }
   w.line('RtlZeroMemory(Shadow, sizeof(*Shadow));');
   for (const f of plan.fields) writeBackField(state, f, 'Native->', 'Shadow->', 0);
@@ -96,50 +166,92 @@ export function renderWriteBack(plan: RecordPlan): string {
       'STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.',
     returns: 'NTSTATUS',
     name: plan.routines.writeBack,
-    // With deep members the caller's own pointers are read back out of the shadow first: _Inout_.
-    params: [`_In_ const ${plan.nativeName} *Native`, `${deep.length ? '_Inout_' : '_Out_'} ${pointerParam(plan.shadow.pointer, 'Shadow')}`],
+    // With pointee members the caller's own pointers are read back out of the shadow first: _Inout_.
+    params: [`_In_ const ${plan.nativeName} *Native`, `${pointees ? '_Inout_' : '_Out_'} ${pointerParam(plan.shadow.pointer, 'Shadow')}`],
     isStatic: !plan.root,
   });
   return assemble(header, state, (out) => out.line(state.usesStatus ? 'return Status;' : 'return STATUS_SUCCESS;'));
 }
 
+/** Does releasing this member free anything? */
+function releases(c: Conversion): boolean {
+  switch (c.kind) {
+    case 'deep':
+    case 'buffer':
+      return true;
+    case 'record':
+      return c.plan.deep;
+    case 'inline':
+      return c.fields.some((f) => !f.todo && releases(f.conversion));
+    case 'array':
+      return releases(c.element);
+    default:
+      return false;
+  }
+}
+
 /** Frees, depth first, what the capture allocated (members in any by-value position, and the elements' own allocations). */
 function releaseFields(state: RoutineState, fields: FieldPlan[], prefix: string, depth: number, poolTag: string) {
-  const w = state.w;
   for (const f of fields) {
-    if (f.todo) continue;
-    const c = f.conversion;
+    if (f.todo || !releases(f.conversion)) continue;
     const path = memberPath(prefix, f);
-    if (c.kind === 'inline') releaseFields(state, c.fields, f.name ? path + '.' : prefix, depth, poolTag);
-    else if (c.kind === 'record' && c.plan.deep) w.line(`${c.plan.routines.release}(&${path});`);
-    else if (c.kind === 'array' && c.length !== undefined && arrayIsDeep(c)) {
-      const index = local(state, indexName(depth), 'ULONG');
-      w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () => releaseElement(state, c.element, `${path}[${index}]`, depth + 1, poolTag));
-    } else if (c.kind === 'deep') {
-      w.block(`if (${path} != NULL)`, () => {
-        if (c.element.deep) {
-          const index = local(state, indexName(depth), 'ULONG');
-          const count = path.replace(/[^.>]*$/, '') + c.count.member;
-          w.block(`for (${index} = 0; ${index} < ${count}; ${index}++)`, () => w.line(`${c.element.routines.release}(&${path}[${index}]);`));
-        }
-        w.line(`ExFreePoolWithTag(${path}, ${poolTag});`);
-        w.line(`${path} = NULL;`);
-      });
-    }
+    if (f.switch) releaseSwitch(state, f, f.switch, prefix, depth, poolTag);
+    else if (f.staged) releaseStaged(state, f, path, depth, poolTag);
+    else releaseConversion(state, f, f.conversion, path, prefix, depth, poolTag);
   }
 }
 
-function arrayIsDeep(c: Conversion): boolean {
-  if (c.kind === 'array') return arrayIsDeep(c.element);
-  return c.kind === 'record' && c.plan.deep;
-}
-
-function releaseElement(state: RoutineState, c: Conversion, path: string, depth: number, poolTag: string) {
-  if (c.kind === 'record') state.w.line(`${c.plan.routines.release}(&${path});`);
+function releaseConversion(state: RoutineState, f: FieldPlan, c: Conversion, path: string, prefix: string, depth: number, poolTag: string) {
+  const w = state.w;
+  if (c.kind === 'inline') releaseFields(state, c.fields, f.name ? path + '.' : prefix, depth, poolTag);
+  else if (c.kind === 'record') w.line(`${c.plan.routines.release}(&${path});`);
   else if (c.kind === 'array' && c.length !== undefined) {
     const index = local(state, indexName(depth), 'ULONG');
-    state.w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () => releaseElement(state, c.element, `${path}[${index}]`, depth + 1, poolTag));
+    w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () => releaseConversion(state, f, c.element, `${path}[${index}]`, prefix, depth + 1, poolTag));
+  } else if (c.kind === 'deep' || c.kind === 'buffer') {
+    w.block(`if (${path} != NULL)`, () => {
+      if (c.kind === 'deep' && c.element.deep) {
+        const index = local(state, indexName(depth), 'ULONG');
+        const count = c.count.constant !== undefined ? String(c.count.constant) : countPath(path, c.count.member!);
+        const elements = c.constPointee ? `((${c.element.nativePointer})${path})` : path;
+        w.block(`for (${index} = 0; ${index} < ${count}; ${index}++)`, () => w.line(`${c.element.routines.release}(&${elements}[${index}]);`));
+      }
+      w.line(`ExFreePoolWithTag(${c.constPointee ? '(PVOID)' : ''}${path}, ${poolTag});`);
+      w.line(`${path} = NULL;`);
+    });
   }
+}
+
+function releaseSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, prefix: string, depth: number, poolTag: string) {
+  const w = state.w;
+  const path = memberPath(prefix, field);
+  const into = field.name ? `${path}.` : prefix;
+  w.line(`switch (${prefix}${sw.member}) {`);
+  for (const arm of sw.arms.filter((a) => !a.field.todo && releases(a.field.conversion))) {
+    for (const v of arm.values) w.line(`case ${v}:`);
+    w.indent(() => {
+      releaseFields(state, [arm.field], into, depth, poolTag);
+      w.line('break;');
+    });
+  }
+  w.line('default:');
+  w.indent(() => w.line('break;'));
+  w.line('}');
+}
+
+function releaseStaged(state: RoutineState, field: FieldPlan, path: string, depth: number, poolTag: string) {
+  const w = state.w;
+  let c: Conversion = field.conversion;
+  let dims = '';
+  while (c.kind === 'array') {
+    dims += `[${c.length ?? 1}]`;
+    c = c.element;
+  }
+  if (c.kind !== 'record') return;
+  const staged = local(state, stagedNames(field).native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
+  w.line(`RtlCopyMemory(&${staged}, &${path}, sizeof(${staged})); /* ${field.name} is off its alignment (#pragma pack) */`);
+  releaseConversion(state, field, field.conversion, staged, '', depth, poolTag);
+  w.line(`RtlCopyMemory(&${path}, &${staged}, sizeof(${staged}));`);
 }
 
 export function renderRelease(plan: RecordPlan, options: { poolTag: string }): string {
