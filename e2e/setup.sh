@@ -6,7 +6,8 @@
 #   2. checks Node 20 (code-server 4.100.3 refuses any other major);
 #   3. fills @vscode/ripgrep's download cache from Debian's rg, because its
 #      postinstall would otherwise download a binary from GitHub;
-#   4. `npm ci` in e2e/ when package-lock.json changed since the last install.
+#   4. `npm ci` in e2e/ when package-lock.json changed since the last install,
+#   5. then code-server's own postinstall (see there why it is not npm's job).
 # Under CI=true a missing tool fails; elsewhere it prints `SKIPPED: <tool> not
 # found` and exits 0, and run.mjs then skips the same way.
 set -euo pipefail
@@ -76,23 +77,40 @@ if [ ! -s "$ripgrep_tarball" ]; then
 fi
 
 # --- 4. npm ci ---------------------------------------------------------------
-# The stamp records which lockfile (and Node) the installed tree came from.
+# The stamp records which manifest, lockfile and Node the installed tree came from.
 stamp_file="$e2e_dir/node_modules/.ioctl-lens-e2e-stamp"
-wanted_stamp="$(sha256sum "$e2e_dir/package-lock.json" | cut -d' ' -f1) node-$(node -v)"
+wanted_stamp="$(cat "$e2e_dir/package.json" "$e2e_dir/package-lock.json" | sha256sum | cut -d' ' -f1) node-$(node -v)"
 installed_stamp="$(cat "$stamp_file" 2>/dev/null || true)"
 vscode_modules="$e2e_dir/node_modules/code-server/lib/vscode/node_modules"
 if [ "$installed_stamp" = "$wanted_stamp" ] && [ -d "$vscode_modules" ]; then
   echo "e2e setup: node_modules up to date"
   exit 0
 fi
-echo "e2e setup: npm ci in $e2e_dir (code-server builds native modules: about a minute)"
+echo "e2e setup: npm ci in $e2e_dir, then code-server's native modules (about two minutes)"
 started=$SECONDS
 (cd "$e2e_dir" && npm ci --no-audit --no-fund)
-# code-server's postinstall runs a nested `npm install` in lib/vscode; check
-# that it really produced the pieces the harness depends on.
+
+# --- 5. code-server's postinstall ---------------------------------------------
+# package.json's allowScripts denies code-server's install script, so npm ci
+# skips it silently, and it runs here instead: the script refuses root unless
+# npm_config_unsafe_perm=true, a setting npm 11 no longer knows and warns about
+# on every command when it sits in an .npmrc. Here it reaches only that script
+# (with npm_config_yes for the `npx node-gyp` its nested install runs). Its
+# output (the nested `npm install` in lib/vscode, node-gyp) goes to a log,
+# shown when it fails, as npm itself does with dependency scripts.
+mkdir -p "$e2e_dir/logs"
+postinstall_log="$e2e_dir/logs/code-server-postinstall.log"
+if ! (cd "$e2e_dir/node_modules/code-server" &&
+  npm_config_user_agent="npm/$(npm -v) node/$(node -v) $(uname -s | tr A-Z a-z) $(uname -m)" \
+    npm_config_unsafe_perm=true npm_config_yes=true sh ./postinstall.sh) >"$postinstall_log" 2>&1; then
+  tail -n 40 "$postinstall_log" >&2
+  echo "FAILED: code-server's postinstall failed (whole log: $postinstall_log)" >&2
+  exit 1
+fi
+# Check that it really produced the pieces the harness depends on.
 for required in "$vscode_modules" "$vscode_modules/@vscode/ripgrep/bin/rg" "$vscode_modules/@vscode/spdlog/build/Release/spdlog.node"; do
   if [ ! -e "$required" ]; then
-    echo "FAILED: code-server's install is incomplete: $required is missing" >&2
+    echo "FAILED: code-server's install is incomplete: $required is missing (log: $postinstall_log)" >&2
     exit 1
   fi
 done

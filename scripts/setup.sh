@@ -2,7 +2,10 @@
 # Installs everything ioctl-lens's tests need on a fresh Debian 12 machine:
 # the Debian packages (clang and clangd for the differential tests and the
 # benchmark, mingw-w64 headers as real-world input), then the npm packages.
-# Idempotent: packages already present are not installed again.
+# Does only what is missing: Debian packages already present are not
+# installed again, and `npm ci` runs only when node_modules was not built
+# from this package.json, package-lock.json and Node version (the stamp that
+# `npm install`/`npm ci` leave through the `prepare` script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +20,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+if node scripts/install-stamp.mjs --check; then
+  echo "setup: node_modules up to date (package.json, package-lock.json and Node $(node -v) unchanged)"
+else
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
