@@ -117,3 +117,117 @@ typedef struct { HANDLE h; ULONG n; } ANON;
     assert.match(out, /struct OK/);
   });
 });
+
+describe('cli: help, version and mistakes, the same for every command', () => {
+  const commands = ['layout', 'check', 'thunk', 'serve'];
+
+  it('COMMAND --help prints that command\'s help alone, on stdout, status 0', () => {
+    for (const command of commands) {
+      const r = run([command, '--help']);
+      assert.equal(r.status, 0, command);
+      assert.equal(r.err, '');
+      assert.match(r.out, new RegExp(`^usage: ioctl-lens ${command} `), command);
+      for (const other of commands.filter((c) => c !== command)) assert.doesNotMatch(r.out, new RegExp(`ioctl-lens ${other}\\b`), `${command} --help mentions ${other}`);
+    }
+    assert.equal(run(['help', 'thunk']).out, run(['thunk', '-h']).out);
+    const top = run(['--help']);
+    assert.equal(top.status, 0);
+    assert.match(top.out, /ioctl-lens COMMAND --help/);
+    assert.doesNotMatch(top.out, /--format|--no-prelude/, 'the top-level help lists commands, not every option');
+    // After `--`, --help is a file name.
+    assert.match(run(['layout', '--', '--help']).err, /no such file: --help/);
+  });
+
+  it('--version prints the package version, alone or after a command', () => {
+    const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const argv of [['--version'], ['-V'], ['layout', '--version'], ['check', '--version']]) {
+      const r = run(argv);
+      assert.equal(r.status, 0);
+      assert.equal(r.out, `ioctl-lens ${version}\n`);
+    }
+  });
+
+  it('a wrong option gets one line naming the nearest option, not a cascade or the whole help', () => {
+    const r = run(['layout', '--abbi', 'x86', sample]);
+    assert.equal(r.status, 2);
+    assert.equal(r.out, '');
+    assert.equal(r.err, "ioctl-lens layout: unknown option '--abbi' (did you mean '--abi'?)\nTry 'ioctl-lens layout --help'.\n");
+    assert.match(run(['check', '--fromat', 'json', 'samples']).err, /^ioctl-lens check: unknown option '--fromat' \(did you mean '--format'\?\)\nTry 'ioctl-lens check --help'\.\n$/);
+    assert.match(run(['thunk', '--typ', 'X', sample]).err, /^ioctl-lens thunk: unknown option '--typ' \(did you mean '--type'\?\)\n/);
+    assert.match(run(['serve', '--stdoi']).err, /^ioctl-lens serve: unknown option '--stdoi' \(did you mean '--stdio'\?\)\n/);
+    // Nothing near: no guess.
+    assert.equal(run(['layout', '--zzzzzz', sample]).err.split('\n')[0], "ioctl-lens layout: unknown option '--zzzzzz'");
+    assert.equal(run(['layout', '-Q', sample]).err.split('\n')[0], "ioctl-lens layout: unknown option '-Q'");
+    const command = run(['lyout', sample]);
+    assert.equal(command.status, 2);
+    assert.equal(command.err, "ioctl-lens: unknown command 'lyout' (did you mean 'layout'?)\nTry 'ioctl-lens --help'.\n");
+  });
+
+  it('every command reports unusable input as "ioctl-lens COMMAND: ..." lines and status 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['layout'], /^ioctl-lens layout: no input files\n/],
+      [['layout', '/nonexistent/x.h'], /^ioctl-lens layout: no such file: \/nonexistent\/x\.h\n/],
+      [['check'], /^ioctl-lens check: no input files or folders\n/],
+      [['check', '--format', 'xml', 'samples'], /^ioctl-lens check: unknown format 'xml'/],
+      [['thunk', sample], /^ioctl-lens thunk: --type T is required\n/],
+      [['serve'], /^ioctl-lens serve: --stdio is required/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = run(argv);
+      assert.equal(r.status, 2, argv.join(' '));
+      assert.match(r.err, message, argv.join(' '));
+      assert.match(r.err, new RegExp(`Try 'ioctl-lens ${argv[0]} --help'\\.\\n$`), argv.join(' '));
+      assert.doesNotMatch(r.err, /options:/, 'no help text dumped on a mistake');
+    }
+  });
+
+  it('thunk --type with an unknown name lists the nearest record names the input defines', () => {
+    const r = run(['thunk', '--type', 'CONTOSO_REQEST', sample]);
+    assert.equal(r.status, 2);
+    const names = /nearest first: (.*)$/m.exec(r.err)?.[1].split(', ');
+    assert.ok(names, r.err);
+    assert.equal(names[0], 'CONTOSO_REQUEST');
+    assert.ok(names.length <= 5);
+    assert.ok(!names.some((n) => n.startsWith('_')), 'one name per record, the typedef driver code uses');
+    assert.ok(!names.includes('UNICODE_STRING'), 'the prelude\'s records are not the input\'s');
+    assert.match(run(['thunk', '--type', 'SUBMIT', sample]).err, /nearest first: CONTOSO_SUBMIT_BATCH,/);
+  });
+});
+
+describe('cli: layout tables for records only some ABIs define, in source order, with a legend', () => {
+  const file = tempHeader(`struct FIRST { int a; };
+#if defined(_WIN64)
+typedef struct ONLY64 { void *p; unsigned f : 3, g : 5; } ONLY64;
+#else
+typedef struct ONLY32 { int q; } ONLY32;
+#endif
+struct LAST { char c; unsigned x : 4; };
+`);
+
+  it('shows a record defined under #if defined(_WIN64) as present on x64 only, with no blank columns or ! marks', () => {
+    const { status, out } = run(['layout', file]);
+    assert.equal(status, 0);
+    const only64 = out.split('\n\n').find((t) => t.startsWith('struct ONLY64'))!;
+    assert.match(only64.split('\n')[0], /only on x64 \(not defined on x86\)$/);
+    assert.doesNotMatch(only64.split("\n").slice(1).join("\n"), /x86/);
+    assert.doesNotMatch(only64, /^ {2}!/m);
+    assert.match(only64, /^ {4}sizeof +16$/m);
+    const only32 = out.split('\n\n').find((t) => t.startsWith('struct ONLY32'))!;
+    assert.match(only32.split('\n')[0], /only on x86 \(not defined on x64\)$/);
+    assert.match(only32, /^ {4}q +int +0 +4$/m);
+  });
+
+  it('lists records in source order, whichever ABI defines them', () => {
+    const titles = run(['layout', file]).out.split('\n').filter((l) => l.startsWith('struct ')).map((l) => l.split(' ')[1]);
+    assert.deepEqual(titles, ['FIRST', 'ONLY64', 'ONLY32', 'LAST']);
+  });
+
+  it('explains the marks, and the bit-field notation when a table uses it', () => {
+    const lines = run(['layout', file]).out.trimEnd().split('\n');
+    assert.match(lines.at(-2)!, /^legend: .*! marks a row that differs between ABIs/);
+    assert.match(lines.at(-1)!, /bit-fields: offset 4:3 is bit 3 of the storage unit at byte 4; size 5b is 5 bits wide/);
+    const noBits = run(['layout', tempHeader('struct P { int a; };\n')]).out;
+    assert.doesNotMatch(noBits, /bit-fields:/);
+    assert.match(noBits, /^legend: /m);
+  });
+});

@@ -44,7 +44,7 @@ import { normalizePath, overlayHost } from '../core/source';
 import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
 import { findDrivers } from '../node/project';
-import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
+import { type OptionSpec, compilerOptions, parseArgs, parseDefine, usageError, version } from './args';
 
 export interface CheckIo {
   out(s: string): void;
@@ -53,7 +53,13 @@ export interface CheckIo {
   cwd: string;
 }
 
-export const checkUsage = `check options:
+export const checkUsage = `usage: ioctl-lens check [options] PATH...
+
+Runs the WOW64 rules (docs/rules/) over files and folders and reports findings
+like a compiler's warnings. Exit status 1 when findings at or above --fail-on
+exist, 2 on unusable input, else 0.
+
+options:
   --format text|json|sarif    output format (default text)
   --fail-on error|warning|never
                               exit 1 when findings at or above this severity exist (default warning)
@@ -412,11 +418,7 @@ export function checkCommand(argv: string[], io: CheckIo): number {
   if (!['error', 'warning', 'never'].includes(failOn)) args.errors.push(`unknown --fail-on level '${failOn}' (expected error, warning or never)`);
   if (args.positionals.length === 0) args.errors.push('no input files or folders');
   for (const p of args.positionals) if (!fs.existsSync(nodePath.resolve(io.cwd, p))) args.errors.push(`no such file or folder: ${p}`);
-  const bail = () => {
-    for (const e of args.errors) io.err(`ioctl-lens check: ${e}\n`);
-    io.err(checkUsage);
-    return 2;
-  };
+  const bail = () => usageError('check', args, io);
   if (args.errors.length) return bail();
 
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
@@ -456,18 +458,9 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     return 2;
   }
   if (format === 'json') io.out(JSON.stringify(jsonReport(result, show), null, 2) + '\n');
-  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: toolVersion() }), null, 2) + '\n');
+  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: version() }), null, 2) + '\n');
   else io.out(textReport(result, show, io.isTty && !process.env.NO_COLOR));
   const worst = result.findings.some((f) => f.severity === 'error') ? 2 : result.findings.some((f) => f.severity === 'warning') ? 1 : 0;
   const threshold = failOn === 'error' ? 2 : failOn === 'warning' ? 1 : Infinity;
   return worst >= threshold ? 1 : 0;
-}
-
-function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(nodePath.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }

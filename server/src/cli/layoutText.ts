@@ -1,8 +1,12 @@
 /**
- * Text rendering of layout reports: one table per record with the ABIs side
- * by side. Rows whose offset or size differs between ABIs are marked `!`
- * (and coloured when the output is a terminal); padding holes get rows of
- * their own. Pure: takes reports, returns a string.
+ * Text rendering of layout reports: one table per record, in source order,
+ * with the ABIs side by side. Rows whose offset or size differs between ABIs
+ * are marked `!` (and coloured when the output is a terminal); padding holes
+ * get rows of their own. A record that only some ABIs define (under
+ * `#if defined(_WIN64)` ...) is shown with those ABIs' columns alone and
+ * says where it is absent. A legend line after the tables explains the
+ * marks and the bit-field notation they use. Pure: takes reports, returns a
+ * string.
  */
 
 import type { AbiName } from '../core/abi';
@@ -89,9 +93,13 @@ function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-export function renderRecord(abiNames: AbiName[], perAbi: (RecordReport | undefined)[], options: TextOptions): string {
+export function renderRecord(allAbis: AbiName[], allPerAbi: (RecordReport | undefined)[], options: TextOptions): string {
   const c = (code: keyof typeof ansi, s: string) => (options.color ? ansi[code] + s + ansi.reset : s);
-  const rec = perAbi.find((r) => r)!;
+  // ABIs that do not define the record (an #if excluded it) get no column.
+  const abiNames = allAbis.filter((_, i) => allPerAbi[i]);
+  const absent = allAbis.filter((_, i) => !allPerAbi[i]);
+  const perAbi = allPerAbi.filter((r): r is RecordReport => !!r);
+  const rec = perAbi[0];
   const rows = fieldRows(
     perAbi.map((r) => r?.fields),
     0,
@@ -102,7 +110,11 @@ export function renderRecord(abiNames: AbiName[], perAbi: (RecordReport | undefi
   const recordDiffers = new Set(sizes).size > 1 || new Set(aligns).size > 1 || rows.some((r) => r.differs && !r.padding);
   const anyDiffers = recordDiffers || rows.some((r) => r.differs);
   const typedefs = rec.typedefs.length ? ` (${rec.typedefs.join(', ')})` : '';
-  const verdict = anyDiffers ? c('yellow', 'layout differs between ABIs') : 'same layout on all ABIs';
+  const verdict = absent.length
+    ? c('yellow', `only on ${abiNames.join(', ')} (not defined on ${absent.join(', ')})`) + (abiNames.length > 1 ? `, ${anyDiffers ? 'layout differs between them' : 'same layout on them'}` : '')
+    : anyDiffers
+      ? c('yellow', 'layout differs between ABIs')
+      : 'same layout on all ABIs';
   const lines = [`${c('bold', `${rec.kind} ${rec.name}`)}${typedefs}  ${options.displayPath(rec.file)}:${rec.line}  ${verdict}`];
 
   const labelW = Math.max('alignof'.length, ...rows.map((r) => r.depth * 2 + r.label.length));
@@ -128,19 +140,38 @@ export function renderRecord(abiNames: AbiName[], perAbi: (RecordReport | undefi
   return lines.join('\n');
 }
 
-/** All records of all ABIs, matched by name and file, in the first ABI's order. */
+/** The legend printed after the tables: the marks they use, and the bit-field notation when a table has bit-fields. */
+export function legend(reports: AbiReport[]): string {
+  const hasBits = (fields: FieldReport[]): boolean => fields.some((f) => f.bitWidth !== undefined || (f.fields !== undefined && hasBits(f.fields)));
+  const lines = ['legend: offsets and sizes in bytes; ! marks a row that differs between ABIs; <padding> rows are holes the compiler leaves.'];
+  if (reports.some((rep) => rep.records.some((r) => hasBits(r.fields)))) {
+    lines.push('        bit-fields: offset 4:3 is bit 3 of the storage unit at byte 4; size 5b is 5 bits wide.');
+  }
+  return lines.join('\n');
+}
+
+/** All records of all ABIs, matched by name and file, in source order (files as first seen, then line). */
 export function renderReports(reports: AbiReport[], options: TextOptions): string {
   const abiNames = reports.map((r) => r.abi);
-  const keys = new Set<string>();
+  const order = new Map<string, { file: number; line: number; seen: number }>();
+  const files = new Map<string, number>();
   const maps = reports.map((rep) => {
     const m = new Map<string, RecordReport>();
     for (const r of rep.records) {
       const k = `${r.file}\0${r.name}`;
       if (!m.has(k)) m.set(k, r);
-      keys.add(k);
+      if (!files.has(r.file)) files.set(r.file, files.size);
+      if (!order.has(k)) order.set(k, { file: files.get(r.file)!, line: r.line, seen: order.size });
     }
     return m;
   });
-  if (keys.size === 0) return 'no struct or union definitions in the named files';
-  return [...keys].map((k) => renderRecord(abiNames, maps.map((m) => m.get(k)), options)).join('\n\n');
+  if (order.size === 0) return 'no struct or union definitions in the named files';
+  const keys = [...order.keys()].sort((a, b) => {
+    const x = order.get(a)!;
+    const y = order.get(b)!;
+    return x.file - y.file || x.line - y.line || x.seen - y.seen;
+  });
+  const tables = keys.map((k) => renderRecord(abiNames, maps.map((m) => m.get(k)), options));
+  const paint = (s: string) => (options.color ? ansi.dim + s + ansi.reset : s);
+  return [...tables, paint(legend(reports))].join('\n\n');
 }

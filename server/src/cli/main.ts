@@ -1,7 +1,11 @@
 /**
  * The `ioctl-lens` command line: a thin front end over the core. Each
  * subcommand parses its options, calls one core verb, prints the result and
- * returns an exit status (0 fine, 1 findings, 2 unusable input).
+ * returns an exit status, the same for every command: 0 done, 1 findings
+ * (check, at or above --fail-on), 2 unusable input. Usage mistakes are
+ * printed by `usageError` as `ioctl-lens COMMAND: message` lines and a
+ * pointer to `ioctl-lens COMMAND --help`; `COMMAND --help` prints that
+ * command's help alone.
  */
 
 import * as fs from 'node:fs';
@@ -9,7 +13,7 @@ import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
 import type { Diagnostic } from '../core/diagnostics';
 import { absolute, layoutReports } from '../node/layoutApi';
-import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
+import { type OptionSpec, compilerOptions, nearest, parseArgs, parseDefine, usageError, version } from './args';
 import { renderReports } from './layoutText';
 import { thunkCommand, thunkUsage } from './thunk';
 import { checkCommand, checkUsage } from './check';
@@ -22,16 +26,28 @@ export interface Io {
   cwd: string;
 }
 
-const usage = `usage: ioctl-lens <command> [options] FILE...
+/** The top-level help: the commands, and where each one's options are. */
+const usage = `usage: ioctl-lens COMMAND [options] FILE...
 
 commands:
   layout   print every struct/union defined in FILE... with its layout on each ABI
-  thunk    print WOW64 translation code (32-bit shadow, guards, capture/write-back) for --type T
   check    report WOW64 problems (rules in docs/rules/) in files and folders
-  serve    run the language server (serve --stdio)
-  help     show this text
+  thunk    print WOW64 translation code (32-bit shadow, guards, capture/write-back) for --type T
+  serve    run the language server for other editors (serve --stdio)
 
-layout options:
+ioctl-lens COMMAND --help    that command's options
+ioctl-lens --version         the version
+
+exit status: 0 done, 1 findings at or above check's --fail-on level, 2 unusable input
+(unknown option or file, bad value); mistakes are reported as 'ioctl-lens COMMAND: ...'.
+`;
+
+export const layoutUsage = `usage: ioctl-lens layout [options] FILE...
+
+Prints every struct and union defined in FILE... (not in what they include) with
+its layout on each ABI, side by side.
+
+options:
   --abi x86,x64,arm64,arm32   ABIs to lay out (default x86,x64)
   --json                      machine-readable output (one object per ABI)
   -I DIR                      add an include directory
@@ -39,10 +55,15 @@ layout options:
   --include FILE              process FILE first, as cc -include does
   --no-prelude                do not supply built-in Windows types
   --all-diagnostics           also print diagnostics from included headers
+`;
 
-${checkUsage}
-${thunkUsage}
-${serveUsage}`;
+const commands: Record<string, { usage: string; run(argv: string[], io: Io): number }> = {
+  layout: { usage: layoutUsage, run: layoutCommand },
+  check: { usage: checkUsage, run: checkCommand },
+  thunk: { usage: thunkUsage, run: thunkCommand },
+  serve: { usage: serveUsage, run: serveCommand },
+};
+
 
 function displayPath(io: Io) {
   return (p: string) => {
@@ -68,11 +89,7 @@ function layoutCommand(argv: string[], io: Io): number {
     if (!fs.existsSync(f)) args.errors.push(`no such file: ${f}`);
     else if (fs.statSync(f).isDirectory()) args.errors.push(`${f} is a directory (layout takes header or source files)`);
   }
-  if (args.errors.length) {
-    for (const e of args.errors) io.err(`ioctl-lens layout: ${e}\n`);
-    io.err(usage);
-    return 2;
-  }
+  if (args.errors.length) return usageError('layout', args, io);
   const { reports, diagnostics } = layoutReports({
     files: args.positionals,
     abis,
@@ -99,27 +116,32 @@ function layoutCommand(argv: string[], io: Io): number {
 
 export function main(argv: string[], io: Io): number {
   const [command, ...rest] = argv;
-  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
-    io.out(usage);
+  if (command === undefined) {
+    io.err(usage);
+    return 2;
+  }
+  if (['help', '--help', '-h'].includes(command)) {
+    const topic = command === 'help' ? rest[0] : undefined;
+    io.out(topic && commands[topic] ? commands[topic].usage : usage);
     return 0;
   }
-  switch (command) {
-    case 'layout':
-      return layoutCommand(rest, io);
-    case 'thunk':
-      return thunkCommand(rest, io);
-    case 'check': return checkCommand(rest, io);
-    case 'serve': return serveCommand(rest, io);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      io.out(usage);
-      return command === undefined ? 2 : 0;
-    default:
-      io.err(`ioctl-lens: unknown command '${command}'\n${usage}`);
-      return 2;
+  if (['--version', '-V', 'version'].includes(command) || (commands[command] && rest.includes('--version'))) {
+    io.out(`ioctl-lens ${version()}\n`);
+    return 0;
   }
+  const entry = commands[command];
+  if (!entry) {
+    const what = command.startsWith('-') ? 'option' : 'command';
+    const near = nearest(command, command.startsWith('-') ? ['--help', '--version'] : Object.keys(commands), { limit: 1 });
+    return usageError(undefined, { errors: [`unknown ${what} '${command}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}`] }, io);
+  }
+  // `--` ends the options: a file named --help after it is a file.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    io.out(entry.usage);
+    return 0;
+  }
+  return entry.run(rest, io);
 }
 
 if (require.main === module) {

@@ -10,14 +10,21 @@
 
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { analyzeFile, createSession } from '../core/analyze';
+import { type Analysis, analyzeFile, createSession } from '../core/analyze';
+import { displayName } from '../core/names';
+import { preludePath } from '../core/prelude';
 import { type ThunkResult, generateThunks } from '../core/thunk/index';
 import { absolute } from '../node/layoutApi';
 import { diskHost } from '../node/host';
-import { type OptionSpec, compilerOptions, parseArgs, parseDefine } from './args';
+import { type OptionSpec, compilerOptions, nearest, parseArgs, parseDefine, usageError } from './args';
 import type { Io } from './main';
 
-export const thunkUsage = `thunk options:
+export const thunkUsage = `usage: ioctl-lens thunk --type T [options] FILE...
+
+Prints the WOW64 translation code for T (docs/thunk.md): the 32-bit shadows it
+needs, their layout guards, capture, release and write-back routines.
+
+options:
   --type T                    the native struct/union (typedef name or tag) to translate
   --style ulong|pointer32     pointers in shadows as ULONG (default) or VOID * POINTER_32
   --dispatch wdm|kmdf         also print the IOCTL case body for a WDM or KMDF dispatch routine
@@ -32,6 +39,18 @@ const specs: Record<string, OptionSpec> = {
   '--dispatch': { kind: 'string' },
   '--direction': { kind: 'string' },
 };
+
+/** The names driver code uses for the structs and unions the input defines (one per record), the built-in prelude's left out. */
+function definedRecordNames(analysis: Analysis): string[] {
+  const unit = analysis.units.get('x64') ?? [...analysis.units.values()][0];
+  if (!unit) return [];
+  const names: string[] = [];
+  for (const r of unit.unit.records) {
+    const name = displayName(r);
+    if (r.fields && name && r.loc.file !== preludePath) names.push(name);
+  }
+  return names;
+}
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string, errors: string[]): T | undefined {
   if (value === undefined) return undefined;
@@ -54,14 +73,11 @@ export function thunkCommand(argv: string[], io: Io): number {
     if (!fs.existsSync(f)) errors.push(`no such file: ${f}`);
     else if (fs.statSync(f).isDirectory()) errors.push(`${f} is a directory (thunk takes header or source files)`);
   }
-  if (errors.length || !type) {
-    for (const e of errors) io.err(`ioctl-lens thunk: ${e}\n`);
-    io.err(thunkUsage);
-    return 2;
-  }
+  if (errors.length || !type) return usageError('thunk', args, io);
   const session = createSession(diskHost());
   let result: ThunkResult | undefined;
   let lastError = '';
+  const recordNames = new Set<string>();
   for (const file of args.positionals.map(absolute)) {
     const analysis = analyzeFile(session, file, {
       abis: ['x86', 'x64'],
@@ -77,8 +93,14 @@ export function thunkCommand(argv: string[], io: Io): number {
       break;
     }
     lastError = r.error;
+    for (const name of definedRecordNames(analysis)) recordNames.add(name);
   }
   if (!result) {
+    if (lastError.startsWith('unknown type')) {
+      const near = nearest(type, recordNames, { within: Infinity });
+      if (near.length) lastError += `; records defined there, nearest first: ${near.join(', ')}`;
+      else lastError += '; the input defines no struct or union';
+    }
     io.err(`ioctl-lens thunk: ${lastError}\n`);
     return 2;
   }
