@@ -64,7 +64,9 @@ describe('layoutView', () => {
     assert.deepEqual(m.abis.map((a) => [a.abi, a.size, a.align]), [['x86', 20, 4], ['x64', 40, 8]]);
     assert.deepEqual(lane(row(m, 'x86').lanes[0]), ['member Version@0+4', 'member CompletionEvent@4+4', 'nested DeviceName@8+8', 'member Flags@16+4']);
     assert.deepEqual(lane(row(m, 'x64').lanes[0]), ['member Version@0+4', 'pad@4+4', 'member CompletionEvent@8+8', 'nested DeviceName@16+16', 'member Flags@32+4', 'pad@36+4']);
-    assert.equal(row(m, 'x64').padding, 8);
+    // 4 + 4 here, and 4 inside DeviceName: the total is what the map hatches.
+    assert.equal(row(m, 'x64').padding, 12);
+    assert.equal(row(m, 'x86').padding, 0);
     const byPath = new Map(m.members.map((x) => [x.path, x]));
     assert.equal(byPath.get('CompletionEvent')!.pointerSized, true);
     assert.equal(byPath.get('Version')!.pointerSized, false);
@@ -90,6 +92,22 @@ describe('layoutView', () => {
     assert.equal(buffer.parent, 'DeviceName');
     assert.equal(buffer.pointerSized, true);
     assert.deepEqual(buffer.perAbi.map((p) => [p.abi, p.offset, p.size]), [['x86', 12, 4], ['x64', 24, 8]]);
+  });
+
+  it('totals per ABI exactly the padding it hatches, nested records and union lanes included', () => {
+    const text = `typedef struct _INNER { CHAR c; PVOID p; } INNER;
+typedef struct _OUTER { CHAR a; INNER in[1]; union { CHAR u1; struct { SHORT s; INNER deep; } n; }; ULONG b; CHAR tail; } OUTER;
+`;
+    const hatched = (lanes: LayoutViewSegment[][]): number =>
+      lanes.flat().reduce((sum, s) => sum + (s.kind === 'padding' ? s.size : s.lanes ? hatched(s.lanes) : 0), 0);
+    for (const abi of ['x86', 'x64', 'arm64', 'arm32'] as const) {
+      for (const record of ['OPEN', 'OUTER', 'INNER']) {
+        const m = model(session + text, { record }, [abi]);
+        assert.equal(m.abis[0].padding, hatched(m.abis[0].lanes), `${record} on ${abi}`);
+      }
+    }
+    const outer = model(text, { record: 'OUTER' }, ['x64']);
+    assert.ok(outer.abis[0].padding > 7 + 7, `nested INNER holes counted: ${outer.abis[0].padding}`);
   });
 
   it('finds the record under the cursor', () => {

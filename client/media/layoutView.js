@@ -282,6 +282,43 @@
       el.classList.toggle('lv-tiny', w < 26);
       el.classList.toggle('lv-narrow', w < 64);
     }
+    // A name wider than its box is shortened by rule (each word of the name cut
+    // to the same length: MaximumLength, MaxiLeng, MaxLen, MaLe), the longest form
+    // that fits; the hover tip and the legend keep the full name. The ellipsis
+    // stays only for a box too small for even the shortest form.
+    for (const name of /** @type {NodeListOf<HTMLElement>} */ (app.querySelectorAll('.lv-seg-name'))) {
+      const full = name.dataset.full || name.textContent || '';
+      name.dataset.full = full;
+      name.textContent = full;
+      if (name.scrollWidth <= name.clientWidth) continue;
+      for (const short of shortenings(full)) {
+        name.textContent = short;
+        if (name.scrollWidth <= name.clientWidth) break;
+      }
+    }
+    // Legend chips: columns as wide as the widest chip (name, type, mark), so no type is cut while the panel has room.
+    const chips = /** @type {HTMLElement | null} */ (app.querySelector('.lv-chips'));
+    if (chips) {
+      chips.style.removeProperty('--lv-chip-min');
+      let widest = 0;
+      for (const b of /** @type {NodeListOf<HTMLElement>} */ (chips.querySelectorAll('.lv-chip'))) {
+        const button = /** @type {HTMLElement} */ (b.firstElementChild);
+        const indent = parseFloat(getComputedStyle(b).paddingLeft) || 0;
+        widest = Math.max(widest, indent + [...button.children].reduce((sum, c) => sum + /** @type {HTMLElement} */ (c).scrollWidth, 0) + 7 * (button.children.length - 1) + 14);
+      }
+      chips.style.setProperty('--lv-chip-min', `${Math.min(Math.ceil(widest), chips.clientWidth)}px`);
+    }
+  }
+
+  /** Shorter forms of a member name, longest first: every word (camelCase, _, digits) cut to n letters. */
+  function shortenings(name) {
+    const words = name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^A-Za-z0-9]+/g) || [name];
+    const out = [];
+    for (let n = Math.max(...words.map((w) => w.length)) - 1; n >= 1; n--) {
+      const short = words.map((w) => (/^[A-Za-z]+$/.test(w) ? w.slice(0, n) : w)).join('');
+      if (short !== name && !out.includes(short)) out.push(short);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ keyboard
@@ -407,7 +444,7 @@
         h('button', { class: 'lv-chip-button', type: 'button', title: 'Reveal in source', onclick: () => vscode.postMessage({ type: 'reveal', path: m.path }), onmouseenter: () => highlight(m.path, true), onmouseleave: () => highlight(m.path, false) }, [
           h('span', { class: `lv-swatch lv-c${m.colour}${m.pointerSized ? ' lv-ptr' : ''}`, 'aria-hidden': 'true' }),
           h('span', { class: 'lv-chip-name', text: m.label }),
-          h('span', { class: 'lv-chip-type', text: m.typeText }),
+          h('span', { class: 'lv-chip-type', title: `${m.label}: ${m.typeText}`, text: m.typeText }),
           mark(m),
         ]),
       ]),

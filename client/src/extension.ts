@@ -90,6 +90,34 @@ async function showMarkdown(command: string, uri: string | undefined, position: 
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
 }
 
+/**
+ * The walkthrough's sample: the packaged sample driver header, opened as an
+ * untitled C document so its quick fixes edit a copy, never the installed
+ * extension.
+ */
+async function openSample(context: vscode.ExtensionContext): Promise<vscode.TextEditor> {
+  const file = context.asAbsolutePath(path.join('samples', 'driver', 'ioctl_interface.h'));
+  const content = await fs.promises.readFile(file, 'utf8');
+  const document = await vscode.workspace.openTextDocument({ language: 'c', content });
+  return vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** The walkthrough's quick-fix step: the cursor on the active editor's first ioctl-lens finding, and its quick fixes shown. */
+async function showFirstQuickFix(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+  const findings = editor ? vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'ioctl-lens' && d.severity <= vscode.DiagnosticSeverity.Warning) : [];
+  // A missing shadow first: its fix writes translation code, the point of the tour.
+  const finding = findings.find((d) => codeOf(d) === 'unthunked-pointer') ?? findings[0];
+  if (!editor || !finding) {
+    void vscode.window.showInformationMessage('ioctl-lens: open a driver header with a warning first (ioctl-lens: Open the Sample Driver Header has some).');
+    return;
+  }
+  editor.selection = new vscode.Selection(finding.range.start, finding.range.start);
+  editor.revealRange(finding.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  await vscode.commands.executeCommand('editor.action.quickFix');
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('ioctl-lens', { log: true });
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
@@ -113,6 +141,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showMarkdown('ioctlLens.controlCodeMarkdown', typeof uri === 'string' ? uri : undefined, position, value),
     ),
     vscode.commands.registerCommand('ioctlLens.showOutput', () => output.show(true)),
+    // The prelude notice's action, and the walkthrough's include-path step.
+    vscode.commands.registerCommand('ioctlLens.configureIncludePaths', () => vscode.commands.executeCommand('workbench.action.openSettings', 'ioctlLens.includePaths')),
+    vscode.commands.registerCommand('ioctlLens.openSample', () => openSample(context)),
+    vscode.commands.registerCommand('ioctlLens.walkthrough.quickFix', () => showFirstQuickFix()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ioctlLens.abis')) showStatus({ state: 'analyzing' });
     }),

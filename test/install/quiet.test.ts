@@ -107,11 +107,19 @@ describe('install: the README\'s two commands in a clean clone, with no npm warn
     assert.doesNotMatch(output, /setup: npm ci/);
   });
 
-  it('scripts/setup.sh runs npm ci when the tree is missing, quietly', () => {
-    fs.rmSync(path.join(clone, 'node_modules'), { recursive: true, force: true });
-    const output = quiet('bash scripts/setup.sh', run('bash scripts/setup.sh'));
-    assert.match(output, /setup: npm ci/);
-    assert.ok(fs.existsSync(path.join(clone, 'node_modules/.ioctl-lens-install-stamp')));
+  it('scripts/setup.sh would install again once package-lock.json or the tree changes (the stamp)', () => {
+    const check = () => spawnSync(process.execPath, ['scripts/install-stamp.mjs', '--check'], { cwd: clone, env: cleanEnv() }).status;
+    assert.equal(check(), 0);
+    const lock = path.join(clone, 'package-lock.json');
+    const original = fs.readFileSync(lock, 'utf8');
+    fs.writeFileSync(lock, original.replace('"lockfileVersion"', '"lockfileVersion" '));
+    assert.equal(check(), 1, 'a changed lockfile must mean npm ci');
+    fs.writeFileSync(lock, original);
+    assert.equal(check(), 0);
+    fs.rmSync(path.join(clone, 'node_modules/.ioctl-lens-install-stamp'));
+    assert.equal(check(), 1, 'a tree without the stamp must mean npm ci');
+    assert.equal(spawnSync(process.execPath, ['scripts/install-stamp.mjs', '--write'], { cwd: clone, env: cleanEnv() }).status, 0);
+    assert.equal(check(), 0);
   });
 
   it('npm test starts without a warning line (npm test -- --list)', () => {

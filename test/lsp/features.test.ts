@@ -82,7 +82,7 @@ describe('lsp: features through the protocol', function () {
     const md = h.contents.value;
     assert.equal(h.contents.kind, 'markdown');
     assert.match(md, /struct _FOO_SUBMIT/);
-    assert.match(md, /\| size \| \*\*12 B\*\* ≠ \| \*\*24 B\*\* ≠ \|/);
+    assert.match(md, /\| \*\*size\*\* ≠ +\| +12 B \| +24 B \|/);
     assert.match(md, /Layouts differ:.*`Buffer` \(PVOID\)/);
     assert.match(md, /IOCTL_FOO_SUBMIT.*\(in\)/);
   });
@@ -101,12 +101,17 @@ describe('lsp: features through the protocol', function () {
     assert.ok(h);
     const md = h.contents.value;
     assert.match(md, /\*\*Buffer\*\* `PVOID`/);
-    assert.match(md, /\| offset \| \*\*4\*\* ≠ \| \*\*8\*\* ≠ \|/);
-    assert.match(md, /\| size \| \*\*4 B\*\* ≠ \| \*\*8 B\*\* ≠ \|/);
+    // One ≠ per differing row, after its label; the cells hold plain numbers.
+    assert.match(md, /\| \*\*offset\*\* ≠ +\| +4 \| +8 \|/);
+    assert.match(md, /\| \*\*size\*\* ≠ +\| +4 B \| +8 B \|/);
+    assert.equal((md.match(/≠/g) ?? []).length, 5, md); // offset, size, align, padding before, and the note
+    // Buffer moved: the x64 hole is before it.
+    assert.match(md, /\| \*\*padding before\*\* ≠ +\| +0 B \| +4 B \|/);
     const count = await hover(ifaceUri, posOf(iface, 'Count;', 1));
-    assert.match(count!.contents.value, /\| padding after \| \*\*0 B\*\* ≠ \| \*\*4 B\*\* ≠ \|/);
+    assert.match(count!.contents.value, /\| \*\*padding after\*\* ≠ +\| +0 B \| +4 B \|/);
+    assert.doesNotMatch(count!.contents.value, /padding before/, 'Count did not move');
     const bits = await hover(ifaceUri, posOf(iface, 'Mode :', 1));
-    assert.match(bits!.contents.value, /\| bits \| 3, width 5 \| 3, width 5 \|/);
+    assert.match(bits!.contents.value, /\| bits +\| +3, width 5 \| +3, width 5 \|/);
   });
 
   it('hovers an IOCTL macro and a numeric control code', async () => {
@@ -115,7 +120,7 @@ describe('lsp: features through the protocol', function () {
     const md = h.contents.value;
     assert.match(md, /0x80002004/);
     assert.match(md, /FILE_DEVICE_FOO/);
-    assert.match(md, /function \| 0x801/);
+    assert.match(md, /function +\| 0x801/);
     assert.match(md, /METHOD_BUFFERED/);
     assert.match(md, /FILE_ANY_ACCESS/);
     assert.match(md, /in: `FOO_SUBMIT`; out: `FOO_RESULT`/);
@@ -134,7 +139,7 @@ describe('lsp: features through the protocol', function () {
     assert.match(h.contents.value, /\*\*Count\*\* `ULONG` — member of `_FOO_SUBMIT`/);
     const f = await hover(uri, posOf(text, 'local.Flags', 7));
     assert.match(f!.contents.value, /\*\*Flags\*\* `ULONG`/);
-    assert.match(f!.contents.value, /\| bits \| 0, width 3 \| 0, width 3 \|/);
+    assert.match(f!.contents.value, /\| bits +\| +0, width 3 \| +0, width 3 \|/);
     const defs = await c.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri }, position: posOf(text, 'submit->Count', 10) });
     assert.equal(defs[0].uri, ifaceUri);
     assert.equal(defs[0].range.start.line, posOf(iface, 'Count;').line);
@@ -154,8 +159,8 @@ describe('lsp: features through the protocol', function () {
     assert.equal(lens.range.start.line, posOf(iface, 'typedef struct _FOO_SUBMIT').line);
     // Not our VS Code client: lenses run the server's command, which answers Markdown.
     const md = await c.request<string>('workspace/executeCommand', { command: lens.command.command, arguments: lens.command.arguments });
-    assert.match(md, /\| member \| type \| x86 \| x64 \|/);
-    assert.match(md, /\*\*Buffer\*\* ≠ \| `PVOID` \| 4 \/ 4 \| 8 \/ 8 \|/);
+    assert.match(md, /\| member +\| type +\| +x86 \| +x64 \|/);
+    assert.match(md, /\*\*Buffer\*\* ≠ +\| `PVOID` +\| +4 \/ 4 \| +8 \/ 8 \|/);
   });
 
   it('shows inlay hints for records that differ, not for those that do not', async () => {
@@ -164,7 +169,7 @@ describe('lsp: features through the protocol', function () {
       range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
     });
     const byLine = new Map(hints.map((h) => [h.position.line, h.label.trim()]));
-    assert.equal(byLine.get(posOf(iface, 'Count;').line), '+0, pad 0 | 4');
+    assert.equal(byLine.get(posOf(iface, 'Count;').line), '+0 | +0 (4 B pad)');
     assert.equal(byLine.get(posOf(iface, 'Buffer;').line), '+4 | +8');
     assert.equal(byLine.get(posOf(iface, 'Flags :').line), '+8:0 | +16:0');
     assert.equal(byLine.get(posOf(iface, 'Status;').line), undefined);
@@ -256,7 +261,7 @@ describe('lsp: features through the protocol', function () {
     assert.equal(lenses.filter((l) => / B · /.test(l.command.title)).length, records);
     assert.equal(lenses.filter((l) => /^0x[0-9A-F]{8} · CTL_CODE\(/.test(l.command.title)).length, ioctls);
     const h = await hover(uri, posOf(text, 'CompletionEvent', 2));
-    assert.match(h!.contents.value, /\| offset \| \*\*4\*\* ≠ \| \*\*8\*\* ≠ \|/);
+    assert.match(h!.contents.value, /\| \*\*offset\*\* ≠ +\| +4 \| +8 \|/);
   });
 });
 
@@ -297,7 +302,7 @@ describe('lsp: configuration', function () {
         const hints = await c.request<{ label: string }[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
         assert.deepEqual(hints.map((h) => h.label.trim()), ['+0']);
         const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 16 } });
-        assert.match(h.contents.value, /\|  \| x86 \| arm64 \|/);
+        assert.match(h.contents.value, /\| +\| +x86 \| +arm64 \|/);
       } finally {
         await c.shutdown();
       }
@@ -339,7 +344,7 @@ describe('lsp: configuration', function () {
         const d = await c.diagnostics(uri);
         assert.deepEqual(d.diagnostics.map((x) => x.message), []);
         const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 0 } });
-        assert.match(h.contents.value, /\| size \| 16 B \| 16 B \|/);
+        assert.match(h.contents.value, /\| size +\| +16 B \| +16 B \|/);
       } finally {
         await c.shutdown();
       }

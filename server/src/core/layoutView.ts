@@ -91,7 +91,7 @@ export interface LayoutViewAbi {
   abi: AbiName;
   size: number;
   align: number;
-  /** Padding bytes (holes, those inside anonymous members included, and tail). */
+  /** Padding bytes the map hatches: the record's holes and tail, and those inside nested and anonymous members. */
   padding: number;
   pointerSize: number;
   complete: boolean;
@@ -233,15 +233,14 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
   }
   if (key === undefined) return undefined;
 
-  const rows: { u: AbiUnit; decl: RecordDecl; placed: Placed[]; top: Placed[]; size: number; align: number; complete: boolean; padding: number }[] = [];
+  const rows: { u: AbiUnit; decl: RecordDecl; placed: Placed[]; top: Placed[]; size: number; align: number; complete: boolean }[] = [];
   for (const u of analysis.units.values()) {
     const decl = definitionByKey(u, key);
     if (!decl) continue;
     const layout = u.layout.layoutOf(decl);
     const placed: Placed[] = [];
     const top = place(u, layout.fields, '', 0, undefined, placed);
-    const padding = layout.holes.reduce((s, h) => s + h.size, 0);
-    rows.push({ u, decl, placed, top, size: layout.size, align: layout.align, complete: layout.complete, padding });
+    rows.push({ u, decl, placed, top, size: layout.size, align: layout.align, complete: layout.complete });
   }
   if (rows.length === 0) return undefined;
   const decl = rows[0].decl;
@@ -286,15 +285,11 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
   });
   const memberOf = new Map(members.map((m) => [m.path, m]));
 
-  const abis: LayoutViewAbi[] = rows.map((r) => ({
-    abi: r.u.abi.name,
-    size: r.size,
-    align: r.align,
-    padding: r.padding,
-    pointerSize: r.u.abi.pointer.size,
-    complete: r.complete,
-    lanes: lanesOf(r.top, 0, r.size, memberOf),
-  }));
+  const abis: LayoutViewAbi[] = rows.map((r) => {
+    const lanes = lanesOf(r.top, 0, r.size, memberOf);
+    // The total is what the map hatches: holes of nested records included, not only the outer record's.
+    return { abi: r.u.abi.name, size: r.size, align: r.align, padding: paddingIn(lanes), pointerSize: r.u.abi.pointer.size, complete: r.complete, lanes };
+  });
   const maxSize = Math.max(1, ...abis.map((a) => a.size));
   let bytesPerCell = 1;
   while (maxSize / bytesPerCell > maxCells) bytesPerCell *= 2;
@@ -315,6 +310,13 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
   const nameLength = (recordName(decl) ?? '').length;
   model.source = { file: n.file, line: n.line, col: n.col, endLine: n.line, endCol: n.col + (decl.nameLoc ? nameLength : 0) };
   return model;
+}
+
+/** Bytes of padding segments in these lanes and, recursively, in the nested records' lanes. */
+function paddingIn(lanes: LayoutViewSegment[][]): number {
+  let total = 0;
+  for (const lane of lanes) for (const s of lane) total += s.kind === 'padding' ? s.size : s.lanes ? paddingIn(s.lanes) : 0;
+  return total;
 }
 
 /**

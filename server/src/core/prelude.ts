@@ -592,4 +592,48 @@ typedef struct _OBJECT_ATTRIBUTES32 {
   ULONG SecurityDescriptor;
   ULONG SecurityQualityOfService;
 } OBJECT_ATTRIBUTES32, *POBJECT_ATTRIBUTES32;
+
+/* ---- What wdm.h brings besides: size_t, and the kernel and KMDF objects drivers
+   hold by pointer or handle (wdm.h, wdf.h). ----
+   Opaque here: pointer-sized wherever a record holds one, and an error (an
+   incomplete type) where a record would hold the object itself. */
+typedef ULONG_PTR size_t;
+typedef struct _IRP IRP, *PIRP;
+typedef struct _IO_STACK_LOCATION IO_STACK_LOCATION, *PIO_STACK_LOCATION;
+typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
+typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
+typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
+typedef struct _MDL MDL, *PMDL;
+typedef struct _KEVENT KEVENT, *PKEVENT, *PRKEVENT;
+typedef struct _EPROCESS *PEPROCESS;
+typedef struct _ETHREAD *PETHREAD;
+typedef struct _KTHREAD *PKTHREAD;
+typedef struct WDFDRIVER__ *WDFDRIVER;
+typedef struct WDFDEVICE__ *WDFDEVICE;
+typedef struct WDFQUEUE__ *WDFQUEUE;
+typedef struct WDFREQUEST__ *WDFREQUEST;
+typedef struct WDFFILEOBJECT__ *WDFFILEOBJECT;
+typedef struct WDFMEMORY__ *WDFMEMORY;
+typedef struct WDFIOTARGET__ *WDFIOTARGET;
+typedef struct WDFOBJECT__ *WDFOBJECT;
+typedef struct WDFWORKITEM__ *WDFWORKITEM;
+typedef struct WDFTIMER__ *WDFTIMER;
+typedef struct WDFSPINLOCK__ *WDFSPINLOCK;
+typedef struct WDFWAITLOCK__ *WDFWAITLOCK;
+typedef struct WDFINTERRUPT__ *WDFINTERRUPT;
+typedef struct WDFDPC__ *WDFDPC;
+typedef struct WDFCOLLECTION__ *WDFCOLLECTION;
+typedef struct WDFKEY__ *WDFKEY;
+typedef struct WDFSTRING__ *WDFSTRING;
 `;
+
+/**
+ * System headers whose place the prelude takes when they are not on the
+ * include path (lower case): a file that includes one still gets its
+ * Windows and WDK types, only approximately. Front ends say so once instead
+ * of reporting each one as a missing file.
+ */
+export const preludeStandsInFor: ReadonlySet<string> = new Set([
+  'ntddk.h', 'wdm.h', 'ntifs.h', 'ntdef.h', 'ntstatus.h', 'wdf.h', 'wdfrequest.h', 'wdftypes.h', 'wdmsec.h', 'ntstrsafe.h',
+  'windows.h', 'winioctl.h', 'devioctl.h', 'winnt.h', 'windef.h', 'minwindef.h', 'basetsd.h', 'winternl.h', 'ntddser.h',
+]);

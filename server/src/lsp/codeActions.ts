@@ -17,7 +17,7 @@ import type { ThunkStyle } from '../core/thunk/index';
 import { textPositions } from './convert';
 import type { DocContext } from './facts';
 import { recordAt } from './languageService';
-import { checkFindings } from './validation';
+import { checkFindings, preludeNoticeCode } from './validation';
 
 export interface CodeActionQuery {
   /** Offsets into the document's analysed text. */
@@ -131,3 +131,16 @@ export function toCodeAction(info: CodeActionInfo, o: ToCodeActionOptions): Code
   return action;
 }
 
+
+/**
+ * The prelude notice's action: open the include-path setting. Only for a
+ * client that runs our commands (the VS Code extension registers
+ * `command`); other editors are told the setting's name in the message.
+ */
+export function includePathActions(diagnostics: readonly Diagnostic[], only: readonly string[] | undefined, command: string): CodeAction[] {
+  if (!wanted('quickfix', only)) return [];
+  return diagnostics
+    .filter((d) => d.code === preludeNoticeCode)
+    .slice(0, 1)
+    .map((d) => ({ title: 'Set the include paths (ioctlLens.includePaths)', kind: 'quickfix', diagnostics: [d], isPreferred: true, command: { title: 'Set the include paths', command } }));
+}

@@ -25,7 +25,7 @@ import {
 } from 'vscode-languageserver';
 import { type Loc, type SourceFile, locAt, normalizePath } from '../core/source';
 import type { CodeLensInfo, CompletionInfo, DefinitionInfo, HoverInfo, InlayHintInfo, Span, SymbolInfo, SymbolKindName } from './languageService';
-import { renderHover } from './render';
+import { renderHover, toPlainText } from './render';
 import type { Finding } from './validation';
 
 // ---------------------------------------------------------------- URIs and paths
@@ -126,8 +126,11 @@ export function toDiagnostic(f: Finding, o: DiagnosticOptions): Diagnostic {
 
 // ---------------------------------------------------------------- hover, lenses, hints
 
-export function toHover(h: HoverInfo, pos: TextPositions): Hover {
-  return { contents: { kind: MarkupKind.Markdown, value: renderHover(h) }, range: pos.spanToRange(h.span) };
+/** A hover in Markdown, or in plain text for a client whose hover `contentFormat` lists no Markdown. */
+export function toHover(h: HoverInfo, pos: TextPositions, format: 'markdown' | 'plaintext' = 'markdown'): Hover {
+  const markdown = renderHover(h);
+  const contents = format === 'markdown' ? { kind: MarkupKind.Markdown, value: markdown } : { kind: MarkupKind.PlainText, value: toPlainText(markdown) };
+  return { contents, range: pos.spanToRange(h.span) };
 }
 
 export interface LensCommands {

@@ -15,6 +15,7 @@ import { convert, integerLiteralValue } from '../core/constexpr';
 import { macroValue, toCode } from '../core/ioctl';
 import { preludePath } from '../core/prelude';
 import { recordName } from '../core/names';
+import { checkFindings } from './validation';
 import type { Loc } from '../core/source';
 import {
   type ControlCodeFacts,
@@ -63,7 +64,15 @@ export function wordAt(text: string, offset: number): WordAt | undefined {
 // ---------------------------------------------------------------- hover
 
 export type HoverInfo =
-  | { kind: 'record'; span: Span; facts: RecordFacts; /** The name hovered, when it is a pointer typedef to the record. */ pointerName?: string }
+  | {
+      kind: 'record';
+      span: Span;
+      facts: RecordFacts;
+      /** The name hovered, when it is a pointer typedef to the record. */
+      pointerName?: string;
+      /** Why the record's shadow (or the record, when it is a shadow) is stale, from the stale-shadow finding. */
+      staleShadow?: string;
+    }
   | { kind: 'member'; span: Span; record: RecordFacts; member: MemberFacts }
   | { kind: 'ioctl'; span: Span; name?: string; code: ControlCodeFacts; ioctl?: IoctlFacts; /** Other IOCTL macros with the same value. */ alsoNamed: string[] }
   | { kind: 'macro'; span: Span; name: string; expansion: string; /** The value (C rules) and its bits in hex. */ value?: bigint; hex?: string };
@@ -105,7 +114,7 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
   const named = recordNamed(u, word.text);
   if (named) {
     const facts = recordFacts(ctx, recordKey(named.record));
-    if (facts) return { kind: 'record', span, facts, pointerName: named.viaPointer ? word.text : undefined };
+    if (facts) return { kind: 'record', span, facts, pointerName: named.viaPointer ? word.text : undefined, staleShadow: staleShadowReason(ctx, facts) };
   }
   const lookup = macroLookup(ctx, u);
   const def = lookup(word.text);
@@ -124,6 +133,18 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
     return { kind: 'macro', span, name: word.text, expansion: ev.expansion, value: v?.value, hex };
   }
   return undefined;
+}
+
+/** The first difference the document's stale-shadow finding names for this record's shadow pair, if it has one. */
+function staleShadowReason(ctx: DocContext, facts: RecordFacts): string | undefined {
+  const shadow = facts.shadow ?? (facts.shadowOf ? facts.name : undefined);
+  if (!shadow) return undefined;
+  const u = primaryUnit(ctx.analysis);
+  const shadowRecord = u ? recordNamed(u, shadow)?.record : undefined;
+  const names = new Set([shadow, ...(shadowRecord?.typedefs ?? []), ...(facts.shadowOf ? facts.typedefs : [])]);
+  const finding = checkFindings(ctx).find((f) => f.rule === 'stale-shadow' && names.has(f.symbol));
+  if (!finding) return undefined;
+  return finding.related.slice(1).find((r) => !/^(declared|used as)/.test(r.message))?.message ?? "its x64 layout is not the native type's x86 layout";
 }
 
 /**
@@ -252,9 +273,8 @@ export function getInlayHints(ctx: DocContext, range: Span, mode: InlayMode): In
       const semi = /^[ \t]*;/.exec(ctx.text.slice(at, at + 64));
       if (semi) at += semi[0].length;
       if (at < range.start || at > range.end) continue;
-      let label = perAbiText(m.perAbi, offsetText);
-      const pads = m.perAbi.map((p) => p.paddingAfter);
-      if (pads.some((p) => p > 0)) label += `, pad ${perAbiText(m.perAbi, (p) => String(p.paddingAfter))}`;
+      // Each ABI's padding travels with its own offset: `+0 | +0 (4 B pad)`, never a second `a | b` list.
+      const label = perAbiText(m.perAbi, (p) => offsetText(p) + (p.paddingAfter ? ` (${p.paddingAfter} B pad)` : ''));
       const tooltip = m.perAbi
         .map((p) => `${p.abi}: offset ${p.offset}${p.bitWidth !== undefined ? ` bit ${p.bitOffset ?? 0} width ${p.bitWidth}` : ''}, size ${p.size}, align ${p.align}${p.paddingAfter ? `, ${p.paddingAfter} B padding after` : ''}`)
         .join('\n');

@@ -41,7 +41,7 @@ import {
   uriToPath,
   locRange,
 } from './convert';
-import { getCodeActions, toCodeAction } from './codeActions';
+import { getCodeActions, includePathActions, toCodeAction } from './codeActions';
 import { type AnalyzedDocument, createDocumentStore } from './documents';
 import { decodeControlCode, recordFacts } from './facts';
 import * as ls from './languageService';
@@ -76,7 +76,7 @@ export const serverCommands = {
 } as const;
 
 /** Commands the VS Code extension registers; code lenses use them when the client says it has them. */
-export const clientCommands = { layout: 'ioctlLens.showLayout', controlCode: 'ioctlLens.showControlCode' } as const;
+export const clientCommands = { layout: 'ioctlLens.showLayout', controlCode: 'ioctlLens.showControlCode', includePaths: 'ioctlLens.configureIncludePaths' } as const;
 
 interface InitOptions {
   settings?: unknown;
@@ -94,6 +94,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canPullConfiguration = false;
   let canReportProgress = false;
   let canWatchFiles = false;
+  let hoverFormat: 'markdown' | 'plaintext' = 'markdown';
 
   const log = (m: string) => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${m}`);
   const disk = diskHost();
@@ -217,6 +218,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     canPullConfiguration = !!caps?.workspace?.configuration;
     canReportProgress = !!caps?.window?.workDoneProgress;
     canWatchFiles = !!caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    // A client that lists hover formats without Markdown gets plain text (one that lists none gets Markdown).
+    const hoverFormats = caps?.textDocument?.hover?.contentFormat;
+    hoverFormat = Array.isArray(hoverFormats) && !hoverFormats.includes('markdown') ? 'plaintext' : 'markdown';
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -304,7 +308,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const offset = a && offsetOf(a.pos, p.position);
       if (!a || offset === undefined) return null;
       const h = ls.doHover(a.doc, offset);
-      return h ? toHover(h, a.pos) : null;
+      return h ? toHover(h, a.pos, hoverFormat) : null;
     }),
   );
 
@@ -422,7 +426,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const textOf = (path: string) => (path === a.doc.path ? a.doc.text : store.host.readFile(path)?.text);
       const layoutCommand = init.clientCommands ? clientCommands.layout : serverCommands.layout;
       const actions = getCodeActions(a.doc, { start, end, diagnostics, only: p.context?.only, style: a.doc.options.settings.thunkStyle });
-      return actions.map((x) => toCodeAction(x, { uriOf, textOf, path: a.doc.path, uri: a.doc.uri, layoutCommand }));
+      const notices = init.clientCommands ? includePathActions(diagnostics, p.context?.only, clientCommands.includePaths) : [];
+      return [...notices, ...actions.map((x) => toCodeAction(x, { uriOf, textOf, path: a.doc.path, uri: a.doc.uri, layoutCommand }))];
     }),
   );
 

@@ -10,6 +10,8 @@
 
 import type { AbiName } from '../core/abi';
 import { mergedDiagnostics } from '../core/analyze';
+import type { Diagnostic } from '../core/diagnostics';
+import { preludeStandsInFor } from '../core/prelude';
 import type { Loc } from '../core/source';
 import { type DocContext, interfaceFacts, knownIoctlDefinitions, primaryUnit } from './facts';
 import { recordsInFile } from './facts';
@@ -56,7 +58,10 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
   const out: Finding[] = [];
   const viaInclude = new Map<string, { first: Finding; count: number }>();
   const topInclude = includeLeadingTo(doc);
+  const notice = preludeNotice(doc);
+  if (notice) out.push(notice.finding);
   for (const d of mergedDiagnostics(doc.analysis)) {
+    if (notice?.covers(d)) continue;
     const suffix = d.abis ? ` (${d.abis.join(', ')} only)` : '';
     if (d.loc.file === doc.path) {
       out.push({ code: d.code, severity: d.severity, message: d.message + suffix, loc: d.loc, end: d.end, related: [], rule: false, abis: d.abis });
@@ -89,6 +94,51 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
   if (options.runRules) out.push(...options.runRules(doc));
   out.push(...crossFileDuplicates(doc, options.workspaceIoctls ?? []));
   return applySeverities(out, options.rules);
+}
+
+/** The code of the notice that the built-in prelude stands in for missing system headers. */
+export const preludeNoticeCode = 'prelude-stands-in';
+
+/**
+ * When system headers the built-in prelude stands in for (`ntddk.h`,
+ * `wdm.h`, `windows.h` ...) are not on the include path, one quiet
+ * information-level notice at the first such `#include` replaces their
+ * "file not found" errors (clangd or cpptools report those in their own
+ * way): the types still resolve, through the prelude. Other missing files
+ * stay errors.
+ */
+function preludeNotice(doc: DocContext): { finding: Finding; covers(d: Diagnostic): boolean } | undefined {
+  if (![...doc.analysis.units.values()].some((u) => u.prelude)) return undefined;
+  const missing = (d: Diagnostic): string | undefined => {
+    if (d.code !== 'pp-include-not-found') return undefined;
+    const name = /^'([^']+)' file not found/.exec(d.message)?.[1];
+    const base = name?.replace(/\\/g, '/').split('/').pop()?.toLowerCase();
+    return base && preludeStandsInFor.has(base) ? name : undefined;
+  };
+  const headers: string[] = [];
+  let first: Diagnostic | undefined;
+  for (const d of mergedDiagnostics(doc.analysis)) {
+    const name = missing(d);
+    if (!name) continue;
+    if (!headers.includes(name)) headers.push(name);
+    if (!first || (d.loc.file === doc.path && first.loc.file !== doc.path)) first = d;
+  }
+  if (!first) return undefined;
+  const where = first.loc.file === doc.path ? { loc: first.loc, end: first.end } : { loc: includeLeadingTo(doc).get(first.loc.file) ?? { file: doc.path, line: 1, col: 1, offset: 0 } };
+  const names = headers.map((h) => `'${h}'`).join(', ');
+  return {
+    finding: {
+      code: preludeNoticeCode,
+      severity: 'info',
+      message:
+        `${names} ${headers.length > 1 ? 'are' : 'is'} not on the include path: ioctl-lens uses its built-in Windows and WDK types instead ` +
+        '(set ioctlLens.includePaths to the WDK\'s km and shared folders to read the real headers).',
+      ...where,
+      related: [],
+      rule: false,
+    },
+    covers: (d) => missing(d) !== undefined,
+  };
 }
 
 /**
