@@ -76,7 +76,7 @@ describe('lsp', () => {
     assert.match(record, /IOCTL_CONTOSO_OPEN_SESSION/);
     const member = await hoverText(document, positionOf(document, 'CompletionEvent', 3));
     assert.match(member, /offset/);
-    assert.match(member, /\*\*offset\*\* ≠ +\| +4 \| +8 \|/);
+    assert.match(member, /offset ≠ +\| +4 \| +8 \|/);
     const ioctl = await hoverText(document, positionOf(document, 'IOCTL_CONTOSO_MAP_RING CONTOSO', 3));
     assert.match(ioctl, /METHOD_NEITHER/);
     const editor = vscode.window.activeTextEditor;

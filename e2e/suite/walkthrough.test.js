@@ -69,7 +69,7 @@ describe('walkthrough', () => {
     /** @type {vscode.Hover[]} */
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, sessionPos);
     const hover = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
-    assert.match(hover, /\*\*padding before\*\* ≠ +\| +0 B \| +4 B \|/);
+    assert.match(hover, /padding before ≠ +\| +0 B \| +4 B \|/);
     await vscode.commands.executeCommand('editor.action.showHover');
     await sleep(1200);
     await screenshot('walkthrough-hover');

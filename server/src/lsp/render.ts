@@ -13,8 +13,8 @@ import type { ControlCodeFacts, MemberFacts, RecordFacts } from './facts';
 import { type HoverInfo, controlCodeSummary } from './languageService';
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
-/** A row label, marked when the row's values differ between ABIs. */
-const label = (name: string, differs: boolean) => (differs ? `**${name}** ≠` : name);
+/** A row label, marked when the row's values differ between ABIs (no emphasis: a client that conceals `**` would misalign the columns). */
+const label = (name: string, differs: boolean) => (differs ? `${name} ≠` : name);
 
 /**
  * A Markdown table whose columns are padded to line up as plain text: the
