@@ -387,6 +387,13 @@ async function takeScreenshot(page, screenshotsDir, signalDir, name) {
   try {
     await page.screenshot({ path: file });
     console.log(`e2e: screenshot ${path.relative(process.cwd(), file)}`);
+    // walkthrough-STEP.png is also the walkthrough's own media (images/walkthrough/STEP.png, packaged).
+    const step = /^walkthrough-(.+)$/.exec(name);
+    if (step && screenshotsDir === path.join(e2eDir, 'screenshots')) {
+      const media = path.join(e2eDir, '..', 'images', 'walkthrough', `${step[1]}.png`);
+      fs.copyFileSync(file, media);
+      console.log(`e2e: screenshot ${path.relative(process.cwd(), media)}`);
+    }
   } catch (error) {
     console.error(`e2e: screenshot ${name} failed: ${error.message}`);
   }

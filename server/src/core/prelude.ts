@@ -593,10 +593,10 @@ typedef struct _OBJECT_ATTRIBUTES32 {
   ULONG SecurityQualityOfService;
 } OBJECT_ATTRIBUTES32, *POBJECT_ATTRIBUTES32;
 
-/* ---- What wdm.h brings besides: size_t, and the kernel and KMDF objects drivers
-   hold by pointer or handle (wdm.h, wdf.h). ----
+/* ---- Kernel and KMDF objects drivers hold by pointer or handle (wdm.h, wdf.h) ----
    Opaque here: pointer-sized wherever a record holds one, and an error (an
    incomplete type) where a record would hold the object itself. */
+/* wdm.h brings size_t (through vcruntime.h) to a file that includes no <stddef.h>. */
 typedef ULONG_PTR size_t;
 typedef struct _IRP IRP, *PIRP;
 typedef struct _IO_STACK_LOCATION IO_STACK_LOCATION, *PIO_STACK_LOCATION;
