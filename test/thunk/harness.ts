@@ -110,6 +110,8 @@ export interface DumpMember {
   name: string;
   offset: number;
   bits?: string;
+  /** The type as clang prints it (`HTTP_KNOWN_HEADER[30]`, `PCSTR`, `union (anonymous at ...)`). */
+  type: string;
 }
 
 export interface DumpRecord {
@@ -145,11 +147,27 @@ export function parseDump(text: string): Map<string, DumpRecord> {
       const depth = (m[3].length - 1) / 2;
       const decl = m[4].trim();
       const name = decl.endsWith(')') ? '<anonymous>' : decl.split(/\s+/).pop()!;
-      record.members.push({ depth, name, offset: Number(m[1]), bits: m[2] });
+      const type = decl.endsWith(')') ? decl : decl.slice(0, decl.length - name.length).trim();
+      record.members.push({ depth, name, offset: Number(m[1]), bits: m[2], type });
     }
     if (!out.has(record.name)) out.set(record.name, record);
   }
   return out;
+}
+
+/** `_Static_assert`s that `name` has the size, alignment and offsets of a clang dump (T32 against T's x86 dump; T against its own x64 dump). */
+export function staticAsserts(shadowName: string, native: DumpRecord): string {
+  const lines = [`_Static_assert(sizeof(${shadowName}) == ${native.size}, "sizeof ${shadowName}");`, `_Static_assert(_Alignof(${shadowName}) == ${native.align}, "align ${shadowName}");`];
+  // Members reachable by name from the top: depth 1, and deeper ones under anonymous members only.
+  const chain: string[] = [];
+  for (const m of native.members) {
+    chain.length = m.depth - 1;
+    const reachable = chain.every((c) => c === '<anonymous>');
+    chain.push(m.name);
+    if (!reachable || m.name === '<anonymous>' || m.bits) continue;
+    lines.push(`_Static_assert(__builtin_offsetof(${shadowName}, ${m.name}) == ${m.offset}, "offset of ${m.name}");`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function hasClang(): boolean {

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Direction, ThunkStyle } from '../../server/src/core/thunk/index';
 import { requireTool } from '../helpers';
-import { type DumpRecord, clangWindows, fixtures, headerWithout, liveSample, parseDump, sampleHeader, tempDir, thunk, windowsUnit } from './harness';
+import { type DumpRecord, clangWindows, fixtures, headerWithout, liveSample, parseDump, sampleHeader, staticAsserts, tempDir, thunk, windowsUnit } from './harness';
 
 const shapes = path.join(fixtures, 'shapes.h');
 const members = path.join(fixtures, 'members.h');
@@ -45,21 +45,6 @@ function sameLayout(native: DumpRecord, shadow: DumpRecord, options: { wellKnown
   } else assert.deepEqual(show(shadow), show(native), `${shadow.name} (x64) members differ from ${native.name} (x86)`);
   assert.equal(shadow.size, native.size, `sizeof(${shadow.name}) on x64 vs sizeof(${native.name}) on x86`);
   assert.equal(shadow.align, native.align, `alignment of ${shadow.name} on x64 vs ${native.name} on x86`);
-}
-
-/** `_Static_assert`s of T32's size, alignment and offsets, from clang's x86 dump of T. */
-function staticAsserts(shadowName: string, native: DumpRecord): string {
-  const lines = [`_Static_assert(sizeof(${shadowName}) == ${native.size}, "sizeof ${shadowName}");`, `_Static_assert(_Alignof(${shadowName}) == ${native.align}, "align ${shadowName}");`];
-  // Members reachable by name from the top: depth 1, and deeper ones under anonymous members only.
-  const chain: string[] = [];
-  for (const m of native.members) {
-    chain.length = m.depth - 1;
-    const reachable = chain.every((c) => c === '<anonymous>');
-    chain.push(m.name);
-    if (!reachable || m.name === '<anonymous>' || m.bits) continue;
-    lines.push(`_Static_assert(__builtin_offsetof(${shadowName}, ${m.name}) == ${m.offset}, "offset of ${m.name}");`);
-  }
-  return lines.join('\n') + '\n';
 }
 
 describe('thunk: shadows have the x86 layout when compiled for x64 (clang)', function () {
