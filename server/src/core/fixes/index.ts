@@ -9,7 +9,7 @@
  *
  * | rule | fixes |
  * |---|---|
- * | unthunked-pointer | Generate 32-bit shadow; Generate capture and write-back routines; Make layout-invariant |
+ * | unthunked-pointer | Generate 32-bit shadow; Generate capture and write-back routines; Generate the receive path; Make layout-invariant |
  * | stale-shadow | Update shadow |
  * | unhandled-32bit-caller, native-size-check | Handle 32-bit callers |
  * | probe-alignment | Probe with the 32-bit alignment in a 32-bit branch |
@@ -25,7 +25,7 @@ import { layoutInvariantFix } from './invariant';
 import { misalignedFixes } from './misaligned';
 import { probeAlignmentFix } from './probe';
 import { insertLayoutGuards, recordAtOffset, showLayout } from './refactors';
-import { generateRoutinesFix } from './routines';
+import { generateReceiveFix, generateRoutinesFix } from './routines';
 import { generateShadowFix } from './shadow';
 import { suppressFix } from './suppress';
 import type { CodeFix, FindingRef, FixContext } from './types';
@@ -40,7 +40,7 @@ export function fixesForFinding(ctx: FixContext, f: FindingRef): CodeFix[] {
   const out: CodeFix[] = [];
   switch (f.rule) {
     case 'unthunked-pointer':
-      out.push(...generateShadowFix(ctx, f), ...generateRoutinesFix(ctx, f), ...layoutInvariantFix(ctx, f));
+      out.push(...generateShadowFix(ctx, f), ...generateRoutinesFix(ctx, f), ...generateReceiveFix(ctx, f), ...layoutInvariantFix(ctx, f));
       break;
     case 'stale-shadow':
       out.push(...updateShadowFix(ctx, f));

@@ -14,10 +14,13 @@
  *
  * Idempotent: routines the unit already defines are not generated again
  * (the generator checks), nor is code already present in the target file.
+ *
+ * Generate the receive path does the same with `Marshal<T>32` and the
+ * `Store<X>32` routines it uses (thunk/marshal.ts).
  */
 
 import { displayName } from '../names';
-import { type ThunkResult } from '../thunk/index';
+import type { PieceKind, ThunkResult } from '../thunk/index';
 import { EditSet } from './edits';
 import { beforeFunction, factsOf, functionDefinition } from './place';
 import { addShadowEdits, thunksFor } from './shadow';
@@ -32,12 +35,24 @@ export function dispatchUsing(ctx: FixContext, type: string): { name: string; fi
   return undefined;
 }
 
+/** The routine pieces of each fix: capture, release and write-back; or the receive path. */
+const routineKinds: Record<'routines' | 'receive', ReadonlySet<PieceKind>> = {
+  routines: new Set(['pool-tag', 'release', 'capture', 'write-back']),
+  receive: new Set(['output-helpers', 'store', 'marshal']),
+};
+
 /** Adds the routines' pieces (and the shadow when missing). Returns false when there is nothing to add. */
-export function addRoutineEdits(ctx: FixContext, edits: EditSet, r: ThunkResult, options: { dispatch?: { name: string; file: string } } = {}): boolean {
+export function addRoutineEdits(
+  ctx: FixContext,
+  edits: EditSet,
+  r: ThunkResult,
+  options: { dispatch?: { name: string; file: string }; kinds?: 'routines' | 'receive' } = {},
+): boolean {
   const root = r.plan.root;
   if (!root) return false;
   const place = addShadowEdits(edits, r);
-  const blocks = r.pieces.filter((p) => p.placement === 'source').map((p) => p.text);
+  const kinds = routineKinds[options.kinds ?? 'routines'];
+  const blocks = r.pieces.filter((p) => p.placement === 'source' && kinds.has(p.kind)).map((p) => p.text);
   if (blocks.length === 0) return false;
   const type = displayName(root.native) ?? root.nativeName;
   const dispatch = options.dispatch ?? dispatchUsing(ctx, type);
@@ -46,6 +61,29 @@ export function addRoutineEdits(ctx: FixContext, edits: EditSet, r: ThunkResult,
   if (fn && text !== undefined) return edits.insertBlocksBeforeLine(fn.loc.file, beforeFunction(text, fn.loc.offset), blocks);
   if (!place) return false;
   return edits.insertBlocksAfterLine(place.file, place.offset, blocks);
+}
+
+/**
+ * Generate the receive path (for `unthunked-pointer` on a type that points to
+ * other data, unless every IOCTL that names it only sends it in):
+ * `Marshal<T>32`, which writes T and everything it points to into a 32-bit
+ * caller's output buffer, with the `Store<X>32` routines it uses.
+ */
+export function generateReceiveFix(ctx: FixContext, finding: FindingRef): CodeFix[] {
+  const directions = factsOf(ctx.analysis).ioctls.flatMap((d) => d.buffers.filter((b) => b.type === finding.symbol).map((b) => b.direction));
+  if (directions.length && directions.every((d) => d === 'in')) return [];
+  const r = thunksFor(ctx, finding.symbol, ctx.style, 'out');
+  if (r.error || r.identical || !r.plan.root || !r.routines?.marshal) return [];
+  const edits = new EditSet(ctx);
+  if (!addRoutineEdits(ctx, edits, r, { kinds: 'receive' })) return [];
+  const type = r.plan.root.nativeName;
+  return [
+    {
+      title: `Generate the receive path ${r.routines.marshal} (writes ${type} and what it points to into a 32-bit caller's output buffer)`,
+      kind: 'quickfix',
+      edits: edits.edits(),
+    },
+  ];
 }
 
 export function generateRoutinesFix(ctx: FixContext, finding: FindingRef): CodeFix[] {

@@ -18,6 +18,7 @@
  * text is already in the file is never inserted again.
  */
 
+import type { RecordDecl } from '../ast';
 import { type ThunkPiece, type ThunkResult, type ThunkStyle, generateThunks } from '../thunk/index';
 import { EditSet } from './edits';
 import { afterDeclaration } from './place';
@@ -26,13 +27,13 @@ import type { CodeFix, FindingRef, FixContext } from './types';
 
 const thunkCache = new WeakMap<object, Map<string, ThunkResult>>();
 
-/** `generateThunks` once per (analysis, type, style). */
-export function thunksFor(ctx: FixContext, type: string, style: ThunkStyle | undefined = ctx.style): ThunkResult {
+/** `generateThunks` once per (analysis, type, style, direction); `out` adds the receive path. */
+export function thunksFor(ctx: FixContext, type: string, style: ThunkStyle | undefined = ctx.style, direction?: 'out'): ThunkResult {
   let byType = thunkCache.get(ctx.analysis);
   if (!byType) thunkCache.set(ctx.analysis, (byType = new Map()));
-  const key = `${type}\0${style ?? 'ulong'}`;
+  const key = `${type}\0${style ?? 'ulong'}\0${direction ?? ''}`;
   let r = byType.get(key);
-  if (!r) byType.set(key, (r = generateThunks(ctx.analysis, { type, style })));
+  if (!r) byType.set(key, (r = generateThunks(ctx.analysis, { type, style, direction })));
   return r;
 }
 
@@ -72,9 +73,26 @@ export function addShadowEdits(edits: EditSet, r: ThunkResult): { file: string; 
   const anchorRecord = root.status === 'generate' || !root.existing ? root.native : root.existing;
   const anchorFile = anchorRecord.loc.file;
   const anchorText = edits.text(anchorFile) ?? text;
-  const offset = afterDeclaration(anchorText, (anchorRecord.endLoc ?? anchorRecord.loc).offset);
+  const offset = afterEverythingUsed(r, anchorFile, anchorText, anchorRecord);
   edits.insertBlocksAfterLine(anchorFile, offset, pieces.map((p) => p.text));
   return { file: anchorFile, offset };
+}
+
+/**
+ * Where generated code may go in `file`: after the anchor's declaration and
+ * after every declaration in that file the code uses — each native record of
+ * the plan, and each shadow used or corrected in place (the sample's stale
+ * CONTOSO_REQUEST32 comes after CONTOSO_SUBMIT_BATCH).
+ */
+function afterEverythingUsed(r: ThunkResult, file: string, text: string, anchor: RecordDecl): number {
+  let offset = afterDeclaration(text, (anchor.endLoc ?? anchor.loc).offset);
+  for (const plan of r.plan.records) {
+    for (const record of [plan.native, plan.status === 'generate' ? undefined : plan.existing]) {
+      if (!record || record.loc.file !== file) continue;
+      offset = Math.max(offset, afterDeclaration(text, (record.endLoc ?? record.loc).offset));
+    }
+  }
+  return offset;
 }
 
 export function generateShadowFix(ctx: FixContext, finding: FindingRef): CodeFix[] {
