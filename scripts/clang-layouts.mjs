@@ -100,6 +100,20 @@ export function parseRecordName(text) {
 }
 
 /**
+ * A C++ layout dump's record header: the kind and the whole qualified name
+ * (`contoso::Buf<struct contoso::H, 1>`), ` (empty)` dropped. A record named
+ * only by a typedef prints bare (`ns::Anon`): its kind is then null (the AST
+ * knows it).
+ */
+export function parseCxxRecordHeader(text) {
+  const trimmed = text.trim().replace(/ \(empty\)$/, '');
+  const rec = parseRecordName(trimmed);
+  if (rec?.loc) return rec;
+  const m = /^(?:(struct|union|class|enum) )?(.+)$/.exec(trimmed);
+  return { kind: m[1] === undefined ? null : m[1] === 'class' ? 'struct' : m[1], tag: m[2].split('::').pop(), qualified: m[2] };
+}
+
+/**
  * Parses one offset column: `8`, `16:3-7` (byte:first-last bit within that
  * byte's bit numbering, i.e. the bit offset is byte*8+first) or `24:-`
  * (zero-width bit-field).
@@ -128,8 +142,11 @@ export function parseOffset(text) {
  * anonymous struct/union members (clang also expands members of named record
  * type inline, but those are the member type's own layout and are dropped).
  * Offsets are from the start of the outermost record, as clang prints them.
+ * With `{cxx: true}` (a clang++ dump) records also get `qualified` (the
+ * whole name), `bases` ([{name, offset}]), `vfptr` and `virtualBases`, and a
+ * member of an empty class type loses clang++'s ` (empty)` mark.
  */
-export function parseLayoutDump(text) {
+export function parseLayoutDump(text, options = {}) {
   const records = [];
   const blocks = text.split('*** Dumping AST Record Layout');
   for (const block of blocks.slice(1)) {
@@ -159,7 +176,7 @@ export function parseLayoutDump(text) {
       rows.push({ left, indent, text: right.slice(indent) });
     }
     if (rows.length === 0) continue;
-    const head = parseRecordName(rows[0].text);
+    const head = options.cxx ? parseCxxRecordHeader(rows[0].text) : parseRecordName(rows[0].text);
     if (!head) throw new Error(`clang-layouts: cannot parse record header: ${rows[0].text}`);
     const values = {};
     for (const m of trailer.matchAll(/(\w+)=(\d+)/g)) values[m[1]] = Number(m[2]);
@@ -167,13 +184,19 @@ export function parseLayoutDump(text) {
       throw new Error(`clang-layouts: record without [sizeof, align]: ${rows[0].text}`);
     }
     const { sizeof, align, ...extra } = values;
-    const fields = parseFieldRows(rows, 1, rows[0].indent + 2).fields;
-    records.push({ ...head, size: sizeof, align, extra, fields });
+    const cxx = options.cxx ? { bases: [], vfptr: undefined, virtualBases: false } : undefined;
+    const fields = parseFieldRows(rows, 1, rows[0].indent + 2, cxx).fields;
+    const record = { ...head, size: sizeof, align, extra, fields };
+    // C++ (clang++): base subobjects, the class's own vftable pointer, and whether virtual bases were involved.
+    if (cxx?.bases.length) record.bases = cxx.bases;
+    if (cxx?.vfptr !== undefined) record.vfptr = cxx.vfptr;
+    if (cxx?.virtualBases) record.virtualBases = true;
+    records.push(record);
   }
   return records;
 }
 
-function parseFieldRows(rows, start, indent) {
+function parseFieldRows(rows, start, indent, cxx) {
   const fields = [];
   let i = start;
   while (i < rows.length && rows[i].indent >= indent) {
@@ -184,15 +207,36 @@ function parseFieldRows(rows, start, indent) {
     }
     const off = parseOffset(row.left);
     if (!off) throw new Error(`clang-layouts: cannot parse offset '${row.left}'`);
+    // C++ rows that are not members: bases (their own rows follow, deeper), the vftable and vbtable pointers.
+    const base = /^(?:struct|class|union) (.+?) \((primary base|base|virtual base)\)(?: \(empty\))?$/.exec(row.text);
+    if (base && cxx) {
+      if (base[2] === 'virtual base') cxx.virtualBases = true;
+      else cxx.bases.push({ name: base[1], offset: off.offset });
+      i++;
+      while (i < rows.length && rows[i].indent > indent) i++;
+      continue;
+    }
+    if (/^\(.* vftable pointer\)$/.test(row.text) && cxx) {
+      cxx.vfptr = off.offset;
+      i++;
+      continue;
+    }
+    if ((/^\(.* vbtable pointer\)$/.test(row.text) || /^\(vtordisp for vbase .*\)$/.test(row.text)) && cxx) {
+      cxx.virtualBases = true;
+      i++;
+      continue;
+    }
     // The member name is the last word; clang prints `type name`, and just
-    // `type ` (trailing space) for unnamed bit-fields and anonymous members.
-    const sp = row.text.lastIndexOf(' ');
-    const name = sp < 0 ? row.text : row.text.slice(sp + 1);
-    const type = sp < 0 ? '' : row.text.slice(0, sp);
+    // `type ` (trailing space) for unnamed bit-fields and anonymous members;
+    // clang++ adds ` (empty)` after a member of an empty class type.
+    const text = cxx ? row.text.replace(/ \(empty\)$/, '') : row.text;
+    const sp = text.lastIndexOf(' ');
+    const name = sp < 0 ? text : text.slice(sp + 1);
+    const type = sp < 0 ? '' : text.slice(0, sp);
     const field = { name: name === '' ? null : name, type: type.trim(), ...off };
     const hasChildren = i + 1 < rows.length && rows[i + 1].indent > indent;
     if (hasChildren && field.name === null && field.bitWidth === undefined) {
-      const nested = parseFieldRows(rows, i + 1, indent + 2);
+      const nested = parseFieldRows(rows, i + 1, indent + 2, cxx && { bases: [], vfptr: undefined, virtualBases: false });
       field.fields = nested.fields;
       i = nested.next;
     } else {
@@ -679,6 +723,180 @@ export async function clangLayouts(options) {
       excluded: joined.excluded.map(fix),
       unnamed: joined.unnamed,
       errors: errors.map(fix),
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// C++ (clang++): one more pass, and names from the JSON AST
+// ---------------------------------------------------------------------------
+
+/**
+ * Reads clang's JSON AST (`-Xclang -ast-dump=json`) for what the C++ layout
+ * dump lacks: every class, its qualified name as clang prints it (inline
+ * namespaces left out), where it is defined, whether it is dependent (inside
+ * a template) or local, and the class templates (an instance's place is its
+ * template's). Locations in the JSON dump elide the file and line when they
+ * repeat, so every location object is read in document order.
+ */
+export function parseCxxAst(root) {
+  const records = [];
+  const templates = new Map();
+  const typedefs = [];
+  let file = null;
+  let line = 0;
+  const seeLoc = (o) => {
+    if (o.file !== undefined) file = o.file;
+    if (o.line !== undefined) line = o.line;
+    return { file, line };
+  };
+  // Every location object, in key order: update the elision state and return this node's own `loc`.
+  const readLocations = (value) => {
+    if (Array.isArray(value)) {
+      for (const v of value) readLocations(v);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (typeof value.offset === 'number' && (value.col !== undefined || value.tokLen !== undefined)) seeLoc(value);
+    for (const [k, v] of Object.entries(value)) if (k !== 'inner') readLocations(v);
+  };
+  const walk = (node, scope, ctx) => {
+    let own = null;
+    if (node.loc) {
+      readLocations({ loc: node.loc });
+      own = { file, line };
+      if (node.loc.spellingLoc || node.loc.expansionLoc) own = { file, line };
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'inner' && k !== 'loc') readLocations(v);
+    let innerScope = scope;
+    let innerCtx = ctx;
+    switch (node.kind) {
+      case 'NamespaceDecl': {
+        const name = node.name ?? '(anonymous namespace)';
+        innerScope = node.isInline && node.name ? scope : `${scope}${name}::`;
+        break;
+      }
+      case 'ClassTemplateDecl':
+        templates.set(`${scope}${node.name}`, own);
+        innerCtx = { ...ctx, dependent: true };
+        break;
+      case 'ClassTemplateSpecializationDecl':
+      case 'ClassTemplatePartialSpecializationDecl':
+        innerCtx = { ...ctx, specialization: true };
+        innerScope = `${scope}${node.name}<...>::`;
+        break;
+      case 'FunctionDecl':
+      case 'CXXMethodDecl':
+      case 'CXXConstructorDecl':
+      case 'CXXDestructorDecl':
+      case 'FunctionTemplateDecl':
+        innerCtx = { ...ctx, local: true };
+        break;
+      case 'TypedefDecl':
+      case 'TypeAliasDecl':
+        if (!ctx.dependent && !ctx.local) typedefs.push({ qualified: `${scope}${node.name}`, type: node.type?.qualType ?? '', file: own?.file ?? null, line: own?.line ?? 0 });
+        break;
+      case 'CXXRecordDecl':
+        if (node.isImplicit) break;
+        if (node.completeDefinition) {
+          const qualified = node.name ? `${scope}${node.name}` : null;
+          records.push({ qualified, kind: node.tagUsed === 'union' ? 'union' : 'struct', file: own?.file ?? null, line: own?.line ?? 0, dependent: !!ctx.dependent, local: !!ctx.local, specialization: !!ctx.specialization });
+        }
+        if (node.name) innerScope = `${scope}${node.name}::`;
+        break;
+    }
+    for (const child of node.inner ?? []) walk(child, innerScope, innerCtx);
+  };
+  walk(root, '', {});
+  return { records, templates, typedefs };
+}
+
+/** `ns::Buf<unsigned long, 4>` -> `ns::Buf` (the template an instance's name comes from). */
+export function templateOf(qualified) {
+  const lt = qualified.indexOf('<');
+  return lt < 0 ? null : qualified.slice(0, lt);
+}
+
+/**
+ * clang++'s Microsoft-ABI layouts of C++ headers (`-x c++`), as
+ * `clangLayouts` returns them for C, each record with its `bases`
+ * ([{name, offset}]) and `vfptr` when it has them.
+ *
+ * clang 14 crashes on `-fdump-record-layouts-complete` once a class template
+ * is defined, so layouts are forced instead: a first pass reads the JSON AST
+ * for every complete, non-dependent, non-local class (and every typedef
+ * that names a class), and a second compiles the headers again with a
+ * `static_assert(sizeof(::Name) != 0, "")` for each, which makes clang lay
+ * it out and dump it. Template instances appear when something uses them
+ * (a member, or an explicit `sizeof` in the header); they are placed at
+ * their template's definition. Classes with virtual bases are excluded
+ * (`virtual-base`: ioctl-lens does not model them).
+ */
+export async function clangCxxLayouts(options) {
+  const clang = options.clang ?? 'clang';
+  const triple = triples[options.abi];
+  if (!triple) throw new Error(`clang-layouts: unknown ABI ${options.abi}`);
+  const cwd = options.cwd ?? process.cwd();
+  const shortenPath = options.shortenPath ?? ((f) => f);
+  const tmp = mkdtempSync(path.join(tmpdir(), 'clang-layouts-cxx-'));
+  try {
+    const files = (options.files ?? []).map((f) => path.resolve(cwd, f));
+    const wrapper = wrapperText({ files, headers: options.headers ?? [] });
+    const common = ['-target', triple, '-fms-extensions', '-ferror-limit=0', '-x', 'c++'];
+    for (const d of options.includeDirs ?? []) common.push('-isystem', d);
+    for (const f of options.forcedIncludes ?? []) common.push('-include', f);
+    for (const [k, v] of options.defines ?? []) common.push(v === undefined ? `-D${k}` : `-D${k}=${v}`);
+    const first = path.join(tmp, 'tu.cpp');
+    writeFileSync(first, wrapper);
+    const ast = await run(clang, [...common, '-fsyntax-only', '-Xclang', '-ast-dump=json', first], { cwd });
+    const errors = parseDiagnostics(ast.stderr);
+    if (!ast.stdout.trim()) throw new Error(`clang-layouts: no AST for ${files.join(' ')} (${options.abi}):\n${ast.stderr.slice(0, 2000)}`);
+    const model = parseCxxAst(JSON.parse(ast.stdout));
+    const names = new Set();
+    for (const r of model.records) if (r.qualified && !r.dependent && !r.local && !r.specialization && !r.qualified.includes('(anonymous namespace)')) names.add(r.qualified);
+    for (const t of model.typedefs) if (/^(struct|class|union) /.test(t.type) && !t.qualified.includes('(anonymous namespace)')) names.add(t.qualified);
+    const force = [...names].map((n) => `static_assert(sizeof(::${n}) != 0, "");`).join('\n');
+    const second = path.join(tmp, 'tu-layouts.cpp');
+    writeFileSync(second, `${wrapper}${force}\n`);
+    const dumped = await run(clang, [...common, '-fsyntax-only', '-Xclang', '-fdump-record-layouts', second], { cwd });
+    errors.push(...parseDiagnostics(dumped.stderr).filter((e) => !e.file?.endsWith('tu-layouts.cpp')));
+    const byName = new Map();
+    for (const r of model.records) if (r.qualified) byName.set(r.qualified, r);
+    const records = [];
+    const excluded = [];
+    let unnamed = 0;
+    const seen = new Set();
+    for (const lay of parseLayoutDump(dumped.stdout, { cxx: true })) {
+      if (lay.loc) {
+        unnamed++;
+        continue;
+      }
+      const name = lay.qualified;
+      if (name === '__NSConstantString_tag' || name === '_GUID' || seen.has(name)) continue;
+      seen.add(name);
+      const ast = byName.get(name);
+      const where = ast ?? model.templates.get(templateOf(name) ?? '') ?? model.typedefs.find((t) => t.qualified === name) ?? null;
+      const kind = lay.kind ?? ast?.kind ?? 'struct';
+      const base = { name, kind, file: where?.file ? shortenPath(where.file) : null, line: where?.line ?? 0 };
+      if (lay.virtualBases) {
+        excluded.push({ ...base, reason: 'virtual-base' });
+        continue;
+      }
+      const out = { ...base, size: lay.size, align: lay.align, fields: lay.fields };
+      if (lay.bases) out.bases = lay.bases;
+      if (lay.vfptr !== undefined) out.vfptr = lay.vfptr;
+      records.push(out);
+    }
+    return {
+      abi: options.abi,
+      triple,
+      clang: clangVersion(clang),
+      records,
+      excluded,
+      unnamed,
+      errors: errors.map((e) => ({ ...e, file: e.file ? shortenPath(e.file) : e.file })),
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -2,7 +2,8 @@
 /**
  * Regenerates the differential-test goldens: clang's own Microsoft-ABI
  * layouts (via scripts/clang-layouts.mjs) for
- *   - every corpus header test/corpus/*.h on x86, x64, arm64 and arm32
+ *   - every corpus header test/corpus/*.h (C) and *.hpp (C++, laid out by
+ *     clang++ with bases and vftable pointers) on x86, x64, arm64 and arm32
  *     -> test/golden/corpus/<file>.<abi>.json
  *   - every real mingw-w64 header set in test/realheaders.json on its ABIs
  *     -> test/golden/real/<name>.<abi>.json
@@ -32,7 +33,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clangLayouts, clangResourceDir, clangVersion } from './clang-layouts.mjs';
+import { clangCxxLayouts, clangLayouts, clangResourceDir, clangVersion } from './clang-layouts.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.join(root, 'test', 'corpus');
@@ -96,7 +97,19 @@ export function serializeGolden(golden) {
 }
 
 function buildGolden({ result, input, deduped = 0, errorsShown }) {
-  const records = sortRecords(result.records.map((r) => ({ name: r.name, kind: r.kind, file: r.file, line: r.line, size: r.size, align: r.align, fields: goldenFields(r.fields) })));
+  const records = sortRecords(
+    result.records.map((r) => ({
+      name: r.name,
+      kind: r.kind,
+      file: r.file,
+      line: r.line,
+      size: r.size,
+      align: r.align,
+      fields: goldenFields(r.fields),
+      ...(r.bases ? { bases: r.bases } : {}),
+      ...(r.vfptr !== undefined ? { vfptr: r.vfptr } : {}),
+    })),
+  );
   const excluded = result.excluded
     .map((e) => ({ name: e.name, kind: e.kind, file: e.file, line: e.line, reason: e.reason, ...(e.detail ? { detail: e.detail } : {}) }))
     .sort((a, b) => compare(a.file ?? '', b.file ?? '') || a.line - b.line || compare(a.name, b.name));
@@ -139,17 +152,21 @@ export async function generate({ outDir, only = null, jobs = 4, log = console.lo
   };
 
   if (only === null || only === 'corpus') {
-    const files = readdirSync(corpusDir).filter((f) => f.endsWith('.h')).sort();
+    const files = readdirSync(corpusDir).filter((f) => f.endsWith('.h') || f.endsWith('.hpp')).sort();
     const tasks = [];
     for (const file of files) {
       for (const abi of corpusAbis) {
         tasks.push(async () => {
-          const result = await clangLayouts({ abi, files: [file], cwd: corpusDir });
+          const cxx = file.endsWith('.hpp');
+          const result = cxx
+            ? await clangCxxLayouts({ abi, files: [file], cwd: corpusDir, shortenPath: (f) => path.relative(corpusDir, f) })
+            : await clangLayouts({ abi, files: [file], cwd: corpusDir });
           if (result.errors.length > 0 || result.excluded.length > 0) {
             const errs = result.errors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n');
             throw new Error(`gen-golden: corpus file ${file} must compile cleanly on ${abi}:\n${errs}\n${JSON.stringify(result.excluded)}`);
           }
-          const golden = buildGolden({ result, input: { files: [`test/corpus/${file}`], includeDirs: [], forcedIncludes: [] }, errorsShown: [] });
+          const input = { files: [`test/corpus/${file}`], includeDirs: [], forcedIncludes: [], ...(cxx ? { language: 'cpp' } : {}) };
+          const golden = buildGolden({ result, input, errorsShown: [] });
           write(`corpus/${file}.${abi}.json`, golden);
           return `${file} ${abi}: ${golden.counts.records} records, ${golden.counts.fields} fields`;
         });

@@ -351,3 +351,109 @@ describe('clang-layouts: diagnostics and include chains', () => {
     assert.equal(m.wrapperText({ files: ['/a/b.h'], headers: ['windows.h', 'ddk/wdm.h'] }), '#include "/a/b.h"\n#include <windows.h>\n#include <ddk/wdm.h>\n');
   });
 });
+
+// Captured: clang++ -target x86_64-pc-windows-msvc -fdump-record-layouts on C++ classes.
+const cxxLayoutDump = `
+*** Dumping AST Record Layout
+         0 | struct contoso::ioctl::E (empty)
+           | [sizeof=1, align=1,
+           |  nvsize=0, nvalign=1]
+
+*** Dumping AST Record Layout
+         0 | class contoso::ioctl::V
+         0 |   (V vftable pointer)
+         8 |   int v
+        16 |   double d
+           | [sizeof=24, align=8,
+           |  nvsize=24, nvalign=8]
+
+*** Dumping AST Record Layout
+         0 | struct contoso::ioctl::W
+         0 |   class contoso::ioctl::V (primary base)
+         0 |     (V vftable pointer)
+         8 |     int v
+        16 |     double d
+        24 |   struct contoso::ioctl::E (base) (empty)
+        24 |   int w
+        28 |   struct contoso::ioctl::E e (empty)
+           | [sizeof=32, align=8,
+           |  nvsize=32, nvalign=8]
+
+*** Dumping AST Record Layout
+         0 | struct Buf<struct ns::H, 2>
+         0 |   struct ns::H[2] data
+           | [sizeof=8, align=4,
+           |  nvsize=8, nvalign=4]
+
+*** Dumping AST Record Layout
+         0 | ns::Anon
+         0 |   int q
+           | [sizeof=4, align=4,
+           |  nvsize=4, nvalign=4]
+
+*** Dumping AST Record Layout
+         0 | struct VB
+         0 |   (VB vbtable pointer)
+         8 |   int v
+        16 |   struct B (virtual base)
+        16 |     int a
+           | [sizeof=24, align=8,
+           |  nvsize=16, nvalign=8]
+`;
+
+describe('clang-layouts: C++ dumps', () => {
+  it('reads qualified names, bases, vftable pointers and empty members of a clang++ layout dump', () => {
+    const records = m.parseLayoutDump(cxxLayoutDump, { cxx: true });
+    assert.deepEqual(
+      records.map((r: any) => [r.kind, r.qualified, r.size, r.bases ?? [], r.vfptr ?? null, r.virtualBases ?? false, r.fields.map((f: any) => `${f.name}@${f.offset}`)]),
+      [
+        ['struct', 'contoso::ioctl::E', 1, [], null, false, []],
+        ['struct', 'contoso::ioctl::V', 24, [], 0, false, ['v@8', 'd@16']],
+        ['struct', 'contoso::ioctl::W', 32, [{ name: 'contoso::ioctl::V', offset: 0 }, { name: 'contoso::ioctl::E', offset: 24 }], null, false, ['w@24', 'e@28']],
+        ['struct', 'Buf<struct ns::H, 2>', 8, [], null, false, ['data@0']],
+        [null, 'ns::Anon', 4, [], null, false, ['q@0']],
+        ['struct', 'VB', 24, [], null, true, ['v@8']],
+      ],
+    );
+  });
+
+  it('reads qualified names and places from the JSON AST, whose locations elide the file and line that repeat', () => {
+    const ast = {
+      kind: 'TranslationUnitDecl',
+      inner: [
+        { kind: 'TypedefDecl', loc: { offset: 1, file: 'a.hpp', line: 1, col: 1, tokLen: 1 }, name: 'ULONG', type: { qualType: 'unsigned long' } },
+        {
+          kind: 'NamespaceDecl', loc: { offset: 2, line: 2, col: 11, tokLen: 2 }, name: 'ns',
+          inner: [
+            { kind: 'CXXRecordDecl', loc: { offset: 3, col: 20, tokLen: 1 }, name: 'H', tagUsed: 'struct', completeDefinition: true,
+              inner: [{ kind: 'CXXRecordDecl', loc: { offset: 4, col: 20, tokLen: 1 }, isImplicit: true, name: 'H', tagUsed: 'struct' }] },
+            { kind: 'NamespaceDecl', loc: { offset: 5, line: 3, col: 18, tokLen: 2 }, name: 'v1', isInline: true,
+              inner: [{ kind: 'CXXRecordDecl', loc: { offset: 6, col: 30, tokLen: 2 }, name: 'In', tagUsed: 'union', completeDefinition: true }] },
+          ],
+        },
+        {
+          kind: 'ClassTemplateDecl', loc: { offset: 7, file: 'b.hpp', line: 9, col: 8, tokLen: 3 }, name: 'Buf',
+          inner: [
+            { kind: 'CXXRecordDecl', loc: { offset: 7, col: 8, tokLen: 3 }, name: 'Buf', tagUsed: 'struct', completeDefinition: true },
+            { kind: 'ClassTemplateSpecializationDecl', loc: { offset: 7, col: 8, tokLen: 3 }, name: 'Buf', tagUsed: 'struct', completeDefinition: true },
+          ],
+        },
+        { kind: 'FunctionDecl', loc: { offset: 8, line: 12, col: 6, tokLen: 1 }, name: 'f',
+          inner: [{ kind: 'CXXRecordDecl', loc: { offset: 9, line: 13, col: 10, tokLen: 1 }, name: 'Local', tagUsed: 'struct', completeDefinition: true }] },
+      ],
+    };
+    const model = m.parseCxxAst(ast);
+    assert.deepEqual(
+      model.records.map((r: any) => [r.qualified, r.kind, `${r.file}:${r.line}`, r.dependent, r.local, r.specialization]),
+      [
+        ['ns::H', 'struct', 'a.hpp:2', false, false, false],
+        ['ns::In', 'union', 'a.hpp:3', false, false, false],
+        // The pattern of a template is dependent; its instances are found by name, not forced.
+        ['Buf', 'struct', 'b.hpp:9', true, false, false],
+        ['Local', 'struct', 'b.hpp:13', false, true, false],
+      ],
+    );
+    assert.deepEqual(model.templates.get('Buf'), { file: 'b.hpp', line: 9 });
+    assert.equal(m.templateOf('ns::Buf<unsigned long, 4>'), 'ns::Buf');
+  });
+});

@@ -14,6 +14,9 @@
  * ioctl-lens reports the storage unit. All mismatches of one golden file are
  * reported by a single assertion.
  *
+ * C++ goldens (`*.hpp` corpus headers, `input.language: 'cpp'`) also carry
+ * each class's bases and own vftable pointer, compared by name and offset.
+ *
  * Records are matched by name; when several share it, by file basename and
  * then the nearest line. A golden record ioctl-lens does not list is a
  * failure, unless it is in `notComparable` below. Records clang could not lay
@@ -54,12 +57,15 @@ interface GoldenRecord {
   size: number;
   align: number;
   fields: GoldenField[];
+  /** C++ (clang++ goldens): base subobjects and the class's own vftable pointer. */
+  bases?: { name: string; offset: number }[];
+  vfptr?: number;
 }
 
 interface Golden {
   clang: string;
   abi: AbiName;
-  input: { files?: string[]; headers?: string[]; includeDirs: string[]; forcedIncludes: string[] };
+  input: { files?: string[]; headers?: string[]; includeDirs: string[]; forcedIncludes: string[]; language?: 'c' | 'cpp' };
   counts: { records: number; fields: number };
   records: GoldenRecord[];
 }
@@ -109,10 +115,11 @@ function inputFiles(golden: Golden): string[] {
 function oursFor(golden: Golden, abis: AbiName[]): RecordReport[] {
   const files = inputFiles(golden);
   const includeDirs = golden.input.includeDirs.map((d) => d.replace('<mingw>', mingwInclude));
-  const key = JSON.stringify([files, includeDirs, golden.input.forcedIncludes]);
+  const language = golden.input.language ?? 'c';
+  const key = JSON.stringify([files, includeDirs, golden.input.forcedIncludes, language]);
   let byAbi = reportCache.get(key);
   if (!byAbi?.has(golden.abi)) {
-    const { reports } = layoutReports({ files, abis, includeDirs, forcedIncludes: golden.input.forcedIncludes, allFiles: true, prelude: false });
+    const { reports } = layoutReports({ files, abis, includeDirs, forcedIncludes: golden.input.forcedIncludes, allFiles: true, prelude: false, language });
     byAbi = new Map(reports.map((r) => [r.abi, r.records]));
     reportCache.set(key, byAbi);
   }
@@ -204,6 +211,9 @@ export function compareReports(goldenName: string, records: GoldenRecord[], ours
     if (o.kind !== g.kind) mismatches.push(`${where}: kind ioctl-lens=${o.kind} clang=${g.kind}`);
     if (o.size !== g.size) mismatches.push(`${where}: size ioctl-lens=${o.size} clang=${g.size}`);
     if (o.align !== g.align) mismatches.push(`${where}: align ioctl-lens=${o.align} clang=${g.align}`);
+    if (g.vfptr !== o.vfptr) mismatches.push(`${where}: vftable pointer ioctl-lens=${o.vfptr ?? 'none'} clang=${g.vfptr ?? 'none'}`);
+    const bases = (list: { name: string; offset: number }[] | undefined) => (list ?? []).map((b) => `${b.name}@${b.offset}`).join(', ');
+    if (bases(g.bases) !== bases(o.bases)) mismatches.push(`${where}: bases ioctl-lens=[${bases(o.bases)}] clang=[${bases(g.bases)}]`);
     compareFields(g.name, g.fields, o.fields, mismatches, counter);
   }
   return { mismatches, records: compared, fields: counter.fields, skipped };

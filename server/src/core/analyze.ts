@@ -127,7 +127,7 @@ export function analyzeFile(session: Session, path: string, options: AnalysisOpt
       fallbackMacros: prelude?.macros,
       cache: session.lexCache,
     });
-    const parsed = parse(pp.tokens, { fallback: prelude?.unit, language });
+    const parsed = parse(pp.tokens, { fallback: prelude?.unit, language, abi });
     const diagnostics = [...pp.diagnostics, ...parsed.diagnostics];
     const layout = createLayoutContext(abi, parsed.unit);
     units.set(name, { abi, pp, unit: parsed.unit, layout, diagnostics, prelude, language });

@@ -30,7 +30,15 @@ export type CType =
   /** `_Bool`. */
   | ({ kind: 'bool' } & Quals)
   /** Integer types; `wchar_t` is `{rank: 'short', signed: false, wchar: true}` (MSVC). `char` without sign is signed. */
-  | ({ kind: 'int'; rank: IntRank; signed: boolean; wchar?: boolean; explicitSign?: boolean } & Quals)
+  | ({
+      kind: 'int';
+      rank: IntRank;
+      signed: boolean;
+      wchar?: boolean;
+      explicitSign?: boolean;
+      /** C++ character types, laid out as the unsigned integer of their size: `char8_t`, `char16_t`, `char32_t`. */
+      cxxName?: 'char8_t' | 'char16_t' | 'char32_t';
+    } & Quals)
   | ({ kind: 'float'; rank: 'float' | 'double' | 'longdouble' } & Quals)
   | ({
       kind: 'pointer';
@@ -71,6 +79,35 @@ export interface RecordDecl {
   nested?: boolean;
   /** Unique within one translation unit, in definition order. */
   id: number;
+  /** C++ only: scope, bases, virtual functions, template origin (absent for C records). */
+  cxx?: CxxRecordInfo;
+}
+
+/** What C++ adds to a record (`struct`, `class` or `union` read by the C++ parser). */
+export interface CxxRecordInfo {
+  /** Declared with `class` (members private by default; laid out like a struct). */
+  isClass?: boolean;
+  /**
+   * The name with its enclosing namespaces and classes, as clang prints it:
+   * `contoso::ioctl::ReadRequest`, `Outer::Inner`, `Buf<unsigned long, 4>`.
+   * For an anonymous record named by a typedef, the typedef's qualified name.
+   */
+  qualifiedName?: string;
+  /** Direct base classes in declaration order. */
+  bases: BaseSpecifier[];
+  /** The class itself declares a virtual member function (or destructor). */
+  declaresVirtual: boolean;
+  /** `__declspec(empty_bases)`: empty bases share offset 0 instead of getting distinct bytes. */
+  emptyBases?: boolean;
+  /** For a class template instantiation or specialization: the template's qualified name and the arguments as clang prints them. */
+  template?: { name: string; args: string[] };
+}
+
+export interface BaseSpecifier {
+  type: CType;
+  virtual: boolean;
+  access: 'public' | 'protected' | 'private';
+  loc: Loc;
 }
 
 export interface FieldDecl {
@@ -103,6 +140,10 @@ export interface Annotation {
 
 export interface EnumDecl {
   tag?: string;
+  /** C++: `enum class` / `enum struct` (enumerators live in the enum's scope). */
+  scoped?: boolean;
+  /** C++: the tag with its enclosing namespaces and classes. */
+  qualifiedName?: string;
   typedefs: string[];
   /** `undefined` while only declared. */
   enumerators?: EnumConstant[];
@@ -130,6 +171,8 @@ export interface TypedefDecl {
   loc: Loc;
   /** True when it came from the built-in prelude rather than a real header. */
   prelude?: boolean;
+  /** C++: the name with its enclosing namespaces and classes (`ns::Handle`), when declared in one. */
+  qualifiedName?: string;
 }
 
 export interface ParamDecl {
@@ -148,6 +191,8 @@ export interface FunctionDecl {
   isDefinition: boolean;
   /** Declared `static`: visible only in its own translation unit (calls are resolved there first). */
   isStatic?: boolean;
+  /** C++: the name with its namespaces (`contoso::Device::OnRead`; `name` keeps only the class part, `Device::OnRead`). */
+  qualifiedName?: string;
   /**
    * SAL annotations written on the declaration (`_Dispatch_type_(IRP_MJ_CREATE)`,
    * `_IRQL_requires_max_(...)`), in source order; absent when there are none.
@@ -163,6 +208,14 @@ export interface VarDecl {
   isStatic?: boolean;
   /** The initialiser's tokens after `=` (handler tables for the dispatch analysis); absent without one. */
   init?: Token[];
+  /**
+   * C++: the value of a `constexpr` variable or of a `const` one (`static
+   * constexpr ULONG Max = 16;`, `const int N = 4;`), which makes its name
+   * usable in constant expressions.
+   */
+  constant?: Expr;
+  /** C++: the name with its enclosing namespaces and classes (`ns::Device::Max`). */
+  qualifiedName?: string;
 }
 
 /** Constant expressions (array bounds, bit widths, enumerator values, `C_ASSERT`s). */
@@ -173,8 +226,12 @@ export type Expr =
    * evaluator can give it its C type; absent for character constants (int).
    */
   | { kind: 'num'; value: bigint; loc: Loc; text?: string }
-  /** An identifier: an enumerator, or something the evaluator will report as not constant. */
-  | { kind: 'name'; name: string; loc: Loc }
+  /**
+   * An identifier: an enumerator, or something the evaluator will report as
+   * not constant. In C++ the parser resolves the (possibly qualified) name in
+   * its scope and sets `ref`: an enumerator, or a constant variable (`constant`).
+   */
+  | { kind: 'name'; name: string; loc: Loc; ref?: EnumConstant | VarDecl }
   | { kind: 'unary'; op: '-' | '+' | '~' | '!'; arg: Expr; loc: Loc }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; loc: Loc }
   | { kind: 'cond'; test: Expr; then: Expr; else: Expr; loc: Loc }
@@ -219,4 +276,10 @@ export interface TranslationUnit {
   functions: FunctionDecl[];
   variables: VarDecl[];
   staticAsserts: StaticAssert[];
+  /**
+   * C++ units: the global scope of parse-cxx.ts (namespaces, classes,
+   * templates by scope), so a later parse that falls back on this unit (the
+   * language server's preamble) resolves qualified names. Opaque here.
+   */
+  cxxScope?: unknown;
 }

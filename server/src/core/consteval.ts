@@ -20,7 +20,7 @@
  */
 
 import type { Abi } from './abi';
-import type { CType, EnumConstant, Expr, RecordDecl, TranslationUnit } from './ast';
+import type { CType, EnumConstant, Expr, RecordDecl, TranslationUnit, VarDecl } from './ast';
 import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import type { FieldLayout, RecordLayout, TypeInfo } from './layout';
 import type { Loc } from './source';
@@ -48,6 +48,8 @@ export interface EvalEnv {
   layoutOf(record: RecordDecl): RecordLayout;
   /** The (memoised) value of an enumerator; `undefined` after reporting why not. */
   enumeratorValue(constant: EnumConstant): IntValue | undefined;
+  /** C++: the (memoised) value of a constant variable (`constexpr ULONG N = 4;`); `undefined` after reporting why not. */
+  variableValue?(variable: VarDecl): IntValue | undefined;
   report(diagnostic: Diagnostic): void;
 }
 
@@ -154,6 +156,13 @@ export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
       return { value: convert(expr.value, type), type };
     }
     case 'name': {
+      // C++ names were resolved in their scope by the parser.
+      const ref = expr.ref;
+      if (ref !== undefined && 'parent' in ref) return env.enumeratorValue(ref);
+      if (ref !== undefined) {
+        if (!ref.constant || !env.variableValue) return fail(env, 'eval-not-constant', expr.loc, [`'${expr.name}' is not a constant`]);
+        return env.variableValue(ref);
+      }
       const constant = env.unit.enumConstants.get(expr.name);
       if (!constant) return fail(env, 'eval-unknown-name', expr.loc, [expr.name]);
       return env.enumeratorValue(constant);
@@ -427,7 +436,7 @@ function typeOfTokens(tokens: Token[], env: EvalEnv): CType | undefined {
     pos++;
     if (t.kind === TokKind.Number) return intT;
     if (t.kind === TokKind.Ident) {
-      if (t.text === 'NULL') return { kind: 'pointer', to: { kind: 'void' } };
+      if (t.text === 'NULL' || t.text === 'nullptr') return { kind: 'pointer', to: { kind: 'void' } };
       const variable = env.unit.variables.find((v) => v.name === t.text);
       if (variable) return variable.type;
       if (env.unit.enumConstants.has(t.text)) return intT;

@@ -60,6 +60,11 @@ export const Messages = {
   'parse-unterminated': { severity: 'error', text: "unterminated {0}" },
   'parse-unknown-attribute': { severity: 'warning', text: "unknown identifier '{0}' before the tag name is ignored (a macro that is not defined?)" },
   'parse-unknown-macro': { severity: 'warning', text: "unknown identifier '{0}' {1} is ignored (a macro that is not defined?)" },
+  // C++ declarations the parser reads but does not model
+  'cxx-unsupported': { severity: 'warning', text: '{0} is not modelled by ioctl-lens and is skipped' },
+  'cxx-template-args': { severity: 'error', text: "template '{0}' {1}" },
+  'cxx-template-depth': { severity: 'error', text: "instantiating '{0}' nests templates more than {1} levels deep" },
+  'cxx-unknown-qualifier': { severity: 'error', text: "'{0}' is not a namespace, class or enumeration here" },
   // Layout
   'layout-incomplete-type': { severity: 'error', text: "field '{0}' has incomplete type '{1}'" },
   'layout-recursive-type': { severity: 'error', text: "'{0}' contains itself by value" },
@@ -73,6 +78,8 @@ export const Messages = {
   'layout-bitfield-negative': { severity: 'error', text: "bit-field '{0}' has negative width ({1})" },
   'layout-bitfield-width': { severity: 'error', text: "cannot evaluate the width of bit-field '{0}'" },
   'layout-internal-error': { severity: 'error', text: "internal error while laying out '{0}': {1}" },
+  'layout-virtual-base': { severity: 'warning', text: "'{0}' has the virtual base '{1}': virtual bases are not modelled, so its layout leaves them out" },
+  'layout-incomplete-base': { severity: 'error', text: "base class '{1}' of '{0}' is incomplete" },
   // Constant evaluation (array bounds, bit widths, enumerators, C_ASSERT)
   'eval-not-constant': { severity: 'error', text: 'not an integer constant expression: {0}' },
   'eval-unknown-name': { severity: 'error', text: "'{0}' is not an enumerator, so it has no constant value here" },

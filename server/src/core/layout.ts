@@ -32,8 +32,8 @@
  */
 
 import type { Abi } from './abi';
-import type { CType, EnumConstant, Expr, FieldDecl, RecordDecl, TranslationUnit, TypedefDecl } from './ast';
-import { type EvalEnv, type IntValue, convert, enumeratorChain, evaluateTyped, exprText, typeText } from './consteval';
+import type { CType, EnumConstant, Expr, FieldDecl, RecordDecl, TranslationUnit, TypedefDecl, VarDecl } from './ast';
+import { type EvalEnv, type IntValue, convert, enumeratorChain, evaluateTyped, exprText, integerTypeOf, typeText } from './consteval';
 import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import { recordName } from './names';
 import type { Loc } from './source';
@@ -87,6 +87,39 @@ export interface RecordLayout {
   complete: boolean;
   /** Required alignment (from `__declspec(align)` on the record or reached through its members), 0 if none. */
   requiredAlign: number;
+  /** C++ records: bases, the vftable pointer, and what the Microsoft rules need when this class is itself a base. */
+  cxx?: CxxLayout;
+}
+
+/** A non-virtual base class subobject. */
+export interface BaseLayout {
+  record: RecordDecl;
+  /** The base's name as clang prints it (`contoso::Header`). */
+  name: string;
+  /** Byte offset from the start of the derived class. */
+  offset: number;
+  /** The bytes the base occupies here: its non-virtual size (0 for an empty base). */
+  size: number;
+  align: number;
+  /** Laid out first because its vftable pointer is this class's too (clang's primary base). */
+  primary?: boolean;
+}
+
+export interface CxxLayout {
+  bases: BaseLayout[];
+  /** Offset of the class's own vftable pointer, when it introduces polymorphism (pointer-sized). */
+  vfptr?: number;
+  /** The size without virtual bases (clang's nvsize): what the class occupies as a base. */
+  nvSize: number;
+  /** It has virtual functions, its own or inherited. */
+  polymorphic: boolean;
+  /** A vftable pointer at offset 0 that a derived class can share (its own, or its primary base's). */
+  hasExtendableVFPtr: boolean;
+  /** MSVC's zero-sized-subobject bookkeeping: two such neighbours among the bases get a byte between them. */
+  endsWithZeroSizedObject: boolean;
+  leadsWithZeroSizedBase: boolean;
+  /** An empty class: no data members (but zero-width bit-fields), nothing virtual, only empty bases. */
+  empty: boolean;
 }
 
 export interface TypeInfo {
@@ -148,6 +181,8 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
   const arrayInfos = new Map<CType, TypeInfo>();
   const enumValues = new Map<EnumConstant, IntValue | null>();
   const enumInProgress = new Set<EnumConstant>();
+  const variableValues = new Map<VarDecl, IntValue | null>();
+  const variablesInProgress = new Set<VarDecl>();
   const unknownNames = new Set<string>();
 
   function report(d: Diagnostic): void {
@@ -333,6 +368,28 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     let remainingBits = 0;
     const fields: FieldLayout[] = [];
     const holes: Hole[] = [];
+    // C++ classes (clang's cxxLayout): bases before members, a vftable pointer in front.
+    const cxx = record.cxx;
+    const bases: BaseLayout[] = [];
+    let endsWithZeroSized = false;
+    let leadsWithZeroSized = false;
+    let ownVfptr = false;
+    let polymorphic = false;
+    let primary: RecordDecl | undefined;
+    if (cxx) {
+      const placed = layoutBases(record, cxx);
+      size = placed.size;
+      alignment = placed.alignment;
+      required = Math.max(required, placed.required);
+      declared = Math.max(declared, placed.required);
+      complete = placed.complete;
+      endsWithZeroSized = placed.endsWithZeroSized;
+      leadsWithZeroSized = placed.leadsWithZeroSized;
+      ownVfptr = placed.ownVfptr;
+      polymorphic = placed.polymorphic;
+      primary = placed.primary;
+      bases.push(...placed.bases);
+    }
 
     /** Natural size/alignment adjusted by pack and required alignment (clang's getAdjustedElementInfo). */
     function elementInfo(field: FieldDecl, bitfield: boolean, name: string): { size: number; align: number; required: number } {
@@ -445,6 +502,13 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       required = Math.max(required, info.required);
       declared = Math.max(declared, info.required);
       alignment = Math.max(alignment, info.align);
+      // A member of class type passes on whether it ends with a zero-sized subobject (clang's quirk, kept for bases).
+      if (cxx) {
+        const element = baseElement(field.type);
+        if (element.kind === 'record' && element.decl.fields && !inProgress.has(element.decl)) {
+          endsWithZeroSized = layoutOf(element.decl).cxx?.endsWithZeroSizedObject ?? false;
+        }
+      }
       const offset = isUnion ? 0 : alignTo(size, info.align);
       const anonymous = field.name === undefined && base.kind === 'record' && base.decl.fields !== undefined && !inProgress.has(base.decl);
       if (anonymous) {
@@ -455,22 +519,164 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       size = Math.max(size, offset + info.size);
     }
 
-    size = alignTo(size, alignment);
+    let vfptr: number | undefined;
+    let nvSize = 0;
+    if (cxx) {
+      if (ownVfptr) {
+        // The vftable pointer goes in front; everything moves back by its size rounded to the alignment so far.
+        const shift = alignTo(abi.pointer.size, Math.max(required, alignment));
+        size += shift;
+        shiftInPlace(fields, shift);
+        for (const b of bases) b.offset += shift;
+        for (const h of holes) h.offset += shift;
+        vfptr = 0;
+        alignment = Math.max(alignment, pack ? Math.min(abi.pointer.align, pack) : abi.pointer.align);
+      }
+      size = alignTo(size, pack ? Math.min(alignment, pack) : alignment);
+      nvSize = size;
+    } else size = alignTo(size, alignment);
     const recordAlign = validAlign(record.declAlign, record.nameLoc ?? record.loc);
     required = Math.max(required, recordAlign);
     declared = Math.max(declared, recordAlign);
     if (required !== 0) {
       alignment = Math.max(alignment, required);
-      size = alignTo(size, alignment);
+      const rounding = cxx && pack ? Math.max(Math.min(alignment, pack), required) : alignment;
+      size = alignTo(size, rounding);
     }
-    if (size === 0) size = required >= abi.emptyStructSize ? alignment : abi.emptyStructSize;
+    const empty = cxx !== undefined && isEmptyClass(record);
+    if (size === 0) {
+      if (!cxx?.emptyBases || !empty) {
+        endsWithZeroSized = true;
+        leadsWithZeroSized = true;
+      }
+      // C++ makes an empty class 1 byte; C records of size 0 are 4 on Windows.
+      const minimum = cxx ? 1 : abi.emptyStructSize;
+      size = required >= minimum ? alignment : minimum;
+    }
     if (size > maxObjectSize) {
       note('layout-too-large', record.nameLoc ?? record.loc, [recordLabel(record), size]);
       complete = false;
     }
 
-    computePadding(fields, holes, size, isUnion);
-    return { record, size, align: alignment, fields, holes, complete, requiredAlign: declared };
+    const occupied = bases.map((b) => ({ name: b.name, offset: b.offset, size: b.size }));
+    if (vfptr !== undefined) occupied.unshift({ name: '<vfptr>', offset: vfptr, size: abi.pointer.size });
+    computePadding(fields, holes, size, isUnion, occupied);
+    const layout: RecordLayout = { record, size, align: alignment, fields, holes, complete, requiredAlign: declared };
+    if (cxx) {
+      layout.cxx = {
+        bases,
+        nvSize,
+        polymorphic,
+        hasExtendableVFPtr: ownVfptr || primary !== undefined,
+        endsWithZeroSizedObject: endsWithZeroSized,
+        leadsWithZeroSizedBase: leadsWithZeroSized,
+        empty,
+      };
+      if (vfptr !== undefined) layout.cxx.vfptr = vfptr;
+    }
+    return layout;
+  }
+
+  /**
+   * clang's layoutNonVirtualBases: bases that bring an extendable vftable
+   * pointer first (the first of them is the primary base), then the others,
+   * each at the running size rounded to its alignment (capped by pack),
+   * occupying its non-virtual size. Two neighbouring bases where the first
+   * ends and the second starts with a zero-sized subobject get a byte
+   * between them, unless the class has `__declspec(empty_bases)`, which puts
+   * empty bases at offset 0 instead. Virtual bases are reported and left out.
+   */
+  function layoutBases(record: RecordDecl, cxx: NonNullable<RecordDecl['cxx']>) {
+    const pack = record.pack !== undefined && isPowerOfTwo(record.pack) && record.pack <= abi.maxPack ? record.pack : 0;
+    const out = {
+      size: 0,
+      alignment: 1,
+      required: 0,
+      complete: true,
+      endsWithZeroSized: false,
+      leadsWithZeroSized: false,
+      ownVfptr: false,
+      polymorphic: cxx.declaresVirtual,
+      primary: undefined as RecordDecl | undefined,
+      bases: [] as BaseLayout[],
+    };
+    const ebo = cxx.emptyBases === true;
+    const direct: { decl: RecordDecl; layout: RecordLayout }[] = [];
+    let polymorphicBase = false;
+    for (const b of cxx.bases) {
+      const decl = baseRecordOf(b.type);
+      const label = decl ? recordLabel(decl) : typeText(b.type);
+      if (!decl || !decl.fields || inProgress.has(decl)) {
+        note('layout-incomplete-base', b.loc, [recordLabel(record), label]);
+        out.complete = false;
+        continue;
+      }
+      const layout = layoutOf(decl);
+      if (!layout.complete) out.complete = false;
+      if (layout.cxx?.polymorphic) polymorphicBase = true;
+      if (b.virtual) {
+        note('layout-virtual-base', b.loc, [recordLabel(record), label]);
+        out.complete = false;
+        continue;
+      }
+      direct.push({ decl, layout });
+    }
+    let previous: RecordLayout | undefined;
+    const place = (decl: RecordDecl, layout: RecordLayout, primary: boolean) => {
+      const info = layout.cxx;
+      if (previous?.cxx?.endsWithZeroSizedObject && info?.leadsWithZeroSizedBase && !ebo) out.size++;
+      let align = pack ? Math.min(layout.align, pack) : layout.align;
+      out.endsWithZeroSized = info?.endsWithZeroSizedObject ?? false;
+      out.alignment = Math.max(out.alignment, align);
+      out.required = Math.max(out.required, layout.requiredAlign);
+      align = Math.max(align, layout.requiredAlign);
+      const nvSize = info?.nvSize ?? layout.size;
+      let offset: number;
+      if (ebo && info?.empty) offset = 0;
+      else offset = out.size = alignTo(out.size, align);
+      const base: BaseLayout = { record: decl, name: recordLabel(decl), offset, size: nvSize, align };
+      if (primary) base.primary = true;
+      out.bases.push(base);
+      out.size += nvSize;
+      previous = layout;
+    };
+    for (const { decl, layout } of direct) {
+      if (!layout.cxx?.hasExtendableVFPtr) continue;
+      const first = out.primary === undefined;
+      if (first) {
+        out.primary = decl;
+        out.leadsWithZeroSized = layout.cxx.leadsWithZeroSizedBase;
+      }
+      place(decl, layout, first);
+    }
+    out.polymorphic = cxx.declaresVirtual || polymorphicBase;
+    // A class introducing virtual functions gets its own pointer; one extending a primary base shares that one.
+    if (out.polymorphic && (!polymorphicBase || (out.primary === undefined && cxx.declaresVirtual))) out.ownVfptr = true;
+    let checkLeading = out.primary === undefined;
+    for (const { decl, layout } of direct) {
+      if (layout.cxx?.hasExtendableVFPtr) continue;
+      if (checkLeading) {
+        checkLeading = false;
+        out.leadsWithZeroSized = layout.cxx?.leadsWithZeroSizedBase ?? false;
+      }
+      place(decl, layout, false);
+    }
+    return out;
+  }
+
+  /** C++ `std::is_empty`: no data members but zero-width bit-fields, nothing virtual, only empty non-virtual bases. */
+  function isEmptyClass(record: RecordDecl): boolean {
+    const cxx = record.cxx;
+    if (!cxx || cxx.declaresVirtual) return false;
+    for (const f of record.fields ?? []) {
+      if (!(f.bitWidth !== undefined && f.bitWidth.kind === 'num' && f.bitWidth.value === 0n)) return false;
+    }
+    for (const b of cxx.bases) {
+      const decl = baseRecordOf(b.type);
+      if (b.virtual || !decl || !decl.fields || inProgress.has(decl)) return false;
+      if (!layoutOf(decl).cxx?.empty) return false;
+    }
+    return true;
   }
 
   // ----- evaluation environment ---------------------------------------------
@@ -481,6 +687,26 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     typeInfo: (t) => typeInfo(t),
     layoutOf,
     report,
+    variableValue(variable) {
+      const memo = variableValues.get(variable);
+      if (memo !== undefined) return memo ?? undefined;
+      if (variablesInProgress.has(variable) || !variable.constant) {
+        note('eval-enum-cycle', variable.loc, [variable.name]);
+        return undefined;
+      }
+      variablesInProgress.add(variable);
+      let value: IntValue | undefined;
+      try {
+        const v = evaluateTyped(variable.constant, env);
+        // The value converts to the variable's type (`constexpr UCHAR x = 300;` is 44); non-integer types keep the value.
+        const type = v ? integerTypeOf(variable.type, env) : undefined;
+        value = v && type ? { value: convert(v.value, type), type } : v;
+      } finally {
+        variablesInProgress.delete(variable);
+      }
+      variableValues.set(variable, value ?? null);
+      return value;
+    },
     enumeratorValue(constant) {
       return enumeratorChain(
         constant,
@@ -515,18 +741,39 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
   };
 }
 
+/** The record a base specifier names (through typedefs). */
+function baseRecordOf(type: CType): RecordDecl | undefined {
+  const t = stripTypedefs(type);
+  return t.kind === 'record' ? t.decl : undefined;
+}
+
+/** Moves members (and their anonymous members') offsets by `by`, in place: the layout is still being built. */
+function shiftInPlace(fields: FieldLayout[], by: number): void {
+  for (const f of fields) {
+    f.offset += by;
+    if (f.fields) shiftInPlace(f.fields, by);
+  }
+}
+
 function shiftFields(fields: readonly FieldLayout[], by: number): FieldLayout[] {
   return fields.map((f) => ({ ...f, offset: f.offset + by, ...(f.fields ? { fields: shiftFields(f.fields, by) } : {}) }));
 }
 
-/** Fills `paddingAfter` and adds the gaps between top-level members and the tail padding to `holes`. */
-function computePadding(fields: FieldLayout[], holes: Hole[], size: number, isUnion: boolean): void {
+/**
+ * Fills `paddingAfter` and adds the gaps between top-level members and the
+ * tail padding to `holes`. `occupied` are the bytes of a C++ class that are
+ * not members (its vftable pointer and base subobjects), in front of them.
+ */
+function computePadding(fields: FieldLayout[], holes: Hole[], size: number, isUnion: boolean, occupied: { name: string; offset: number; size: number }[] = []): void {
   // Holes from anonymous members are already in `holes`; only then is a sort needed.
   const needsSort = holes.length > 0;
   let end = 0;
-  let last: FieldLayout | undefined;
-  let previous: FieldLayout | undefined;
-  for (const f of fields) {
+  let last: Pick<FieldLayout, 'name' | 'offset' | 'size' | 'bitWidth' | 'paddingAfter'> | undefined;
+  let previous: Pick<FieldLayout, 'name' | 'offset' | 'size' | 'bitWidth' | 'paddingAfter'> | undefined;
+  const subobjects = occupied
+    .map((o): Pick<FieldLayout, 'name' | 'offset' | 'size' | 'bitWidth' | 'paddingAfter'> => ({ name: o.name, offset: o.offset, size: o.size, paddingAfter: 0 }))
+    .sort((a, b) => a.offset - b.offset);
+  for (const f of subobjects.length ? [...subobjects, ...fields] : fields) {
     if (f.bitWidth === 0) continue;
     const fieldEnd = f.offset + f.size;
     if (isUnion) f.paddingAfter = Math.max(0, size - fieldEnd);

@@ -7,8 +7,13 @@
 
 import type { RecordDecl } from './ast';
 
-/** The tag, else the first plain typedef (`layout --json` "name"); undefined for truly anonymous records. */
+/**
+ * The tag, else the first plain typedef (`layout --json` "name"); undefined
+ * for truly anonymous records. A C++ record's is qualified as clang prints
+ * it (`contoso::ioctl::ReadRequest`, `Buf<unsigned long, 4>`).
+ */
 export function recordName(record: RecordDecl): string | undefined {
+  if (record.cxx?.qualifiedName) return record.cxx.qualifiedName;
   if (record.tag) return record.tag;
   const plain = record.typedefs.find((t) => !t.startsWith('*'));
   return plain ?? record.typedefs[0]?.replace(/^\*+/, '');
@@ -16,5 +21,5 @@ export function recordName(record: RecordDecl): string | undefined {
 
 /** The first plain typedef, else the tag: the name driver code uses (`FOO_SUBMIT`, not `_FOO_SUBMIT`). */
 export function displayName(record: RecordDecl): string | undefined {
-  return record.typedefs.find((t) => !t.startsWith('*')) ?? record.tag ?? record.typedefs[0]?.replace(/^\*+/, '');
+  return record.typedefs.find((t) => !t.startsWith('*')) ?? record.cxx?.qualifiedName ?? record.tag ?? record.typedefs[0]?.replace(/^\*+/, '');
 }

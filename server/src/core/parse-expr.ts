@@ -99,6 +99,8 @@ function parseBinary(s: ParserState, minPrec: number): Expr {
   for (;;) {
     const t = cur(s);
     if (t.kind !== TokKind.Punct) return left;
+    // Inside a template argument list, `>` and `>>` close the list (C++ [temp.names]).
+    if (s.noGreater && (t.text === '>' || t.text === '>>')) return left;
     const prec = binaryPrec.get(t.text);
     if (prec === undefined || prec < minPrec) return left;
     advance(s);
@@ -355,9 +357,12 @@ function parsePrimary(s: ParserState): Expr {
       while (cur(s).kind === TokKind.String) advance(s);
       return opaque(s, start);
     }
-    case TokKind.Ident:
+    case TokKind.Ident: {
+      const cxx = s.cxxPrimary?.(s);
+      if (cxx) return cxx;
       advance(s);
       return { kind: 'name', name: t.text, loc: locOf(t) };
+    }
     case TokKind.Punct:
       if (t.text === '(') {
         advance(s);
@@ -367,9 +372,17 @@ function parsePrimary(s: ParserState): Expr {
           skipBalanced(s);
           return opaque(s, start);
         }
+        // Parentheses end a template argument's special reading of `>`.
+        const noGreater = s.noGreater;
+        s.noGreater = false;
         const inner = parseExpr(s);
+        s.noGreater = noGreater;
         if (!expect(s, ')')) skipTo(s, ')');
         return inner;
+      }
+      if (t.text === '::') {
+        const cxx = s.cxxPrimary?.(s);
+        if (cxx) return cxx;
       }
       break;
   }

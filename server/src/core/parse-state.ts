@@ -9,8 +9,9 @@
  * token, so no parse function ever indexes out of bounds.
  */
 
-import type { CType, TranslationUnit } from './ast';
+import type { CType, Expr, TranslationUnit } from './ast';
 import { diag, type Diagnostic, type MessageCode } from './diagnostics';
+import type { CxxState } from './parse-cxx';
 import type { Loc } from './source';
 import { TokKind, type Token, userLoc } from './token';
 
@@ -41,9 +42,21 @@ export interface ParserState {
   recordDepth: number;
   nextRecordId: number;
   nextEnumId: number;
+  /** The keyword table of the unit's language (C++ adds `class`, `namespace`, `bool` ...; its values are parser.ts's `K`). */
+  keywords: ReadonlyMap<string, number>;
   /** Hooks the expression parser uses for casts, `sizeof(type)` and friends. */
   isTypeStart(s: ParserState, t: Token): boolean;
   parseTypeName(s: ParserState): CType;
+  /** C++ units only: scopes, templates and the `>>` splitting state (parse-cxx.ts). */
+  cxx?: CxxState;
+  /**
+   * C++: an identifier (or `::`) at the start of a primary expression:
+   * qualified constants, `true`/`false`/`nullptr`, `static_cast<T>(e)`,
+   * functional casts. Undefined when it is not one of those.
+   */
+  cxxPrimary?(s: ParserState): Expr | undefined;
+  /** Set while reading a template argument: a `>` at this level ends the expression instead of comparing. */
+  noGreater?: boolean;
 }
 
 export function cur(s: ParserState): Token {

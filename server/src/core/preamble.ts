@@ -219,7 +219,7 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
       cache: lexCache,
     });
     // Replaying the preamble's pack pragmas leaves the parser's pack stack where one pass would.
-    const parsed = parse(pre.pragmas.length ? [...pre.pragmas, ...pp.tokens] : pp.tokens, { fallback: pre.fallback, language: pre.unit.language });
+    const parsed = parse(pre.pragmas.length ? [...pre.pragmas, ...pp.tokens] : pp.tokens, { fallback: pre.fallback, language: pre.unit.language, abi });
     const p0 = pre.unit.pp;
     // The body started from the preamble's table, so its final table is the whole file's
     // (the preamble's own object when the body defined and undefined nothing: read-only).

@@ -34,6 +34,10 @@ export interface RecordReport {
   size: number;
   align: number;
   fields: FieldReport[];
+  /** C++ only: non-virtual base class subobjects in layout order (`size` is what the base occupies: its nvsize). */
+  bases?: { name: string; offset: number; size: number }[];
+  /** C++ only: the offset of the class's own vftable pointer. */
+  vfptr?: number;
 }
 
 export interface AbiReport {
@@ -76,7 +80,17 @@ export function recordReport(layout: RecordLayout): RecordReport {
     size: layout.size,
     align: layout.align,
     fields: layout.fields.map(fieldReport),
+    ...cxxReport(layout),
   };
+}
+
+function cxxReport(layout: RecordLayout): Pick<RecordReport, 'bases' | 'vfptr'> {
+  const cxx = layout.cxx;
+  if (!cxx) return {};
+  const out: Pick<RecordReport, 'bases' | 'vfptr'> = {};
+  if (cxx.vfptr !== undefined) out.vfptr = cxx.vfptr;
+  if (cxx.bases.length) out.bases = cxx.bases.map((b) => ({ name: b.name, offset: b.offset, size: b.size }));
+  return out;
 }
 
 export function buildReports(analysis: Analysis, selection: ReportSelection): AbiReport[] {

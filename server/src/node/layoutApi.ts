@@ -5,7 +5,7 @@
  */
 
 import * as nodePath from 'node:path';
-import type { AbiName } from '../core/abi';
+import type { AbiName, Language } from '../core/abi';
 import { analyzeFile, createSession, mergedDiagnostics } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { type AbiReport, buildReports } from '../core/report';
@@ -23,6 +23,8 @@ export interface LayoutRequest {
   allFiles?: boolean;
   /** Default true. */
   prelude?: boolean;
+  /** Default `'c'`. */
+  language?: Language;
 }
 
 export const absolute = (p: string): string => normalizePath(nodePath.resolve(p));
@@ -41,6 +43,7 @@ export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; d
       undefines: request.undefines,
       forcedIncludes: request.forcedIncludes,
       prelude: request.prelude,
+      language: request.language,
     });
     const selection = { files: request.allFiles ? ('all' as const) : new Set([file]) };
     for (const report of buildReports(analysis, selection)) {
