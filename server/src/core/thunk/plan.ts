@@ -17,7 +17,7 @@ import type { CType, FieldDecl, RecordDecl, TranslationUnit } from '../ast';
 import type { FieldLayout, LayoutContext, RecordLayout } from '../layout';
 import { preludePath } from '../prelude';
 import type { Loc } from '../source';
-import { type AnnotationSource, annotationSource } from '../ioctl';
+import { type AnnotationSource, type CommentIndex, annotationSource, commentsFor, indexComments } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
 import { checkShadow, needsTranslation as layoutsDiffer } from './compare';
 import { type CommentSource, type CountSource, annotatedCount, inferredCount, namedMembers } from './counts';
@@ -225,20 +225,29 @@ interface Env {
  * that declaration, not to the member below.
  */
 function commentSource(unit: AbiUnit): CommentSource {
-  const comments = unit.pp?.comments;
-  const files = unit.pp?.files;
+  const indexes = new Map<string, CommentIndex | undefined>();
+  const indexOf = (file: string) => {
+    if (!indexes.has(file)) {
+      const comments = unit.pp?.comments.get(file);
+      indexes.set(file, comments && indexComments(comments));
+    }
+    return indexes.get(file);
+  };
   const alone = (file: string, c: { offset: number }) => {
-    const text = files?.get(file)?.text ?? '';
+    const text = unit.pp?.files.get(file)?.text ?? '';
     const lineStart = text.lastIndexOf('\n', c.offset - 1) + 1;
     return text.slice(lineStart, c.offset).trim() === '';
   };
-  const at = (file: string, line: number, endLine: number, ownFirstLineOnly = false) =>
-    (comments?.get(file) ?? [])
-      .filter((c) => (ownFirstLineOnly ? c.line === line : c.line <= endLine && c.endLine >= line) || (c.endLine === line - 1 && alone(file, c)))
+  const at = (file: string, line: number, endLine: number) => {
+    const index = indexOf(file);
+    if (!index) return [];
+    return commentsFor(index, line, endLine)
+      .filter((c) => c.line >= line || alone(file, c))
       .map((c) => c.text);
+  };
   return {
     onMember: (f) => at(f.loc.file, f.loc.line, f.endLoc.line),
-    onRecord: (r) => at(r.loc.file, r.loc.line, r.loc.line, true),
+    onRecord: (r) => at(r.loc.file, r.loc.line, r.loc.line),
   };
 }
 
@@ -986,7 +995,8 @@ function findSwitch(env: Env, owner: RecordPlan, scope: FieldPlan[], index: numb
   for (const arm of namedArms) {
     const values: string[] = [];
     for (const v of chosen.values.get(arm) ?? []) {
-      const value = env.native.layout.evaluate({ kind: 'name', name: v, loc: arm.peer.decl.loc });
+      // Enum constants by value (two names of one value make one case); anything else (a macro) by name.
+      const value = env.native.unit.enumConstants.has(v) ? env.native.layout.evaluate({ kind: 'name', name: v, loc: arm.peer.decl.loc }) : undefined;
       const key = value === undefined ? v : String(value);
       if (used.has(key)) continue;
       used.add(key);
