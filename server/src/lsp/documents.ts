@@ -22,7 +22,7 @@ import { type AbiUnit, type Analysis, type Session, analyzeFile, createSession }
 import type { FileHost } from '../core/source';
 import { normalizePath, overlayHost } from '../core/source';
 import { type DiskHost, maxFileBytes } from '../node/host';
-import type { DocContext } from './facts';
+import type { DocContext, DriverContext } from './facts';
 import { createPreambleCache } from '../core/preamble';
 import type { FileOptions } from './settings';
 
@@ -54,6 +54,8 @@ export interface DocumentStoreOptions {
   optionsFor(path: string): FileOptions;
   /** Called with each completed analysis of the latest version (publish diagnostics here). */
   onAnalyzed(doc: AnalyzedDocument): void;
+  /** The other files of the document's driver (the workspace index), for findings that come from dispatch code elsewhere. */
+  driverOf?(path: string): DriverContext | undefined;
   /** Busy/idle and the number of documents waiting, for the status bar. */
   onState?(state: { busy: boolean; pending: number; last?: AnalyzedDocument }): void;
   log(message: string): void;
@@ -78,8 +80,8 @@ export interface DocumentStore {
   invalidate(paths?: string[]): void;
   /** Runs `fn` when no document analysis is pending (the workspace index uses it to stay out of the way). */
   idle(): Promise<void>;
-  /** Analyses a file that is not open (the workspace index) on its first `abiCount` ABIs; shares the session. */
-  analyzeClosed(path: string, abiCount?: number): Analysis;
+  /** Analyses a file that is not open (the workspace index) on its first `abiCount` ABIs, or on the 64-bit one of a WOW64 pair with `wide`; shares the session. */
+  analyzeClosed(path: string, abiCount?: number, wide?: boolean): Analysis;
 }
 
 /**
@@ -199,6 +201,8 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
       files,
       elapsed: performance.now() - started,
     };
+    const driver = o.driverOf?.(e.path);
+    if (driver) doc.driver = driver;
     e.result = doc;
     const w = e.waiters;
     e.waiters = [];
@@ -283,9 +287,10 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
       if (!running && pendingCount() === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
-    analyzeClosed(path, abiCount) {
+    analyzeClosed(path, abiCount, wide) {
       const options = o.optionsFor(path);
-      const abis = abiCount === undefined ? options.analysis.abis : options.analysis.abis.slice(0, abiCount);
+      const wideAbi = wide ? options.analysis.abis.find((a) => a === 'x64' || a === 'arm64') : undefined;
+      const abis = wideAbi ? [wideAbi] : abiCount === undefined ? options.analysis.abis : options.analysis.abis.slice(0, abiCount);
       return analyzeFile(session, path, { ...options.analysis, abis });
     },
   };

@@ -12,6 +12,7 @@
 
 import type { AbiName } from '../core/abi';
 import type { AbiUnit, Analysis, Session } from '../core/analyze';
+import type { UnitSummary } from '../core/dispatch';
 import type { CType, FieldDecl, RecordDecl } from '../core/ast';
 import type { FieldLayout, RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
@@ -25,6 +26,19 @@ export interface DocContext {
   text: string;
   analysis: Analysis;
   session: Session;
+  /** The other files of the document's driver, when the workspace index knows them. */
+  driver?: DriverContext;
+}
+
+/**
+ * The other files of a document's driver as function summaries (from the
+ * workspace index and the other open documents). `generation` changes
+ * whenever one of them does, so findings computed with an older generation
+ * are recomputed.
+ */
+export interface DriverContext {
+  generation(): number;
+  summaries(): UnitSummary[];
 }
 
 // ---------------------------------------------------------------- records

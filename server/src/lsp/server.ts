@@ -104,7 +104,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const store = createDocumentStore({
     disk,
     optionsFor: (path) => optionsFor(path, editorSettings, roots, log),
-    onAnalyzed: publish,
+    onAnalyzed: (doc) => {
+      // The document's functions take part in its driver's dispatch: the other open documents
+      // of the driver (a header whose records a handler uses) get their findings again.
+      index.documentAnalyzed(doc);
+      publish(doc);
+      for (const uri of store.uris()) {
+        const other = store.latest(uri);
+        if (other && other.uri !== doc.uri) publish(other);
+      }
+    },
+    driverOf: (path) => index.driverOf(path),
     onState: (s) => {
       void connection.sendNotification('ioctlLens/status', {
         state: s.busy ? 'analyzing' : index.indexing ? 'indexing' : 'idle',

@@ -157,7 +157,7 @@ export function ruleFindings(doc: DocContext): Finding[] {
   }));
 }
 
-const findingsByAnalysis = new WeakMap<Analysis, CheckFinding[]>();
+const findingsByAnalysis = new WeakMap<Analysis, { generation: number; findings: CheckFinding[] }>();
 
 /**
  * The rule catalogue's findings for this document, once per analysed version:
@@ -165,11 +165,12 @@ const findingsByAnalysis = new WeakMap<Analysis, CheckFinding[]>();
  * actions, so both always agree and the checks never run twice for an edit.
  */
 export function checkFindings(doc: DocContext): CheckFinding[] {
-  let findings = findingsByAnalysis.get(doc.analysis);
-  if (!findings) {
-    findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path });
-    findingsByAnalysis.set(doc.analysis, findings);
-  }
+  const generation = doc.driver?.generation() ?? 0;
+  const hit = findingsByAnalysis.get(doc.analysis);
+  if (hit && hit.generation === generation) return hit.findings;
+  // Dispatch code in the driver's other files judges this document's records too.
+  const findings = runChecks([checkView(doc)], { inScope: (file) => file === doc.path, driver: doc.driver?.summaries() });
+  findingsByAnalysis.set(doc.analysis, { generation, findings });
   return findings;
 }
 

@@ -13,8 +13,12 @@
 
 import * as fs from 'node:fs';
 import { normalizePath } from '../core/source';
+import type { Analysis } from '../core/analyze';
+import { type UnitSummary, summarizeUnit, unitTypes } from '../core/dispatch';
+import type { DriverProject } from '../core/project';
+import { findDrivers } from '../node/project';
 import type { DocumentStore } from './documents';
-import { interfaceFacts } from './facts';
+import { type DocContext, type DriverContext, interfaceFacts } from './facts';
 import { type SymbolInfo, fileSymbols } from './languageService';
 import type { WorkspaceIoctl } from './validation';
 
@@ -22,6 +26,10 @@ export interface IndexedFile {
   path: string;
   symbols: SymbolInfo[];
   ioctls: WorkspaceIoctl[];
+  /** Its functions' dispatch summaries (64-bit view), for the driver-wide findings of other files. */
+  summary?: UnitSummary;
+  /** Every file its translation unit read. */
+  reads?: Set<string>;
 }
 
 export interface ProgressHandle {
@@ -47,6 +55,10 @@ export interface WorkspaceIndex {
   symbols(query: string, limit?: number): { path: string; symbol: SymbolInfo }[];
   ioctls(): WorkspaceIoctl[];
   files(): string[];
+  /** The other files of `path`'s driver, as summaries that follow the index and the open documents. */
+  driverOf(path: string): DriverContext;
+  /** An open document's newer analysis replaces its file's summary (editing a handler updates its header's findings). */
+  documentAnalyzed(doc: DocContext): void;
   has(path: string): boolean;
   readonly indexing: boolean;
 }
@@ -85,16 +97,31 @@ export function fuzzyMatch(query: string, name: string): boolean {
   return i === q.length;
 }
 
+/** A file's dispatch summary and the files its unit read, from its 64-bit unit. */
+function summaryOf(analysis: Analysis, path: string): { summary?: UnitSummary; reads: Set<string> } {
+  const unit = analysis.units.get('x64') ?? analysis.units.get('arm64') ?? analysis.units.values().next().value;
+  if (!unit) return { reads: new Set() };
+  const types = unitTypes(unit.unit, unit.prelude?.unit);
+  const summary = /\.(c|cc|cpp|cxx)$/i.test(path) ? summarizeUnit(unit.unit, types, (f) => f === path, { eager: true }) : undefined;
+  return { summary, reads: new Set(unit.pp.files.keys()) };
+}
+
 export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
   const files = new Map<string, IndexedFile>();
+  /** Summaries of open documents, newer than the index's. */
+  const open = new Map<string, { summary?: UnitSummary; reads: Set<string> }>();
+  let driverGeneration = 0;
+  let roots: string[] = [];
+  let drivers: { generation: number; list: DriverProject[] } | undefined;
   let generation = 0;
   let indexing = false;
   const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
   function indexOne(path: string): void {
     try {
-      // One ABI is enough for names, places and control codes.
-      const analysis = o.store.analyzeClosed(path, 1);
+      // One ABI is enough for names, places and control codes; the 64-bit one sees the dispatch code's
+      // `#if defined(_WIN64)` branches as the driver is built.
+      const analysis = o.store.analyzeClosed(path, 1, true);
       const first = analysis.units.values().next().value;
       if (!first) return;
       const text = first.pp.files.get(path)?.text ?? '';
@@ -102,7 +129,8 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       const ioctls = interfaceFacts(ctx)
         .ioctls.filter((i) => i.loc.file === path)
         .map((i) => ({ name: i.name, value: i.code.value, loc: i.loc }));
-      files.set(path, { path, symbols: fileSymbols(ctx, path), ioctls });
+      files.set(path, { path, symbols: fileSymbols(ctx, path), ioctls, ...summaryOf(analysis, path) });
+      driverGeneration++;
     } catch (err) {
       o.log(`index: ${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -112,10 +140,11 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
     get indexing() {
       return indexing;
     },
-    async start(roots) {
+    async start(startRoots) {
+      roots = startRoots.map((r) => normalizePath(r));
       const mine = ++generation;
       indexing = true;
-      const all = roots.flatMap((r) => walk(normalizePath(r), o.maxFiles()));
+      const all = roots.flatMap((r) => walk(r, o.maxFiles()));
       const progress = await o.progress('ioctl-lens: indexing');
       const started = performance.now();
       try {
@@ -138,8 +167,10 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
     },
     fileChanged(path, deleted) {
       const p = normalizePath(path);
-      if (deleted) files.delete(p);
-      else if (sourceExt.test(p)) {
+      if (deleted) {
+        files.delete(p);
+        driverGeneration++;
+      } else if (sourceExt.test(p)) {
         // Soon, but after whatever the editor is waiting for.
         void o.store.idle().then(() => {
           indexOne(p);
@@ -167,6 +198,36 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
     },
     has(path) {
       return files.has(normalizePath(path));
+    },
+    documentAnalyzed(doc) {
+      open.set(doc.path, summaryOf(doc.analysis, doc.path));
+      driverGeneration++;
+    },
+    driverOf(path) {
+      const p = normalizePath(path);
+      const known = (f: string) => open.get(f) ?? files.get(f);
+      return {
+        generation: () => driverGeneration,
+        summaries() {
+          if (!drivers || drivers.generation !== driverGeneration) {
+            const all = [...new Set([...files.keys(), ...open.keys()])].sort();
+            drivers = { generation: driverGeneration, list: findDrivers(roots, all, { readText: (f) => o.store.host.readFile(f)?.text }).drivers };
+          }
+          // The drivers the file is in, and those whose sources read it (a shared header).
+          const members = new Set<string>();
+          for (const d of drivers.list) {
+            const sources = d.sources;
+            if (d.sources.includes(p) || d.headers.includes(p) || sources.some((f) => known(f)?.reads?.has(p))) for (const f of sources) members.add(f);
+          }
+          members.delete(p);
+          const out: UnitSummary[] = [];
+          for (const f of members) {
+            const s = known(f)?.summary;
+            if (s) out.push(s);
+          }
+          return out;
+        },
+      };
     },
   };
 }

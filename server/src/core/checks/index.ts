@@ -13,7 +13,7 @@
 import type { AbiName } from '../abi';
 import type { Analysis, AbiUnit } from '../analyze';
 import type { Severity } from '../diagnostics';
-import { type DispatchRoutine, analyzeDispatch } from '../dispatch';
+import { type DispatchRoutine, type DriverUnit, type UnitSummary, analyzeDispatch, driverRoutines, summarizeUnit, unitTypes } from '../dispatch';
 import { type IoctlDef, annotationSource, findIoctls, parseSuppression } from '../ioctl';
 import type { PreprocessResult } from '../preprocess';
 import type { RecordDecl } from '../ast';
@@ -285,14 +285,31 @@ export function mergeSuppressions(into: Suppressions, from: Suppressions): void 
   }
 }
 
+/**
+ * The dispatch routines an analysed unit takes part in, seen with the other
+ * files of its driver (their function summaries, `others`): the unit's own
+ * functions are summarised here, the others' are resolved with the unit's
+ * types. Every routine comes back, wherever its function lives, since a
+ * header's records are judged by dispatch code in any file.
+ */
+export function routinesWithDriver(analysis: Analysis, others: readonly UnitSummary[], inScope: (file: string) => boolean): DispatchRoutine[] {
+  const wideAbi = wow64Pairs.map(([w]) => w).find((w) => analysis.units.has(w));
+  const wide = wideAbi ? analysis.units.get(wideAbi) : analysis.units.values().next().value;
+  if (!wide) return [];
+  const types = unitTypes(wide.unit, wide.prelude?.unit);
+  const own: DriverUnit = { summary: summarizeUnit(wide.unit, types, inScope), types };
+  return driverRoutines([own, ...others.map((summary) => ({ summary, types }))]).flat();
+}
+
 /** Runs every check over already analysed units (the language server and tests use this). */
-export function runChecks(analyses: readonly Analysis[], options: CheckOptions = {}): Finding[] {
+export function runChecks(analyses: readonly Analysis[], options: CheckOptions & { driver?: readonly UnitSummary[] } = {}): Finding[] {
   const inScope = options.inScope ?? anyRealFile;
   const findings: Finding[] = [];
   const ioctls = new Map<string, IoctlDef>();
   const suppressions: Suppressions = new Map();
   for (const analysis of analyses) {
-    const r = unitFacts(analysis, { inScope });
+    const routines = options.driver?.length ? routinesWithDriver(analysis, options.driver, inScope) : undefined;
+    const r = unitFacts(analysis, { inScope, routines });
     for (const facts of r.pairs) findings.push(...runUnitChecks(facts, options));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);

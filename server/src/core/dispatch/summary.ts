@@ -985,7 +985,7 @@ function contentKey(f: FunctionDecl, params: SummaryParam[], types: TypeResolver
 }
 
 /** Summaries of every function a unit defines (eager for those that may dispatch, lazy for the rest), and its handler tables. */
-export function summarizeUnit(unit: TranslationUnit, types: TypeResolver, inScope: (file: string) => boolean = () => true): UnitSummary {
+export function summarizeUnit(unit: TranslationUnit, types: TypeResolver, inScope: (file: string) => boolean = () => true, options: { eager?: boolean } = {}): UnitSummary {
   const tables: HandlerTable[] = [];
   const defined = new Set(unit.functions.map((f) => f.name));
   for (const v of unit.variables) {
@@ -1000,10 +1000,12 @@ export function summarizeUnit(unit: TranslationUnit, types: TypeResolver, inScop
     if (!f.isDefinition || f.body.length === 0) continue;
     let memo: FunctionSummary | undefined;
     const get = () => (memo ??= summaryOf(f, types));
-    if (inScope(f.loc.file) && f.body.some((t) => dispatchWords.has(t.text) || wow64TestCalls.has(t.text) || tableNames.has(t.text) || ioctlNamePattern.test(t.expansion?.text ?? ''))) functions.push(get());
+    // `eager`: a summary kept apart from its unit (the language server's index) cannot summarise later.
+    if (options.eager && inScope(f.loc.file)) functions.push(get());
+    else if (inScope(f.loc.file) && f.body.some((t) => dispatchWords.has(t.text) || wow64TestCalls.has(t.text) || tableNames.has(t.text) || ioctlNamePattern.test(t.expansion?.text ?? ''))) functions.push(get());
     else lazy.set(f.name, { isStatic: !!f.isStatic, get });
   }
-  return { functions, lazy, tables };
+  return options.eager ? { functions, tables } : { functions, lazy, tables };
 }
 
 function summaryOf(f: FunctionDecl, types: TypeResolver): FunctionSummary {
