@@ -8,11 +8,15 @@
 // Sections:
 //   lsp     the language server against clangd on a driver source including
 //           ddk/wdm.h: open->diagnostics, edit->diagnostics p50/p95, hover, peak RSS.
+//   driver  a generated ~20-file driver forcing mingw-w64's ntifs.h: `check`
+//           (x86+x64, whole driver) against `clang -fsyntax-only` (x64) over the
+//           same files one after another, wall time and peak memory; then a
+//           400-file repository (20 such drivers) in one `check` run.
 //   layout  the TU of mingw-w64's ddk/wdm.h: whole-process `ioctl-lens layout
 //           --abi x86,x64` and warm in-process preprocess+parse+layout of both
 //           ABIs, each against `clang -fsyntax-only` with the layout dump (x64).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
@@ -264,6 +268,83 @@ function checkSection() {
   console.log(`  ratio to the clang TU: wall ${ratio(check.ms, clang.ms)}, cpu ${ratio(check.cpu, clang.cpu)}`);
 }
 
-const sections = { layout: layoutSection, check: checkSection, lsp: lspSection };
+/**
+ * Writes a realistic driver of `handlers + 3` files into `dir`: a precompiled
+ * header forcing ntifs.h, an interface header with an IOCTL and a record per
+ * handler (half of them with pointers), DriverEntry registering the control
+ * routine, the routine's switch, and one handler per file (casts, length
+ * checks, probes, a helper call; every other one tests for 32-bit callers).
+ */
+function writeDriver(dir, handlers, prefix = 'BD') {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'sources'), `TARGETNAME=${prefix.toLowerCase()}\nTARGETTYPE=DRIVER\n`);
+  writeFileSync(path.join(dir, 'precomp.h'), `#pragma once\n#include <ntifs.h>\n#include "iface.h"\n`);
+  const iface = ['#pragma once', `#define FILE_DEVICE_${prefix} 0x9400`];
+  for (let i = 0; i < handlers; i++) {
+    iface.push(`#define IOCTL_${prefix}_${i} CTL_CODE(FILE_DEVICE_${prefix}, ${0x800 + i}, METHOD_BUFFERED, FILE_WRITE_ACCESS)`);
+    iface.push(`typedef struct _${prefix}_REQ${i} {\n    ULONG Version;\n    ${i % 2 ? 'HANDLE Event;\n    PVOID Context;' : 'ULONG Flags;\n    ULONG Count;'}\n    ULONG Reserved[4];\n} ${prefix}_REQ${i}, *P${prefix}_REQ${i};`);
+    iface.push(`NTSTATUS ${prefix}Handle${i}(PIRP Irp, PIO_STACK_LOCATION IrpSp);`);
+  }
+  writeFileSync(path.join(dir, 'iface.h'), iface.join('\n') + '\n');
+  writeFileSync(path.join(dir, 'driver.c'), `#include "precomp.h"\n\nNTSTATUS ${prefix}Control(PDEVICE_OBJECT DeviceObject, PIRP Irp);\n\nNTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)\n{\n    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = ${prefix}Control;\n    return STATUS_SUCCESS;\n}\n`);
+  const cases = [];
+  for (let i = 0; i < handlers; i++) cases.push(`    case IOCTL_${prefix}_${i}:\n        status = ${prefix}Handle${i}(Irp, irpSp);\n        break;`);
+  writeFileSync(path.join(dir, 'control.c'), `#include "precomp.h"\n\nNTSTATUS ${prefix}Control(PDEVICE_OBJECT DeviceObject, PIRP Irp)\n{\n    PIO_STACK_LOCATION irpSp = IoGetCurrentIrpStackLocation(Irp);\n    NTSTATUS status;\n    switch (irpSp->Parameters.DeviceIoControl.IoControlCode) {\n${cases.join('\n')}\n    default:\n        status = STATUS_INVALID_DEVICE_REQUEST;\n        break;\n    }\n    Irp->IoStatus.Status = status;\n    IoCompleteRequest(Irp, IO_NO_INCREMENT);\n    return status;\n}\n`);
+  for (let i = 0; i < handlers; i++) {
+    const t = `${prefix}_REQ${i}`;
+    const test = i % 4 === 1 ? `    if (IoIs32bitProcess(Irp)) return STATUS_NOT_SUPPORTED;\n` : '';
+    writeFileSync(
+      path.join(dir, `handler${String(i).padStart(2, '0')}.c`),
+      `#include "precomp.h"\n\nstatic NTSTATUS Validate${i}(P${t} Req)\n{\n    return Req->Version == 1 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;\n}\n\n` +
+        `NTSTATUS ${prefix}Handle${i}(PIRP Irp, PIO_STACK_LOCATION IrpSp)\n{\n    P${t} req = (P${t})Irp->AssociatedIrp.SystemBuffer;\n${test}` +
+        `    if (IrpSp->Parameters.DeviceIoControl.InputBufferLength < sizeof(${t})) return STATUS_BUFFER_TOO_SMALL;\n` +
+        `    ProbeForRead(req, sizeof(${t}), TYPE_ALIGNMENT(${t}));\n    Irp->IoStatus.Information = sizeof(${t});\n    return Validate${i}(req);\n}\n`,
+    );
+  }
+}
+
+/**
+ * `check` of a whole generated driver (x86 + x64) against clang compiling
+ * its sources one after another (x64): the issue's targets are no more wall
+ * time than clang and at most 2x its peak memory; and a 400-file repository
+ * (20 drivers) in one run under 1 GB.
+ */
+function driverSection() {
+  console.log(`\n== driver: a generated 20-file driver forcing ntifs.h (mingw-w64)`);
+  if (!existsSync(path.join(mingw, 'ddk/ntifs.h'))) {
+    console.log('SKIPPED: mingw-w64 headers not found (apt-get install mingw-w64-common)');
+    if (process.env.CI === 'true') process.exit(1);
+    return;
+  }
+  if (!requireTool('clang')) return;
+  const n = Math.max(1, Math.min(3, runs));
+  const base = path.join(root, 'out', 'bench-driver');
+  rmSync(base, { recursive: true, force: true });
+  const one = path.join(base, 'one');
+  writeDriver(one, 18);
+  const sources = ['driver.c', 'control.c', ...Array.from({ length: 18 }, (_, i) => `handler${String(i).padStart(2, '0')}.c`)].map((f) => path.join(one, f));
+  const clangArgs = ['-target', 'x86_64-pc-windows-msvc', '-fms-extensions', '-fsyntax-only', '-ferror-limit=0', '-D_KERNEL_MODE', '-isystem', mingw, '-isystem', path.join(mingw, 'ddk')];
+  // clang one file after another, as a build without PCH does: the sum of wall times, the largest peak.
+  let clangMs = 0;
+  let clangCpu = 0;
+  let clangPeak = 0;
+  for (const f of sources) {
+    const r = measureN(n, 'clang', [...clangArgs, f]);
+    clangMs += r.ms;
+    clangCpu += r.cpu;
+    clangPeak = Math.max(clangPeak, r.mib);
+  }
+  const ioctlArgs = [path.join(root, 'bin/ioctl-lens.js'), 'check', '--format', 'json', '--fail-on', 'never', '-I', mingw, '-I', path.join(mingw, 'ddk')];
+  const check = measureN(n, process.execPath, [...ioctlArgs, one]);
+  console.log(`clang -fsyntax-only, ${sources.length} sources one after another (x64): wall ${fmt(clangMs)}, cpu ${fmt(clangCpu)}, peak ${clangPeak.toFixed(0)} MiB`);
+  console.log(`ioctl-lens check <driver> (x86+x64):                       wall ${fmt(check.ms)}, cpu ${fmt(check.cpu)}, peak ${check.mib.toFixed(0)} MiB`);
+  console.log(`  ratio: wall ${ratio(check.ms, clangMs)} (target <= 1.00x), peak memory ${ratio(check.mib, clangPeak)} (target <= 2.00x)`);
+  const repo = path.join(base, 'repo');
+  for (let d = 0; d < 20; d++) writeDriver(path.join(repo, `driver${String(d).padStart(2, '0')}`), 17, `R${d}`);
+  const big = measureN(1, process.execPath, [...ioctlArgs, repo]);
+  console.log(`ioctl-lens check <400-file repository, 20 drivers>:        wall ${fmt(big.ms)}, cpu ${fmt(big.cpu)}, peak ${big.mib.toFixed(0)} MiB (target < 1024 MiB)`);
+}
+
+const sections = { driver: driverSection, layout: layoutSection, check: checkSection, lsp: lspSection };
 if (!existsSync(path.join(root, 'out/server/src/core/analyze.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 for (const [name, fn] of Object.entries(sections)) if (!only || only === name) await fn();
