@@ -28,8 +28,16 @@ describe('prelude notice', () => {
     assert.match(notices[0].message, /'ntddk\.h', 'wdf\.h' are not on the include path/);
     assert.deepStrictEqual(diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
 
-    await vscode.commands.executeCommand('workbench.actions.view.problems');
-    await sleep(800);
+    // The notice as a user meets it: hovering the #include it sits on.
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document === document);
+    const at = notices[0].range.start.translate(0, 2);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await sleep(500);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await sleep(1500);
     await screenshot('prelude-notice');
 
     /** @type {vscode.CodeAction[]} */
@@ -43,7 +51,6 @@ describe('prelude notice', () => {
       return tab && /settings/i.test(tab.label) ? tab : undefined;
     }, { what: 'the Settings editor', timeoutMs: 15000 });
     log('opened:', settings.label);
-    await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -70,8 +70,11 @@ describe('walkthrough', () => {
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, sessionPos);
     const hover = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
     assert.match(hover, /padding before ≠ +\| +0 B \| +4 B \|/);
+    editor.revealRange(new vscode.Range(sessionPos, sessionPos), vscode.TextEditorRevealType.InCenter);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await sleep(500);
     await vscode.commands.executeCommand('editor.action.showHover');
-    await sleep(1200);
+    await sleep(1500);
     await screenshot('walkthrough-hover');
 
     // Step 4: the layout view of the struct under the cursor.

@@ -69,7 +69,7 @@ export function renderLayoutTable(f: RecordFacts): string {
     const name = `${'&nbsp;&nbsp;'.repeat(m.depth)}${m.name ?? '(anonymous)'}`;
     return [label(name, m.differs), code(m.typeText), ...memberCells(m, abis)];
   });
-  const sizes = ['**size**', '', ...f.perAbi.map((p) => `${p.size} (align ${p.align})`)];
+  const sizes = ['size', '', ...f.perAbi.map((p) => `${p.size} (align ${p.align})`)];
   return [
     `## ${f.kind} ${f.name}`,
     '',
