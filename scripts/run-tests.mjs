@@ -13,7 +13,7 @@
 // "N passing / N pending / N failing", e2e/run.mjs's "e2e: N passed, N
 // failed, N skipped"). A layer that exits non-zero without a failure counted,
 // or whose summary is missing, counts as one failure, so a crash never passes.
-// The closing line is `N passed, N failed` (and `N skipped` when some were),
+// The closing line is `total: N passed, N failed` (and `, N skipped` when some were),
 // and the exit status is 1 when any layer failed.
 //
 //   node scripts/run-tests.mjs                   every layer
@@ -145,7 +145,8 @@ export function report(results) {
   const lines = results.map((r) => `${r.name.padEnd(8)} ${summary(r)}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`);
   const failedLayers = results.filter((r) => r.failed > 0).map((r) => r.name);
   if (failedLayers.length) lines.push('', `FAILED: ${failedLayers.join(', ')} (see above)`);
-  lines.push(`total: ${summary(total)} (${results.map((r) => r.name).join(' + ')})`);
+  // Alone on the last line, as CI tools read it: `total: N passed, N failed[, N skipped]`.
+  lines.push(`layers: ${results.map((r) => r.name).join(' + ')}`, `total: ${summary(total)}`);
   return { lines, status: failedLayers.length ? 1 : 0 };
 }
 

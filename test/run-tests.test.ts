@@ -52,14 +52,15 @@ describe('npm test runner (scripts/run-tests.mjs)', () => {
       { name: 'e2e', passed: 9, failed: 0, skipped: 0, notes: [] },
     ]);
     assert.equal(green.status, 0);
-    assert.equal(green.lines.at(-1), 'total: 809 passed, 0 failed (unit + e2e)');
+    assert.equal(green.lines.at(-1), 'total: 809 passed, 0 failed');
+    assert.equal(green.lines.at(-2), 'layers: unit + e2e');
     const red = call('report', [
       { name: 'unit', passed: 798, failed: 2, skipped: 3, notes: [] },
       { name: 'install', passed: 7, failed: 0, skipped: 0, notes: [] },
       { name: 'e2e', passed: 0, failed: 1, skipped: 0, notes: ['e2e/setup.sh failed'] },
     ]);
     assert.equal(red.status, 1);
-    assert.equal(red.lines.at(-1), 'total: 805 passed, 3 failed, 3 skipped (unit + install + e2e)');
+    assert.equal(red.lines.at(-1), 'total: 805 passed, 3 failed, 3 skipped');
     assert.ok(red.lines.includes('FAILED: unit, e2e (see above)'), red.lines.join('\n'));
     assert.ok(red.lines.includes('e2e      0 passed, 1 failed (e2e/setup.sh failed)'), red.lines.join('\n'));
   });
