@@ -121,7 +121,7 @@ CaptureMemberPacked32(
     Native->Header = Shadow->Header;
     /*
      * #pragma pack puts Wide at a 4-byte boundary but MEMBER_WIDE needs 8: it is converted in an
-     * aligned copy
+     * aligned copy.
      */
     RtlCopyMemory(&AlignedWide32, &Shadow->Wide, sizeof(AlignedWide32));
     Status = CaptureMemberWide32(&AlignedWide32, &AlignedWide);
@@ -131,7 +131,7 @@ CaptureMemberPacked32(
     RtlCopyMemory(&Native->Wide, &AlignedWide, sizeof(AlignedWide));
     /*
      * #pragma pack puts Pair at a 4-byte boundary but MEMBER_WIDE needs 8: it is converted in an
-     * aligned copy
+     * aligned copy.
      */
     RtlCopyMemory(&AlignedPair32, &Shadow->Pair, sizeof(AlignedPair32));
     for (Index = 0; Index < 2; Index++) {
@@ -194,10 +194,10 @@ WriteBackMemberPacked32(
 {
     NTSTATUS Status = STATUS_SUCCESS;
     MEMBER_PACKED32 Caller;
-    MEMBER_WIDE AlignedWide;
     MEMBER_WIDE32 AlignedWide32;
-    MEMBER_WIDE AlignedPair[2];
+    MEMBER_WIDE AlignedWide;
     MEMBER_WIDE32 AlignedPair32[2];
+    MEMBER_WIDE AlignedPair[2];
     ULONG Index;
 
     RtlCopyMemory(&Caller, Shadow, sizeof(Caller));
@@ -205,7 +205,7 @@ WriteBackMemberPacked32(
     Shadow->Header = Native->Header;
     /*
      * #pragma pack puts Wide at a 4-byte boundary but MEMBER_WIDE needs 8: it is converted in an
-     * aligned copy
+     * aligned copy.
      */
     RtlCopyMemory(&AlignedWide, &Native->Wide, sizeof(AlignedWide));
     Status = WriteBackMemberWide32(&AlignedWide, &AlignedWide32);
@@ -215,7 +215,7 @@ WriteBackMemberPacked32(
     RtlCopyMemory(&Shadow->Wide, &AlignedWide32, sizeof(AlignedWide32));
     /*
      * #pragma pack puts Pair at a 4-byte boundary but MEMBER_WIDE needs 8: it is converted in an
-     * aligned copy
+     * aligned copy.
      */
     RtlCopyMemory(&AlignedPair, &Native->Pair, sizeof(AlignedPair));
     for (Index = 0; Index < 2; Index++) {

@@ -41,7 +41,8 @@ import {
   pointerValue,
   probeAlignment,
   siblingPrefix,
-  stagedNames,
+  stagedLocals,
+  switchStatement,
   unionBytes,
 } from './routines';
 
@@ -206,52 +207,40 @@ function capturePointee(state: RoutineState, options: CaptureOptions, field: Fie
 
 /** A union converted by the member that selects its arm; a value no arm is known for is refused. */
 function captureSwitch(state: RoutineState, options: CaptureOptions, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
-  const w = state.w;
-  const dst = memberPath(nativePrefix, field);
-  const src = memberPath(shadowPrefix, field);
   const into = (p: string) => (field.name ? `${p}.` : p);
-  for (const l of comment(`${field.name ? field.name : 'The union'}: ${sw.member} selects the arm (${sw.how}).`)) w.line(l);
+  const dst = into(memberPath(nativePrefix, field));
+  const src = into(memberPath(shadowPrefix, field));
   state.usesStatus = true;
-  w.line(`switch (${shadowPrefix}${sw.member}) {`);
-  for (const arm of sw.arms) {
-    for (const v of arm.values) w.line(`case ${v}:`);
-    w.indent(() => {
-      readCounts(state, [arm.field], into(dst), into(src));
-      captureField(state, options, arm.field, into(dst), into(src), depth);
-      w.line('break;');
-    });
-  }
-  w.line('default:');
-  w.indent(() => {
-    w.line(`Status = STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`);
-    state.usesCleanup = true;
-    w.line('goto Cleanup;');
-  });
-  w.line('}');
+  state.usesCleanup = true;
+  switchStatement(
+    state,
+    { field, sw, discriminator: shadowPrefix + sw.member },
+    (arm) => {
+      readCounts(state, [arm], dst, src);
+      captureField(state, options, arm, dst, src, depth);
+    },
+    () => {
+      state.w.line(`Status = STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`);
+      state.w.line('goto Cleanup;');
+    },
+  );
 }
 
 /** A record placed off its alignment by `#pragma pack`: converted in aligned copies, copied in as bytes (also after a failure, so a release finds what it holds). */
 function captureStaged(state: RoutineState, options: CaptureOptions, field: FieldPlan, dst: string, src: string, depth: number) {
   const w = state.w;
+  const staged = stagedLocals(state, field);
+  if (!staged) return;
   for (const l of comment(field.staged!)) w.line(l);
-  let c: Conversion = field.conversion;
-  let dims = '';
-  while (c.kind === 'array') {
-    dims += `[${c.length ?? 1}]`;
-    c = c.element;
-  }
-  if (c.kind !== 'record') return;
-  const names = stagedNames(field);
-  const staged32 = local(state, names.shadow, c.plan.shadow.name + (dims ? ` ${dims}` : ''));
-  const staged = local(state, names.native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
   state.usesStatus = true;
   // Zeroed before anything can fail: Cleanup copies it into Native, whatever it holds by then.
-  state.prologue.push(`RtlZeroMemory(&${staged}, sizeof(${staged}));`);
-  w.line(`RtlCopyMemory(&${staged32}, &${src}, sizeof(${staged32}));`);
-  convert(state, options, { ...field, staged: undefined }, field.conversion, staged, staged32, depth);
+  state.prologue.push(`RtlZeroMemory(&${staged.native}, sizeof(${staged.native}));`);
+  w.line(`RtlCopyMemory(&${staged.shadow}, &${src}, sizeof(${staged.shadow}));`);
+  convert(state, options, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth);
   // `convert` left through Cleanup on failure before this copy: Cleanup copies it too (see renderCapture).
-  w.line(`RtlCopyMemory(&${dst}, &${staged}, sizeof(${staged}));`);
-  state.stagedCopies.push(`RtlCopyMemory(&${dst}, &${staged}, sizeof(${staged}));`);
+  const copy = `RtlCopyMemory(&${dst}, &${staged.native}, sizeof(${staged.native}));`;
+  w.line(copy);
+  state.stagedCopies.push(copy);
 }
 
 export function captureField(state: RoutineState, options: CaptureOptions, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {

@@ -35,7 +35,8 @@ import {
   pathIdent,
   pointeeComment,
   pointerParam,
-  stagedNames,
+  stagedLocals,
+  switchStatement,
   unionBytes,
 } from './routines';
 
@@ -180,40 +181,23 @@ function storePointee(state: RoutineState, field: FieldPlan, c: Conversion & { k
 }
 
 function storeSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
-  const w = state.w;
-  const src = memberPath(nativePrefix, field);
-  const dst = memberPath(shadowPrefix, field);
   const into = (p: string) => (field.name ? `${p}.` : p);
-  for (const l of comment(`${field.name ?? 'The union'}: ${sw.member} selects the arm (${sw.how}).`)) w.line(l);
-  w.line(`switch (${nativePrefix}${sw.member}) {`);
-  for (const arm of sw.arms) {
-    for (const v of arm.values) w.line(`case ${v}:`);
-    w.indent(() => {
-      storeField(state, arm.field, into(src), into(dst), depth);
-      w.line('break;');
-    });
-  }
-  w.line('default:');
-  w.indent(() => w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`));
-  w.line('}');
+  switchStatement(
+    state,
+    { field, sw, discriminator: nativePrefix + sw.member },
+    (arm) => storeField(state, arm, into(memberPath(nativePrefix, field)), into(memberPath(shadowPrefix, field)), depth),
+    () => state.w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`),
+  );
 }
 
 function storeStaged(state: RoutineState, field: FieldPlan, src: string, dst: string, depth: number) {
   const w = state.w;
-  let c: Conversion = field.conversion;
-  let dims = '';
-  while (c.kind === 'array') {
-    dims += `[${c.length ?? 1}]`;
-    c = c.element;
-  }
-  if (c.kind !== 'record') return;
+  const staged = stagedLocals(state, field);
+  if (!staged) return;
   for (const l of comment(field.staged!)) w.line(l);
-  const names = stagedNames(field);
-  const staged = local(state, names.native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
-  const staged32 = local(state, names.shadow, c.plan.shadow.name + (dims ? ` ${dims}` : ''));
-  w.line(`RtlCopyMemory(&${staged}, &${src}, sizeof(${staged}));`);
-  store(state, { ...field, staged: undefined }, field.conversion, staged, staged32, depth);
-  w.line(`RtlCopyMemory(&${dst}, &${staged32}, sizeof(${staged32}));`);
+  w.line(`RtlCopyMemory(&${staged.native}, &${src}, sizeof(${staged.native}));`);
+  store(state, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth);
+  w.line(`RtlCopyMemory(&${dst}, &${staged.shadow}, sizeof(${staged.shadow}));`);
 }
 
 function storeField(state: RoutineState, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {

@@ -1024,7 +1024,7 @@ function stagedReason(env: Env, f: FieldLayout, nativeScope: RecordDecl, c: Conv
   const nativeAlign = nativeField?.align ?? nativeNeed;
   if (f.align >= peerNeed && nativeAlign >= nativeNeed) return undefined;
   const [have, need] = f.align < peerNeed ? [f.align, peerNeed] : [nativeAlign, nativeNeed];
-  return `#pragma pack puts ${f.name} at a ${have}-byte boundary but ${inner.plan.nativeName} needs ${need}: it is converted in an aligned copy`;
+  return `#pragma pack puts ${f.name} at a ${have}-byte boundary but ${inner.plan.nativeName} needs ${need}: it is converted in an aligned copy.`;
 }
 
 /** Prints a member's peer type for the shadow when it is copied unchanged. */

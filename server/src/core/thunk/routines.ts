@@ -4,8 +4,8 @@
  * is used) and the helpers that spell the same thing the same way in each.
  */
 
-import { CText } from './cwriter';
-import type { Conversion, FieldPlan } from './plan';
+import { CText, comment } from './cwriter';
+import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
 
 export interface RoutineState {
   w: CText;
@@ -113,10 +113,54 @@ export function probeAlignment(peer: PeerFacts, c: Conversion & { kind: 'deep' |
   return `${peer.callerAlign} /* TYPE_ALIGNMENT(${element}) is ${align}, but an ${peer.name} caller aligns it to ${peer.callerAlign} only */`;
 }
 
-/** Locals holding the aligned copies of a member `#pragma pack` put off its alignment. */
-export function stagedNames(field: FieldPlan): { shadow: string; native: string } {
+/**
+ * The locals holding the aligned copies of a record member (or an array of
+ * them) that `#pragma pack` put off its alignment, declared with the
+ * member's bounds: `AlignedWide32` and `AlignedWide`. Undefined when the
+ * member is not such a record.
+ */
+export function stagedLocals(state: RoutineState, field: FieldPlan, sides: 'both' | 'native' = 'both'): { shadow: string; native: string; record: RecordPlan } | undefined {
+  let c: Conversion = field.conversion;
+  let dims = '';
+  while (c.kind === 'array') {
+    dims += `[${c.length ?? 1}]`;
+    c = c.element;
+  }
+  if (c.kind !== 'record') return undefined;
   const base = pathIdent(field.name ?? 'Member');
-  return { shadow: `Aligned${base}32`, native: `Aligned${base}` };
+  const bounds = dims ? ` ${dims}` : '';
+  return {
+    shadow: sides === 'both' ? local(state, `Aligned${base}32`, c.plan.shadow.name + bounds) : `Aligned${base}32`,
+    native: local(state, `Aligned${base}`, c.plan.nativeName + bounds),
+    record: c.plan,
+  };
+}
+
+/**
+ * `switch (discriminator) { case V: arm; break; ... default: ... }` for a
+ * union converted by the member that selects its arm (WDK style: `case` at
+ * the `switch`'s indent). `arms` may leave out arms with nothing to do.
+ */
+export function switchStatement(
+  state: RoutineState,
+  options: { field: FieldPlan; sw: SwitchPlan; discriminator: string; arms?: SwitchPlan['arms']; comment?: boolean },
+  arm: (field: FieldPlan) => void,
+  otherwise: () => void,
+) {
+  const w = state.w;
+  const { field, sw } = options;
+  if (options.comment !== false) for (const l of comment(`${field.name ?? 'The union'}: ${sw.member} selects the arm (${sw.how}).`)) w.line(l);
+  w.line(`switch (${options.discriminator}) {`);
+  for (const a of options.arms ?? sw.arms) {
+    for (const v of a.values) w.line(`case ${v}:`);
+    w.indent(() => {
+      arm(a.field);
+      w.line('break;');
+    });
+  }
+  w.line('default:');
+  w.indent(otherwise);
+  w.line('}');
 }
 
 /**

@@ -29,7 +29,8 @@ import {
   memberPath,
   newState,
   pointerParam,
-  stagedNames,
+  stagedLocals,
+  switchStatement,
   unionBytes,
 } from './routines';
 
@@ -96,43 +97,26 @@ export function integerBack(state: RoutineState, c: Conversion & { kind: 'intege
 }
 
 function writeBackSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
-  const w = state.w;
-  const src = memberPath(nativePrefix, field);
-  const dst = memberPath(shadowPrefix, field);
   const into = (p: string) => (field.name ? `${p}.` : p);
-  for (const l of comment(`${field.name ?? 'The union'}: ${sw.member} selects the arm (${sw.how}).`)) w.line(l);
-  w.line(`switch (${nativePrefix}${sw.member}) {`);
-  for (const arm of sw.arms) {
-    for (const v of arm.values) w.line(`case ${v}:`);
-    w.indent(() => {
-      writeBackField(state, arm.field, into(src), into(dst), depth);
-      w.line('break;');
-    });
-  }
-  w.line('default:');
-  w.indent(() => w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`));
-  w.line('}');
+  switchStatement(
+    state,
+    { field, sw, discriminator: nativePrefix + sw.member },
+    (arm) => writeBackField(state, arm, into(memberPath(nativePrefix, field)), into(memberPath(shadowPrefix, field)), depth),
+    () => state.w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`),
+  );
 }
 
 /** A record `#pragma pack` put off its alignment: written from an aligned copy into an aligned copy, copied out as bytes. */
 function writeBackStaged(state: RoutineState, field: FieldPlan, src: string, dst: string, depth: number) {
   const w = state.w;
-  let c: Conversion = field.conversion;
-  let dims = '';
-  while (c.kind === 'array') {
-    dims += `[${c.length ?? 1}]`;
-    c = c.element;
-  }
-  if (c.kind !== 'record') return;
+  const staged = stagedLocals(state, field);
+  if (!staged) return;
   for (const l of comment(field.staged!)) w.line(l);
-  const names = stagedNames(field);
-  const staged = local(state, names.native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
-  const staged32 = local(state, names.shadow, c.plan.shadow.name + (dims ? ` ${dims}` : ''));
-  w.line(`RtlCopyMemory(&${staged}, &${src}, sizeof(${staged}));`);
+  w.line(`RtlCopyMemory(&${staged.native}, &${src}, sizeof(${staged.native}));`);
   // What the caller sent, for the pointers its write-back keeps.
-  if (c.plan.deep) w.line(`RtlCopyMemory(&${staged32}, &${dst.replace(/^Shadow->/, 'Caller.')}, sizeof(${staged32}));`);
-  back(state, { ...field, staged: undefined }, field.conversion, staged, staged32, depth);
-  w.line(`RtlCopyMemory(&${dst}, &${staged32}, sizeof(${staged32}));`);
+  if (staged.record.deep) w.line(`RtlCopyMemory(&${staged.shadow}, &${dst.replace(/^Shadow->/, 'Caller.')}, sizeof(${staged.shadow}));`);
+  back(state, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth);
+  w.line(`RtlCopyMemory(&${dst}, &${staged.shadow}, sizeof(${staged.shadow}));`);
 }
 
 function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
@@ -223,35 +207,22 @@ function releaseConversion(state: RoutineState, f: FieldPlan, c: Conversion, pat
 }
 
 function releaseSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, prefix: string, depth: number, poolTag: string) {
-  const w = state.w;
-  const path = memberPath(prefix, field);
-  const into = field.name ? `${path}.` : prefix;
-  w.line(`switch (${prefix}${sw.member}) {`);
-  for (const arm of sw.arms.filter((a) => !a.field.todo && releases(a.field.conversion))) {
-    for (const v of arm.values) w.line(`case ${v}:`);
-    w.indent(() => {
-      releaseFields(state, [arm.field], into, depth, poolTag);
-      w.line('break;');
-    });
-  }
-  w.line('default:');
-  w.indent(() => w.line('break;'));
-  w.line('}');
+  const into = field.name ? `${memberPath(prefix, field)}.` : prefix;
+  switchStatement(
+    state,
+    { field, sw, discriminator: prefix + sw.member, arms: sw.arms.filter((a) => !a.field.todo && releases(a.field.conversion)), comment: false },
+    (arm) => releaseFields(state, [arm], into, depth, poolTag),
+    () => state.w.line('break;'),
+  );
 }
 
 function releaseStaged(state: RoutineState, field: FieldPlan, path: string, depth: number, poolTag: string) {
   const w = state.w;
-  let c: Conversion = field.conversion;
-  let dims = '';
-  while (c.kind === 'array') {
-    dims += `[${c.length ?? 1}]`;
-    c = c.element;
-  }
-  if (c.kind !== 'record') return;
-  const staged = local(state, stagedNames(field).native, c.plan.nativeName + (dims ? ` ${dims}` : ''));
-  w.line(`RtlCopyMemory(&${staged}, &${path}, sizeof(${staged})); /* ${field.name} is off its alignment (#pragma pack) */`);
-  releaseConversion(state, field, field.conversion, staged, '', depth, poolTag);
-  w.line(`RtlCopyMemory(&${path}, &${staged}, sizeof(${staged}));`);
+  const staged = stagedLocals(state, field, 'native');
+  if (!staged) return;
+  w.line(`RtlCopyMemory(&${staged.native}, &${path}, sizeof(${staged.native})); /* ${field.name} is off its alignment (#pragma pack) */`);
+  releaseConversion(state, field, field.conversion, staged.native, '', depth, poolTag);
+  w.line(`RtlCopyMemory(&${path}, &${staged.native}, sizeof(${staged.native}));`);
 }
 
 export function renderRelease(plan: RecordPlan, options: { poolTag: string }): string {
