@@ -24,6 +24,7 @@ import type { CType, EnumConstant, Expr, RecordDecl, TranslationUnit, VarDecl } 
 import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import type { FieldLayout, RecordLayout, TypeInfo } from './layout';
 import type { Loc } from './source';
+import { pointee, recordOf, resolve } from './types';
 import { type Token, TokKind } from './token';
 import {
   type IntType,
@@ -57,15 +58,9 @@ function sizeType(abi: Abi): IntType {
   return { bits: abi.pointer.size * 8, signed: false };
 }
 
-function stripTypedefs(type: CType): CType {
-  let t = type;
-  for (let guard = 0; t.kind === 'typedef' && guard < 1000; guard++) t = t.decl.type;
-  return t;
-}
-
 /** The integer type a cast to `type` produces, or undefined if `type` is not an integer, enum or pointer type. */
 export function integerTypeOf(type: CType, env: Pick<EvalEnv, 'abi' | 'typeInfo'>): IntType | undefined {
-  const t = stripTypedefs(type);
+  const t = resolve(type);
   switch (t.kind) {
     case 'bool':
       return { bits: env.abi.bool.size * 8, signed: false, bool: true };
@@ -205,7 +200,7 @@ export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
 
 function sizeOfType(type: CType, op: string, loc: Loc, env: EvalEnv): IntValue | undefined {
   // GNU extensions clang accepts in C: sizeof(void) and sizeof of a function type are 1.
-  const kind = stripTypedefs(type).kind;
+  const kind = resolve(type).kind;
   if (kind === 'void' || kind === 'function') return { value: 1n, type: sizeType(env.abi) };
   const info = env.typeInfo(type);
   if (!info.complete) return fail(env, 'eval-sizeof-incomplete', loc, [op, typeText(type)]);
@@ -267,7 +262,7 @@ function walkDesignator(
   let offset = 0n;
   let current = type;
   for (const step of path) {
-    const t = stripTypedefs(current);
+    const t = resolve(current);
     if (typeof step === 'string') {
       if (t.kind !== 'record') return fail(env, 'eval-bad-offsetof', loc, [`'${typeText(current)}' has no member '${step}'`]);
       if (!t.decl.fields) return fail(env, 'eval-sizeof-incomplete', loc, ['offsetof', typeText(current)]);
@@ -372,13 +367,8 @@ function typeOfTokens(tokens: Token[], env: EvalEnv): CType | undefined {
   const intT: CType = { kind: 'int', rank: 'int', signed: true };
 
   const memberType = (type: CType, name: string): CType | undefined => {
-    const t = stripTypedefs(type);
-    if (t.kind !== 'record' || !t.decl.fields) return undefined;
-    return findMember(env.layoutOf(t.decl).fields, name)?.decl.type;
-  };
-  const pointee = (type: CType): CType | undefined => {
-    const t = stripTypedefs(type);
-    return t.kind === 'pointer' ? t.to : t.kind === 'array' ? t.of : undefined;
+    const r = recordOf(type);
+    return r?.fields ? findMember(env.layoutOf(r).fields, name)?.decl.type : undefined;
   };
 
   function unaryExpr(): CType | undefined {

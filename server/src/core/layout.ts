@@ -36,6 +36,7 @@ import type { CType, EnumConstant, Expr, FieldDecl, RecordDecl, TranslationUnit,
 import { type EvalEnv, type IntValue, convert, enumeratorChain, evaluateTyped, exprText, integerTypeOf, typeText } from './consteval';
 import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import { recordName } from './names';
+import { innermostElement, resolve } from './types';
 import type { Loc } from './source';
 
 export interface FieldLayout {
@@ -154,19 +155,6 @@ const maxDeclAlign = 8192;
 const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 const alignTo = (n: number, a: number): number => (a <= 1 ? n : Math.ceil(n / a) * a);
 
-function stripTypedefs(type: CType): CType {
-  let t = type;
-  for (let guard = 0; t.kind === 'typedef' && guard < 1000; guard++) t = t.decl.type;
-  return t;
-}
-
-/** The element type of (possibly nested) arrays, typedefs stripped. */
-function baseElement(type: CType): CType {
-  let t = stripTypedefs(type);
-  for (let guard = 0; t.kind === 'array' && guard < 1000; guard++) t = stripTypedefs(t.of);
-  return t;
-}
-
 /** A record's name for diagnostics (anonymous ones included). */
 function recordLabel(record: RecordDecl): string {
   return recordName(record) ?? `<anonymous ${record.kind}>`;
@@ -262,7 +250,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
 
   /** The required alignment of the record a type reaches by value through typedefs and arrays (0 if none). */
   function recordRequired(type: CType): number {
-    const base = baseElement(type);
+    const base = innermostElement(type);
     if (base.kind !== 'record' || !base.decl.fields || inProgress.has(base.decl)) return 0;
     return layoutOf(base.decl).requiredAlign;
   }
@@ -342,7 +330,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
 
   /** Explains why a member's type has no usable layout (the type info said `complete: false`). */
   function reportBrokenMember(field: FieldDecl, name: string): void {
-    const base = baseElement(field.type);
+    const base = innermostElement(field.type);
     if (base.kind === 'error') {
       // Once per name: the parser has already flagged every use.
       if (!unknownNames.has(base.name)) note('layout-unknown-type', field.loc, [base.name]);
@@ -394,7 +382,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     /** Natural size/alignment adjusted by pack and required alignment (clang's getAdjustedElementInfo). */
     function elementInfo(field: FieldDecl, bitfield: boolean, name: string): { size: number; align: number; required: number } {
       const declaredType = typeInfo(field.type, name);
-      const stripped = stripTypedefs(field.type);
+      const stripped = resolve(field.type);
       const natural = stripped === field.type ? declaredType : typeInfo(stripped, name);
       if (!declaredType.complete || !natural.complete) {
         complete = false;
@@ -421,7 +409,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
 
     for (const field of decls) {
       const name = field.name ?? '<anonymous>';
-      const base = stripTypedefs(field.type);
+      const base = resolve(field.type);
       const integral = base.kind === 'int' || base.kind === 'bool' || base.kind === 'enum';
       if (field.bitWidth !== undefined && !integral) {
         note('layout-bitfield-type', field.nameLoc, [name, field.typeText]);
@@ -504,7 +492,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       alignment = Math.max(alignment, info.align);
       // A member of class type passes on whether it ends with a zero-sized subobject (clang's quirk, kept for bases).
       if (cxx) {
-        const element = baseElement(field.type);
+        const element = innermostElement(field.type);
         if (element.kind === 'record' && element.decl.fields && !inProgress.has(element.decl)) {
           endsWithZeroSized = layoutOf(element.decl).cxx?.endsWithZeroSizedObject ?? false;
         }
@@ -743,7 +731,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
 
 /** The record a base specifier names (through typedefs). */
 function baseRecordOf(type: CType): RecordDecl | undefined {
-  const t = stripTypedefs(type);
+  const t = resolve(type);
   return t.kind === 'record' ? t.decl : undefined;
 }
 

@@ -21,6 +21,7 @@ import type { Analysis, AbiUnit } from './analyze';
 import type { CType, RecordDecl } from './ast';
 import type { FieldLayout } from './layout';
 import { recordName } from './names';
+import { isVariablePointer, recordOf, typedefChain } from './types';
 
 /** How many distinct member colours the palettes have; member colours are indices modulo this. */
 export const paletteSize = 12;
@@ -165,24 +166,7 @@ const pointerSizedNames = new Set([
 
 /** A pointer without a fixed width, or a typedef known to be pointer-sized. */
 function isPointerSizedType(t: CType): boolean {
-  for (let guard = 0; guard < 64; guard++) {
-    if (t.kind === 'typedef') {
-      if (pointerSizedNames.has(t.decl.name)) return true;
-      t = t.decl.type;
-      continue;
-    }
-    return t.kind === 'pointer' && t.width === undefined;
-  }
-  return false;
-}
-
-/** The record a member holds by value (through typedefs), for expansion. */
-function recordByValue(t: CType): RecordDecl | undefined {
-  for (let guard = 0; guard < 64; guard++) {
-    if (t.kind === 'typedef') t = t.decl.type;
-    else return t.kind === 'record' ? t.decl : undefined;
-  }
-  return undefined;
+  return typedefChain(t).some((name) => pointerSizedNames.has(name)) || isVariablePointer(t);
 }
 
 function shift(fields: readonly FieldLayout[], by: number): FieldLayout[] {
@@ -196,10 +180,10 @@ function place(u: AbiUnit, fields: readonly FieldLayout[], prefix: string, depth
     const path = prefix ? `${prefix}.${own}` : own;
     let children: FieldLayout[] | undefined = f.fields;
     let kind: Placed['kind'] = f.bitWidth !== undefined ? 'bitfield' : 'member';
-    const byValue = !children ? recordByValue(f.decl.type) : undefined;
+    const byValue = !children ? recordOf(f.decl.type) : undefined;
     if (byValue?.fields && depth < maxNestedDepth) children = shift(u.layout.layoutOf(byValue).fields, f.offset);
     if (children) kind = 'nested';
-    const anonymousKind = f.fields ? (recordByValue(f.decl.type)?.kind ?? 'struct') : undefined;
+    const anonymousKind = f.fields ? (recordOf(f.decl.type)?.kind ?? 'struct') : undefined;
     const label = f.name ?? (f.bitWidth !== undefined ? '(unnamed bits)' : (anonymousKind ?? 'member'));
     const p: Placed = { path, depth, parent, f, kind, label };
     out.push(p);

@@ -8,12 +8,8 @@
  * and arm32). The two units are parsed separately, so a record is matched
  * across them by tag, else typedef name, else definition location.
  *
- * Needs translation: the narrow and wide layouts differ in size, or in any
- * member's offset or size, recursively through nested records (a `HANDLE`
- * followed by padding on one ABI and not the other counts even when the
- * totals agree). The cause we report is the first member, in declaration
- * order and depth first, whose size differs (`DeviceName.Buffer (PWCH)`),
- * else the first whose offset differs, else the record's size.
+ * Needs translation: the narrow and wide layouts differ (compare.ts's
+ * `compareLayouts`, the one comparison of a record across ABIs).
  *
  * Boundary: types named by `@in/@out/@inout` annotations, types the dispatch
  * code uses as the buffer outside a 32-bit branch, and, deep, records
@@ -22,17 +18,22 @@
  * Shadows: `T32` / `T_32` for any of T's names (typedef or tag), a type
  * named by `@shadow32` on T, or the type a dispatch case uses in its 32-bit
  * branch while using T natively. A shadow is right when its *wide* layout
- * equals T's *narrow* layout, member by member.
+ * equals T's *narrow* layout, member by member (compare.ts's `compareShadow`,
+ * which the thunk generator asks too).
  */
 
 import type { AbiName } from './abi';
 import type { AbiUnit } from './analyze';
-import type { CType, FieldDecl, RecordDecl, TranslationUnit } from './ast';
-import { type BufferUse, type DispatchRoutine, lookupTypeName, recordBehind } from './dispatch';
+import type { FieldDecl, RecordDecl, TranslationUnit } from './ast';
+import { type ShadowComparison, type TranslationVerdict, compareLayouts, compareShadow as compareShadowLayouts } from './compare';
+import type { BufferUse, DispatchRoutine } from './dispatch';
 import { displayName } from './names';
 import type { AnnotationSource, IoctlDef } from './ioctl';
-import type { FieldLayout, LayoutContext } from './layout';
+import type { LayoutContext } from './layout';
 import type { Loc } from './source';
+import { type FlatMember, flatMembers, isRecordDecl, isUnaligned, lookupTypeName, recordBehind, valueRecord, withPointers } from './types';
+
+export type { Difference, MemberPlace, ShadowComparison, ShadowMismatch, TranslationVerdict } from './compare';
 
 export interface PairSide {
   unit: TranslationUnit;
@@ -84,7 +85,7 @@ function findCounterpart(record: RecordDecl, side: PairSide): RecordDecl | undef
     if (!unit) continue;
     if (record.tag) {
       const t = unit.tags.get(record.tag);
-      if (t && isRecord(t) && t.fields) return t;
+      if (isRecordDecl(t) && t.fields) return t;
     }
     for (const name of record.typedefs) {
       if (name.startsWith('*')) continue;
@@ -97,107 +98,17 @@ function findCounterpart(record: RecordDecl, side: PairSide): RecordDecl | undef
   return side.unit.records.find((r) => r.loc.file === record.loc.file && r.loc.offset === record.loc.offset && r.fields);
 }
 
-function isRecord(d: unknown): d is RecordDecl {
-  const k = (d as RecordDecl).kind;
-  return k === 'struct' || k === 'union';
-}
-
 /** A record of the wide unit by display name (typedef, tag or `struct X`). */
 export function recordNamed(side: PairSide, name: string): RecordDecl | undefined {
   const found = lookupTypeName([side.unit, side.fallback], name);
   if (found?.record?.fields) return found.record;
   const tag = side.unit.tags.get(name) ?? side.fallback?.tags.get(name);
-  if (tag && isRecord(tag) && tag.fields) return tag;
+  if (isRecordDecl(tag) && tag.fields) return tag;
   return undefined;
 }
 
 // ---------------------------------------------------------------------------
-// Member walk
-
-/** A member with its offset from the outermost record; anonymous members flattened. */
-export interface FlatMember {
-  /** `Name`, or `Outer.Inner` for members of anonymous records reached through a named one. */
-  name: string;
-  field: FieldLayout;
-  decl: FieldDecl;
-  offset: number;
-  size: number;
-}
-
-/** Members of a layout, anonymous struct/union members flattened into their parent. */
-export function flatMembers(fields: readonly FieldLayout[], base = 0, prefix = ''): FlatMember[] {
-  const out: FlatMember[] = [];
-  for (const f of fields) {
-    if (f.name === null && f.fields) {
-      out.push(...flatMembers(f.fields, base, prefix));
-      continue;
-    }
-    if (f.name === null) continue; // unnamed bit-field
-    out.push({ name: prefix + f.name, field: f, decl: f.decl, offset: base + f.offset, size: f.size });
-  }
-  return out;
-}
-
-/** The record a member holds by value (through typedefs), and the array element count when it is an array of them. */
-export function valueRecord(type: CType, depth = 0): RecordDecl | undefined {
-  if (depth > 32) return undefined;
-  switch (type.kind) {
-    case 'typedef':
-      return valueRecord(type.decl.type, depth + 1);
-    case 'array':
-      return valueRecord(type.of, depth + 1);
-    case 'record':
-      return type.decl.fields ? type.decl : undefined;
-    default:
-      return undefined;
-  }
-}
-
-function isArray(type: CType): boolean {
-  let t = type;
-  for (let i = 0; i < 32 && t.kind === 'typedef'; i++) t = t.decl.type;
-  return t.kind === 'array';
-}
-
-function isUnaligned(type: CType): boolean {
-  let t: CType | undefined = type;
-  for (let i = 0; i < 32 && t; i++) {
-    if (t.unaligned) return true;
-    t = t.kind === 'typedef' ? t.decl.type : t.kind === 'array' ? t.of : undefined;
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------
 // Needs translation
-
-export interface MemberPlace {
-  offset: number;
-  size: number;
-}
-
-export interface Difference {
-  /** `DeviceName.Buffer`, or '' when the record's size alone differs. */
-  chain: string;
-  /** The member's type as written (`PWCH`). */
-  typeText: string;
-  what: 'size' | 'offset' | 'members' | 'record-size';
-  narrow?: MemberPlace;
-  wide?: MemberPlace;
-  /** The member's name in the wide unit's source. */
-  loc?: Loc;
-}
-
-export interface TranslationVerdict {
-  needs: boolean;
-  narrowSize: number;
-  wideSize: number;
-  narrowAlign: number;
-  wideAlign: number;
-  cause?: Difference;
-  /** Every leaf member whose size differs (pointers, handles, `*_PTR` ...), depth first; the cause is the first. */
-  sizeCauses: Difference[];
-}
 
 const verdictCache = new WeakMap<LayoutContext, Map<RecordDecl, TranslationVerdict | null>>();
 
@@ -211,118 +122,9 @@ export function translationVerdict(pair: Wow64Pair, wideRecord: RecordDecl): Tra
   const hit = cache.get(wideRecord);
   if (hit !== undefined) return hit ?? undefined;
   const narrowRecord = counterpart(wideRecord, pair.narrow);
-  let verdict: TranslationVerdict | undefined;
-  if (narrowRecord) {
-    const w = pair.wide.layout.layoutOf(wideRecord);
-    const n = pair.narrow.layout.layoutOf(narrowRecord);
-    const cause = compareMembers(pair, flatMembers(n.fields), flatMembers(w.fields), '', 0) ??
-      (n.size !== w.size ? { chain: '', typeText: '', what: 'record-size' as const } : undefined);
-    const sizeCauses: Difference[] = [];
-    if (cause) collectSizeCauses(pair, flatMembers(n.fields), flatMembers(w.fields), '', sizeCauses, 0);
-    // The layouts decide, not the member types: a pointer in a union that other members already
-    // pad to the same size leaves every offset and the size equal, and needs no translation.
-    const needs = cause !== undefined && !sameLayout(pair, n.size, n.fields, w.size, w.fields, 'struct', 0);
-    verdict = { needs, narrowSize: n.size, wideSize: w.size, narrowAlign: n.align, wideAlign: w.align, cause, sizeCauses };
-  }
+  const verdict = narrowRecord && compareLayouts({ layout: pair.narrow.layout, record: narrowRecord }, { layout: pair.wide.layout, record: wideRecord });
   cache.set(wideRecord, verdict ?? null);
   return verdict;
-}
-
-/** The first difference between two member lists of the same record (narrow vs wide), depth first. */
-function compareMembers(pair: Wow64Pair, narrow: FlatMember[], wide: FlatMember[], prefix: string, depth: number): Difference | undefined {
-  if (narrow.length !== wide.length) {
-    const names = new Set(narrow.map((m) => m.name));
-    const extra = wide.find((m) => !names.has(m.name));
-    const wnames = new Set(wide.map((m) => m.name));
-    const missing = narrow.find((m) => !wnames.has(m.name));
-    const m = extra ?? missing;
-    return { chain: prefix + (m?.name ?? ''), typeText: m?.decl.typeText ?? '', what: 'members', loc: extra?.decl.nameLoc };
-  }
-  let offsetDiff: Difference | undefined;
-  for (let i = 0; i < wide.length; i++) {
-    const n = narrow[i];
-    const w = wide[i];
-    const chain = prefix + w.name;
-    if (n.size !== w.size) {
-      // Descend into a nested record to name the member that causes it.
-      const inner = depth < 8 ? nestedDifference(pair, n, w, chain, depth) : undefined;
-      return inner ?? { chain, typeText: w.decl.typeText, what: 'size', narrow: place(n), wide: place(w), loc: w.decl.nameLoc };
-    }
-    if (n.offset !== w.offset && !offsetDiff) offsetDiff = { chain, typeText: w.decl.typeText, what: 'offset', narrow: place(n), wide: place(w), loc: w.decl.nameLoc };
-    if (n.field.bitOffset !== w.field.bitOffset && !offsetDiff) offsetDiff = { chain, typeText: w.decl.typeText, what: 'offset', narrow: place(n), wide: place(w), loc: w.decl.nameLoc };
-    if (!offsetDiff && depth < 8) {
-      const inner = nestedDifference(pair, n, w, chain, depth);
-      if (inner) return inner;
-    }
-  }
-  return offsetDiff;
-}
-
-/** All leaf members whose size differs between the two layouts (same member lists only). */
-function collectSizeCauses(pair: Wow64Pair, narrow: FlatMember[], wide: FlatMember[], prefix: string, out: Difference[], depth: number): void {
-  if (narrow.length !== wide.length || depth > 8) return;
-  for (let i = 0; i < wide.length; i++) {
-    const n = narrow[i];
-    const w = wide[i];
-    const wr = valueRecord(w.decl.type);
-    const nr = valueRecord(n.decl.type);
-    if (wr && nr) {
-      const before = out.length;
-      const sep = isArray(w.decl.type) ? '[0].' : '.';
-      collectSizeCauses(pair, flatMembers(pair.narrow.layout.layoutOf(nr).fields), flatMembers(pair.wide.layout.layoutOf(wr).fields), prefix + w.name + sep, out, depth + 1);
-      if (out.length > before || n.size === w.size) continue;
-    }
-    if (n.size !== w.size) out.push({ chain: prefix + w.name, typeText: w.decl.typeText, what: 'size', narrow: place(n), wide: place(w), loc: w.decl.nameLoc });
-  }
-}
-
-/**
- * Do two layouts of one record read alike? The same size, every member at
- * the same offset (and bit position) with the same size, recursively
- * through records held by value; in a union, an alternative that is not a
- * record may differ in size as long as the union's size does not (the
- * 32-bit caller writes its low bytes of a slot both ABIs place alike).
- */
-function sameLayout(pair: Wow64Pair, narrowSize: number, narrow: readonly FieldLayout[], wideSize: number, wide: readonly FieldLayout[], kind: 'struct' | 'union', depth: number): boolean {
-  if (narrowSize !== wideSize || narrow.length !== wide.length || depth > 8) return false;
-  for (let i = 0; i < wide.length; i++) {
-    const n = narrow[i];
-    const w = wide[i];
-    if (n.offset !== w.offset || n.bitOffset !== w.bitOffset || n.bitWidth !== w.bitWidth) return false;
-    if (n.fields && w.fields) {
-      // An anonymous struct or union member: its members, in its own kind.
-      const inner = valueRecord(w.decl.type)?.kind === 'union' ? 'union' : 'struct';
-      if (!sameLayout(pair, n.size, n.fields, w.size, w.fields, inner, depth + 1)) return false;
-      continue;
-    }
-    const nr = valueRecord(n.decl.type);
-    const wr = valueRecord(w.decl.type);
-    if (nr && wr) {
-      if (n.size !== w.size) return false;
-      const nl = pair.narrow.layout.layoutOf(nr);
-      const wl = pair.wide.layout.layoutOf(wr);
-      if (!sameLayout(pair, nl.size, nl.fields, wl.size, wl.fields, wr.kind === 'union' ? 'union' : 'struct', depth + 1)) return false;
-      continue;
-    }
-    if (n.size !== w.size && kind !== 'union') return false;
-  }
-  return true;
-}
-
-function place(m: FlatMember): MemberPlace {
-  return { offset: m.offset, size: m.size };
-}
-
-function nestedDifference(pair: Wow64Pair, n: FlatMember, w: FlatMember, chain: string, depth: number): Difference | undefined {
-  const wr = valueRecord(w.decl.type);
-  const nr = valueRecord(n.decl.type);
-  if (!wr || !nr) return undefined;
-  const wl = pair.wide.layout.layoutOf(wr);
-  const nl = pair.narrow.layout.layoutOf(nr);
-  const sep = isArray(w.decl.type) ? '[0].' : '.';
-  const inner = compareMembers(pair, flatMembers(nl.fields), flatMembers(wl.fields), chain + sep, depth + 1);
-  if (inner && isArray(w.decl.type) && inner.what !== 'size') return inner;
-  return inner;
 }
 
 // ---------------------------------------------------------------------------
@@ -392,73 +194,11 @@ export function isShadowRecord(pair: Wow64Pair, record: RecordDecl): boolean {
   return false;
 }
 
-export interface ShadowMismatch {
-  member: string;
-  what: 'missing' | 'extra' | 'offset' | 'size' | 'record-size';
-  /** The native member on the narrow ABI. */
-  native?: MemberPlace;
-  /** The shadow member on the wide ABI. */
-  shadow?: MemberPlace;
-  typeText?: string;
-  loc?: Loc;
-}
-
-export interface ShadowComparison {
-  nativeSize: number;
-  shadowSize: number;
-  mismatches: ShadowMismatch[];
-}
-
 /** Compares the shadow's wide layout with the native record's narrow layout, member by member. */
 export function compareShadow(pair: Wow64Pair, shadow: Shadow): ShadowComparison | undefined {
   const nativeNarrow = counterpart(shadow.native, pair.narrow);
   if (!nativeNarrow) return undefined;
-  const n = pair.narrow.layout.layoutOf(nativeNarrow);
-  const s = pair.wide.layout.layoutOf(shadow.shadow);
-  const mismatches: ShadowMismatch[] = [];
-  compareShadowMembers(pair, flatMembers(n.fields), flatMembers(s.fields), '', mismatches, 0);
-  if (n.size !== s.size) mismatches.push({ member: '', what: 'record-size', native: { offset: 0, size: n.size }, shadow: { offset: 0, size: s.size } });
-  return { nativeSize: n.size, shadowSize: s.size, mismatches };
-}
-
-function compareShadowMembers(pair: Wow64Pair, native: FlatMember[], shadow: FlatMember[], prefix: string, out: ShadowMismatch[], depth: number): void {
-  const byName = new Map(shadow.map((m) => [m.name, m]));
-  const nativeNames = new Set(native.map((m) => m.name));
-  // Renamed members (same count, different names) are paired by position.
-  const positional = native.length === shadow.length && native.some((m) => !byName.has(m.name));
-  // Alternatives of an anonymous union (`union { NTSTATUS Status; PVOID Pointer; }`) need only one counterpart.
-  const matched: FlatMember[] = native.filter((nm, i) => (positional && !byName.has(nm.name) ? shadow[i] : byName.get(nm.name)));
-  const overlapsMatched = (nm: FlatMember) => matched.some((m) => m !== nm && m.offset <= nm.offset && nm.offset + nm.size <= m.offset + Math.max(m.size, pair.narrow.layout.abi.pointer.size));
-  native.forEach((nm, i) => {
-    const sm = positional && !byName.has(nm.name) ? shadow[i] : byName.get(nm.name);
-    if (!sm) {
-      if (!overlapsMatched(nm)) out.push({ member: prefix + nm.name, what: 'missing', native: place(nm), typeText: nm.decl.typeText });
-      return;
-    }
-    if (nm.offset !== sm.offset) {
-      out.push({ member: prefix + nm.name, what: 'offset', native: place(nm), shadow: place(sm), typeText: sm.decl.typeText, loc: sm.decl.nameLoc });
-      return;
-    }
-    if (nm.size !== sm.size) {
-      out.push({ member: prefix + nm.name, what: 'size', native: place(nm), shadow: place(sm), typeText: sm.decl.typeText, loc: sm.decl.nameLoc });
-      return;
-    }
-    // Same place and size: nested records must agree inside too.
-    const nr = valueRecord(nm.decl.type);
-    const sr = valueRecord(sm.decl.type);
-    if (nr && sr && depth < 6) {
-      const nl = pair.narrow.layout.layoutOf(nr);
-      const sl = pair.wide.layout.layoutOf(sr);
-      const before = out.length;
-      compareShadowMembers(pair, flatMembers(nl.fields), flatMembers(sl.fields), prefix + nm.name + (isArray(nm.decl.type) ? '[0].' : '.'), out, depth + 1);
-      for (let k = before; k < out.length; k++) out[k].loc ??= sm.decl.nameLoc;
-    }
-  });
-  if (!positional) {
-    for (const sm of shadow) {
-      if (!nativeNames.has(sm.name)) out.push({ member: prefix + sm.name, what: 'extra', shadow: place(sm), typeText: sm.decl.typeText, loc: sm.decl.nameLoc });
-    }
-  }
+  return compareShadowLayouts({ layout: pair.narrow.layout, record: nativeNarrow }, { layout: pair.wide.layout, record: shadow.shadow });
 }
 
 // ---------------------------------------------------------------------------
@@ -567,10 +307,9 @@ export function misalignedMembers(layout: LayoutContext, record: RecordDecl): { 
 export function typeInfoByName(side: PairSide, name: string): { size: number; align: number } | undefined {
   const found = lookupTypeName([side.unit, side.fallback], name);
   if (!found?.type) return undefined;
-  // `lookupTypeName` gives the base type; stars written after it make pointers.
-  let type: CType = found.type;
+  // `lookupTypeName` counts the stars written after the name into `pointers`; the type is the name's own.
   const stars = (name.match(/\*/g) ?? []).length;
-  for (let i = 0; i < stars; i++) type = { kind: 'pointer', to: type };
+  const type = withPointers(found.type, stars);
   const t = side.layout.typeInfo(type);
   return { size: t.size, align: t.align };
 }

@@ -13,11 +13,13 @@
 import type { AbiName } from '../core/abi';
 import type { AbiUnit, Analysis, Session } from '../core/analyze';
 import type { UnitSummary } from '../core/dispatch';
-import type { CType, FieldDecl, RecordDecl } from '../core/ast';
-import type { FieldLayout, RecordLayout } from '../core/layout';
+import type { FieldDecl, RecordDecl } from '../core/ast';
+import type { RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
 import { type IoctlDef, accessName, decodeCtlCode, findIoctls, macroValue, methodNames, toCode } from '../core/ioctl';
 import { recordName } from '../core/names';
+import { type Side, compareLayouts } from '../core/compare';
+import { type MemberPath, isPointer, memberPaths, recordNamed as recordNamedIn, valueRecord } from '../core/types';
 import type { Loc } from '../core/source';
 
 /** One analysed document: what every verb receives. */
@@ -123,36 +125,9 @@ export function primaryUnit(a: Analysis): AbiUnit | undefined {
   return a.units.values().next().value;
 }
 
-/** Follows typedefs (and, with `throughPointers`, pointers and arrays) to a record. */
-export function recordOfType(t: CType, throughPointers = false): RecordDecl | undefined {
-  for (let i = 0; i < 64; i++) {
-    if (t.kind === 'typedef') t = t.decl.type;
-    else if (t.kind === 'record') return t.decl;
-    else if (throughPointers && t.kind === 'pointer') t = t.to;
-    else if (throughPointers && t.kind === 'array') t = t.of;
-    else return undefined;
-  }
-  return undefined;
-}
-
-function isPointerType(t: CType): boolean {
-  for (let i = 0; i < 64; i++) {
-    if (t.kind === 'typedef') t = t.decl.type;
-    else return t.kind === 'pointer';
-  }
-  return false;
-}
-
 /** The record a name (tag or typedef, possibly a pointer typedef) denotes in one unit. */
 export function recordNamed(u: AbiUnit, name: string): { record: RecordDecl; viaPointer: boolean } | undefined {
-  const tag = u.unit.tags.get(name);
-  if (tag && 'kind' in tag && (tag.kind === 'struct' || tag.kind === 'union')) return { record: tag as RecordDecl, viaPointer: false };
-  const td = u.unit.typedefs.get(name);
-  if (!td) return undefined;
-  const direct = recordOfType(td.type);
-  if (direct) return { record: direct, viaPointer: false };
-  const deep = recordOfType(td.type, true);
-  return deep ? { record: deep, viaPointer: true } : undefined;
+  return recordNamedIn([u.unit], name);
 }
 
 /** The complete definition of a record in a unit (a forward declaration resolves to the definition). */
@@ -160,22 +135,6 @@ function definitionIn(u: AbiUnit, r: RecordDecl): RecordDecl | undefined {
   if (r.fields) return r;
   const byKey = recordsByKey(u).get(recordKey(r));
   return byKey?.fields ? byKey : undefined;
-}
-
-interface FlatMember {
-  path: string;
-  depth: number;
-  f: FieldLayout;
-}
-
-function flatten(fields: readonly FieldLayout[], prefix = '', depth = 0, out: FlatMember[] = []): FlatMember[] {
-  fields.forEach((f, i) => {
-    const own = f.name ?? `<anonymous#${i}>`;
-    const path = prefix ? `${prefix}.${own}` : own;
-    out.push({ path, depth, f });
-    if (f.fields) flatten(f.fields, path, depth + 1, out);
-  });
-  return out;
 }
 
 const factsCache = new WeakMap<Analysis, Map<string, RecordFacts | null>>();
@@ -193,8 +152,9 @@ export function recordFacts(ctx: DocContext, key: string): RecordFacts | undefin
 
 function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefined {
   const perAbi: RecordAbiFacts[] = [];
-  const flats: Map<AbiName, Map<string, FlatMember>> = new Map();
-  const order: FlatMember[] = [];
+  const flats: Map<AbiName, Map<string, MemberPath>> = new Map();
+  const order: MemberPath[] = [];
+  const sides: Side[] = [];
   let decl: RecordDecl | undefined;
   for (const [abi, u] of ctx.analysis.units) {
     const r0 = recordsByKey(u).get(key);
@@ -202,6 +162,7 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
     if (!r) continue;
     const layout = u.layout.layoutOf(r);
     decl ??= r;
+    sides.push({ layout: u.layout, record: r });
     perAbi.push({
       abi,
       size: layout.size,
@@ -210,8 +171,8 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
       complete: layout.complete,
       layout,
     });
-    const flat = flatten(layout.fields);
-    const m = new Map<string, FlatMember>();
+    const flat = memberPaths(layout.fields);
+    const m = new Map<string, MemberPath>();
     for (const fm of flat) {
       m.set(fm.path, fm);
       if (!order.some((o) => o.path === fm.path)) order.push(fm);
@@ -222,33 +183,39 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
   const abiCount = perAbi.length;
   const members: MemberFacts[] = order.map((o) => {
     const rows: MemberAbiFacts[] = [];
-    for (const { abi } of perAbi) {
+    const held: Side[] = [];
+    perAbi.forEach(({ abi }, k) => {
       const fm = flats.get(abi)?.get(o.path);
-      if (!fm) continue;
-      const f = fm.f;
+      if (!fm) return;
+      const f = fm.field;
+      const inner = valueRecord(f.decl.type);
+      if (inner) held.push({ layout: sides[k].layout, record: inner });
       rows.push({ abi, offset: f.offset, size: f.size, align: f.align, bitOffset: f.bitOffset, bitWidth: f.bitWidth, paddingAfter: f.paddingAfter });
-    }
+    });
     const distinct = (sel: (m: MemberAbiFacts) => unknown) => new Set(rows.map(sel)).size > 1;
     const missing = rows.length !== abiCount;
     const offsetDiffers = distinct((m) => `${m.offset}:${m.bitOffset ?? ''}`);
     const sizeDiffers = distinct((m) => m.size);
     const paddingDiffers = distinct((m) => m.paddingAfter);
+    // A record held by value differs when its own members do, even at the same size (compare.ts's rule).
+    const insideDiffers = held.length === rows.length && layoutsDiffer(held);
     return {
       path: o.path,
-      name: o.f.name,
-      typeText: o.f.decl.typeText,
+      name: o.field.name,
+      typeText: o.field.decl.typeText,
       depth: o.depth,
-      decl: o.f.decl,
+      decl: o.field.decl,
       perAbi: rows,
       offsetDiffers,
       sizeDiffers,
       paddingDiffers,
-      differs: missing || offsetDiffers || sizeDiffers || distinct((m) => m.align),
+      differs: missing || offsetDiffers || sizeDiffers || insideDiffers || distinct((m) => m.align),
     };
   });
   const sizeDiffers = new Set(perAbi.map((p) => p.size)).size > 1;
   const alignDiffers = new Set(perAbi.map((p) => p.align)).size > 1;
-  const differs = sizeDiffers || alignDiffers || members.some((m) => m.offsetDiffers || m.sizeDiffers || m.perAbi.length !== abiCount);
+  // Whether the record reads differently is compare.ts's verdict, the one the checks use.
+  const differs = sizeDiffers || alignDiffers || layoutsDiffer(sides);
   const facts: RecordFacts = {
     key,
     name: recordName(decl) ?? '(anonymous)',
@@ -279,13 +246,18 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
   return facts;
 }
 
+/** Any ABI sees the record differently from the first (compare.ts's rule, the one the checks use). */
+function layoutsDiffer(sides: readonly Side[]): boolean {
+  return sides.some((side, k) => k > 0 && compareLayouts(sides[0], side).needs);
+}
+
 function reasonsFor(ctx: DocContext, perAbi: RecordAbiFacts[], members: MemberFacts[]): string[] {
   const out: string[] = [];
   const on = (vals: { abi: AbiName; v: number }[], unit: string) => vals.map(({ abi, v }) => `${v}${unit} on ${abi}`).join(', ');
   const u = primaryUnit(ctx.analysis);
   for (const m of members) {
     if (!m.sizeDiffers) continue;
-    const pointer = u ? isPointerType(m.decl.type) : false;
+    const pointer = u ? isPointer(m.decl.type) : false;
     const what = pointer ? 'a pointer' : 'pointer-sized';
     out.push(`\`${m.path}\` (${m.typeText}) is ${what}: ${on(m.perAbi.map((p) => ({ abi: p.abi, v: p.size })), ' B')}`);
   }

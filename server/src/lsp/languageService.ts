@@ -13,6 +13,7 @@ import type { RecordDecl } from '../core/ast';
 import type { MacroDef } from '../core/preprocess';
 import { convert, integerLiteralValue } from '../core/constexpr';
 import { macroValue, toCode } from '../core/ioctl';
+import { recordThrough } from '../core/types';
 import { preludePath } from '../core/prelude';
 import { recordName } from '../core/names';
 import { checkFindings } from './validation';
@@ -28,7 +29,6 @@ import {
   macroLookup,
   primaryUnit,
   recordFacts,
-  recordOfType,
   recordKey,
   recordNamed,
   recordsInFile,
@@ -180,7 +180,7 @@ function baseRecord(ctx: DocContext, start: number, depth: number): RecordDecl |
   if (outer) {
     const facts = recordFacts(ctx, recordKey(outer));
     const m = facts?.members.find((x) => x.name === base.text);
-    return m ? recordOfType(m.decl.type, true) : undefined;
+    return m ? recordThrough(m.decl.type) : undefined;
   }
   const typeName = declaredTypeOf(ctx.text, base.text, base.start);
   if (!typeName) return undefined;

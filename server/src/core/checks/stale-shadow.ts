@@ -27,8 +27,12 @@ function describe(m: ShadowMismatch): string {
       return `${m.member} is at offset ${m.shadow!.offset} in the shadow but ${m.native!.offset} in the native type`;
     case 'size':
       return `${m.member} is ${m.shadow!.size} bytes in the shadow but ${m.native!.size} in the native type`;
+    case 'bits':
+      return `${m.member} is bits ${m.shadow!.bitOffset ?? 0}..${(m.shadow!.bitOffset ?? 0) + (m.shadow!.bitWidth ?? 0) - 1} in the shadow but ${m.native!.bitOffset ?? 0}..${(m.native!.bitOffset ?? 0) + (m.native!.bitWidth ?? 0) - 1} in the native type`;
     case 'record-size':
       return `the sizes differ`;
+    case 'align':
+      return `the shadow is aligned to ${m.shadow!.size} bytes but the native type to ${m.native!.size}`;
   }
 }
 
@@ -45,7 +49,7 @@ export const staleShadow: Check = {
       if (s.via === 'name' && translationVerdict(pair, s.native)?.needs === false) continue;
       const cmp = compareShadow(pair, s);
       if (!cmp || cmp.mismatches.length === 0) continue;
-      const members = cmp.mismatches.filter((m) => m.what !== 'record-size');
+      const members = cmp.mismatches.filter((m) => m.member !== '');
       const first = members[0] ?? cmp.mismatches[0];
       const type = displayName(s.native) ?? '';
       const shadow = displayName(s.shadow) ?? '';

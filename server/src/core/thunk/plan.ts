@@ -19,7 +19,7 @@ import { preludePath } from '../prelude';
 import type { Loc } from '../source';
 import { type AnnotationSource, type CommentIndex, annotationSource, commentsFor, indexComments } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
-import { checkShadow, needsTranslation as layoutsDiffer } from './compare';
+import { compareLayouts, compareShadow, shadowDifferences } from '../compare';
 import { type CommentSource, type CountSource, annotatedCount, inferredCount, namedMembers } from './counts';
 import { annotatedCases, annotatedSwitch, armsNamedBy } from './switches';
 import { camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
@@ -335,14 +335,14 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
 }
 
 /**
- * Does the record need translation? The issue-3 verdict (`wow64.ts`) when it
- * can pair the record by name; the local layout comparison (same rule) for
- * records it cannot pair, such as untagged ones defined in place.
+ * Does the record need translation? The WOW64 verdict (`wow64.ts`) when it
+ * can pair the record by name; for records it cannot pair, such as untagged
+ * ones defined in place, the same comparison (`compare.ts`) on the two given.
  */
 function needsTranslation(env: Env, peer: RecordDecl, native: RecordDecl): boolean {
   const verdict = translationVerdict(env.pair, native);
   if (verdict) return verdict.needs;
-  return layoutsDiffer({ ctx: env.peer.layout, record: peer }, { ctx: env.native.layout, record: native });
+  return compareLayouts({ layout: env.peer.layout, record: peer }, { layout: env.native.layout, record: native }).needs;
 }
 
 function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false): RecordPlan {
@@ -369,7 +369,8 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
   const existing = findShadow(env, peer, native, shadow);
   if (existing) {
     const fromSystem = isSystemShadow(existing);
-    const check = checkShadow({ ctx: env.peer.layout, record: peer }, { ctx: env.native.layout, record: existing }, { subset: fromSystem });
+    const check = compareShadow({ layout: env.peer.layout, record: peer }, { layout: env.native.layout, record: existing }, { subset: fromSystem });
+    const differences = shadowDifferences(check);
     plan.existing = existing;
     // An existing shadow keeps its own names (a corrected one replaces it under the same names).
     plan.shadow = existingNames(existing, native, shadow);
@@ -379,7 +380,7 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
         env.warnings.push({
           code: 'stale-shadow',
           type: nativeName,
-          message: `the SDK/WDK shadow ${plan.shadow.name} does not match ${nativeName}'s ${env.peer.abi.name} layout: ${check.differences.join('; ')}`,
+          message: `the SDK/WDK shadow ${plan.shadow.name} does not match ${nativeName}'s ${env.peer.abi.name} layout: ${differences.join('; ')}`,
           loc: existing.loc,
         });
       }
@@ -387,12 +388,12 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
       plan.status = 'existing';
     } else {
       plan.status = 'replace';
-      plan.staleBecause = check.differences;
+      plan.staleBecause = differences;
       plan.replaces = declarationRange(env.native, existing);
       env.warnings.push({
         code: 'stale-shadow',
         type: nativeName,
-        message: `${shadow.name} does not reproduce ${nativeName}'s ${env.peer.abi.name} layout (${check.differences.join('; ')}); a corrected definition replaces it`,
+        message: `${shadow.name} does not reproduce ${nativeName}'s ${env.peer.abi.name} layout (${differences.join('; ')}); a corrected definition replaces it`,
         loc: existing.loc,
       });
     }

@@ -15,7 +15,7 @@ import type { TranslationUnit } from '../ast';
 import { createLayoutContext } from '../layout';
 import { parse } from '../parser';
 import { preprocess } from '../preprocess';
-import { checkShadow } from './compare';
+import { compareShadow, shadowDifferences } from '../compare';
 import type { RecordPlan, ThunkWarning } from './plan';
 import { preludeFor } from './plan';
 
@@ -64,13 +64,13 @@ export function selfCheck(plans: RecordPlan[], texts: string[], peer: AbiUnit, n
       continue;
     }
     // Nested shadows are checked on their own (and well-known ones omit union alternatives).
-    const check = checkShadow({ ctx: peer.layout, record: plan.peer }, { ctx: layout, record }, { nested: false });
+    const check = compareShadow({ layout: peer.layout, record: plan.peer }, { layout, record }, { nested: false });
     verified.set(plan.shadow.name, check.same);
     if (!check.same) {
       warnings.push({
         code: 'self-check',
         type: plan.nativeName,
-        message: `the generated ${plan.shadow.name} does not have ${plan.nativeName}'s ${peer.abi.name} layout when compiled for ${native.abi.name} here: ${check.differences.join('; ')}`,
+        message: `the generated ${plan.shadow.name} does not have ${plan.nativeName}'s ${peer.abi.name} layout when compiled for ${native.abi.name} here: ${shadowDifferences(check).join('; ')}`,
         loc: plan.native.loc,
       });
     }

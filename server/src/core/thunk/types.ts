@@ -7,24 +7,10 @@
  */
 
 import type { CType, RecordDecl } from '../ast';
+import { resolve as canonical, typedefChain } from '../types';
 
-/** Strips typedef sugar (and qualifiers, which do not matter for layout here). */
-export function canonical(type: CType): CType {
-  let t = type;
-  for (let guard = 0; t.kind === 'typedef' && guard < 100; guard++) t = t.decl.type;
-  return t;
-}
-
-/** Names of the typedefs crossed on the way to the canonical type, outermost first. */
-export function typedefChain(type: CType): string[] {
-  const names: string[] = [];
-  let t = type;
-  for (let guard = 0; t.kind === 'typedef' && guard < 100; guard++) {
-    names.push(t.decl.name);
-    t = t.decl.type;
-  }
-  return names;
-}
+// Typedef sugar, pointers, arrays and records are the core's type questions (core/types.ts).
+export { arrayOf, resolve as canonical, isVariablePointer, recordOf, typedefChain } from '../types';
 
 /**
  * A kernel handle: the typedef chain passes through `HANDLE`, or the pointer
@@ -37,23 +23,6 @@ export function isHandle(type: CType): boolean {
   if (c.kind !== 'pointer') return false;
   const to = canonical(c.to);
   return to.kind === 'record' && !!to.decl.tag && to.decl.tag.endsWith('__');
-}
-
-/** A pointer whose width differs between the 32- and 64-bit ABIs (not `__ptr32`/`__ptr64`). */
-export function isVariablePointer(type: CType): boolean {
-  const c = canonical(type);
-  return c.kind === 'pointer' && c.width === undefined;
-}
-
-export function recordOf(type: CType): RecordDecl | undefined {
-  const c = canonical(type);
-  return c.kind === 'record' ? c.decl : undefined;
-}
-
-/** The element type of an array (through typedefs), or undefined. */
-export function arrayOf(type: CType): (CType & { kind: 'array' }) | undefined {
-  const c = canonical(type);
-  return c.kind === 'array' ? c : undefined;
 }
 
 /** The name a record is known by in C code: its first plain typedef, else `struct tag`. */
