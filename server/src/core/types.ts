@@ -147,6 +147,17 @@ export function definitionOf(unit: TranslationUnit, record: RecordDecl): RecordD
   return isRecordDecl(tag) && tag.fields ? tag : record;
 }
 
+/** Splits `struct _FOO * *` into the base name and the number of stars (`const` and `volatile` dropped). */
+export function splitStars(text: string): { base: string; stars: number } {
+  let stars = 0;
+  let base = text.replace(/\b(const|volatile)\b/g, '').trim();
+  while (base.endsWith('*')) {
+    stars++;
+    base = base.slice(0, -1).trim();
+  }
+  return { base: base.replace(/\s+/g, ' '), stars };
+}
+
 /**
  * A written type name (`PFOO`, `FOO *`, `struct _FOO`) looked up in the
  * units in order: its type, the record behind it and the pointers that
@@ -156,9 +167,7 @@ export function lookupTypeName(
   units: readonly (TranslationUnit | undefined)[],
   written: string,
 ): { type?: CType; record?: RecordDecl; pointers: number } | undefined {
-  const trimmed = written.trim();
-  const base = trimmed.replace(/[\s*]+$/, '');
-  const stars = (trimmed.slice(base.length).match(/\*/g) ?? []).length;
+  const { base, stars } = splitStars(written);
   const tagMatch = /^(struct|union|enum)\s+(\w+)$/.exec(base);
   for (const unit of units) {
     if (!unit) continue;

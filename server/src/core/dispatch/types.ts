@@ -4,7 +4,8 @@
  * record a name names or points to, and through how many pointers.
  */
 
-import type { CType, RecordDecl, TranslationUnit } from '../ast';
+import type { CType, TranslationUnit } from '../ast';
+import { lookupTypeName } from '../types';
 import { displayName } from '../names';
 
 /** Resolves type names for the scanner; the real one reads a translation unit. */
@@ -15,58 +16,8 @@ export interface TypeResolver {
   recordOf(typeName: string): { record: string; pointers: number } | undefined;
 }
 
-/** Splits `struct _FOO * *` into the base name and the number of stars. */
-export function splitStars(text: string): { base: string; stars: number } {
-  let stars = 0;
-  let base = text.replace(/\b(const|volatile)\b/g, '').trim();
-  while (base.endsWith('*')) {
-    stars++;
-    base = base.slice(0, -1).trim();
-  }
-  return { base: base.replace(/\s+/g, ' '), stars };
-}
-
-/** Follows typedefs and pointers: the record a type names or points to, and how many pointers lead there. */
-export function recordBehind(type: CType, pointers = 0, depth = 0): { record: RecordDecl; pointers: number } | undefined {
-  if (depth > 32) return undefined;
-  switch (type.kind) {
-    case 'typedef':
-      return recordBehind(type.decl.type, pointers, depth + 1);
-    case 'pointer':
-      return recordBehind(type.to, pointers + 1, depth + 1);
-    case 'record':
-      return { record: type.decl, pointers };
-    default:
-      return undefined;
-  }
-}
-
-/** Looks a written type name (`PFOO`, `FOO *`, `struct _FOO`) up in a unit (and its prelude fallback). */
-export function lookupTypeName(
-  units: readonly (TranslationUnit | undefined)[],
-  written: string,
-): { type?: CType; record?: RecordDecl; pointers: number } | undefined {
-  const { base, stars } = splitStars(written);
-  const tagMatch = /^(struct|union|enum)\s+(\w+)$/.exec(base);
-  for (const unit of units) {
-    if (!unit) continue;
-    if (tagMatch) {
-      const decl = unit.tags.get(tagMatch[2]);
-      if (!decl) continue;
-      if ('kind' in decl && (decl.kind === 'struct' || decl.kind === 'union')) {
-        const rec = decl as RecordDecl;
-        return { type: { kind: 'record', decl: rec }, record: rec, pointers: stars };
-      }
-      return { pointers: stars };
-    }
-    const td = unit.typedefs.get(base);
-    if (!td) continue;
-    const type: CType = { kind: 'typedef', decl: td };
-    const behind = recordBehind(type);
-    return { type, record: behind?.record, pointers: (behind?.pointers ?? 0) + stars };
-  }
-  return undefined;
-}
+// Type names and the record behind a type are the core's type questions (core/types.ts).
+export { lookupTypeName, recordBehind, splitStars } from '../types';
 
 export function paramTypeName(type: CType): string | undefined {
   if (type.kind === 'typedef') return type.decl.name;
