@@ -13,7 +13,7 @@ import type { EnumConstant, EnumDecl, Expr } from '../server/src/core/ast';
 import { convert, literalType } from '../server/src/core/consteval';
 import { type LayoutContext, createLayoutContext } from '../server/src/core/layout';
 import { memoryHost } from '../server/src/core/source';
-import { T, num, unitWith } from './layout.test';
+import { T, num, unitWith } from './ast';
 
 const prelude = `
 struct S { int a; struct { int b[3]; } in[2]; char c; };

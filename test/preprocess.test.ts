@@ -14,6 +14,7 @@ import {
 } from '../server/src/core/preprocess';
 import { memoryHost, type FileHost } from '../server/src/core/source';
 import { TokKind, type Token } from '../server/src/core/token';
+import { mingwInclude, requireTool } from './helpers';
 
 const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures', 'preprocess');
 
@@ -669,28 +670,9 @@ describe('preprocess: robustness', () => {
 // ---------------------------------------------------------------------------
 // Differential test against clang -E on real Windows headers.
 
-function clangAvailable(): string | undefined {
-  try {
-    execFileSync('clang', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'clang not found';
-  }
-  if (!fs.existsSync('/usr/share/mingw-w64/include/windows.h')) return 'mingw-w64 headers not found in /usr/share/mingw-w64/include';
-  return undefined;
-}
-
 describe('preprocess: same tokens as clang -E on mingw-w64 headers', function () {
   this.timeout(120000);
-  const missing = clangAvailable();
-  if (missing !== undefined) {
-    it('requires clang and mingw-w64 headers', () => {
-      console.log(`\n  SKIPPED: ${missing} (the clang differential preprocessor test did not run)\n`);
-      if (process.env.CI === 'true') assert.fail(`${missing}; CI=true requires the clang differential test`);
-    });
-    return;
-  }
-  const mingw = '/usr/share/mingw-w64/include';
-  const resourceInclude = execFileSync('clang', ['-print-resource-dir']).toString().trim() + '/include';
+  const mingw = mingwInclude;
   const triples = { x64: 'x86_64-pc-windows-msvc', x86: 'i686-pc-windows-msvc' } as const;
   const cases: [string, keyof typeof triples][] = [
     ['winioctl.h', 'x64'],
@@ -704,7 +686,9 @@ describe('preprocess: same tokens as clang -E on mingw-w64 headers', function ()
   const cache = mapCache();
 
   for (const [header, abi] of cases) {
-    it(`#include <${header}> for ${abi}`, () => {
+    it(`#include <${header}> for ${abi}`, function () {
+      if (!requireTool(this, 'clang') || !requireTool(this, 'mingw-w64 headers')) return;
+      const resourceInclude = execFileSync('clang', ['-print-resource-dir']).toString().trim() + '/include';
       const main = path.join(tmp, `main_${abi}_${header.replace(/\W/g, '_')}.c`);
       fs.writeFileSync(main, `#include <${header}>\n`);
       let clangOut: string;
