@@ -11,8 +11,9 @@
  * analysed (so only one unit is alive at a time); workspace checks (duplicate
  * codes ...) run at the end over every IOCTL definition seen.
  *
- * Options come from, in increasing priority: `.ioctl-lens.json` (found by
- * walking up from the first PATH), `compile_commands.json` (per file), and
+ * Options are resolved per file by `core/options.ts`, as the editor
+ * resolves them: the driver project, the file's `compile_commands.json`
+ * entry, `.ioctl-lens.json` (found by walking up from the first PATH), then
  * the command line.
  */
 
@@ -34,7 +35,8 @@ import {
   unitFacts,
   wow64Pairs,
 } from '../core/checks/index';
-import { type CompileOptions, compileOptionsFor } from '../core/config';
+import { type CompileOptions, type WorkspaceConfig, compileOptionsFor } from '../core/config';
+import { type OptionSources, resolveOptions } from '../core/options';
 import { type DispatchRoutine, type DriverUnit, driverRoutines, summarizeUnit, unitTypes } from '../core/dispatch';
 import { type DriverProject, kernelModeSources } from '../core/project';
 import type { IoctlDef } from '../core/ioctl';
@@ -141,12 +143,15 @@ function displayPath(cwd: string) {
 export interface CheckRequest {
   paths: string[];
   abis: AbiName[];
+  /** The command line's `-I`, `-D`, `-U`, `--include` (`.ioctl-lens.json`'s come through `config`). */
   includeDirs: string[];
   defines: [string, string | undefined][];
   undefines: string[];
   forcedIncludes: string[];
   rules: Partial<Record<string, RuleSetting>>;
   compileCommands?: CompileOptions[];
+  /** The `.ioctl-lens.json` that applies. */
+  config?: WorkspaceConfig;
   prelude?: boolean;
   /** Default true: read many root headers through umbrella units (false: one unit per root header). */
   umbrella?: boolean;
@@ -167,6 +172,17 @@ export interface CheckResult {
   units: number;
   /** The drivers the files were checked as. */
   drivers: { name: string; kind: DriverProject['kind']; path: string; sources: number; headers: number }[];
+}
+
+/**
+ * A file's analysis options in `check`: `core/options.ts` over its driver,
+ * its `compile_commands.json` entry, `.ioctl-lens.json` and the command
+ * line, the function the editor resolves them with.
+ */
+export function checkOptionsFor(request: CheckRequest, file: string, project?: OptionSources['project']): AnalysisOptions {
+  const compile = request.compileCommands ? compileOptionsFor(request.compileCommands, file) : undefined;
+  const frontEnd = { abis: request.abis, includeDirs: request.includeDirs, defines: request.defines, undefines: request.undefines, forcedIncludes: request.forcedIncludes, prelude: request.prelude };
+  return resolveOptions({ project, compile, config: request.config, frontEnd }).analysis;
 }
 
 /** More root headers than this are read through umbrella units. */
@@ -222,17 +238,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     const ioctls = new Map<string, IoctlDef>();
     const kernel =
       request.kernelMode === false ? new Set<string>() : driver.kernel ? new Set(driver.sources) : kernelModeSources(driver.sources, [...new Set([...unique, ...driverFiles])], read);
-    const optionsFor = (file: string, optionsOf: string): AnalysisOptions => {
-      const cc = request.compileCommands ? compileOptionsFor(request.compileCommands, optionsOf) : undefined;
-      return {
-        abis: request.abis,
-        includeDirs: [...request.includeDirs, ...driver.includeDirs, ...(cc?.includeDirs ?? [])],
-        defines: [...(kernel.has(file) ? [['_KERNEL_MODE', '1'] as [string, string]] : []), ...driver.defines, ...(cc?.defines ?? []), ...request.defines],
-        undefines: [...(cc?.undefines ?? []), ...request.undefines],
-        forcedIncludes: [...(cc?.forcedIncludes ?? []), ...request.forcedIncludes],
-        prelude: request.prelude,
-      };
-    };
+    const optionsFor = (file: string, optionsOf: string): AnalysisOptions => checkOptionsFor(request, optionsOf, { ...driver, kernel: kernel.has(file) });
     const record = (analysis: Analysis) => {
       units++;
       for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
@@ -321,7 +327,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     // in order), so the headers they share are preprocessed once, not once per
     // root. Headers left uncovered after that get units of their own.
     const headers = driver.headers;
-    const included = includedHeaders([...driver.sources, ...headers], [...request.includeDirs, ...driver.includeDirs], read);
+    const included = includedHeaders([...driver.sources, ...headers], [...driver.includeDirs, ...(request.config?.includePaths ?? []), ...request.includeDirs], read);
     const roots = headers.filter((h) => !included.has(h) && !covered.has(h));
     let umbrellas = 0;
     const umbrella = (batch: string[]) => {
@@ -445,10 +451,11 @@ export function checkCommand(argv: string[], io: CheckIo): number {
   const result = runCheck({
     paths,
     abis,
-    includeDirs: [...(args.options.get('-I') ?? []).map((d) => normalizePath(nodePath.resolve(io.cwd, d))), ...config.includePaths],
-    defines: [...config.defines, ...(args.options.get('-D') ?? []).map(parseDefine)],
-    undefines: [...config.undefines, ...(args.options.get('-U') ?? [])],
-    forcedIncludes: [...config.forcedIncludes, ...(args.options.get('--include') ?? [])],
+    includeDirs: (args.options.get('-I') ?? []).map((d) => normalizePath(nodePath.resolve(io.cwd, d))),
+    defines: (args.options.get('-D') ?? []).map(parseDefine),
+    undefines: args.options.get('-U') ?? [],
+    forcedIncludes: args.options.get('--include') ?? [],
+    config,
     rules: config.rules,
     compileCommands: loaded.compileCommands?.entries,
     prelude: !args.options.has('--no-prelude'),

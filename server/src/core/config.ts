@@ -12,15 +12,18 @@
  *       "forcedIncludes": ["windows.h"],
  *       "abis": ["x86", "x64"],
  *       "rules": {"reserved-function-code": "off", "unthunked-pointer": "error"},
- *       "compileCommands": "build/compile_commands.json"
+ *       "compileCommands": "build/compile_commands.json",
+ *       "inlayHints": "all", "codeLens": true     // the editor's switches
  *     }
  *
  * Comments (`//`, `/* *\/`) and trailing commas are accepted, as in VS Code's
- * own settings files. Relative paths are relative to the configuration
- * file's folder. Bad entries are diagnostics that point at the value; the
- * rest of the file still applies.
+ * own settings files (read with jsonc-parser, VS Code's own reader).
+ * Relative paths are relative to the configuration file's folder. Bad
+ * entries are diagnostics that point at the value; the rest of the file
+ * still applies.
  */
 
+import { type Node as JsonTree, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { type AbiName, isAbiName } from './abi';
 import { type RuleId, isRuleId } from './checks/catalogue';
 import type { Diagnostic, Severity } from './diagnostics';
@@ -39,12 +42,23 @@ export interface WorkspaceConfig {
   rules: Partial<Record<RuleId, RuleSetting>>;
   /** Absolute path of a compile_commands.json named by the file. */
   compileCommands?: string;
+  /** What only the editor uses (the CLI reads and checks them too, so one file serves both). */
+  editor: EditorConfig;
 }
 
-export const emptyConfig = (): WorkspaceConfig => ({ includePaths: [], defines: [], undefines: [], forcedIncludes: [], rules: {} });
+/** The editor's switches a `.ioctl-lens.json` may hold; the editor's own settings override them. */
+export interface EditorConfig {
+  inlayHints?: 'differing' | 'all' | 'off';
+  codeLens?: boolean;
+  preamble?: boolean;
+  debounce?: number;
+  thunkStyle?: 'ulong' | 'pointer32';
+}
+
+export const emptyConfig = (): WorkspaceConfig => ({ includePaths: [], defines: [], undefines: [], forcedIncludes: [], rules: {}, editor: {} });
 
 // ---------------------------------------------------------------------------
-// A small JSON-with-comments reader that keeps offsets for diagnostics
+// JSON with comments (jsonc-parser, VS Code's own), as nodes with offsets for diagnostics
 
 export type JsonNode =
   | { kind: 'object'; start: number; end: number; members: { key: string; keyStart: number; value: JsonNode }[] }
@@ -60,78 +74,59 @@ export class JsonError extends Error {
   }
 }
 
+const jsonErrorText: Partial<Record<string, string>> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'unexpected text after the value',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+};
+
+function fromTree(n: JsonTree): JsonNode {
+  const start = n.offset;
+  const end = n.offset + n.length;
+  switch (n.type) {
+    case 'object':
+      return {
+        kind: 'object',
+        start,
+        end,
+        members: (n.children ?? []).flatMap((p) => {
+          const [key, value] = p.children ?? [];
+          return key && value ? [{ key: String(key.value), keyStart: key.offset, value: fromTree(value) }] : [];
+        }),
+      };
+    case 'array':
+      return { kind: 'array', start, end, items: (n.children ?? []).map(fromTree) };
+    case 'string':
+      return { kind: 'string', start, end, value: String(n.value) };
+    case 'number':
+      return { kind: 'number', start, end, value: Number(n.value) };
+    case 'boolean':
+      return { kind: 'boolean', start, end, value: n.value === true };
+    default:
+      return { kind: 'null', start, end };
+  }
+}
+
 /** Parses JSON with comments and trailing commas; throws `JsonError` with an offset on bad syntax. */
 export function parseJsonc(text: string): JsonNode {
-  let i = 0;
-  const skip = () => {
-    for (;;) {
-      while (i < text.length && /\s/.test(text[i])) i++;
-      if (text.startsWith('//', i)) {
-        while (i < text.length && text[i] !== '\n') i++;
-      } else if (text.startsWith('/*', i)) {
-        const e = text.indexOf('*/', i + 2);
-        if (e < 0) throw new JsonError('unterminated comment', i);
-        i = e + 2;
-      } else return;
-    }
-  };
-  const value = (): JsonNode => {
-    skip();
-    const start = i;
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const members: { key: string; keyStart: number; value: JsonNode }[] = [];
-      for (;;) {
-        skip();
-        if (text[i] === '}') {
-          i++;
-          return { kind: 'object', start, end: i, members };
-        }
-        if (text[i] !== '"') throw new JsonError('expected a property name in double quotes', i);
-        const keyStart = i;
-        const key = (value() as { value: string }).value;
-        skip();
-        if (text[i] !== ':') throw new JsonError("expected ':'", i);
-        i++;
-        members.push({ key, keyStart, value: value() });
-        skip();
-        if (text[i] === ',') i++;
-        else if (text[i] !== '}') throw new JsonError("expected ',' or '}'", i);
-      }
-    }
-    if (c === '[') {
-      i++;
-      const items: JsonNode[] = [];
-      for (;;) {
-        skip();
-        if (text[i] === ']') {
-          i++;
-          return { kind: 'array', start, end: i, items };
-        }
-        items.push(value());
-        skip();
-        if (text[i] === ',') i++;
-        else if (text[i] !== ']') throw new JsonError("expected ',' or ']'", i);
-      }
-    }
-    if (c === '"') {
-      const m = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(i));
-      if (!m) throw new JsonError('invalid string', i);
-      i += m[0].length;
-      return { kind: 'string', start, end: i, value: JSON.parse(m[0]) as string };
-    }
-    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
-    if (!m) throw new JsonError(i >= text.length ? 'unexpected end of file' : `unexpected character '${c}'`, i);
-    i += m[0].length;
-    if (m[0] === 'true' || m[0] === 'false') return { kind: 'boolean', start, end: i, value: m[0] === 'true' };
-    if (m[0] === 'null') return { kind: 'null', start, end: i };
-    return { kind: 'number', start, end: i, value: Number(m[0]) };
-  };
-  const root = value();
-  skip();
-  if (i < text.length) throw new JsonError('unexpected text after the value', i);
-  return root;
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first) {
+    const code = printParseErrorCode(first.error);
+    throw new JsonError(jsonErrorText[code] ?? code, first.offset);
+  }
+  if (!tree) throw new JsonError('unexpected end of file', text.length);
+  return fromTree(tree);
 }
 
 // ---------------------------------------------------------------------------
@@ -225,6 +220,24 @@ export function parseConfig(text: string, path: string): { config: WorkspaceConf
       case 'compileCommands':
         if (v.kind === 'string') config.compileCommands = joinPath(base, v.value);
         else bad(v, `'compileCommands' must be a path`);
+        break;
+      case 'inlayHints':
+        if (v.kind === 'string' && (v.value === 'differing' || v.value === 'all' || v.value === 'off')) config.editor.inlayHints = v.value;
+        else if (v.kind === 'boolean') config.editor.inlayHints = v.value ? 'differing' : 'off';
+        else bad(v, `'inlayHints' must be "differing", "all" or "off"`);
+        break;
+      case 'thunkStyle':
+        if (v.kind === 'string' && (v.value === 'ulong' || v.value === 'pointer32')) config.editor.thunkStyle = v.value;
+        else bad(v, `'thunkStyle' must be "ulong" or "pointer32"`);
+        break;
+      case 'codeLens':
+      case 'preamble':
+        if (v.kind === 'boolean') config.editor[m.key] = v.value;
+        else bad(v, `'${m.key}' must be true or false`);
+        break;
+      case 'debounce':
+        if (v.kind === 'number' && v.value >= 0 && v.value <= 5000) config.editor.debounce = v.value;
+        else bad(v, `'debounce' must be a number of milliseconds from 0 to 5000`);
         break;
       case '$schema':
         break;

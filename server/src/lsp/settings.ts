@@ -5,18 +5,20 @@
  * each parent, directly or under `build/`), turned into the core's
  * `AnalysisOptions` for one file.
  *
- * Precedence, lowest first: built-in defaults, `.ioctl-lens.json`,
- * `compile_commands.json` flags for the file, editor settings.
+ * Settings: built-in defaults, then `.ioctl-lens.json` (ABIs, rules, the
+ * editor switches), then the editor's. Analysis options: `core/options.ts`
+ * (the one resolution `ioctl-lens check` uses too): `compile_commands.json`
+ * flags for the file, `.ioctl-lens.json`, then the editor's settings.
  */
 
 import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, isAbiName } from '../core/abi';
 import type { AnalysisOptions } from '../core/analyze';
-import { compileOptionsFor, parseJsonc } from '../core/config';
+import { compileOptionsFor } from '../core/config';
+import { resolveOptions } from '../core/options';
 import type { Diagnostic } from '../core/diagnostics';
 import { dirname, normalizePath } from '../core/source';
 import { type LoadedConfig, loadConfig } from '../node/config';
-import { readRegularFile } from '../node/host';
 import type { InlayMode } from './languageService';
 
 export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';
@@ -165,7 +167,12 @@ function parseDefine(d: string): [string, string | undefined] {
   return eq < 0 ? [d, undefined] : [d.slice(0, eq), d.slice(eq + 1)];
 }
 
-/** Resolves the effective settings and analysis options for one file. */
+/**
+ * Resolves the effective settings and analysis options for one file: the
+ * editor's settings over `.ioctl-lens.json` (its ABIs, rules and editor
+ * switches), and the analysis options from `core/options.ts`, the function
+ * `ioctl-lens check` uses too.
+ */
 export function optionsFor(path: string, editor: unknown, roots: readonly string[], log?: (m: string) => void): FileOptions {
   const sources: string[] = [];
   const rootFolder = roots.find((r) => path.startsWith(r + '/')) ?? roots[0] ?? dirname(path);
@@ -176,53 +183,15 @@ export function optionsFor(path: string, editor: unknown, roots: readonly string
   if (loaded?.configPath) {
     sources.push(loaded.configPath);
     const c = loaded.config;
-    settings = mergeSettings(settings, { abis: c.abis, rules: c.rules });
+    settings = mergeSettings(settings, { abis: c.abis, rules: c.rules, ...c.editor });
   }
-  // The configuration file's own switches the CLI does not know (inlay hints, code lens ...) are honoured too.
-  if (loaded?.configPath) settings = mergeSettings(settings, rawConfigSwitches(loaded.configPath));
   settings = mergeSettings(settings, editorResolved);
-  const includeDirs: string[] = [];
-  const defines: [string, string | undefined][] = [];
-  const undefines: string[] = [];
-  const forcedIncludes: string[] = [];
   const entry = loaded?.compileCommands ? compileOptionsFor(loaded.compileCommands.entries, path) : undefined;
-  if (loaded?.compileCommands && entry) {
-    sources.push(loaded.compileCommands.path);
-    includeDirs.push(...entry.includeDirs);
-    defines.push(...entry.defines);
-    undefines.push(...entry.undefines);
-    forcedIncludes.push(...entry.forcedIncludes);
-  }
-  if (loaded?.configPath) {
-    const c = loaded.config;
-    includeDirs.push(...c.includePaths);
-    defines.push(...c.defines);
-    undefines.push(...c.undefines);
-    forcedIncludes.push(...c.forcedIncludes);
-  }
-  includeDirs.push(...settings.includePaths);
-  defines.push(...settings.defines.map(parseDefine));
-  forcedIncludes.push(...settings.forcedIncludes);
-  const unique = <T>(xs: T[]) => [...new Set(xs)];
-  const analysis: AnalysisOptions = { abis: settings.abis, includeDirs: unique(includeDirs), defines, undefines, forcedIncludes: unique(forcedIncludes) };
+  if (loaded?.compileCommands && entry) sources.push(loaded.compileCommands.path);
+  const { analysis } = resolveOptions({
+    compile: entry,
+    config: loaded?.configPath ? loaded.config : undefined,
+    frontEnd: { abis: settings.abis, includeDirs: settings.includePaths, defines: settings.defines.map(parseDefine), forcedIncludes: settings.forcedIncludes },
+  });
   return { settings, analysis, key: JSON.stringify(analysis), sources };
-}
-
-/** `inlayHints`, `codeLens`, `preamble`, `debounce` written in `.ioctl-lens.json` (JSON with comments). */
-function rawConfigSwitches(file: string): unknown {
-  try {
-    const got = readRegularFile(file);
-    if (got === undefined || !('text' in got)) return undefined;
-    const node = parseJsonc(got.text);
-    if (node.kind !== 'object') return undefined;
-    const out: Record<string, unknown> = {};
-    for (const m of node.members) {
-      if (!['inlayHints', 'codeLens', 'preamble', 'debounce', 'thunkStyle'].includes(m.key)) continue;
-      const v = m.value;
-      if (v.kind === 'string' || v.kind === 'boolean' || v.kind === 'number') out[m.key] = v.value;
-    }
-    return out;
-  } catch {
-    return undefined;
-  }
 }
