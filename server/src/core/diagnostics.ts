@@ -19,6 +19,8 @@ export interface Diagnostic {
   loc: Loc;
   /** Exclusive end of the range the diagnostic covers (same file as `loc`). */
   end?: Loc;
+  /** What filled the message template (`{0}`, `{1}` ...): read these, never the message text. */
+  args?: readonly (string | number)[];
 }
 
 /** One entry per stable code. The message is a template; `{0}`, `{1}` ... are filled by `format`. */
@@ -99,5 +101,5 @@ export function format(code: MessageCode, ...args: (string | number)[]): string 
 }
 
 export function diag(code: MessageCode, loc: Loc, args: (string | number)[] = [], end?: Loc): Diagnostic {
-  return { code, severity: Messages[code].severity, message: format(code, ...args), loc, end };
+  return { code, severity: Messages[code].severity, message: format(code, ...args), loc, end, args };
 }

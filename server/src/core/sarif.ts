@@ -7,6 +7,7 @@
  * checkout).
  */
 
+import type * as Sarif from 'sarif';
 import type { Severity } from './diagnostics';
 import { type RuleId, ruleIds, rules } from './checks/catalogue';
 import type { Finding } from './checks/context';
@@ -20,13 +21,13 @@ export interface SarifOptions {
   docsBase?: string;
 }
 
-const level = (s: Severity): 'error' | 'warning' | 'note' => (s === 'info' ? 'note' : s);
+const level = (s: Severity): Sarif.Result.level => (s === 'info' ? 'note' : s);
 
 function encodePath(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
 
-function artifact(file: string, baseDir: string): { uri: string; uriBaseId?: string } {
+function artifact(file: string, baseDir: string): Sarif.ArtifactLocation {
   const base = baseDir.endsWith('/') ? baseDir : baseDir + '/';
   if (file.startsWith(base)) return { uri: encodePath(file.slice(base.length)), uriBaseId: '%SRCROOT%' };
   if (file.startsWith('/')) return { uri: 'file://' + encodePath(file) };
@@ -34,8 +35,8 @@ function artifact(file: string, baseDir: string): { uri: string; uriBaseId?: str
   return { uri: encodePath(file) };
 }
 
-function region(start: Loc, end?: Loc) {
-  const r: Record<string, number> = { startLine: start.line, startColumn: start.col };
+function region(start: Loc, end?: Loc): Sarif.Region {
+  const r: Sarif.Region = { startLine: start.line, startColumn: start.col };
   if (end && end.file === start.file && (end.line > start.line || (end.line === start.line && end.col > start.col))) {
     r.endLine = end.line;
     r.endColumn = end.col;
@@ -43,7 +44,7 @@ function region(start: Loc, end?: Loc) {
   return r;
 }
 
-export function buildSarif(findings: readonly Finding[], options: SarifOptions): object {
+export function buildSarif(findings: readonly Finding[], options: SarifOptions): Sarif.Log {
   const baseUri = 'file://' + encodePath(options.baseDir.endsWith('/') ? options.baseDir : options.baseDir + '/');
   const index = new Map<RuleId, number>(ruleIds.map((id, i) => [id, i]));
   const helpUri = (id: RuleId) => (options.docsBase ? options.docsBase.replace(/\/?$/, '/') + `${id}.md` : rules[id].doc);
@@ -69,7 +70,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: baseUri } },
         results: findings.map((f) => {
-          const result: Record<string, unknown> = {
+          const result: Sarif.Result = {
             ruleId: f.rule,
             ruleIndex: index.get(f.rule),
             level: level(f.severity),

@@ -111,7 +111,7 @@ function preludeNotice(doc: DocContext): { finding: Finding; covers(d: Diagnosti
   if (![...doc.analysis.units.values()].some((u) => u.prelude)) return undefined;
   const missing = (d: Diagnostic): string | undefined => {
     if (d.code !== 'pp-include-not-found') return undefined;
-    const name = /^'([^']+)' file not found/.exec(d.message)?.[1];
+    const name = typeof d.args?.[0] === 'string' ? d.args[0] : undefined;
     const base = name?.replace(/\\/g, '/').split('/').pop()?.toLowerCase();
     return base && preludeStandsInFor.has(base) ? name : undefined;
   };
