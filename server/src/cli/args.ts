@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { distance } from 'fastest-levenshtein';
+import { append } from '../core/arrays';
 
 export interface OptionSpec {
   /** `string`: takes a value; `list`: takes a value, may repeat; `flag`: no value. */
@@ -54,7 +55,7 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
+      append(positionals, argv.slice(i + 1));
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
@@ -141,9 +142,9 @@ export function parseDefine(d: string): [string, string | undefined] {
 
 /** The package's version, from the package.json beside out/ (or the repository root). */
 export function version(): string {
-  for (const up of [['..', '..', '..'], ['..', '..', '..', '..']]) {
+  for (const up of ['../../..', '../../../..']) {
     try {
-      const pkg = JSON.parse(fs.readFileSync(nodePath.join(__dirname, ...up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(fs.readFileSync(nodePath.join(__dirname, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'ioctl-lens' && pkg.version) return pkg.version;
     } catch {
       // not there: try the next folder up

@@ -47,6 +47,7 @@ import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
 import { findDrivers } from '../node/project';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine, usageError, version } from './args';
+import { append } from '../core/arrays';
 
 export interface CheckIo {
   out(s: string): void;
@@ -204,7 +205,7 @@ export function runCheck(request: CheckRequest): CheckResult {
   const files: string[] = [];
   for (const p of request.paths) {
     const abs = normalizePath(nodePath.resolve(p));
-    if (fs.statSync(abs).isDirectory()) files.push(...collectFiles(abs));
+    if (fs.statSync(abs).isDirectory()) append(files, collectFiles(abs));
     else files.push(abs);
   }
   const unique = [...new Set(files)];
@@ -245,7 +246,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     };
     const check = (analysis: Analysis, routines?: DispatchRoutine[]) => {
       const r = unitFacts(analysis, { inScope, routines });
-      for (const facts of r.pairs) findings.push(...runUnitChecks(facts, { rules: request.rules, inScope }));
+      for (const facts of r.pairs) append(findings, runUnitChecks(facts, { rules: request.rules, inScope }));
       mergeIoctls([r.ioctls], ioctls);
       mergeSuppressions(suppressions, r.suppressions);
     };
@@ -348,7 +349,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     } else for (const h of roots) if (!covered.has(h)) analyseHeader(h, h);
     for (const h of headers) if (!covered.has(h)) analyseHeader(h, h);
     // Duplicate codes count within one driver.
-    findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
+    append(findings, runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
   };
   for (const driver of drivers) checkDriver(driver);
   return {

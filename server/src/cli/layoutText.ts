@@ -11,6 +11,7 @@
 
 import type { AbiName } from '../core/abi';
 import type { AbiReport, FieldReport, RecordReport } from '../core/report';
+import { append, maxOf } from '../core/arrays';
 
 export interface TextOptions {
   color: boolean;
@@ -65,7 +66,7 @@ function fieldRows(perAbi: (FieldReport[] | undefined)[], depth: number, recordS
       present.length !== cells.length || present.some((c) => c.offset !== present[0].offset || c.size !== present[0].size);
     const label = first.name ?? (first.fields ? `(anonymous ${first.type.startsWith('union') ? 'union' : 'struct'})` : '(unnamed)');
     rows.push({ depth, label, type: first.fields ? '' : first.type, cells, differs });
-    if (first.fields) rows.push(...fieldRows(entries.map((e) => e?.f.fields), depth + 1, []));
+    if (first.fields) append(rows, fieldRows(entries.map((e) => e?.f.fields), depth + 1, []));
     // Padding after this field: up to the next field's offset, or to the record's end for the last one.
     if (depth === 0) {
       const pads = entries.map((e, i) => {
@@ -117,10 +118,10 @@ export function renderRecord(allAbis: AbiName[], allPerAbi: (RecordReport | unde
       : 'same layout on all ABIs';
   const lines = [`${c('bold', `${rec.kind} ${rec.name}`)}${typedefs}  ${options.displayPath(rec.file)}:${rec.line}  ${verdict}`];
 
-  const labelW = Math.max('alignof'.length, ...rows.map((r) => r.depth * 2 + r.label.length));
-  const typeW = Math.max(4, ...rows.map((r) => r.type.length));
-  const offW = Math.max(6, ...rows.flatMap((r) => r.cells.map((x) => x?.offset.length ?? 0)));
-  const sizeW = Math.max(4, ...rows.flatMap((r) => r.cells.map((x) => x?.size.length ?? 0)));
+  const labelW = maxOf('alignof'.length, rows.map((r) => r.depth * 2 + r.label.length));
+  const typeW = maxOf(4, rows.map((r) => r.type.length));
+  const offW = maxOf(6, rows.flatMap((r) => r.cells.map((x) => x?.offset.length ?? 0)));
+  const sizeW = maxOf(4, rows.flatMap((r) => r.cells.map((x) => x?.size.length ?? 0)));
   const colW = offW + sizeW + 2;
   const head = `    ${pad('member', labelW)}  ${pad('type', typeW)}` + abiNames.map((a) => `  ${pad(a, colW, true)}`).join('');
   const sub = `    ${pad('', labelW)}  ${pad('', typeW)}` + abiNames.map(() => `  ${pad('offset', offW, true)}  ${pad('size', sizeW, true)}`).join('');

@@ -96,10 +96,10 @@ export const Messages = {
 
 export type MessageCode = keyof typeof Messages;
 
-export function format(code: MessageCode, ...args: (string | number)[]): string {
+export function format(code: MessageCode, args: readonly (string | number)[]): string {
   return Messages[code].text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
 }
 
 export function diag(code: MessageCode, loc: Loc, args: (string | number)[] = [], end?: Loc): Diagnostic {
-  return { code, severity: Messages[code].severity, message: format(code, ...args), loc, end, args };
+  return { code, severity: Messages[code].severity, message: format(code, args), loc, end, args };
 }

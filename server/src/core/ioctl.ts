@@ -28,6 +28,7 @@ import type { Comment, MacroDef, PreprocessResult } from './preprocess';
 import { type IntValue, cRules, evaluateTokens as evaluateConstant } from './constexpr';
 import { type Loc, type SourceFile, locAt } from './source';
 import { TokKind, type Token } from './token';
+import { append } from './arrays';
 
 export type TransferMethod = 'METHOD_BUFFERED' | 'METHOD_IN_DIRECT' | 'METHOD_OUT_DIRECT' | 'METHOD_NEITHER';
 
@@ -209,7 +210,7 @@ export function annotationSource(pp: Pick<PreprocessResult, 'comments' | 'files'
       if (!ix) return [];
       const out: string[] = [];
       const candidates = [...(ix.byStart.get(line) ?? []), ...(ix.byEnd.get(line - 1) ?? []), ...(ix.byStart.get(line - 1) ?? [])];
-      for (const c of candidates) out.push(...parseSuppression(c.text));
+      for (const c of candidates) append(out, parseSuppression(c.text));
       return out;
     },
   };
@@ -289,7 +290,7 @@ function expandList(input: readonly ExpandedToken[], hide: ReadonlySet<string>, 
     if (m.params === undefined) {
       const body = m.body.map((b) => ({ tok: b, via }));
       const inner = new Set(hide).add(m.name);
-      out.push(...expandList(body, inner, st));
+      append(out, expandList(body, inner, st));
       continue;
     }
     // Function-like: only an invocation when `(` follows.
@@ -319,7 +320,7 @@ function expandList(input: readonly ExpandedToken[], hide: ReadonlySet<string>, 
         const joined: ExpandedToken[] = [];
         rest.forEach((a, n) => {
           if (n) joined.push({ tok: synth(',', TokKind.Punct, t), via });
-          joined.push(...a);
+          append(joined, a);
         });
         return joined;
       }
@@ -346,16 +347,16 @@ function expandList(input: readonly ExpandedToken[], hide: ReadonlySet<string>, 
         const text = left.tok.text + (first ? first.tok.text : '');
         const kind = /^[A-Za-z_$]/.test(text) ? TokKind.Ident : /^[0-9.]/.test(text) ? TokKind.Number : left.tok.kind;
         body.push({ tok: synth(text, kind, left.tok), via });
-        body.push(...right.slice(1));
+        append(body, right.slice(1));
         b++;
         continue;
       }
       const k = bt.kind === TokKind.Ident ? paramIndex(bt.text) : -1;
       const nextIsPaste = m.body[b + 1]?.text === '##';
-      if (k >= 0) body.push(...(nextIsPaste ? argFor(k, true) : argFor(k, false)));
+      if (k >= 0) append(body, nextIsPaste ? argFor(k, true) : argFor(k, false));
       else body.push({ tok: bt, via });
     }
-    out.push(...expandList(body, new Set(hide).add(m.name), st));
+    append(out, expandList(body, new Set(hide).add(m.name), st));
     i = collected.next - 1;
   }
   return out;

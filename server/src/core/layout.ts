@@ -38,6 +38,7 @@ import { type Diagnostic, type MessageCode, diag } from './diagnostics';
 import { recordName } from './names';
 import { innermostElement, resolve } from './types';
 import type { Loc } from './source';
+import { append } from './arrays';
 
 export interface FieldLayout {
   /** `null` for anonymous struct/union members and unnamed bit-fields. */
@@ -376,7 +377,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       ownVfptr = placed.ownVfptr;
       polymorphic = placed.polymorphic;
       primary = placed.primary;
-      bases.push(...placed.bases);
+      append(bases, placed.bases);
     }
 
     /** Natural size/alignment adjusted by pack and required alignment (clang's getAdjustedElementInfo). */

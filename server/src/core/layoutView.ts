@@ -22,6 +22,7 @@ import type { CType, RecordDecl } from './ast';
 import type { FieldLayout } from './layout';
 import { recordName } from './names';
 import { isVariablePointer, recordOf, typedefChain } from './types';
+import { maxOf } from './arrays';
 
 /** How many distinct member colours the palettes have; member colours are indices modulo this. */
 export const paletteSize = 12;
@@ -274,7 +275,7 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
     // The total is what the map hatches: holes of nested records included, not only the outer record's.
     return { abi: r.u.abi.name, size: r.size, align: r.align, padding: paddingIn(lanes), pointerSize: r.u.abi.pointer.size, complete: r.complete, lanes };
   });
-  const maxSize = Math.max(1, ...abis.map((a) => a.size));
+  const maxSize = maxOf(1, abis.map((a) => a.size));
   let bytesPerCell = 1;
   while (maxSize / bytesPerCell > maxCells) bytesPerCell *= 2;
   const model: LayoutViewModel = {

@@ -122,6 +122,7 @@ import {
 } from './parse-state';
 import { isSalAnnotationName, joinTypeText } from './parse-text';
 import { TokKind, type Token } from './token';
+import { append } from './arrays';
 
 export { isSalAnnotationName, joinTypeText } from './parse-text';
 
@@ -1860,8 +1861,8 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
     advance(s);
     d.text.push('(');
     inner = parseDeclarator(s, mode);
-    d.text.push(...inner.text);
-    if (inner.annotations) (d.annotations ??= []).push(...inner.annotations);
+    append(d.text, inner.text);
+    if (inner.annotations) append((d.annotations ??= []), inner.annotations);
     if (inner.name !== undefined) {
       d.name = inner.name;
       d.nameTok = inner.nameTok;
@@ -1910,7 +1911,7 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   // Apply order: the pointers next to the base first, then the suffixes from right to left, then the inner declarator.
   d.ops = ptrOps;
   for (let i = suffixOps.length - 1; i >= 0; i--) d.ops.push(suffixOps[i]);
-  if (inner) d.ops.push(...inner.ops);
+  if (inner) append(d.ops, inner.ops);
   return d;
 }
 

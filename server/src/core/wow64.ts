@@ -32,6 +32,7 @@ import type { AnnotationSource, IoctlDef } from './ioctl';
 import type { LayoutContext } from './layout';
 import type { Loc } from './source';
 import { type FlatMember, flatMembers, isRecordDecl, isUnaligned, lookupTypeName, recordBehind, valueRecord, withPointers } from './types';
+import { append } from './arrays';
 
 export type { Difference, MemberPlace, ShadowComparison, ShadowMismatch, TranslationVerdict } from './compare';
 
@@ -275,7 +276,7 @@ export function pointees(pair: Wow64Pair, record: RecordDecl, prefix = '', depth
       const inner = valueRecord(f.type);
       if (!inner) continue;
       if (!f.name) visit(inner.fields ?? [], pre);
-      else out.push(...pointees(pair, inner, chain + '.', depth + 1));
+      else append(out, pointees(pair, inner, chain + '.', depth + 1));
     }
   };
   visit(record.fields, prefix);

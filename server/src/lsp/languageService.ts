@@ -33,6 +33,7 @@ import {
   recordNamed,
   recordsInFile,
 } from './facts';
+import { maxOf } from '../core/arrays';
 
 /** A span in the analysed document, as offsets into its text. */
 export interface Span {
@@ -573,7 +574,7 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
     case 1: {
       // Suggest the next free function code in the customer range.
       const used = interfaceFacts(ctx).ioctls.map((i) => i.code.function);
-      const next = Math.max(0x7ff, ...used) + 1;
+      const next = maxOf(0x7ff, used) + 1;
       return [{ label: `0x${next.toString(16)}`, kind: 'value', detail: 'next free function code (0x800-0xFFF are for vendors)', replace }];
     }
     case 2:

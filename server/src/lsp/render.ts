@@ -11,6 +11,7 @@
 
 import type { ControlCodeFacts, MemberFacts, RecordFacts } from './facts';
 import { type HoverInfo, controlCodeSummary } from './languageService';
+import { maxOf } from '../core/arrays';
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 /** A row label, marked when the row's values differ between ABIs (no emphasis: a client that conceals `**` would misalign the columns). */
@@ -23,7 +24,7 @@ const label = (name: string, differs: boolean) => (differs ? `${name} ≠` : nam
  */
 function table(header: string[], rows: string[][], leftColumns = 1): string {
   const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(3, ...all.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => maxOf(3, all.map((r) => (r[i] ?? '').length)));
   const left = (i: number) => i < leftColumns;
   const line = (cells: string[]) => `| ${cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (left(i) ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ')} |`;
@@ -180,7 +181,7 @@ export function toPlainText(markdown: string): string {
       rows.push(lines[i].slice(1, -1).split(' | ').map((c) => inline(c.trim())));
     }
     i--;
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+    const widths = rows[0].map((_, c) => maxOf(0, rows.map((r) => (r[c] ?? '').length)));
     for (const r of rows) out.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
   }
   return out.join('\n');

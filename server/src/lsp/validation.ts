@@ -19,6 +19,7 @@ import type { AbiUnit, Analysis } from '../core/analyze';
 import { type Finding as CheckFinding, runChecks } from '../core/checks';
 import type { Comment } from '../core/preprocess';
 import type { RuleSeverity } from './settings';
+import { append } from '../core/arrays';
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -91,8 +92,8 @@ export function doValidation(doc: DocContext, options: ValidationOptions): Findi
     out.push(f);
   }
   for (const { first, count } of viaInclude.values()) if (count > 1) first.message += ` (and ${count - 1} more errors)`;
-  if (options.runRules) out.push(...options.runRules(doc));
-  out.push(...crossFileDuplicates(doc, options.workspaceIoctls ?? []));
+  if (options.runRules) append(out, options.runRules(doc));
+  append(out, crossFileDuplicates(doc, options.workspaceIoctls ?? []));
   return applySeverities(out, options.rules);
 }
 
@@ -243,7 +244,7 @@ function includeLeadingTo(doc: DocContext): Map<string, Loc> {
       const f = stack.pop()!;
       if (out.has(f) || f === doc.path) continue;
       out.set(f, e.loc);
-      stack.push(...(children.get(f) ?? []));
+      append(stack, (children.get(f) ?? []));
     }
   }
   return out;

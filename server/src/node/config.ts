@@ -12,6 +12,7 @@ import { type CompileOptions, type WorkspaceConfig, configFileName, emptyConfig,
 import type { Diagnostic } from '../core/diagnostics';
 import { normalizePath } from '../core/source';
 import { maxFileBytes, readRegularFile } from './host';
+import { append } from '../core/arrays';
 
 /** A compilation database may be much larger than any header. */
 export const maxCompileDatabaseBytes = 4 * maxFileBytes;
@@ -73,7 +74,7 @@ export function loadConfig(from: string, options: { configPath?: string; compile
     if (text !== undefined) {
       const parsed = parseConfig(text, configPath);
       config = parsed.config;
-      diagnostics.push(...parsed.diagnostics);
+      append(diagnostics, parsed.diagnostics);
     }
   }
   const ccPath = options.compileCommandsPath
@@ -84,7 +85,7 @@ export function loadConfig(from: string, options: { configPath?: string; compile
     const text = readConfigText(ccPath, maxCompileDatabaseBytes, diagnostics);
     if (text !== undefined) {
       const parsed = parseCompileCommands(text, ccPath);
-      diagnostics.push(...parsed.diagnostics);
+      append(diagnostics, parsed.diagnostics);
       compileCommands = { path: ccPath, entries: parsed.entries };
     }
   }

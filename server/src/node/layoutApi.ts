@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostics';
 import { type AbiReport, buildReports } from '../core/report';
 import { normalizePath } from '../core/source';
 import { diskHost } from './host';
+import { append } from '../core/arrays';
 
 export interface LayoutRequest {
   files: string[];
@@ -56,7 +57,7 @@ export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; d
         target.records.push(r);
       }
     }
-    diagnostics.push(...mergedDiagnostics(analysis));
+    append(diagnostics, mergedDiagnostics(analysis));
   }
   return { reports: [...byAbi.values()], diagnostics };
 }

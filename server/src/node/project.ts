@@ -14,6 +14,7 @@ import type { CompileOptions } from '../core/config';
 import type { Diagnostic } from '../core/diagnostics';
 import { type DriverProject, parseVcxproj } from '../core/project';
 import { normalizePath } from '../core/source';
+import { append } from '../core/arrays';
 
 const buildMarkers = /^(sources|dirs|makefile|makefile\.inc|cmakelists\.txt|meson\.build|sconstruct|sconscript|.*\.inf|.*\.inx|.*\.sln)$/i;
 const skipDirs = new Set(['node_modules', '.git', '.vs', 'out', 'obj', 'bin', 'Debug', 'Release', 'x64', 'ARM64']);
@@ -80,7 +81,7 @@ export function findDrivers(roots: readonly string[], files: readonly string[], 
       const text = read(projectFile);
       if (text === undefined) continue;
       const parsed = parseVcxproj(text, projectFile);
-      diagnostics.push(...parsed.diagnostics);
+      append(diagnostics, parsed.diagnostics);
       const project = parsed.project;
       if (!project) continue;
       project.sources = project.sources.filter(exists);

@@ -29,6 +29,7 @@ import { reservedFunctionCode } from './reserved-function-code';
 import { staleShadow } from './stale-shadow';
 import { unhandled32bitCaller } from './unhandled-32bit-caller';
 import { unthunkedPointer } from './unthunked-pointer';
+import { append } from '../arrays';
 
 export type { Finding, Fix, Related, TextEdit, UnitFacts, WorkspaceFacts } from './context';
 export { type RuleId, ruleIds, rules, isRuleId } from './catalogue';
@@ -200,10 +201,10 @@ export function filesNeededOnNarrow(wide: AbiUnit, options: { inScope?: (file: s
   const pseudo: Wow64Pair = { wideAbi: wide.abi.name, narrowAbi: wide.abi.name, wide: side, narrow: side, annotations };
   const files = new Set<string>();
   const records: RecordDecl[] = [];
-  for (const d of ioctls) for (const b of d.buffers) records.push(...[recordNamed(side, b.type)].filter((r): r is RecordDecl => !!r));
+  for (const d of ioctls) for (const b of d.buffers) append(records, [recordNamed(side, b.type)].filter((r): r is RecordDecl => !!r));
   for (const r of routines) {
     files.add(r.loc.file);
-    for (const c of r.cases) for (const u of c.uses) if (u.record) records.push(...[recordNamed(side, u.record)].filter((x): x is RecordDecl => !!x));
+    for (const c of r.cases) for (const u of c.uses) if (u.record) append(records, [recordNamed(side, u.record)].filter((x): x is RecordDecl => !!x));
   }
   for (const r of wide.unit.records) {
     if (!r.fields || r.nested || !inScope(r.loc.file)) continue;
@@ -237,13 +238,13 @@ function enabled(check: Check, options: CheckOptions): boolean {
 
 export function runUnitChecks(facts: UnitFacts, options: CheckOptions = {}): Finding[] {
   const raw: RawFinding[] = [];
-  for (const check of allChecks) if (check.scope === 'unit' && enabled(check, options)) raw.push(...check.run(facts));
+  for (const check of allChecks) if (check.scope === 'unit' && enabled(check, options)) append(raw, check.run(facts));
   return finish(raw, options);
 }
 
 export function runWorkspaceChecks(facts: WorkspaceFacts, options: CheckOptions = {}): Finding[] {
   const raw: RawFinding[] = [];
-  for (const check of allChecks) if (check.scope === 'workspace' && enabled(check, options)) raw.push(...check.run(facts));
+  for (const check of allChecks) if (check.scope === 'workspace' && enabled(check, options)) append(raw, check.run(facts));
   return finish(raw, options);
 }
 
@@ -310,10 +311,10 @@ export function runChecks(analyses: readonly Analysis[], options: CheckOptions &
   for (const analysis of analyses) {
     const routines = options.driver?.length ? routinesWithDriver(analysis, options.driver, inScope) : undefined;
     const r = unitFacts(analysis, { inScope, routines });
-    for (const facts of r.pairs) findings.push(...runUnitChecks(facts, options));
+    for (const facts of r.pairs) append(findings, runUnitChecks(facts, options));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);
   }
-  findings.push(...runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, options));
+  append(findings, runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, options));
   return finalizeFindings(findings, suppressions);
 }

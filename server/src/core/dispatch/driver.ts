@@ -30,6 +30,7 @@ import type { BufferUse, CallStep, CaseLabel, DispatchCase, DispatchRoutine, Gua
 import type { Cond, FunctionSummary, HandlerTable, Origin, SummaryCall, SummaryConstruct, UnitSummary } from './summary';
 import type { TypeResolver } from './types';
 import type { Framework } from './vocabulary';
+import { append } from '../arrays';
 
 type Fact = 'buf' | 'test' | 'code' | 'len';
 type Facts = ReadonlySet<Fact>;
@@ -342,7 +343,7 @@ class DriverAnalysis {
       const inner = u.chain ?? [];
       sink.uses.push({ ...u, guard: u.guard === 'none' ? guard : u.guard, via: inner.length ? u.via : step.callee, chain: [...prefix, ...inner] });
     }
-    sink.tests.push(...events.tests);
+    append(sink.tests, events.tests);
   }
 }
 

@@ -7,6 +7,7 @@
 
 import { type TextStyle, containsCode, detectStyle, formatFor } from './text';
 import type { FixContext, FixEdit } from './types';
+import { append } from '../arrays';
 
 export class EditSet {
   private readonly list: FixEdit[] = [];
@@ -72,7 +73,7 @@ export class EditSet {
 
   private remember(file: string, blocks: string[]): void {
     const list = this.planned.get(file) ?? [];
-    list.push(...blocks);
+    append(list, blocks);
     this.planned.set(file, list);
   }
 

@@ -38,6 +38,7 @@ import { addRoutineEdits } from './routines';
 import { thunksFor } from './shadow';
 import { indentationAt, matchingBracket, scanTo, splitLines } from './text';
 import type { CodeFix, FindingRef, FixContext } from './types';
+import { append } from '../arrays';
 
 export interface CaseAt {
   routine: DispatchRoutine;
@@ -152,7 +153,7 @@ export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
   lines.push(`${b1}}`);
   if (r.routines!.release) lines.push(`${b1}${r.routines!.release}(&${captured});`);
   lines.push(`${b1}break;`);
-  lines.push(`${si}} else`, '#endif', `${si}{`, ...native, `${si}}`);
+  append(lines, [`${si}} else`, '#endif', `${si}{`, ...native, `${si}}`]);
   let out = lines.join('\n');
   if (style.allman) {
     out = out

@@ -30,6 +30,7 @@ import { generateShadowFix } from './shadow';
 import { suppressFix } from './suppress';
 import type { CodeFix, FindingRef, FixContext } from './types';
 import { updateShadowFix } from './update-shadow';
+import { append } from '../arrays';
 
 export type { CodeFix, FindingRef, FixContext, FixEdit, FixKind } from './types';
 export { detectStyle, type TextStyle } from './text';
@@ -40,23 +41,23 @@ export function fixesForFinding(ctx: FixContext, f: FindingRef): CodeFix[] {
   const out: CodeFix[] = [];
   switch (f.rule) {
     case 'unthunked-pointer':
-      out.push(...generateShadowFix(ctx, f), ...generateRoutinesFix(ctx, f), ...generateReceiveFix(ctx, f), ...layoutInvariantFix(ctx, f));
+      append(out, [...generateShadowFix(ctx, f), ...generateRoutinesFix(ctx, f), ...generateReceiveFix(ctx, f), ...layoutInvariantFix(ctx, f)]);
       break;
     case 'stale-shadow':
-      out.push(...updateShadowFix(ctx, f));
+      append(out, updateShadowFix(ctx, f));
       break;
     case 'unhandled-32bit-caller':
     case 'native-size-check':
-      out.push(...handle32Fix(ctx, f));
+      append(out, handle32Fix(ctx, f));
       break;
     case 'probe-alignment':
-      out.push(...probeAlignmentFix(ctx, f));
+      append(out, probeAlignmentFix(ctx, f));
       break;
     case 'misaligned-field':
-      out.push(...misalignedFixes(ctx, f));
+      append(out, misalignedFixes(ctx, f));
       break;
   }
-  out.push(...suppressFix(ctx, f));
+  append(out, suppressFix(ctx, f));
   return out;
 }
 

@@ -28,6 +28,7 @@ import { counterpart, pairFromUnits } from '../wow64';
 import { EditSet } from './edits';
 import { afterDeclaration, mainUnit } from './place';
 import type { CodeFix, FixContext } from './types';
+import { append } from '../arrays';
 
 export interface RecordTarget {
   record: RecordDecl;
@@ -79,11 +80,11 @@ export function insertLayoutGuards(ctx: FixContext, offset: number): CodeFix | u
   if (pair) {
     const narrowRecord = counterpart(target.record, pair.narrow);
     lines.push(`/* ${target.name}: layout on ${pair.wideAbi} and ${pair.narrowAbi} (ioctl-lens). */`, '#if defined(_WIN64)');
-    lines.push(...guardLines(pair.wide.layout, target.record, target.name));
-    if (narrowRecord) lines.push('#else', ...guardLines(pair.narrow.layout, narrowRecord, target.name));
+    append(lines, guardLines(pair.wide.layout, target.record, target.name));
+    if (narrowRecord) append(lines, ['#else', ...guardLines(pair.narrow.layout, narrowRecord, target.name)]);
     lines.push('#endif');
   } else {
-    lines.push(`/* ${target.name}: layout on ${unit.abi.name} (ioctl-lens). */`, ...guardLines(unit.layout, target.record, target.name));
+    append(lines, [`/* ${target.name}: layout on ${unit.abi.name} (ioctl-lens). */`, ...guardLines(unit.layout, target.record, target.name)]);
   }
   const edits = new EditSet(ctx);
   edits.insertBlocksAfterLine(ctx.path, afterDeclaration(text, target.record.endLoc!.offset), [lines.join('\n')]);

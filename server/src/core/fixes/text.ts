@@ -9,6 +9,8 @@
  * the file's style. Everything here is pure string work.
  */
 
+import { minOf } from '../arrays';
+
 export interface TextStyle {
   eol: '\n' | '\r\n';
   /** One indentation level: `\t`, or N spaces. */
@@ -175,7 +177,7 @@ export function matchingBracket(text: string, open: number): number {
 
 /** Removes one level of `indent` (or of any leading whitespace up to it) from each line. */
 export function dedentLines(lines: string[]): string[] {
-  const common = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+  const common = minOf(Infinity, lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
   return lines.map((l) => (l.trim() ? l.slice(Number.isFinite(common) ? common : 0) : ''));
 }
 

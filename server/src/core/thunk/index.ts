@@ -23,6 +23,7 @@ import { renderMarshal, renderOutputHelpers, renderStore } from './marshal';
 import { selfCheck } from './selfcheck';
 import { renderShadow } from './shadow';
 import { renderRelease, renderWriteBack } from './writeback';
+import { append } from '../arrays';
 
 export type { ThunkStyle, ThunkWarning, SourceRange, ShadowStatus, DispatchKind, DispatchNames, Direction, Guard };
 export { buildPlan } from './plan';
@@ -199,7 +200,7 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
     }
     for (const r of withRoutines) {
       if (!r.routinesExist.store) pieces.push({ kind: 'store', type: r.nativeName, name: r.routines.store, text: renderStore(r), placement: 'source' });
-      warnings.push(...unsizedPointers(r));
+      append(warnings, unsizedPointers(r));
     }
     if (!root.routinesExist.marshal) pieces.push({ kind: 'marshal', type: root.nativeName, name: root.routines.marshal, text: renderMarshal(root), placement: 'source' });
   }

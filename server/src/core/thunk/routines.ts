@@ -6,6 +6,7 @@
 
 import { CText, comment } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
+import { append } from '../arrays';
 
 export interface RoutineState {
   w: CText;
@@ -84,7 +85,7 @@ export function deepMembers(fields: FieldPlan[], prefix: string, options: { into
     if (f.todo) continue;
     const c = f.conversion;
     if (c.kind === 'deep' || c.kind === 'buffer') out.push({ path: prefix + f.name, field: f, conversion: c });
-    else if (c.kind === 'inline' && (!f.switch || options.intoSwitches)) out.push(...deepMembers(c.fields, f.name ? `${prefix}${f.name}.` : prefix, options));
+    else if (c.kind === 'inline' && (!f.switch || options.intoSwitches)) append(out, deepMembers(c.fields, f.name ? `${prefix}${f.name}.` : prefix, options));
   }
   return out;
 }
