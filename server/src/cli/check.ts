@@ -319,7 +319,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     };
     const analyseHeader = (file: string, optionsOf: string, umbrellaOf?: string[]) => {
       const options = optionsFor(file, optionsOf);
-      const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, options) : analyzeFile(session, file, options));
+      const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, { ...options, budgetScale: umbrellaOf.length }) : analyzeFile(session, file, options));
       record(analysis);
       check(analysis);
     };

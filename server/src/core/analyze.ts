@@ -29,6 +29,8 @@ export interface AnalysisOptions {
   prelude?: boolean;
   /** Default `'c'`. `'cpp'` predefines the C++ macros (`__cplusplus` ...) and parses C++ declarations. */
   language?: Language;
+  /** How many translation units one analysis stands for (check's umbrella units): scales the preprocessor's work budgets. */
+  budgetScale?: number;
 }
 
 export interface AbiUnit {
@@ -126,6 +128,7 @@ export function analyzeFile(session: Session, path: string, options: AnalysisOpt
       forcedIncludes: options.forcedIncludes,
       fallbackMacros: prelude?.macros,
       cache: session.lexCache,
+      budgetScale: options.budgetScale,
     });
     const parsed = parse(pp.tokens, { fallback: prelude?.unit, language, abi });
     const diagnostics = [...pp.diagnostics, ...parsed.diagnostics];

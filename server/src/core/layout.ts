@@ -240,13 +240,36 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
   function typedefInfo(decl: TypedefDecl): TypeInfo {
     const memo = typedefInfos.get(decl);
     if (memo) return memo;
-    const under = typeInfo(decl.type);
-    const attr = validAlign(decl.declAlign, decl.loc);
-    const info: TypeInfo = attr
-      ? { size: under.size, align: attr, requiredAlign: Math.max(attr, recordRequired(decl.type)), alignRequired: true, complete: under.complete }
-      : under;
-    if (info.complete) typedefInfos.set(decl, info);
-    return info;
+    // A typedef of a typedef of ... (a header may chain thousands) is walked
+    // in a loop, not by recursion, then folded back from the innermost.
+    const chain: TypedefDecl[] = [decl];
+    const seen = new Set(chain);
+    let under: TypeInfo | undefined;
+    for (let d = decl; ; ) {
+      const next = d.type.kind === 'typedef' ? d.type.decl : undefined;
+      const known = next && typedefInfos.get(next);
+      if (known) {
+        under = known;
+        break;
+      }
+      if (!next || seen.has(next)) {
+        under = next ? broken() : typeInfo(d.type);
+        break;
+      }
+      chain.push(next);
+      seen.add(next);
+      d = next;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i];
+      const attr = validAlign(d.declAlign, d.loc);
+      const info: TypeInfo = attr
+        ? { size: under.size, align: attr, requiredAlign: Math.max(attr, recordRequired(d.type)), alignRequired: true, complete: under.complete }
+        : under;
+      if (info.complete) typedefInfos.set(d, info);
+      under = info;
+    }
+    return under;
   }
 
   /** The required alignment of the record a type reaches by value through typedefs and arrays (0 if none). */

@@ -24,6 +24,7 @@
  */
 
 import type { CType, Expr } from './ast';
+import { diag } from './diagnostics';
 import { parseCharLiteral, parseIntLiteral } from './parse-text';
 import {
   accept,
@@ -34,11 +35,14 @@ import {
   expected,
   isPunct,
   locOf,
+  maxOperators,
+  nest,
   type ParserState,
   peekAt,
   peekPunct,
   skipBalanced,
   tokensText,
+  unnest,
 } from './parse-state';
 import { TokKind, type Token } from './token';
 
@@ -82,11 +86,16 @@ export function parseCond(s: ParserState): Expr {
   const startTok = cur(s);
   const test = parseBinary(s, 1);
   if (!atPunct(s, '?')) return test;
-  advance(s);
-  const then = parseExpr(s);
-  expect(s, ':');
-  const otherwise = parseCond(s);
-  return { kind: 'cond', test, then, else: otherwise, loc: locOf(startTok) };
+  nest(s);
+  try {
+    advance(s);
+    const then = parseExpr(s);
+    expect(s, ':');
+    const otherwise = parseCond(s);
+    return { kind: 'cond', test, then, else: otherwise, loc: locOf(startTok) };
+  } finally {
+    unnest(s);
+  }
 }
 
 /**
@@ -96,7 +105,7 @@ export function parseCond(s: ParserState): Expr {
 function parseBinary(s: ParserState, minPrec: number): Expr {
   const startTok = cur(s);
   let left = parseCast(s);
-  for (;;) {
+  for (let operators = 1; ; operators++) {
     const t = cur(s);
     if (t.kind !== TokKind.Punct) return left;
     // Inside a template argument list, `>` and `>>` close the list (C++ [temp.names]).
@@ -105,7 +114,12 @@ function parseBinary(s: ParserState, minPrec: number): Expr {
     if (prec === undefined || prec < minPrec) return left;
     advance(s);
     const right = parseBinary(s, prec + 1);
-    left = { kind: 'binary', op: t.text, left, right, loc: locOf(startTok) };
+    if (operators === maxOperators) {
+      // Each operator is one level of a left-deep tree every later stage walks recursively:
+      // the rest of the chain is read but not kept, and the whole expression is not evaluated.
+      s.diagnostics.push(diag('parse-limit', locOf(startTok), [`an expression chains more than ${maxOperators} operators; it is not evaluated`]));
+      left = { kind: 'opaque', text: `(an expression of more than ${maxOperators} operators)`, loc: locOf(startTok) };
+    } else if (operators < maxOperators) left = { kind: 'binary', op: t.text, left, right, loc: locOf(startTok) };
   }
 }
 
@@ -113,6 +127,15 @@ function parseBinary(s: ParserState, minPrec: number): Expr {
  * cast-expression: '(' type-name ')' cast-expression | unary-expression
  */
 function parseCast(s: ParserState): Expr {
+  nest(s);
+  try {
+    return parseCastInner(s);
+  } finally {
+    unnest(s);
+  }
+}
+
+function parseCastInner(s: ParserState): Expr {
   const t = cur(s);
   if (isPunct(t, '(') && s.isTypeStart(s, peekAt(s, 1))) {
     // A compound literal `(T){...}` is not a constant we can use.

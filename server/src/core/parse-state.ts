@@ -9,7 +9,7 @@
  * token, so no parse function ever indexes out of bounds.
  */
 
-import type { CType, Expr, TranslationUnit } from './ast';
+import type { CType, Expr, RecordDecl, TranslationUnit } from './ast';
 import { diag, type Diagnostic, type MessageCode } from './diagnostics';
 import type { CxxState } from './parse-cxx';
 import type { Loc } from './source';
@@ -40,6 +40,10 @@ export interface ParserState {
   abortAt: number;
   /** How many record bodies enclose the cursor (records defined inside one are `nested`). */
   recordDepth: number;
+  /** Parentheses, operators, declarators and record bodies open around the cursor (see `nest`). */
+  nesting: number;
+  /** Records whose body is being parsed, innermost last. */
+  openRecords: RecordDecl[];
   nextRecordId: number;
   nextEnumId: number;
   /** The keyword table of the unit's language (C++ adds `class`, `namespace`, `bool` ...; its values are parser.ts's `K`). */
@@ -57,6 +61,36 @@ export interface ParserState {
   cxxPrimary?(s: ParserState): Expr | undefined;
   /** Set while reading a template argument: a `>` at this level ends the expression instead of comparing. */
   noGreater?: boolean;
+}
+
+/**
+ * How deep parentheses, operators, declarators and record bodies may nest
+ * (clang's default `-fbracket-depth`). Every later stage walks the model
+ * recursively; this bounds its depth, so nothing downstream can run out of
+ * stack. Longer chains of binary operators (`1+1+...`) are bounded by
+ * `maxOperators`.
+ */
+export const maxNesting = 256;
+/** Binary operators one expression may chain (its tree is as deep as the chain). */
+export const maxOperators = 1000;
+
+/** Thrown past a limit; the declaration parser reports it and skips the declaration. */
+export class ParseLimit extends Error {
+  constructor(readonly at: Token, readonly what: string) {
+    super(what);
+  }
+}
+
+/** Opens one level of nesting at the current token (close it with `unnest`), or throws `ParseLimit`. */
+export function nest(s: ParserState): void {
+  if (++s.nesting > maxNesting) {
+    s.nesting = 0;
+    throw new ParseLimit(cur(s), `nested more than ${maxNesting} levels deep (parentheses, operators, declarators or records)`);
+  }
+}
+
+export function unnest(s: ParserState): void {
+  if (s.nesting > 0) s.nesting--;
 }
 
 export function cur(s: ParserState): Token {

@@ -113,12 +113,16 @@ import {
   isPunct,
   locOf,
   describe,
+  maxNesting,
+  nest,
+  ParseLimit,
   type ParserState,
   peekAt,
   peekPunct,
   skipBalanced,
   syntaxError,
   tokensText,
+  unnest,
 } from './parse-state';
 import { isSalAnnotationName, joinTypeText } from './parse-text';
 import { TokKind, type Token } from './token';
@@ -300,6 +304,8 @@ export function parse(tokens: Token[], options: ParseOptions = {}): ParseResult 
     errored: false,
     paramScopes: [],
     recordDepth: 0,
+    nesting: 0,
+    openRecords: [],
     abortAt: -1,
     nextRecordId: maxRecord + 1,
     nextEnumId: maxEnum + 1,
@@ -421,12 +427,16 @@ function parseTranslationUnit(s: ParserState): void {
       if (isStaticAssertStart(s)) parseStaticAssert(s);
       else parseDeclaration(s);
     } catch (error) {
-      // Only absurd nesting (`((((...))))` thousands deep) can exhaust the stack; report it and resume.
+      // A limit (`maxNesting`, `maxOperators`) or, as a last resort, the stack: report it and skip the declaration.
       s.paramScopes.length = 0;
       s.recordDepth = 0;
+      s.nesting = 0;
+      // Records whose body was cut short are not defined: no layout is better than a wrong one.
+      for (const r of s.openRecords) r.fields = undefined;
+      s.openRecords.length = 0;
       s.errored = false;
-      const why = isStackOverflow(error) ? 'nesting too deep' : String(error);
-      syntaxError(s, 'parse-bad-declaration', s.toks[before], [why]);
+      if (error instanceof ParseLimit) syntaxError(s, 'parse-limit', error.at, [`${error.what}; the declaration is skipped`]);
+      else syntaxError(s, 'parse-bad-declaration', s.toks[before], [isStackOverflow(error) ? 'nesting too deep' : String(error)]);
       s.pos = before;
       recoverDeclaration(s);
     }
@@ -480,7 +490,13 @@ function stringValue(text: string): string {
 
 /** Skips to the next `;` at depth 0 (consuming it) or stops before an unmatched `}`. */
 function recoverDeclaration(s: ParserState): void {
-  skipToSemicolon(s, { fileScope: true });
+  // A braced block ends a function definition, but not `typedef struct {...} T;`.
+  let record = false;
+  for (let i = s.pos; i < s.last && !(s.kinds[i] === TokKind.Punct && (s.texts[i] === '{' || s.texts[i] === ';')); i++) {
+    const t = s.texts[i];
+    if (t === 'struct' || t === 'union' || t === 'enum' || t === 'typedef' || t === 'class') record = true;
+  }
+  skipToSemicolon(s, { fileScope: !record });
 }
 
 /**
@@ -1324,6 +1340,8 @@ function sameRecord(a: RecordDecl, b: RecordDecl): boolean {
 function parseRecordBody(s: ParserState, record: RecordDecl): void {
   const fields: FieldDecl[] = [];
   record.fields = fields;
+  s.openRecords.push(record);
+  nest(s);
   const open = advance(s);
   s.recordDepth++;
   const savedErrored = s.errored;
@@ -1367,6 +1385,8 @@ function parseRecordBody(s: ParserState, record: RecordDecl): void {
     if (s.pos === before) advance(s);
   }
   s.recordDepth--;
+  unnest(s);
+  s.openRecords.pop();
   // After an unterminated body the enclosing declaration has nothing more to say.
   s.errored = savedErrored || cur(s).kind === TokKind.EOF || s.abortAt === s.pos;
 }
@@ -1860,7 +1880,9 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   } else if (atPunct(s, '(') && isNestedDeclaratorStart(s, peekAt(s, 1), mode)) {
     advance(s);
     d.text.push('(');
+    nest(s);
     inner = parseDeclarator(s, mode);
+    unnest(s);
     append(d.text, inner.text);
     if (inner.annotations) append((d.annotations ??= []), inner.annotations);
     if (inner.name !== undefined) {
@@ -1912,6 +1934,8 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
   d.ops = ptrOps;
   for (let i = suffixOps.length - 1; i >= 0; i--) d.ops.push(suffixOps[i]);
   if (inner) append(d.ops, inner.ops);
+  // Every operator becomes one level of the type, which later stages walk recursively.
+  if (d.ops.length > maxNesting) throw new ParseLimit(d.nameTok ?? cur(s), `a declarator has more than ${maxNesting} pointer, array or function levels`);
   return d;
 }
 
@@ -1920,6 +1944,15 @@ function parseDeclarator(s: ParserState, mode: DeclaratorMode): Declarator {
  * parameter: declaration-specifiers (declarator | abstract-declarator)?
  */
 function parseParameterList(s: ParserState): { params: ParamDecl[]; variadic: boolean; text: string } {
+  nest(s);
+  try {
+    return parseParameterListInner(s);
+  } finally {
+    unnest(s);
+  }
+}
+
+function parseParameterListInner(s: ParserState): { params: ParamDecl[]; variadic: boolean; text: string } {
   advance(s);
   const params: ParamDecl[] = [];
   const texts: string[] = [];

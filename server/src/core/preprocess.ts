@@ -129,6 +129,13 @@ export interface PreprocessOptions {
    */
   initialMacros?: ReadonlyMap<string, MacroDef>;
   cache?: LexCache;
+  /**
+   * How many translation units this run stands for (default 1): the token
+   * and expansion budgets (`pp-token-limit`, `pp-expansion-limit`) are
+   * multiplied by it. `check` reads many root headers through one umbrella
+   * unit and passes their number.
+   */
+  budgetScale?: number;
   /** Default 200. */
   maxIncludeDepth?: number;
   /**

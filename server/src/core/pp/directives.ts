@@ -19,6 +19,7 @@ import {
   deleteMacro,
   endLocOf,
   enter,
+  includeCost,
   fileFrame,
   isDefined,
   readFile,
@@ -127,6 +128,8 @@ export function directive(pp: PP, r: Reader, f: Frame, hash: Token): Token | und
   const start = f.pos;
   const end = lineEnd(tokens, start);
   f.pos = end;
+  // Directive lines count against the run's token budget too (see next()).
+  pp.tokenBudget -= end - start;
   if (start === end) return undefined; // null directive
   const name = tokens[start];
   if (name.kind !== TokKind.Ident) {
@@ -419,6 +422,7 @@ export function resolveInclude<F extends { path: string; refused?: string }>(
 }
 
 function include(pp: PP, r: Reader, ops: Token[], nameTok: Token, st: FileState, isNext: boolean): undefined {
+  pp.tokenBudget -= includeCost;
   let h = headerName(ops);
   if (h === undefined && ops.length > 0) h = headerName(expandList(pp, ops, nameTok));
   if (h === undefined) {
@@ -453,7 +457,11 @@ function include(pp: PP, r: Reader, ops: Token[], nameTok: Token, st: FileState,
   if ((pp.onStack.get(path) ?? 0) >= 2) {
     const chain = pp.fileStack.filter((s) => !s.pseudo).map((s) => s.file.path);
     const i = chain.indexOf(path);
-    report(pp, 'pp-include-cycle', ops[0] ?? nameTok, [path, chain.slice(i + 1).concat(path).join(' -> ')]);
+    // Once per #include line: files that include each other several times would otherwise say it thousands of times.
+    const at = ops[0] ?? nameTok;
+    const key = `${at.file.path}\0${at.offset}`;
+    if (!pp.cyclesReported.has(key)) report(pp, 'pp-include-cycle', at, [path, chain.slice(i + 1).concat(path).join(' -> ')]);
+    pp.cyclesReported.add(key);
     return;
   }
   if (pp.fileStack.length >= pp.maxDepth) {

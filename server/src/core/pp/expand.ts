@@ -12,7 +12,7 @@ import { TokKind, type Token } from '../token';
 import { directive, headerName, pragmaOperator, resolveInclude } from './directives';
 import { isPunct } from './files';
 import type { HideSet } from './hidesets';
-import { copy, isDefined, leave, maxExpansions, maxListDepth, probeFile, report, synth, type PP, type Reader } from './state';
+import { copy, isDefined, leave, maxListDepth, probeFile, report, synth, type PP, type Reader } from './state';
 import { dynamicMacros, hasOperatorAnswer, hasOperators, isSalAnnotation } from './tables';
 
 // ---------------------------------------------------------------------------
@@ -62,6 +62,7 @@ export function next(pp: PP, r: Reader): Token {
       continue;
     }
     const t = f.tokens[f.pos++];
+    if (--pp.tokenBudget < 0) return stop(pp, r, t);
     const st = f.state;
     if (st !== undefined) {
       if (t.kind === TokKind.EOF) {
@@ -71,12 +72,28 @@ export function next(pp: PP, r: Reader): Token {
       }
       if (t.bol && t.kind === TokKind.Punct && t.text === '#') {
         const p = directive(pp, r, f, t);
+        if (pp.tokenBudget < 0) return stop(pp, r, t);
         if (p !== undefined) return p;
         continue;
       }
     }
     return t;
   }
+}
+
+/**
+ * The token budget is spent (an include explosion, a header far larger than
+ * any real one): report it once where reading stopped, and answer end of
+ * input to this and every later reader, so the run ends with what it has.
+ */
+function stop(pp: PP, r: Reader, at: Token): Token {
+  if (!pp.stopped) {
+    pp.stopped = true;
+    report(pp, 'pp-token-limit', at.expansion ?? at, [pp.limits.tokens]);
+  }
+  pp.tokenBudget = -1;
+  r.stack.length = 0;
+  return r.eof;
 }
 
 export function unget(r: Reader, t: Token): void {
@@ -260,13 +277,16 @@ function hasOperator(pp: PP, r: Reader, at: Token): boolean {
 function expandMacro(pp: PP, r: Reader, tok: Token, m: MacroDef): boolean {
   const name = tok.text;
   if (tok.hide !== undefined && tok.hide.has(name)) return false;
-  if (--pp.expansionBudget < 0) {
-    if (pp.expansionBudget === -1) report(pp, 'pp-expansion-limit', tok, [maxExpansions]);
+  if (pp.expansionBudget <= 0) {
+    if (!pp.expansionReported) report(pp, 'pp-expansion-limit', tok, [pp.limits.expansions]);
+    pp.expansionReported = true;
     return false;
   }
+  pp.expansionBudget--;
   const exp = tok.expansion ?? tok;
   if (m.params === undefined) {
     const body = substitute(pp, m, compile(m), undefined, pp.hs.with(tok.hide, name), exp);
+    pp.expansionBudget -= body.length;
     startResult(body, tok);
     r.stack.push({ tokens: body, pos: 0 });
     return true;
@@ -282,6 +302,7 @@ function expandMacro(pp: PP, r: Reader, tok: Token, m: MacroDef): boolean {
   if (call === undefined) return true;
   const hide = pp.hs.with(pp.hs.intersect(tok.hide, call.rparen.hide), name);
   const body = substitute(pp, m, c, call.args, hide, exp, call.vaOmitted);
+  pp.expansionBudget -= body.length;
   startResult(body, tok);
   r.stack.push({ tokens: body, pos: 0 });
   return true;

@@ -81,18 +81,52 @@ export interface PP {
   counter: number;
   /** Set while expanding an `#if` line: `defined` and `__has_*` are operators. */
   ifMode: boolean;
-  /** Bounds the work of pathological inputs (e.g. exponential macro growth). */
+  /**
+   * Bounds the work of pathological inputs (exponential macro growth): each
+   * expansion costs one, plus one per token it produces (`pp-expansion-limit`).
+   */
+  /** The run's budgets (`maxExpansions`, `maxTokens`, scaled by `budgetScale`), for messages. */
+  readonly limits: { expansions: number; tokens: number };
   expansionBudget: number;
+  expansionReported: boolean;
+  /** Tokens the readers may still hand out before preprocessing stops (`pp-token-limit`). */
+  tokenBudget: number;
+  /** Set once the token budget is spent: every reader answers end of input from then on. */
+  stopped: boolean;
+  /** `#include` lines already reported as closing a cycle. */
+  readonly cyclesReported: Set<string>;
   listDepth: number;
   nestingReported: boolean;
 }
 
-/** Macro expansions one run may make before it stops expanding (`pp-expansion-limit`). */
+/**
+ * Macro expansions, plus the tokens they produce, one run may make before it
+ * stops expanding (`pp-expansion-limit`). The largest real translation units
+ * measured (mingw-w64's mshtml.h, windows.h with http.h and winioctl.h)
+ * use about 200,000.
+ */
 export const maxExpansions = 2_000_000;
+/**
+ * Tokens one run may read (from files, directive lines and macro
+ * expansions) before it stops (`pp-token-limit`). The largest real
+ * translation units measured (mingw-w64's mshtml.h; windows.h with http.h
+ * and winioctl.h) use about 1 million; 100,000 small structs in one header
+ * 2.2 million. This bounds the time and memory of every later stage too
+ * (a few hundred bytes a token per ABI), since they only see what the
+ * preprocessor handed out.
+ */
+export const maxTokens = 3_000_000;
+/**
+ * What one `#include` costs against `maxTokens`: resolving and entering a
+ * file is work even when its guard makes it produce nothing, and headers
+ * that include each other several times without guards multiply it.
+ */
+export const includeCost = 64;
 /** How deep macro arguments may nest before they stay unexpanded (`pp-nesting-limit`). */
 export const maxListDepth = 200;
 
 export function createState(mainPath: string, options: PreprocessOptions): PP {
+  const scale = Math.max(1, Math.floor(options.budgetScale ?? 1));
   return {
     host: options.host,
     includeDirs: (options.includeDirs ?? []).map(normalizePath),
@@ -119,7 +153,12 @@ export function createState(mainPath: string, options: PreprocessOptions): PP {
     onStack: new Map(),
     counter: 0,
     ifMode: false,
-    expansionBudget: maxExpansions,
+    limits: { expansions: maxExpansions * scale, tokens: maxTokens * scale },
+    expansionBudget: maxExpansions * scale,
+    expansionReported: false,
+    tokenBudget: maxTokens * scale,
+    stopped: false,
+    cyclesReported: new Set(),
     listDepth: 0,
     nestingReported: false,
   };
@@ -234,7 +273,7 @@ export function enter(pp: PP, r: Reader, frame: Frame): void {
 /** A file frame is read to its end: open conditionals are reported, the include stack pops. */
 export function leave(pp: PP, frame: Frame): void {
   const st = frame.state!;
-  for (const c of st.conds) report(pp, 'pp-unterminated-conditional', c.token, [c.directive]);
+  if (!pp.stopped) for (const c of st.conds) report(pp, 'pp-unterminated-conditional', c.token, [c.directive]);
   st.conds.length = 0;
   const i = pp.fileStack.lastIndexOf(st);
   if (i >= 0) pp.fileStack.splice(i, 1);
