@@ -68,6 +68,12 @@ describe('whole drivers: patterns', () => {
     assert.equal(result.findings.length, 0);
   });
 
+  it('takes labels from the switch on the code, not from a switch on its device type or an if inside a case', () => {
+    const result = expectDriverFixture('device-type-switch');
+    const unhandled = result.findings.filter((f) => f.rule === 'unhandled-32bit-caller');
+    assert.deepEqual(unhandled.map((f) => f.symbol), ['IOCTL_DT_SET']);
+  });
+
   it('predefines _KERNEL_MODE for sources that include a kernel header, unless turned off', () => {
     expectDriverFixture('kernel-mode');
     const off = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], kernelMode: false });
@@ -91,6 +97,18 @@ describe('whole drivers: false positives stay silent', () => {
   it('duplicate codes count within one driver, not across two drivers of a repository', () => {
     const result = expectDriverFixture('near-two-drivers');
     assert.equal(result.drivers.length, 2, JSON.stringify(result.drivers));
+  });
+
+  it('sizeof of internal records in helpers that get the driver object or a length of their own is no buffer use', () => {
+    assert.equal(expectDriverFixture('near-helper-sizeof').findings.length, 0);
+  });
+
+  it('requests that only kernel-mode callers reach (RequestorMode, ExGetPreviousMode) have no 32-bit caller', () => {
+    assert.equal(expectDriverFixture('near-kernel-callers').findings.length, 0);
+  });
+
+  it('a field holding the buffer in one record does not make the same-named field of another record the buffer', () => {
+    assert.equal(expectDriverFixture('near-field-names').findings.length, 0);
   });
 
   it('code rules leave Microsoft-owned control codes and winsock _IO() codes alone', () => {

@@ -32,7 +32,7 @@ import type { TypeResolver } from './types';
 import type { Framework } from './vocabulary';
 import { append } from '../arrays';
 
-type Fact = 'buf' | 'test' | 'code' | 'len';
+type Fact = 'buf' | 'test' | 'code' | 'len' | 'mode' | 'fn';
 type Facts = ReadonlySet<Fact>;
 
 export interface DriverUnit {
@@ -92,11 +92,7 @@ class DriverAnalysis {
         if (list) {
           if (!list.some((p) => fnKey(p.fn) === fnKey(fn) && p.unit === unit)) list.push({ fn, unit });
         } else this.byName.set(fn.name, [{ fn, unit }]);
-        for (const [field, origins] of Object.entries(fn.fieldWrites)) {
-          let set = this.fieldFacts.get(field);
-          if (!set) this.fieldFacts.set(field, (set = new Set()));
-          for (const o of origins) if (o === 'test' || o === 'code' || o === 'buf') set.add(o);
-        }
+        this.addFieldWrites(fn);
       }
       for (const table of u.summary.tables) {
         const list = this.tables.get(table.name);
@@ -147,6 +143,28 @@ class DriverAnalysis {
     return undefined;
   }
 
+  /** A function's field writes as driver-wide facts, by `R.F` and by the bare name `F`. */
+  private addFieldWrites(fn: FunctionSummary): void {
+    for (const [field, origins] of Object.entries(fn.fieldWrites)) {
+      const name = field.slice(field.lastIndexOf('.') + 1);
+      for (const key of field === name ? [name] : [field, `.${name}`]) {
+        let set = this.fieldFacts.get(key);
+        if (!set) this.fieldFacts.set(key, (set = new Set()));
+        for (const o of origins) if (o === 'test' || o === 'code' || o === 'buf') set.add(o);
+      }
+    }
+  }
+
+  /**
+   * What a field may hold: `R.F` what was stored in R's F or in an F of an
+   * unknown record; a bare `F` (record unknown) what was stored in any F.
+   */
+  private fieldFactsOf(field: string): Iterable<Fact> {
+    const dot = field.lastIndexOf('.');
+    if (dot < 0) return [...(this.fieldFacts.get(field) ?? none), ...(this.fieldFacts.get(`.${field}`) ?? none)];
+    return [...(this.fieldFacts.get(field) ?? none), ...(this.fieldFacts.get(field.slice(dot + 1)) ?? none)];
+  }
+
   private place(fn: FunctionSummary, unit: number): Placed {
     const placed = { fn, unit };
     const list = this.byName.get(fn.name);
@@ -165,9 +183,9 @@ class DriverAnalysis {
     if (!origins || origins.length === 0) return none;
     const out = new Set<Fact>();
     for (const o of origins) {
-      if (o === 'buf' || o === 'test' || o === 'code' || o === 'len') out.add(o);
+      if (o === 'buf' || o === 'test' || o === 'code' || o === 'len' || o === 'mode' || o === 'fn') out.add(o);
       else if (o.startsWith('p:')) for (const f of ctx.args[Number(o.slice(2))] ?? none) out.add(f);
-      else if (o.startsWith('field:')) for (const f of this.fieldFacts.get(o.slice(6)) ?? none) out.add(f);
+      else if (o.startsWith('field:')) for (const f of this.fieldFactsOf(o.slice(6))) out.add(f);
       else if (o.startsWith('ret:')) for (const f of this.returnOf(ctx, Number(o.slice(4)))) out.add(f);
     }
     return out;
@@ -198,9 +216,14 @@ class DriverAnalysis {
   /** The innermost condition that is a 32-bit test in this context decides the guard. */
   private guardOf(conds: readonly Cond[], ctx: Context): Guard | undefined {
     for (let i = conds.length - 1; i >= 0; i--) {
-      if (this.resolve(conds[i].on, ctx).has('test')) return conds[i].positive ? 'wow64' : 'native';
+      if (!conds[i].mode && this.resolve(conds[i].on, ctx).has('test')) return conds[i].positive ? 'wow64' : 'native';
     }
     return undefined;
+  }
+
+  /** Only kernel-mode callers get here (`if (Irp->RequestorMode != KernelMode) break;` before it): no 32-bit process does. */
+  private kernelOnly(conds: readonly Cond[], ctx: Context): boolean {
+    return conds.some((c) => c.mode && c.positive && this.resolve(c.on, ctx).has('mode'));
   }
 
   private isDispatch(c: SummaryConstruct, ctx: Context): boolean {
@@ -235,9 +258,12 @@ class DriverAnalysis {
   /** Emits a routine for each dispatch construct of the function in this context; true when there was one. */
   private emitConstructs(ctx: Context, registration: Registration | undefined, framework: Framework | undefined, path: CallStep[], pathTests: Loc[]): boolean {
     let found = false;
-    for (const c of ctx.fn.constructs) {
-      if (!this.isDispatch(c, ctx)) continue;
+    const dispatching = ctx.fn.constructs.filter((c) => this.isDispatch(c, ctx));
+    const caseRegions = new Set(dispatching.flatMap((c) => c.cases.map((k) => k.region)));
+    for (const c of dispatching) {
       found = true;
+      // A dispatch inside a case of another one in this function belongs to that case.
+      if (c.within?.some((r) => caseRegions.has(r))) continue;
       const key = `${c.loc.file}\0${c.loc.offset}`;
       if (this.emitted.has(key)) continue;
       this.emitted.add(key);
@@ -303,7 +329,7 @@ class DriverAnalysis {
   private collect(ctx: Context, filter: (e: { regions?: number[] }) => boolean, outer: Guard, chain: CallStep[], sink: Events): void {
     const types = this.units[ctx.unit].types;
     for (const u of ctx.fn.uses) {
-      if (!filter(u)) continue;
+      if (!filter(u) || this.kernelOnly(u.guard, ctx)) continue;
       if (u.on && !this.resolve(u.on, ctx).has(u.need ?? 'buf')) continue;
       const use = resolveUse(u, types);
       if (!use) continue;
@@ -316,7 +342,7 @@ class DriverAnalysis {
     }
     for (const t of ctx.fn.tests) if (filter(t) && this.resolve(t.on, ctx).has('test')) sink.tests.push(t.loc);
     for (const c of ctx.fn.calls) {
-      if (!c || !c.callee || !filter(c)) continue;
+      if (!c || !c.callee || !filter(c) || this.kernelOnly(c.guard, ctx)) continue;
       const target = this.callee(c.callee, ctx.unit);
       if (!target) continue;
       const args = c.args.map((a) => this.resolve(a, ctx));

@@ -16,7 +16,10 @@
  *   - `len`   a buffer length (`InputBufferLength`, a retrieve's length out-parameter),
  *   - `p:N`   whatever the caller passes as parameter N,
  *   - `ret:K` whatever the function called at call site K returns,
- *   - `field:F` whatever the driver stores in structure fields named F.
+ *   - `field:R.F` whatever the driver stores in field F of record R
+ *             (`field:F` when the record is not known: any record's F).
+ *   - `mode`  the requestor's processor mode (`Irp->RequestorMode`),
+ *   - `fn`    the function number of the control code (`(code >> 2) & 0xFFF`).
  *
  * The symbolic ones are resolved per call context by `driver.ts`, which is
  * what lets a handler in another file see that its `PVOID Buffer`
@@ -54,19 +57,27 @@ import {
   parameterNameRoles,
   parameterRoles,
   probeCalls,
+  processorModes,
+  requestorModeCalls,
+  requestorModeFields,
   queueCallbackFields,
   retrieveCalls,
   wow64TestCalls,
 } from './vocabulary';
 
-/** `buf`, `code`, `test`, `len`, `p:N`, `ret:K`, `field:F` (see the file comment). */
+/** `buf`, `code`, `test`, `len`, `mode`, `fn`, `p:N`, `ret:K`, `field:R.F` (see the file comment). */
 export type Origin = string;
 
-/** A condition on the way to an event: `on` holds a 32-bit test when it resolves to `test`. */
+/**
+ * A condition on the way to an event: `on` holds a 32-bit test when it
+ * resolves to `test`, or (with `mode`) the requestor's processor mode when it
+ * resolves to `mode`.
+ */
 export interface Cond {
   on: Origin[];
-  /** True: the event runs when the test says "32-bit caller". */
+  /** True: the event runs when the test says "32-bit caller" (with `mode`: when the caller is in kernel mode). */
   positive: boolean;
+  mode?: true;
 }
 
 interface Event {
@@ -110,7 +121,7 @@ export interface SummaryCase {
 }
 
 export interface SummaryConstruct {
-  shape: 'switch' | 'if-chain' | 'table';
+  shape: 'switch' | 'if-chain';
   /** What the dispatch is on: it dispatches on the control code when this resolves to `code`. */
   on: Origin[];
   /** Its case labels are IOCTL names (then it is a dispatch whatever `on` resolves to). */
@@ -118,8 +129,8 @@ export interface SummaryConstruct {
   at: number;
   loc: Loc;
   cases: SummaryCase[];
-  /** For `table`: the table variable's name and the call through it. */
-  table?: { name: string; call: number };
+  /** The cases of enclosing constructs it lies in (an `if (code == X)` inside a `switch` case is part of that case). */
+  within?: number[];
 }
 
 export interface SummaryRegistration {
@@ -167,10 +178,26 @@ export interface UnitSummary {
   tables: HandlerTable[];
 }
 
-/** Words without which a function neither registers a control routine, dispatches on a code, nor stores a test's answer. */
-const dispatchWords = new Set(['switch', 'MajorFunction', 'MajorFunctions', 'DispatchTable', 'EvtIoDeviceControl', 'EvtIoInternalDeviceControl', 'IoControlCode', 'FsControlCode']);
+/**
+ * Words without which a function neither registers a control routine,
+ * dispatches on a code, nor stores the code, the buffer or a test's answer
+ * in a structure field (field writes are driver-wide facts, so the functions
+ * that may write them are summarised at once).
+ */
+const dispatchWords: ReadonlySet<string> = new Set([
+  'switch',
+  ...majorFunctionArrays,
+  ...Object.keys(queueCallbackFields),
+  ...controlCodeFields,
+  ...bufferFields,
+  ...bufferReturningCalls,
+  ...Object.keys(retrieveCalls),
+]);
 
 type VarType = { typeName: string; pointers: number; array: boolean };
+
+/** What a statement says about its bare `sizeof`s (see `statementFacts`). */
+type StatementFacts = { information: boolean; buffer: Origin[] };
 
 const bufferish = (o: Origin) => o === 'buf' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 const lengthish = (o: Origin) => o === 'len' || o.startsWith('p:') || o.startsWith('ret:');
@@ -200,6 +227,15 @@ export function labelOf(toks: readonly Token[], s: number, e: number): CaseLabel
   const value = toCode(evaluateTokens(toks.slice(s, e)));
   if (name === undefined && value === undefined) return undefined;
   return { name, value, loc: userLoc(first) };
+}
+
+/**
+ * A label written as an IOCTL name whose value can be a control code: not
+ * `IOCTL_STORAGE_BASE` or `FILE_DEVICE_*` in a switch on the device type
+ * (no control code has device type 0, so every one is at least 0x10000).
+ */
+function namesControlCode(l: CaseLabel): boolean {
+  return !!l.name && ioctlNamePattern.test(l.name) && (l.value === undefined || l.value >= 0x10000);
 }
 
 function paramRole(name: string | undefined, typeName: string | undefined): ParamRole | undefined {
@@ -354,7 +390,7 @@ class Summarizer {
         else if (target.k === 'member') {
           const kept = [...value].filter((o) => o === 'test' || o === 'code' || o === 'buf');
           if (kept.length) {
-            const list = (this.summary.fieldWrites[target.name] ??= []);
+            const list = (this.summary.fieldWrites[this.fieldOrigin(target).slice('field:'.length)] ??= []);
             for (const o of kept) if (!list.includes(o)) list.push(o);
           }
         }
@@ -370,6 +406,33 @@ class Summarizer {
       }
     });
     return changed;
+  }
+
+  /**
+   * A structure field as an origin: `field:R.F` when the record of the object
+   * is known (`ctx->F` with `PCTX ctx`, `((PCTX)p)->F`), else `field:F`. The
+   * record keeps a buffer stored in `CTX.Buffer` out of every
+   * `UNICODE_STRING.Buffer` of the driver.
+   */
+  private fieldOrigin(x: Expr & { k: 'member' }): Origin {
+    const typeName = this.objectType(x.obj);
+    const record = typeName ? this.types.recordOf(typeName) : undefined;
+    return record && record.pointers === (x.arrow ? 1 : 0) ? `field:${record.record}.${x.name}` : `field:${x.name}`;
+  }
+
+  /** The written type of a member access's object: a variable, a cast, or a member of either (`Entry->Path`). */
+  private objectType(obj: Expr, depth = 0): string | undefined {
+    if (obj.k === 'cast') return obj.type;
+    const y = stripCasts(obj);
+    if (y.k === 'id') {
+      const v = this.vars.get(y.name);
+      return v && !v.array ? v.typeName + ' *'.repeat(v.pointers) : undefined;
+    }
+    if (y.k === 'member' && depth < 8 && this.types.memberTypeOf) {
+      const outer = this.objectType(y.obj, depth + 1);
+      return outer ? this.types.memberTypeOf(outer, y.name) : undefined;
+    }
+    return undefined;
   }
 
   /** The variable whose address an argument passes (`&p`, `(PVOID *)&p`). */
@@ -391,12 +454,14 @@ class Summarizer {
       case 'member':
         if (bufferFields.has(x.name)) return new Set(['buf']);
         if (controlCodeFields.has(x.name)) return new Set(['code']);
+        if (requestorModeFields.has(x.name)) return new Set(['mode']);
         if (lengthFields.has(x.name)) return new Set(['len']);
-        return new Set([`field:${x.name}`]);
+        return new Set([this.fieldOrigin(x)]);
       case 'call': {
         const name = calleeName(x);
         if (name && wow64TestCalls.has(name)) return new Set(['test']);
         if (name && bufferReturningCalls.has(name)) return new Set(['buf']);
+        if (name && requestorModeCalls.has(name)) return new Set(['mode']);
         const k = this.callIndex.get(`${x.s}`);
         return name && k !== undefined ? new Set([`ret:${k}`]) : new Set();
       }
@@ -414,7 +479,7 @@ class Summarizer {
       case 'binary': {
         const both = union(this.origins(x.left), this.origins(x.right));
         if (x.op === '+' || x.op === '-') return filter(both, (o) => bufferish(o) || o === 'code' || o === 'len');
-        if (x.op === '&' || x.op === '>>' || x.op === '|') return filter(both, (o) => o === 'code');
+        if (x.op === '&' || x.op === '>>' || x.op === '|') return this.codePart(x, both);
         if (x.op === '&&' || x.op === '||' || x.op === '==' || x.op === '!=') return filter(both, (o) => o === 'test');
         return new Set();
       }
@@ -427,6 +492,32 @@ class Summarizer {
       default:
         return new Set();
     }
+  }
+
+  /**
+   * The parts of a control code a masking or shifting expression keeps:
+   * `code & ~3`, `code | x` are still the code; `(code >> 2) & 0xFFF` and
+   * `(code & 0x3FFC) >> 2` are its function number (`fn`, what tables
+   * indexed by function use); `code >> 16` (the device type) and `code & 3`
+   * (the method) are no control code at all.
+   */
+  private codePart(x: Expr & { k: 'binary' }, both: Set<Origin>): Set<Origin> {
+    const left = this.origins(x.left);
+    const constant = toCode(evaluateTokens(this.toks.slice(x.right.s, x.right.e)));
+    const out = new Set<Origin>();
+    if (x.op === '|') {
+      if (both.has('code')) out.add('code');
+      return out;
+    }
+    if (x.op === '>>') {
+      if ((left.has('code') || left.has('code-bits')) && constant === 2) out.add('fn');
+      return out;
+    }
+    // `&`: a mask without the device-type or function bits leaves neither.
+    const masked = (o: Origin) => left.has(o) || (constant === undefined && both.has(o));
+    if (masked('code') && (constant === undefined || constant > 3)) out.add(constant === undefined || constant >= 0x10000 ? 'code' : 'code-bits');
+    if (masked('fn')) out.add('fn');
+    return out;
   }
 
   private loc(i: number): Loc {
@@ -464,6 +555,8 @@ class Summarizer {
             const t = y.k === 'lit' || y.k === 'id' ? this.toks[y.s].text : undefined;
             return t === 'TRUE' || t === '1' || t === 'true' ? true : t === 'FALSE' || t === '0' || t === 'false' ? false : undefined;
           };
+          const mode = this.modeComparison(x);
+          if (mode) return mode;
           const rt = truth(x.right);
           const lt = truth(x.left);
           const side = rt !== undefined ? x.left : lt !== undefined ? x.right : undefined;
@@ -486,6 +579,22 @@ class Summarizer {
       default:
         return {};
     }
+  }
+
+  /** `Irp->RequestorMode != KernelMode`, `ExGetPreviousMode() == UserMode`: the branches by the caller's mode. */
+  private modeComparison(x: Expr & { k: 'binary' }): { then: Cond; else: Cond } | undefined {
+    for (const [value, constant] of [
+      [x.left, x.right],
+      [x.right, x.left],
+    ] as const) {
+      const named = constant.k === 'id' ? processorModes[constant.name] : undefined;
+      if (!named) continue;
+      const on = [...filter(this.origins(value), (o) => o === 'mode' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:'))];
+      if (on.length === 0) return undefined;
+      const kernelWhenTrue = (x.op === '==') === (named === 'kernel');
+      return { then: { on, positive: kernelWhenTrue, mode: true }, else: { on, positive: !kernelWhenTrue, mode: true } };
+    }
+    return undefined;
   }
 
   private event(at: number, guard: Cond[], regions: number[]): Event {
@@ -584,13 +693,14 @@ class Summarizer {
     for (const c of body) {
       if (c.kind !== 'case') continue;
       const l = labelOf(this.toks, c.expr[0], c.expr[1]);
-      if (l?.name && ioctlNamePattern.test(l.name)) named = true;
+      if (l && namesControlCode(l)) named = true;
     }
     if (on.length === 0 && !named) {
       this.walkOne(st.body, guard, regions);
       return;
     }
     const construct: SummaryConstruct = { shape: 'switch', on, labelsNamed: named, at: st.start, loc: this.loc(st.start), cases: [] };
+    if (regions.length) construct.within = regions;
     this.summary.constructs.push(construct);
     // Case groups: consecutive labels, then the statements up to the next label.
     let current: SummaryCase | undefined;
@@ -650,6 +760,7 @@ class Summarizer {
     const named = branches.some((b) => b.named);
     if (!named && !on.includes('code') && branches.length < 2) return false;
     const construct: SummaryConstruct = { shape: 'if-chain', on, labelsNamed: named, at: st.start, loc: this.loc(st.start), cases: [] };
+    if (regions.length) construct.within = regions;
     this.summary.constructs.push(construct);
     for (const b of branches) {
       const region = this.regionCount++;
@@ -679,23 +790,31 @@ class Summarizer {
       const on = [...filter(this.origins(value), codeish)];
       const l = label.k === 'id' || label.k === 'lit' || label.k === 'cast' || label.k === 'other' || label.k === 'binary' || label.k === 'call' ? labelOf(this.toks, label.s, label.e) : undefined;
       if (!l || l.value === undefined) continue;
-      const named = !!l.name && ioctlNamePattern.test(l.name);
+      const named = namesControlCode(l);
       if (on.length === 0 && !named) continue;
       return { labels: [l], on, named };
     }
     return undefined;
   }
 
-  /** Facts about a whole statement that decide whether a bare `sizeof` names the buffer's type. */
-  private statementFacts(x: Expr): { buffer: boolean } {
-    let buffer = false;
+  /**
+   * Facts about a whole statement that decide whether a bare `sizeof` names
+   * the buffer's type: the statement sets the returned length
+   * (`Irp->IoStatus.Information = sizeof(T)`), or it mentions something that
+   * may be the buffer. What may be the buffer is kept symbolic (a parameter,
+   * a callee's return ...) and resolved per call context, so
+   * `IoCreateDevice(DriverObject, sizeof(EXTENSION), ...)` in a helper is
+   * not a use just because `DriverObject` is a parameter.
+   */
+  private statementFacts(x: Expr): StatementFacts {
+    let information = false;
+    const buffer = new Set<Origin>();
     walkExpr(x, (y) => {
-      if (buffer) return false;
-      if (y.k === 'member' && y.name === 'Information') buffer = true;
-      else if ((y.k === 'id' || y.k === 'member') && [...this.origins(y)].some((o) => o === 'buf' || o.startsWith('p:'))) buffer = true;
+      if (y.k === 'member' && y.name === 'Information') information = true;
+      else if (y.k === 'id' || y.k === 'member') for (const o of this.origins(y)) if (o === 'buf' || o.startsWith('p:')) buffer.add(o);
       return undefined;
     });
-    return { buffer };
+    return { information, buffer: [...buffer] };
   }
 
   private declaration(d: LocalDecl, guard: Cond[], regions: number[]): void {
@@ -744,7 +863,7 @@ class Summarizer {
    * of a comparison, with what the comparison's operands may hold (a length
    * check compares a `sizeof` with a length); false elsewhere.
    */
-  private scan(x: Expr, guard: Cond[], regions: number[], cmp: false | Origin[], facts?: { buffer: boolean }, retrieveSize = false): void {
+  private scan(x: Expr, guard: Cond[], regions: number[], cmp: false | Origin[], facts?: StatementFacts, retrieveSize = false): void {
     const recurse = (y: Expr, g = guard, c: false | Origin[] = cmp) => this.scan(y, g, regions, c, facts);
     switch (x.k) {
       case 'cast': {
@@ -761,7 +880,8 @@ class Summarizer {
         // A bare sizeof names the buffer's type only where the buffer or the returned length is involved
         // (`Irp->IoStatus.Information = sizeof(T)`), not in `RtlZeroMemory(&local, sizeof(T))`.
         if (kind === 'size-check') this.use(kind, type, x.s, x.e, guard, regions, lengths, undefined, 'len');
-        else if (kind !== 'sizeof' || facts?.buffer) this.use(kind, type, x.s, x.e, guard, regions);
+        else if (kind !== 'sizeof' || facts?.information) this.use(kind, type, x.s, x.e, guard, regions);
+        else if (facts?.buffer.length) this.use(kind, type, x.s, x.e, guard, regions, facts.buffer);
         return;
       }
       case 'call': {
@@ -803,6 +923,10 @@ class Summarizer {
         } else if (x.op === '&&' || x.op === '||') {
           recurse(x.left, guard, false);
           recurse(x.right, guard, false);
+        } else if (x.op === '-' && cmp) {
+          // `Length - sizeof(HEADER) < n` checks the buffer against HEADER; `Length > MAXULONG - sizeof(T)` guards an addition.
+          recurse(x.left);
+          recurse(x.right, guard, [...this.origins(x.left)].some(lengthish) ? cmp : false);
         } else {
           recurse(x.left);
           recurse(x.right);

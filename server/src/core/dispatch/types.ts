@@ -4,8 +4,8 @@
  * record a name names or points to, and through how many pointers.
  */
 
-import type { CType, TranslationUnit } from '../ast';
-import { lookupTypeName } from '../types';
+import type { CType, FieldDecl, RecordDecl, TranslationUnit } from '../ast';
+import { lookupTypeName, recordBehind } from '../types';
 import { displayName } from '../names';
 
 /** Resolves type names for the scanner; the real one reads a translation unit. */
@@ -14,6 +14,8 @@ export interface TypeResolver {
   isTypeName(name: string): boolean;
   /** For a type name: the record it names or points to and how many pointers lead there. */
   recordOf(typeName: string): { record: string; pointers: number } | undefined;
+  /** For a type name and a member name: the member's type as written (`UNICODE_STRING`, `struct _FOO *`), when the type names or points to a record. */
+  memberTypeOf?(typeName: string, member: string): string | undefined;
 }
 
 // Type names and the record behind a type are the core's type questions (core/types.ts).
@@ -26,6 +28,19 @@ export function paramTypeName(type: CType): string | undefined {
     return inner ? inner + ' *' : undefined;
   }
   if (type.kind === 'record') return type.decl.tag ? `${type.decl.kind} ${type.decl.tag}` : undefined;
+  return undefined;
+}
+
+/** A member of a record by name, looking into anonymous struct and union members. */
+function memberNamed(record: RecordDecl, name: string, depth = 0): FieldDecl | undefined {
+  for (const f of record.fields ?? []) {
+    if (f.name === name) return f;
+    if (f.name === undefined && depth < 8) {
+      const inner = recordBehind(f.type);
+      const hit = inner && inner.pointers === 0 ? memberNamed(inner.record, name, depth + 1) : undefined;
+      if (hit) return hit;
+    }
+  }
   return undefined;
 }
 
@@ -46,6 +61,11 @@ export function unitTypes(unit: TranslationUnit, fallback?: TranslationUnit): Ty
       const r = found?.record && found.record.fields ? { record: displayName(found.record) ?? typeName, pointers: found.pointers } : undefined;
       cache.set(typeName, r);
       return r;
+    },
+    memberTypeOf(typeName, member) {
+      const record = lookupTypeName([unit, fallback], typeName)?.record;
+      const field = record ? memberNamed(record, member) : undefined;
+      return field ? paramTypeName(field.type) : undefined;
     },
   };
   byFallback.set(fallback, resolver);

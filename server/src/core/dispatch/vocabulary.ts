@@ -60,6 +60,17 @@ export const bufferReturningCalls: ReadonlySet<string> = new Set([
 /** Calls that answer "is the caller a 32-bit process?". */
 export const wow64TestCalls: ReadonlySet<string> = new Set(['IoIs32bitProcess', 'IoIs32bitProcessEx', 'WdfRequestIsFrom32BitProcess']);
 
+/**
+ * Where a driver learns whether the request came from kernel mode
+ * (`Irp->RequestorMode`, `ExGetPreviousMode()`, `WdfRequestGetRequestorMode`):
+ * code that only kernel-mode callers reach (`if (Irp->RequestorMode !=
+ * KernelMode) return ...;`) has no 32-bit user-mode caller.
+ */
+export const requestorModeFields: ReadonlySet<string> = new Set(['RequestorMode', 'PreviousMode']);
+export const requestorModeCalls: ReadonlySet<string> = new Set(['ExGetPreviousMode', 'KeGetPreviousMode', 'WdfRequestGetRequestorMode']);
+/** The `KPROCESSOR_MODE` values, by what they say about the caller. */
+export const processorModes: Readonly<Record<string, 'kernel' | 'user'>> = { KernelMode: 'kernel', UserMode: 'user' };
+
 /** The test a driver should write, per framework (for messages and quick fixes). */
 export const wow64TestSpelling: Readonly<Record<Framework, string>> = {
   wdm: 'IoIs32bitProcess(Irp)',
