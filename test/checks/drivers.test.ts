@@ -5,11 +5,29 @@
  */
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type CheckRequest, runCheck } from '../../server/src/cli/check';
+import { analyzeFile, createSession } from '../../server/src/core/analyze';
+import { type DispatchRoutine, type DriverUnit, driverRoutines, summarizeUnit, unitTypes } from '../../server/src/core/dispatch';
 import { buildSarif } from '../../server/src/core/sarif';
+import { normalizePath } from '../../server/src/core/source';
+import { diskHost } from '../../server/src/node/host';
 import { sarifValidator } from '../helpers';
 import { driverFixturesDir, expectDriverFixture } from './fixtures';
+
+/** The dispatch routines of a driver fixture, computed across its sources (64-bit view) as `check` does. */
+function fixtureRoutines(name: string): DispatchRoutine[] {
+  const folder = path.join(driverFixturesDir, name);
+  const session = createSession(diskHost());
+  const units: DriverUnit[] = [];
+  for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.c')).sort()) {
+    const unit = analyzeFile(session, normalizePath(path.join(folder, file)), { abis: ['x64'] }).units.get('x64')!;
+    const types = unitTypes(unit.unit, unit.prelude?.unit);
+    units.push({ summary: summarizeUnit(unit.unit, types), types });
+  }
+  return driverRoutines(units).flat();
+}
 
 const emptyRequest: CheckRequest = { paths: [], abis: ['x86', 'x64'], includeDirs: [], defines: [], undefines: [], forcedIncludes: [], rules: {} };
 
@@ -51,8 +69,15 @@ describe('whole drivers: patterns', () => {
     expectDriverFixture('handler-table');
   });
 
-  it('finds FSCTL and internal device control routines from MajorFunction assignments', () => {
+  it('finds FSCTL and internal device control routines from MajorFunction assignments; internal requests have no 32-bit caller', () => {
     expectDriverFixture('fsctl-internal');
+    const routines = fixtureRoutines('fsctl-internal');
+    const internal = routines.find((r) => r.name === 'FxInternalDispatch');
+    assert.equal(internal?.registration?.major, 'internal-device-control');
+    assert.deepEqual(internal.cases.map((c) => [c.labels.map((l) => l.name), c.uses.length]), [[['FX_CONNECT'], 0]]);
+    const fsctl = routines.find((r) => r.name === 'FxFsControl');
+    assert.equal(fsctl?.registration?.major, 'file-system-control');
+    assert.deepEqual(fsctl.cases.map((c) => c.uses.map((u) => u.record)), [['FX_QUERY_DATA']]);
   });
 
   it('finds KMDF control callbacks from the queue configuration, with the test behind a helper in another file', () => {
@@ -72,6 +97,21 @@ describe('whole drivers: patterns', () => {
     const result = expectDriverFixture('device-type-switch');
     const unhandled = result.findings.filter((f) => f.rule === 'unhandled-32bit-caller');
     assert.deepEqual(unhandled.map((f) => f.symbol), ['IOCTL_DT_SET']);
+  });
+
+  it('follows default: into a second dispatch routine, whose findings name the registration', () => {
+    const result = expectDriverFixture('default-handoff');
+    const unhandled = result.findings.find((f) => f.rule === 'unhandled-32bit-caller');
+    assert.deepEqual(unhandled?.flow?.map((r) => `${path.basename(r.loc.file)}:${r.loc.line} ${r.message}`), [
+      'device.c:26 DhEvtIoDeviceControl is registered for IRP_MJ_DEVICE_CONTROL',
+      'device.c:15 calls DhSocketControl',
+      'socket.c:9 DhSocketControl handles IOCTL_DH_SOCKET_BIND here',
+      "socket.c:11 'DH_BIND' is used as the buffer here",
+    ]);
+  });
+
+  it("reads the buffer of the request's MDL and memory object (METHOD_OUT_DIRECT, WdfRequestRetrieveOutputMemory), through helpers", () => {
+    expectDriverFixture('mapped-buffers');
   });
 
   it('predefines _KERNEL_MODE for sources that include a kernel header, unless turned off', () => {
@@ -109,6 +149,10 @@ describe('whole drivers: false positives stay silent', () => {
 
   it('a field holding the buffer in one record does not make the same-named field of another record the buffer', () => {
     assert.equal(expectDriverFixture('near-field-names').findings.length, 0);
+  });
+
+  it('memory the driver allocates, mapped by the calls that map a request buffer, is not the caller buffer', () => {
+    assert.equal(expectDriverFixture('near-driver-memory').findings.length, 0);
   });
 
   it('code rules leave Microsoft-owned control codes and winsock _IO() codes alone', () => {

@@ -32,7 +32,7 @@ import type { TypeResolver } from './types';
 import type { Framework } from './vocabulary';
 import { append } from '../arrays';
 
-type Fact = 'buf' | 'test' | 'code' | 'len' | 'mode' | 'fn';
+type Fact = 'buf' | 'test' | 'code' | 'len' | 'mem' | 'mode' | 'fn';
 type Facts = ReadonlySet<Fact>;
 
 export interface DriverUnit {
@@ -103,18 +103,20 @@ class DriverAnalysis {
   }
 
   run(): DispatchRoutine[][] {
-    // Roots: registered control routines, followed down to where they dispatch.
+    // Roots: registered control routines, followed down to where they dispatch. A routine
+    // registered for internal device control as well is reached first as the user-facing one.
+    const roots: { r: FunctionSummary['registrations'][number]; unit: number }[] = [];
     this.units.forEach((u, unit) => {
-      for (const fn of u.summary.functions) {
-        for (const r of fn.registrations) {
-          const root = this.callee(r.handler, unit);
-          if (!root) continue;
-          const registration: Registration = { handler: r.handler, loc: r.loc };
-          if (r.major !== 'any') registration.major = r.major;
-          this.discover({ fn: root.fn, unit: root.unit, args: this.defaultArgs(root.fn) }, registration, r.kmdf ? 'kmdf' : root.fn.framework, [], [], new Set(), 0);
-        }
-      }
+      for (const fn of u.summary.functions) for (const r of fn.registrations) roots.push({ r, unit });
     });
+    roots.sort((a, b) => Number(a.r.major === 'internal-device-control') - Number(b.r.major === 'internal-device-control'));
+    for (const { r, unit } of roots) {
+      const root = this.callee(r.handler, unit);
+      if (!root) continue;
+      const registration: Registration = { handler: r.handler, loc: r.loc };
+      if (r.major !== 'any') registration.major = r.major;
+      this.discover({ fn: root.fn, unit: root.unit, args: this.defaultArgs(root.fn) }, registration, r.kmdf ? 'kmdf' : root.fn.framework, [], [], new Set(), 0);
+    }
     // Shapes: dispatches on the code that no registration led to.
     this.units.forEach((u, unit) => {
       for (const fn of u.summary.functions) {
@@ -150,7 +152,7 @@ class DriverAnalysis {
       for (const key of field === name ? [name] : [field, `.${name}`]) {
         let set = this.fieldFacts.get(key);
         if (!set) this.fieldFacts.set(key, (set = new Set()));
-        for (const o of origins) if (o === 'test' || o === 'code' || o === 'buf') set.add(o);
+        for (const o of origins) if (o === 'test' || o === 'code' || o === 'buf' || o === 'mem') set.add(o);
       }
     }
   }
@@ -183,7 +185,10 @@ class DriverAnalysis {
     if (!origins || origins.length === 0) return none;
     const out = new Set<Fact>();
     for (const o of origins) {
-      if (o === 'buf' || o === 'test' || o === 'code' || o === 'len' || o === 'mode' || o === 'fn') out.add(o);
+      if (o === 'buf' || o === 'test' || o === 'code' || o === 'len' || o === 'mem' || o === 'mode' || o === 'fn') out.add(o);
+      else if (o.startsWith('of:')) {
+        if (this.resolve([o.slice(3)], ctx).has('mem')) out.add('buf');
+      }
       else if (o.startsWith('p:')) for (const f of ctx.args[Number(o.slice(2))] ?? none) out.add(f);
       else if (o.startsWith('field:')) for (const f of this.fieldFactsOf(o.slice(6))) out.add(f);
       else if (o.startsWith('ret:')) for (const f of this.returnOf(ctx, Number(o.slice(4)))) out.add(f);
@@ -244,8 +249,12 @@ class DriverAnalysis {
     const key = fnKey(ctx.fn);
     if (seen.has(key) || depth > 8) return;
     seen.add(key);
-    if (this.emitConstructs(ctx, registration, framework, path, pathTests)) return;
-    const calls = ctx.fn.calls.filter((c): c is SummaryCall => !!c && !!c.callee).sort((a, b) => a.at - b.at);
+    // Past a dispatch, only calls outside its labelled cases (`default:` handing the code to a
+    // second dispatch routine, as socket and control-device drivers do) may lead to another.
+    const cases = this.emitConstructs(ctx, registration, framework, path, pathTests);
+    const calls = ctx.fn.calls
+      .filter((c): c is SummaryCall => !!c && !!c.callee && !(cases && c.regions?.some((r) => cases.has(r))))
+      .sort((a, b) => a.at - b.at);
     for (const c of calls) {
       const target = this.callee(c.callee, ctx.unit);
       if (!target) continue;
@@ -255,9 +264,14 @@ class DriverAnalysis {
     }
   }
 
-  /** Emits a routine for each dispatch construct of the function in this context; true when there was one. */
-  private emitConstructs(ctx: Context, registration: Registration | undefined, framework: Framework | undefined, path: CallStep[], pathTests: Loc[]): boolean {
+  /**
+   * Emits a routine for each dispatch construct of the function in this
+   * context; the regions of their labelled cases when there was one.
+   */
+  private emitConstructs(ctx: Context, registration: Registration | undefined, framework: Framework | undefined, path: CallStep[], pathTests: Loc[]): Set<number> | undefined {
     let found = false;
+    // User mode cannot send internal device control requests: their cases keep their labels and tests, no uses.
+    const kernelCallers = registration?.major === 'internal-device-control';
     const dispatching = ctx.fn.constructs.filter((c) => this.isDispatch(c, ctx));
     const caseRegions = new Set(dispatching.flatMap((c) => c.cases.map((k) => k.region)));
     for (const c of dispatching) {
@@ -272,7 +286,7 @@ class DriverAnalysis {
       for (const k of c.cases) {
         const sink: Events = { uses: [], tests: [...before] };
         this.collect(ctx, (e) => !!e.regions && e.regions.includes(k.region), 'none', [], sink);
-        cases.push({ labels: k.labels, loc: k.loc, end: k.end, uses: dedupe(sink.uses), tests: sink.tests });
+        cases.push({ labels: k.labels, loc: k.loc, end: k.end, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
       }
       this.push(ctx, { shape: c.shape, loc: c.loc, cases }, registration, framework, path);
     }
@@ -293,11 +307,11 @@ class DriverAnalysis {
         const target = this.callee(entry.handler, ctx.unit);
         const sink: Events = { uses: [], tests: [...before] };
         if (target) this.callInto({ fn: target.fn, unit: target.unit, args }, outer, [{ callee: target.fn.name, loc: call.loc }], sink);
-        cases.push({ labels: entry.labels, loc: entry.loc, end: entry.loc, uses: dedupe(sink.uses), tests: sink.tests });
+        cases.push({ labels: entry.labels, loc: entry.loc, end: entry.loc, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
       }
       this.push(ctx, { shape: 'table', loc: call.loc, cases }, registration, framework, path);
     }
-    return found;
+    return found ? caseRegions : undefined;
   }
 
   private tableNamed(name: string, unit: number): HandlerTable | undefined {

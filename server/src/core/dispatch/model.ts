@@ -61,6 +61,11 @@ export interface DispatchCase {
   labels: CaseLabel[];
   loc: Loc;
   end: Loc;
+  /**
+   * The buffer uses a user-mode caller can reach: none in a routine
+   * registered for internal device control only, none behind a test that
+   * the requestor is in kernel mode (`Irp->RequestorMode != KernelMode`).
+   */
   uses: BufferUse[];
   /** 32-bit-caller tests met in the case (or its callees), before the switch in the routine, or on the way to it. */
   tests: Loc[];

@@ -18,6 +18,9 @@
  *   - `ret:K` whatever the function called at call site K returns,
  *   - `field:R.F` whatever the driver stores in field F of record R
  *             (`field:F` when the record is not known: any record's F).
+ *   - `mem`   an object describing the buffer (`Irp->MdlAddress`, a KMDF
+ *             request's memory); `of:X` the buffer of the object X resolves to
+ *             (`MmGetSystemAddressForMdlSafe(Mdl)` with `Mdl` a parameter),
  *   - `mode`  the requestor's processor mode (`Irp->RequestorMode`),
  *   - `fn`    the function number of the control code (`(code >> 2) & 0xFFF`).
  *
@@ -48,7 +51,9 @@ import {
   alignmentMacros,
   lengthFields,
   bufferFields,
+  bufferObjectFields,
   bufferReturningCalls,
+  memoryRetrieveCalls,
   controlCodeFields,
   controlMajorFunctions,
   copyCalls,
@@ -65,7 +70,7 @@ import {
   wow64TestCalls,
 } from './vocabulary';
 
-/** `buf`, `code`, `test`, `len`, `mode`, `fn`, `p:N`, `ret:K`, `field:R.F` (see the file comment). */
+/** `buf`, `code`, `test`, `len`, `mem`, `mode`, `fn`, `p:N`, `ret:K`, `field:R.F`, `of:X` (see the file comment). */
 export type Origin = string;
 
 /**
@@ -199,7 +204,9 @@ type VarType = { typeName: string; pointers: number; array: boolean };
 /** What a statement says about its bare `sizeof`s (see `statementFacts`). */
 type StatementFacts = { information: boolean; buffer: Origin[] };
 
-const bufferish = (o: Origin) => o === 'buf' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
+/** Origins resolved per call context. */
+const symbolic = (o: Origin) => o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:') || o.startsWith('of:');
+const bufferish = (o: Origin) => o === 'buf' || symbolic(o);
 const lengthish = (o: Origin) => o === 'len' || o.startsWith('p:') || o.startsWith('ret:');
 const testish = (o: Origin) => o === 'test' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 const codeish = (o: Origin) => o === 'code' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
@@ -388,7 +395,7 @@ class Summarizer {
         const value = this.origins(x.right);
         if (target.k === 'id') changed = this.add(target.name, value) || changed;
         else if (target.k === 'member') {
-          const kept = [...value].filter((o) => o === 'test' || o === 'code' || o === 'buf');
+          const kept = [...value].filter((o) => o === 'test' || o === 'code' || o === 'buf' || o === 'mem');
           if (kept.length) {
             const list = (this.summary.fieldWrites[this.fieldOrigin(target).slice('field:'.length)] ??= []);
             for (const o of kept) if (!list.includes(o)) list.push(o);
@@ -403,6 +410,9 @@ class Summarizer {
           const length = this.addressed(x.args[r.length]);
           if (length) changed = this.add(length, ['len']) || changed;
         }
+        const m = name ? memoryRetrieveCalls[name] : undefined;
+        const memory = m ? this.addressed(x.args[m.out]) : undefined;
+        if (memory) changed = this.add(memory, ['mem']) || changed;
       }
     });
     return changed;
@@ -455,12 +465,21 @@ class Summarizer {
         if (bufferFields.has(x.name)) return new Set(['buf']);
         if (controlCodeFields.has(x.name)) return new Set(['code']);
         if (requestorModeFields.has(x.name)) return new Set(['mode']);
+        if (bufferObjectFields.has(x.name)) return new Set(['mem']);
         if (lengthFields.has(x.name)) return new Set(['len']);
         return new Set([this.fieldOrigin(x)]);
       case 'call': {
         const name = calleeName(x);
         if (name && wow64TestCalls.has(name)) return new Set(['test']);
-        if (name && bufferReturningCalls.has(name)) return new Set(['buf']);
+        if (name && bufferReturningCalls.has(name)) {
+          // The request's MDL or memory maps to the buffer; a symbolic object maps to what it resolves to.
+          const out = new Set<Origin>();
+          for (const o of x.args[0] ? this.origins(x.args[0]) : []) {
+            if (o === 'mem') out.add('buf');
+            else if (symbolic(o)) out.add(`of:${o}`);
+          }
+          return out;
+        }
         if (name && requestorModeCalls.has(name)) return new Set(['mode']);
         const k = this.callIndex.get(`${x.s}`);
         return name && k !== undefined ? new Set([`ret:${k}`]) : new Set();

@@ -49,7 +49,15 @@ export const bufferFields: ReadonlySet<string> = new Set(['SystemBuffer', 'Type3
 /** Fields that hold a buffer length. */
 export const lengthFields: ReadonlySet<string> = new Set(['InputBufferLength', 'OutputBufferLength']);
 
-/** Calls whose result is the caller's buffer (an MDL's system address). */
+/** Fields that hold an object describing the caller's buffer (the request's MDL). */
+export const bufferObjectFields: ReadonlySet<string> = new Set(['MdlAddress']);
+
+/**
+ * Calls that map an object describing a buffer (argument 0: an MDL, a
+ * WDFMEMORY) to the buffer's address. The result is the caller's buffer
+ * only when the object is the request's (`Irp->MdlAddress`, the memory of
+ * `WdfRequestRetrieveInputMemory`), not for memory the driver allocated.
+ */
 export const bufferReturningCalls: ReadonlySet<string> = new Set([
   'MmGetSystemAddressForMdlSafe',
   'MmGetSystemAddressForMdl',
@@ -90,10 +98,10 @@ export const retrieveCalls: Readonly<Record<string, { size: number; out: number;
   WdfRequestRetrieveUnsafeUserOutputBuffer: { size: 1, out: 2, length: 3 },
 };
 
-/** Calls with an out-pointer that receives a buffer but no minimum size (`WdfMemoryGetBuffer` returns it instead). */
-export const bufferOutCalls: Readonly<Record<string, number>> = {
-  WdfRequestRetrieveInputMemory: -1,
-  WdfRequestRetrieveOutputMemory: -1,
+/** KMDF calls whose out-pointer argument `out` receives the request's memory object (`WdfMemoryGetBuffer` maps it). */
+export const memoryRetrieveCalls: Readonly<Record<string, { out: number }>> = {
+  WdfRequestRetrieveInputMemory: { out: 1 },
+  WdfRequestRetrieveOutputMemory: { out: 1 },
 };
 
 /** Probes: the alignment is argument `align`. */
