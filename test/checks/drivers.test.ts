@@ -56,7 +56,7 @@ describe('whole drivers: patterns', () => {
     const validate = sarifValidator();
     assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3)));
     const flows = sarif.runs[0].results.filter((r) => r.codeFlows);
-    assert.deepEqual(flows.map((r) => r.ruleId).sort(), ['native-size-check', 'probe-alignment', 'unhandled-32bit-caller', 'unhandled-32bit-caller', 'unhandled-32bit-caller']);
+    assert.deepEqual(flows.map((r) => r.ruleId).sort(), ['native-size-check', 'probe-alignment', 'unhandled-32bit-caller', 'unhandled-32bit-caller', 'unhandled-32bit-caller', 'unthunked-pointer', 'unthunked-pointer', 'unthunked-pointer']);
     const deep = JSON.stringify(flows.find((r) => JSON.stringify(r).includes('deep.c')));
     assert.match(deep, /"threadFlows":\[\{"locations":\[\{"location":\{"physicalLocation"/);
   });
@@ -107,6 +107,17 @@ describe('whole drivers: patterns', () => {
       'device.c:15 calls DhSocketControl',
       'socket.c:9 DhSocketControl handles IOCTL_DH_SOCKET_BIND here',
       "socket.c:11 'DH_BIND' is used as the buffer here",
+    ]);
+  });
+
+  it("judges a record only the handler's file declares, in the handler's unit; unthunked-pointer names the path too", () => {
+    const result = expectDriverFixture('record-in-handler');
+    const unthunked = result.findings.find((f) => f.rule === 'unthunked-pointer');
+    assert.deepEqual(unthunked?.flow?.map((r) => `${path.basename(r.loc.file)}:${r.loc.line} ${r.message}`), [
+      'control.c:18 RhControl is registered for IRP_MJ_DEVICE_CONTROL',
+      'control.c:8 RhControl handles IOCTL_RH_OPEN here',
+      'control.c:10 calls RhOpen',
+      "open.c:7 'RH_OPEN' is used as the buffer here (in RhOpen)",
     ]);
   });
 

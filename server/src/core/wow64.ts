@@ -26,7 +26,7 @@ import type { AbiName } from './abi';
 import type { AbiUnit } from './analyze';
 import type { FieldDecl, RecordDecl, TranslationUnit } from './ast';
 import { type ShadowComparison, type TranslationVerdict, compareLayouts, compareShadow as compareShadowLayouts } from './compare';
-import type { BufferUse, DispatchRoutine } from './dispatch';
+import type { BufferUse, DispatchCase, DispatchRoutine } from './dispatch';
 import { displayName } from './names';
 import type { AnnotationSource, IoctlDef } from './ioctl';
 import type { LayoutContext } from './layout';
@@ -207,7 +207,7 @@ export function compareShadow(pair: Wow64Pair, shadow: Shadow): ShadowComparison
 
 export type BoundaryReason =
   | { kind: 'annotation'; ioctl: string; direction: 'in' | 'out' | 'inout'; loc: Loc }
-  | { kind: 'dispatch'; ioctl?: string; use: BufferUse; routine: string }
+  | { kind: 'dispatch'; ioctl?: string; use: BufferUse; routine: string; path: { routine: DispatchRoutine; dispatchCase: DispatchCase } }
   | { kind: 'pointee'; from: string; member: string; loc: Loc };
 
 export interface BoundaryType {
@@ -239,7 +239,7 @@ export function boundaryTypes(pair: Wow64Pair, ioctls: readonly IoctlDef[], rout
       for (const use of c.uses) {
         if (use.guard === 'wow64' || !use.record || use.kind === 'probe') continue;
         const r = recordNamed(pair.wide, use.record);
-        if (r) add(r, { kind: 'dispatch', ioctl: c.labels.find((l) => l.name)?.name, use, routine: routine.name });
+        if (r) add(r, { kind: 'dispatch', ioctl: c.labels.find((l) => l.name)?.name, use, routine: routine.name, path: { routine, dispatchCase: c } });
       }
     }
   }

@@ -13,7 +13,7 @@
 
 import { translationVerdict, isShadowRecord } from '../wow64';
 import type { Check, RawFinding, Related } from './context';
-import { describeCauses, describeDifference, nameEnd } from './context';
+import { describeCauses, describeDifference, dispatchFlow, nameEnd } from './context';
 import { formatMessage } from './catalogue';
 
 export const unthunkedPointer: Check = {
@@ -30,6 +30,9 @@ export const unthunkedPointer: Check = {
       const verdict = translationVerdict(pair, record);
       if (!verdict?.needs) continue;
       const related: Related[] = [];
+      // The first dispatch use proves it crosses: registration, case, calls, use.
+      const first = b.reasons.find((r) => r.kind === 'dispatch');
+      const flow = first?.kind === 'dispatch' ? dispatchFlow(first.path.routine, first.path.dispatchCase, first.use) : undefined;
       for (const r of b.reasons) {
         if (r.kind === 'annotation') related.push({ loc: r.loc, message: `${r.ioctl} passes it (@${r.direction})` });
         else if (r.kind === 'dispatch') related.push({ loc: r.use.loc, message: `${r.routine} uses it as ${r.ioctl ?? 'an IOCTL'}'s buffer` });
@@ -50,6 +53,7 @@ export const unthunkedPointer: Check = {
         loc: at,
         end: nameEnd(at, record.nameLoc ? nameAt(record, b.name) : record.kind),
         related,
+        ...(flow ? { flow } : {}),
       });
     }
     return out;

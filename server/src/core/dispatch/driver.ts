@@ -80,6 +80,8 @@ class DriverAnalysis {
   private readonly expanding = new Set<string>();
   private readonly out: DispatchRoutine[][];
   private readonly emitted = new Set<string>();
+  /** The unit whose types resolved each use (the unit of the function it was found in). */
+  private readonly useUnits = new WeakMap<BufferUse, number>();
 
   constructor(
     private readonly units: readonly DriverUnit[],
@@ -337,6 +339,27 @@ class DriverAnalysis {
     if (registration) routine.registration = registration;
     if (path.length) routine.path = path;
     this.out[ctx.unit].push(routine);
+    // A record the routine's unit cannot see (declared only in the header of a handler's file) is
+    // judged in the unit that used it: that unit also gets the routine, with those uses alone.
+    const home = this.units[ctx.unit].types;
+    const elsewhere = new Map<number, DispatchCase[]>();
+    for (const c of routine.cases) {
+      const byUnit = new Map<number, BufferUse[]>();
+      for (const u of c.uses) {
+        const unit = this.useUnits.get(u);
+        if (unit === undefined || unit === ctx.unit || !u.record || home.recordOf(u.record)) continue;
+        const list = byUnit.get(unit);
+        if (list) list.push(u);
+        else byUnit.set(unit, [u]);
+      }
+      for (const [unit, uses] of byUnit) {
+        const list = elsewhere.get(unit);
+        const part = { ...c, uses };
+        if (list) list.push(part);
+        else elsewhere.set(unit, [part]);
+      }
+    }
+    for (const [unit, cases] of elsewhere) this.out[unit].push({ ...routine, cases });
   }
 
   /** The events of `ctx.fn` that `filter` keeps, resolved, with the callees' events. */
@@ -352,6 +375,7 @@ class DriverAnalysis {
         use.via = chain[chain.length - 1].callee;
         use.chain = chain;
       }
+      this.useUnits.set(use, ctx.unit);
       sink.uses.push(use);
     }
     for (const t of ctx.fn.tests) if (filter(t) && this.resolve(t.on, ctx).has('test')) sink.tests.push(t.loc);
@@ -381,7 +405,10 @@ class DriverAnalysis {
     const prefix = chain;
     for (const u of events.uses) {
       const inner = u.chain ?? [];
-      sink.uses.push({ ...u, guard: u.guard === 'none' ? guard : u.guard, via: inner.length ? u.via : step.callee, chain: [...prefix, ...inner] });
+      const use = { ...u, guard: u.guard === 'none' ? guard : u.guard, via: inner.length ? u.via : step.callee, chain: [...prefix, ...inner] };
+      const unit = this.useUnits.get(u);
+      if (unit !== undefined) this.useUnits.set(use, unit);
+      sink.uses.push(use);
     }
     append(sink.tests, events.tests);
   }
