@@ -69,6 +69,16 @@ describe('whole drivers: patterns', () => {
     expectDriverFixture('handler-table');
   });
 
+  it('labels tables in function order and switches on the function number with the IOCTLs of those functions', () => {
+    const result = expectDriverFixture('function-table');
+    assert.deepEqual(result.findings.filter((f) => f.rule === 'unhandled-32bit-caller').map((f) => f.symbol), ['IOCTL_FT_OPEN', 'FSCTL_FT_MOUNT']);
+    const routines = fixtureRoutines('function-table');
+    const table = routines.find((r) => r.shape === 'table');
+    assert.deepEqual(table?.cases.map((c) => c.labels.map((l) => l.function)), [[0x900], [0x901], [0x902]]);
+    const fsctl = routines.find((r) => r.name === 'FtFsControl');
+    assert.deepEqual(fsctl?.cases.map((c) => c.labels.map((l) => l.function)), [[0xa00], [0xa01]]);
+  });
+
   it('finds FSCTL and internal device control routines from MajorFunction assignments; internal requests have no 32-bit caller', () => {
     expectDriverFixture('fsctl-internal');
     const routines = fixtureRoutines('fsctl-internal');

@@ -25,7 +25,7 @@ import { type SummaryParam, summarizeFunction, summarizeUnit } from './dispatch/
 import { type TypeResolver, unitTypes } from './dispatch/types';
 
 export * from './dispatch/model';
-export { type DriverUnit, type DriverOptions, driverRoutines } from './dispatch/driver';
+export { type DriverUnit, type DriverOptions, driverRoutines, labelFunctions } from './dispatch/driver';
 export { type FunctionSummary, type UnitSummary, type HandlerTable, summarizeFunction, summarizeUnit } from './dispatch/summary';
 export { type TypeResolver, lookupTypeName, recordBehind, unitTypes, paramTypeName } from './dispatch/types';
 export * as vocabulary from './dispatch/vocabulary';

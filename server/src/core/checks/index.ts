@@ -13,7 +13,7 @@
 import type { AbiName } from '../abi';
 import type { Analysis, AbiUnit } from '../analyze';
 import type { Severity } from '../diagnostics';
-import { type DispatchRoutine, type DriverUnit, type UnitSummary, analyzeDispatch, driverRoutines, summarizeUnit, unitTypes } from '../dispatch';
+import { type DispatchRoutine, type DriverUnit, type UnitSummary, analyzeDispatch, driverRoutines, labelFunctions, summarizeUnit, unitTypes } from '../dispatch';
 import { type IoctlDef, annotationSource, findIoctls, parseSuppression } from '../ioctl';
 import type { PreprocessResult } from '../preprocess';
 import type { RecordDecl } from '../ast';
@@ -111,6 +111,7 @@ function routinesAndIoctls(unit: AbiUnit, annotations: ReturnType<typeof annotat
   const caseNames = new Set<string>();
   for (const r of routines) for (const c of r.cases) for (const l of c.labels) if (l.name) caseNames.add(l.name);
   const ioctls = findIoctls(unit.pp, { fallbackMacros: prelude?.macros, caseNames, annotations });
+  labelFunctions(routines, ioctls);
   const value = { routines, ioctls };
   unitCache.set(unit.pp, value);
   return value;

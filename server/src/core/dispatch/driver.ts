@@ -233,10 +233,12 @@ class DriverAnalysis {
     return conds.some((c) => c.mode && c.positive && this.resolve(c.on, ctx).has('mode'));
   }
 
-  private isDispatch(c: SummaryConstruct, ctx: Context): boolean {
-    if (c.labelsNamed) return true;
-    if (this.options.ioctlNames && c.cases.some((k) => k.labels.some((l) => l.name && this.options.ioctlNames!.has(l.name)))) return true;
-    return this.resolve(c.on, ctx).has('code');
+  /** Whether a construct dispatches on the control code, on its function number, or on neither. */
+  private dispatchOn(c: SummaryConstruct, ctx: Context): 'code' | 'fn' | undefined {
+    if (c.labelsNamed) return 'code';
+    if (this.options.ioctlNames && c.cases.some((k) => k.labels.some((l) => l.name && this.options.ioctlNames!.has(l.name)))) return 'code';
+    const on = this.resolve(c.on, ctx);
+    return on.has('code') ? 'code' : on.has('fn') ? 'fn' : undefined;
   }
 
   /** Tests in the function before token index `at`, resolved. */
@@ -274,7 +276,7 @@ class DriverAnalysis {
     let found = false;
     // User mode cannot send internal device control requests: their cases keep their labels and tests, no uses.
     const kernelCallers = registration?.major === 'internal-device-control';
-    const dispatching = ctx.fn.constructs.filter((c) => this.isDispatch(c, ctx));
+    const dispatching = ctx.fn.constructs.filter((c) => this.dispatchOn(c, ctx));
     const caseRegions = new Set(dispatching.flatMap((c) => c.cases.map((k) => k.region)));
     for (const c of dispatching) {
       found = true;
@@ -284,11 +286,13 @@ class DriverAnalysis {
       if (this.emitted.has(key)) continue;
       this.emitted.add(key);
       const before = [...pathTests, ...this.testsBefore(ctx, c.at)];
+      const byFunction = this.dispatchOn(c, ctx) === 'fn';
       const cases: DispatchCase[] = [];
       for (const k of c.cases) {
         const sink: Events = { uses: [], tests: [...before] };
         this.collect(ctx, (e) => !!e.regions && e.regions.includes(k.region), 'none', [], sink);
-        cases.push({ labels: k.labels, loc: k.loc, end: k.end, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
+        const labels = byFunction ? k.labels.map(functionLabel) : k.labels;
+        cases.push({ labels, loc: k.loc, end: k.end, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
       }
       this.push(ctx, { shape: c.shape, loc: c.loc, cases }, registration, framework, path);
     }
@@ -297,6 +301,10 @@ class DriverAnalysis {
       if (!call?.through) continue;
       const table = call.through.map((n) => this.tableNamed(n, ctx.unit)).find((t) => t);
       if (!table) continue;
+      // A table in function order is a dispatch when its subscript is the function number.
+      const positional = table.entries.some((e) => e.position !== undefined);
+      if (positional && !(call.index && this.resolve(call.index.on, ctx).has('fn'))) continue;
+      const first = call.index?.offset ?? 0;
       found = true;
       const key = `${call.loc.file}\0${call.loc.offset}`;
       if (this.emitted.has(key)) continue;
@@ -309,7 +317,8 @@ class DriverAnalysis {
         const target = this.callee(entry.handler, ctx.unit);
         const sink: Events = { uses: [], tests: [...before] };
         if (target) this.callInto({ fn: target.fn, unit: target.unit, args }, outer, [{ callee: target.fn.name, loc: call.loc }], sink);
-        cases.push({ labels: entry.labels, loc: entry.loc, end: entry.loc, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
+        const labels = entry.position !== undefined ? [{ function: entry.position + first, loc: entry.loc }] : entry.labels;
+        cases.push({ labels, loc: entry.loc, end: entry.loc, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
       }
       this.push(ctx, { shape: 'table', loc: call.loc, cases }, registration, framework, path);
     }
@@ -441,6 +450,41 @@ function resolveUse(u: FunctionSummary['uses'][number], types: TypeResolver): Bu
   if (resolved) use.record = resolved.record;
   if (u.call) use.call = u.call;
   return use;
+}
+
+/**
+ * Names the labels of dispatches on the function number after the driver's
+ * IOCTL definitions: a label for function F becomes one label per IOCTL
+ * with function F (a table in function order usually serves one device
+ * type); a label naming its IOCTL gets that IOCTL's value. In place, and
+ * idempotent (labels already named keep their value).
+ */
+export function labelFunctions(routines: readonly DispatchRoutine[], ioctls: readonly { name: string; code: { value: number; function: number }; aliasOf?: string }[]): void {
+  for (const r of routines) {
+    for (const c of r.cases) {
+      if (!c.labels.some((l) => l.function !== undefined && l.value === undefined)) continue;
+      c.labels = c.labels.flatMap((l) => {
+        if (l.function === undefined || l.value !== undefined) return [l];
+        if (l.name) {
+          const def = ioctls.find((d) => d.name === l.name);
+          return [def ? { ...l, value: def.code.value } : l];
+        }
+        const defs = ioctls.filter((d) => d.code.function === l.function && !d.aliasOf);
+        return defs.length ? defs.map((d) => ({ ...l, name: d.name, value: d.code.value })) : [l];
+      });
+    }
+  }
+}
+
+/**
+ * A label of a dispatch on the function number: its value is the function;
+ * an extraction macro's argument (`FUNCTION_OF(IOCTL_A)`) names the IOCTL.
+ */
+function functionLabel(l: CaseLabel): CaseLabel {
+  const label: CaseLabel = { loc: l.loc };
+  if (l.value !== undefined) label.function = l.value;
+  if (l.argument) label.name = l.argument;
+  return label;
 }
 
 function dedupe(uses: BufferUse[]): BufferUse[] {

@@ -55,6 +55,15 @@ export interface CaseLabel {
   name?: string;
   value?: number;
   loc: Loc;
+  /**
+   * Set when the dispatch is on the code's function number (a table in
+   * function order, `switch (IoGetFunctionCodeFromCtlCode(code))`): the
+   * function this label handles. `name` and `value` are then those of the
+   * driver's IOCTL with that function, once known (`labelFunctions`).
+   */
+  function?: number;
+  /** The identifier a function-like macro label was applied to (`FN_OF(IOCTL_A)`: `IOCTL_A`). */
+  argument?: string;
 }
 
 export interface DispatchCase {

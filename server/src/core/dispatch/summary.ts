@@ -114,6 +114,8 @@ export interface SummaryCall extends Event {
   callee?: string;
   /** Identifiers in a call through an expression (`Table[i].Handler(...)`): table names. */
   through?: string[];
+  /** `Table[fn - BASE](...)`: what the subscript is and the constant taken from it (positional tables). */
+  index?: { on: Origin[]; offset: number };
   args: Origin[][];
   end: Loc;
 }
@@ -172,7 +174,8 @@ export interface FunctionSummary {
 /** A file-scope table of handlers: `{ IOCTL_A, HandleA }, ...` or `[IDX] = HandleA`. */
 export interface HandlerTable {
   name: string;
-  entries: { labels: CaseLabel[]; handler: string; loc: Loc }[];
+  /** `position`: the entry's index in a table with no control codes (see `handlerTable`). */
+  entries: { labels: CaseLabel[]; handler: string; loc: Loc; position?: number }[];
 }
 
 export interface UnitSummary {
@@ -209,7 +212,7 @@ const symbolic = (o: Origin) => o.startsWith('p:') || o.startsWith('ret:') || o.
 const bufferish = (o: Origin) => o === 'buf' || symbolic(o);
 const lengthish = (o: Origin) => o === 'len' || o.startsWith('p:') || o.startsWith('ret:');
 const testish = (o: Origin) => o === 'test' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
-const codeish = (o: Origin) => o === 'code' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
+const codeish = (o: Origin) => o === 'code' || o === 'fn' || o.startsWith('p:') || o.startsWith('ret:') || o.startsWith('field:');
 
 function endLocOf(t: Token): Loc {
   const l = userLoc(t);
@@ -229,11 +232,22 @@ export function labelOf(toks: readonly Token[], s: number, e: number): CaseLabel
   if (s >= e) return undefined;
   const first = toks[s];
   let name: string | undefined;
-  if (first.expansion && first.expansion.kind === TokKind.Ident && toks.slice(s, e).every((t) => t.expansion === first.expansion)) name = first.expansion.text;
-  else if (e - s === 1 && first.kind === TokKind.Ident) name = first.text;
+  let argument: string | undefined;
+  if (first.expansion && first.expansion.kind === TokKind.Ident && toks.slice(s, e).every((t) => t.expansion === first.expansion)) {
+    name = first.expansion.text;
+    argument = invocationArgument(first.expansion);
+  } else if (e - s === 1 && first.kind === TokKind.Ident) name = first.text;
   const value = toCode(evaluateTokens(toks.slice(s, e)));
   if (name === undefined && value === undefined) return undefined;
-  return { name, value, loc: userLoc(first) };
+  const label: CaseLabel = { name, value, loc: userLoc(first) };
+  if (argument) label.argument = argument;
+  return label;
+}
+
+/** `MACRO(NAME)` as written at an invocation in real source: `NAME`. */
+function invocationArgument(invocation: Token): string | undefined {
+  const text = invocation.file.text.slice(invocation.offset, invocation.offset + 200);
+  return /^\w+\s*\(\s*([A-Za-z_]\w*)\s*\)/.exec(text)?.[1];
 }
 
 /**
@@ -445,6 +459,16 @@ class Summarizer {
     return undefined;
   }
 
+  /** A table subscript: what it may be, less a constant (`fn - FIRST_FUNCTION`, `fn + 1`). */
+  private subscript(x: Expr): { on: Origin[]; offset: number } {
+    const y = stripCasts(x);
+    if (y.k === 'binary' && (y.op === '-' || y.op === '+')) {
+      const constant = toCode(evaluateTokens(this.toks.slice(y.right.s, y.right.e)));
+      if (constant !== undefined) return { on: [...filter(this.origins(y.left), codeish)], offset: y.op === '-' ? constant : -constant };
+    }
+    return { on: [...filter(this.origins(y), codeish)], offset: 0 };
+  }
+
   /** The variable whose address an argument passes (`&p`, `(PVOID *)&p`). */
   private addressed(x: Expr | undefined): string | undefined {
     if (!x) return undefined;
@@ -497,7 +521,7 @@ class Summarizer {
         return new Set();
       case 'binary': {
         const both = union(this.origins(x.left), this.origins(x.right));
-        if (x.op === '+' || x.op === '-') return filter(both, (o) => bufferish(o) || o === 'code' || o === 'len');
+        if (x.op === '+' || x.op === '-') return filter(both, (o) => bufferish(o) || o === 'code' || o === 'fn' || o === 'len');
         if (x.op === '&' || x.op === '>>' || x.op === '|') return this.codePart(x, both);
         if (x.op === '&&' || x.op === '||' || x.op === '==' || x.op === '!=') return filter(both, (o) => o === 'test');
         return new Set();
@@ -926,7 +950,10 @@ class Summarizer {
           if (name) call.callee = name;
           else {
             const through: string[] = [];
-            walkExpr(x.fn, (y) => void (y.k === 'id' && through.push(y.name)));
+            walkExpr(x.fn, (y) => {
+              if (y.k === 'id') through.push(y.name);
+              else if (y.k === 'index' && !call.index) call.index = this.subscript(y.index);
+            });
             call.through = through;
           }
           this.summary.calls[k] = call;
@@ -1165,39 +1192,61 @@ function summaryOf(f: FunctionDecl, types: TypeResolver): FunctionSummary {
 
 /**
  * A handler table in an initialiser: brace groups pairing a control code with
- * a function (`{ IOCTL_A, HandleA }`), or designated entries
- * (`[IOCTL_INDEX_A] = HandleA`).
+ * a function (`{ IOCTL_A, HandleA }`), designated entries
+ * (`[IOCTL_INDEX_A] = HandleA`), or, with no control code in any entry,
+ * handlers in function-number order (`{ HandleA, HandleB }`,
+ * `{ { HandleA, sizeof(A) }, ... }`): their position is kept, and the call
+ * that indexes the table says which function position 0 is.
  */
 function handlerTable(name: string, init: readonly Token[], functions: ReadonlySet<string>): HandlerTable | undefined {
   const match = matchBrackets(init);
-  const entries: HandlerTable['entries'] = [];
-  for (let i = 0; i < init.length; i++) {
+  const open = init.findIndex((t) => t.text === '{');
+  const close = open >= 0 ? match[open] : -1;
+  if (close < 0) return undefined;
+  // Top-level items of the initialiser.
+  const items: [number, number][] = [];
+  let start = open + 1;
+  for (let i = open + 1; i <= close; i++) {
     const t = init[i];
-    if (t.kind !== TokKind.Punct || (t.text !== '{' && t.text !== '[')) continue;
-    const close = match[i];
-    if (close < 0) continue;
-    if (t.text === '[') {
+    if (i === close || t.text === ',') {
+      if (i > start) items.push([start, i]);
+      start = i + 1;
+    } else if ((t.text === '{' || t.text === '[' || t.text === '(') && match[i] > i) i = match[i];
+  }
+  const labelled: HandlerTable['entries'] = [];
+  const positional: HandlerTable['entries'] = [];
+  items.forEach(([s, e], position) => {
+    const first = init[s];
+    if (first.text === '[' && match[s] > s && match[s] < e) {
       // `[LABEL] = Handler`
-      const label = labelOf(init, i + 1, close);
-      const h = init[close + 2];
-      if (label && init[close + 1]?.text === '=' && h?.kind === TokKind.Ident && functions.has(h.text)) entries.push({ labels: [label], handler: h.text, loc: label.loc });
-      continue;
+      const label = labelOf(init, s + 1, match[s]);
+      const h = init[match[s] + 2];
+      if (label && init[match[s] + 1]?.text === '=' && h?.kind === TokKind.Ident && functions.has(h.text)) labelled.push({ labels: [label], handler: h.text, loc: label.loc });
+      return;
     }
+    if (e - s === 1 && first.kind === TokKind.Ident && functions.has(first.text)) {
+      positional.push({ labels: [], handler: first.text, loc: userLoc(first), position });
+      return;
+    }
+    if (first.text !== '{' || match[s] !== e - 1) return;
     // `{ LABEL, Handler, ... }` with no nested braces.
-    let nested = false;
-    for (let k = i + 1; k < close; k++) if (init[k].text === '{') nested = true;
-    if (nested) continue;
-    const handler = init.slice(i + 1, close).find((x) => x.kind === TokKind.Ident && functions.has(x.text));
-    if (!handler) continue;
-    const commas: number[] = [i];
-    for (let k = i + 1; k < close; k++) if (init[k].text === ',') commas.push(k);
-    commas.push(close);
+    for (let k = s + 1; k < e - 1; k++) if (init[k].text === '{') return;
+    const handler = init.slice(s + 1, e - 1).find((x) => x.kind === TokKind.Ident && functions.has(x.text));
+    if (!handler) return;
+    const commas: number[] = [s];
+    for (let k = s + 1; k < e - 1; k++) {
+      if (init[k].text === ',') commas.push(k);
+      else if (match[k] > k) k = match[k];
+    }
+    commas.push(e - 1);
     let label: CaseLabel | undefined;
     for (let c = 0; c + 1 < commas.length && !label; c++) {
       const l = labelOf(init, commas[c] + 1, commas[c + 1]);
-      if (l && l.value !== undefined && l.name !== handler.text) label = l;
+      if (l && l.value !== undefined && l.name !== handler.text && (namesControlCode(l) || l.value >= 0x10000)) label = l;
     }
-    if (label) entries.push({ labels: [label], handler: handler.text, loc: label.loc });
-  }
+    if (label) labelled.push({ labels: [label], handler: handler.text, loc: label.loc });
+    else positional.push({ labels: [], handler: handler.text, loc: userLoc(init[s]), position });
+  });
+  const entries = labelled.length ? labelled : positional;
   return entries.length ? { name, entries } : undefined;
 }
