@@ -117,4 +117,28 @@ describe('compare: one comparison of records across ABIs', () => {
     assert.equal(facts.differs, false);
     assert.equal(generateThunks(analysis, { type: 'U' }).identical, true);
   });
+  it('a handle alone in a struct that is one alternative of a padded union: no finding either', () => {
+    const text = [
+      'typedef struct _EV { ULONG Serial; LONG Status; ULONG Flags;',
+      '  union { struct { ULONG Index; } Dir; struct { LARGE_INTEGER Offset; } Rd; struct { HANDLE Token; } Tok; } Op;',
+      '  ULONG64 Context; ULONG Length; UCHAR Data[8]; } EV;',
+      '#define IOCTL_EV CTL_CODE(0x8000, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS) /* @in EV */',
+      '',
+    ].join('\n');
+    const { analysis } = analyse(text);
+    assert.deepEqual(runChecks([analysis]).filter((f) => f.rule === 'unthunked-pointer').map((f) => f.symbol), []);
+    assert.equal(generateThunks(analysis, { type: 'EV' }).identical, true);
+  });
+
+  it('in a union alternative, pointers in an array or ahead of another member still move things: a finding', () => {
+    const text = [
+      'typedef struct _UA { ULONG Kind; union { PVOID Slots[2]; ULONGLONG Raw[2]; } u; } UA;',
+      'typedef struct _UB { ULONG Kind; union { struct { HANDLE h; ULONG n; } s; ULONGLONG Raw[2]; } u; } UB;',
+      '#define IOCTL_UA CTL_CODE(0x8000, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS) /* @in UA */',
+      '#define IOCTL_UB CTL_CODE(0x8000, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS) /* @in UB */',
+      '',
+    ].join('\n');
+    const { analysis } = analyse(text);
+    assert.deepEqual(runChecks([analysis]).filter((f) => f.rule === 'unthunked-pointer').map((f) => f.symbol).sort(), ['UA', 'UB']);
+  });
 });

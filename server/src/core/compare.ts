@@ -96,16 +96,19 @@ export function compareLayouts(narrow: Side, wide: Side): TranslationVerdict {
   if (cause) collectSizeCauses(narrow.layout, wide.layout, nm, wm, '', sizeCauses, 0);
   // The layouts decide, not the member types: a pointer in a union that other members already
   // pad to the same size leaves every offset and the size equal, and needs no translation.
-  const needs = cause !== undefined && !sameLayout(narrow.layout, wide.layout, n.size, n.fields, w.size, w.fields, 'struct', 0);
+  const needs = cause !== undefined && n.size !== w.size || !sameLayout(narrow.layout, wide.layout, n.size, n.fields, w.size, w.fields, wide.record.kind === 'union', 0);
   return { needs, narrowSize: n.size, wideSize: w.size, narrowAlign: n.align, wideAlign: w.align, cause, sizeCauses };
 }
 
 /**
  * Do two layouts of one record read alike? The same size, every member at
  * the same offset (and bit position) with the same size, recursively
- * through records held by value; in a union, an alternative that is not a
- * record may differ in size as long as the union's size does not (the
- * 32-bit caller writes its low bytes of a slot both ABIs place alike).
+ * through records held by value. Inside a union the slot's size is what
+ * counts: an alternative, or a member of a record that is one (`union {
+ * struct { HANDLE Handle; } Token; LARGE_INTEGER Offset; }`), may differ
+ * in size as long as every offset and the union's size agree (the 32-bit
+ * caller writes its low bytes of a slot both ABIs place alike); an array
+ * whose elements differ in size never reads alike (its elements move).
  */
 function sameLayout(
   nl: LayoutContext,
@@ -114,30 +117,28 @@ function sameLayout(
   narrow: readonly FieldLayout[],
   wideSize: number,
   wide: readonly FieldLayout[],
-  kind: 'struct' | 'union',
+  inUnion: boolean,
   depth: number,
 ): boolean {
-  if (narrowSize !== wideSize || narrow.length !== wide.length || depth > maxDepth) return false;
+  if ((narrowSize !== wideSize && !inUnion) || narrow.length !== wide.length || depth > maxDepth) return false;
   for (let i = 0; i < wide.length; i++) {
     const n = narrow[i];
     const w = wide[i];
     if (n.offset !== w.offset || n.bitOffset !== w.bitOffset || n.bitWidth !== w.bitWidth) return false;
     if (n.fields && w.fields) {
-      // An anonymous struct or union member: its members, in its own kind.
-      const inner = recordOf(w.decl.type)?.kind === 'union' ? 'union' : 'struct';
+      // An anonymous struct or union member: its members, a union's as alternatives.
+      const inner = inUnion || recordOf(w.decl.type)?.kind === 'union';
       if (!sameLayout(nl, wl, n.size, n.fields, w.size, w.fields, inner, depth + 1)) return false;
       continue;
     }
+    if (n.size !== w.size && (!inUnion || isArray(w.decl.type))) return false;
     const nr = valueRecord(n.decl.type);
     const wr = valueRecord(w.decl.type);
     if (nr && wr) {
-      if (n.size !== w.size) return false;
       const nrl = nl.layoutOf(nr);
       const wrl = wl.layoutOf(wr);
-      if (!sameLayout(nl, wl, nrl.size, nrl.fields, wrl.size, wrl.fields, wr.kind, depth + 1)) return false;
-      continue;
+      if (!sameLayout(nl, wl, nrl.size, nrl.fields, wrl.size, wrl.fields, inUnion || wr.kind === 'union', depth + 1)) return false;
     }
-    if (n.size !== w.size && kind !== 'union') return false;
   }
   return true;
 }
