@@ -183,6 +183,9 @@ async function main() {
   // `git status` clean.
   const screenshotsDir = options.updateScreenshots ? path.join(e2eDir, 'screenshots') : path.join(logsDir, 'screenshots');
   const signalDir = path.join(scratch, 'signals');
+  // The suite edits and may save its files (a quick fix, an interrupted run): it gets a copy, so the fixtures stay as committed.
+  const workspace = path.join(scratch, 'workspace');
+  fs.cpSync(options.workspace, workspace, { recursive: true });
   fs.rmSync(logsDir, { recursive: true, force: true });
   for (const dir of [logsDir, screenshotsDir, signalDir]) fs.mkdirSync(dir, { recursive: true });
   const codeServerLog = fs.createWriteStream(path.join(logsDir, 'code-server.log'));
@@ -355,7 +358,7 @@ async function main() {
       if (message.type() === 'error' && text.includes(`'${extensionId}'`)) console.log(`[workbench error] ${text}`);
     });
 
-    await page.goto(workbenchUrl(baseUrl, { ...options }));
+    await page.goto(workbenchUrl(baseUrl, { ...options, workspace }));
     const code = await suiteExit;
     await snapping;
     // The state at the end, for debugging; beside the logs, not in screenshots/.

@@ -24,7 +24,9 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
+  // ES module builds first: a UMD build (jsonc-parser's) requires its parts by computed names esbuild cannot follow,
+  // which works beside node_modules and fails in the .vsix (packaged without dependencies).
+  { ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js', mainFields: ['module', 'main'] },
 ];
 
 if (watch) {

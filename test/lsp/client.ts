@@ -47,10 +47,12 @@ export interface StartOptions {
   configuration?: () => Record<string, unknown>;
   capabilities?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Node arguments that start the server; by default the CLI's `serve --stdio`. */
+  serverArgs?: string[];
 }
 
 export async function startClient(o: StartOptions = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [path.join(repoRoot, 'bin/ioctl-lens.js'), 'serve', '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, o.serverArgs ?? [path.join(repoRoot, 'bin/ioctl-lens.js'), 'serve', '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const stderr: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from './client';
+import { repoRoot, startClient, uriOf } from './client';
 import { hasCommand } from '../helpers';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
@@ -32,11 +32,9 @@ describe('lsp: extension package contents', function () {
       console.log(`\n    SKIPPED: ${what} not found (extension package contents)\n`);
       this.skip();
     }
-    // The bundles are build products (npm run build:extension); make them when a fresh clone has none.
-    if (!fs.existsSync(path.join(repoRoot, 'dist/server.js')) || !fs.existsSync(path.join(repoRoot, 'dist/client.js'))) {
-      const b = spawnSync(process.execPath, ['scripts/build-extension.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-      assert.equal(b.status, 0, b.stderr);
-    }
+    // The bundles are build products (npm run build:extension): made afresh, so the package holds today's sources.
+    const b = spawnSync(process.execPath, ['scripts/build-extension.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
     // The same vsce arguments as `npm run package`, into a scratch folder.
     const args = /vsce package (.*) --out \S+/.exec(manifest.scripts.package)![1].split(' ');
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-vsix-')), 'ioctl-lens.vsix');
@@ -95,5 +93,29 @@ describe('lsp: extension package contents', function () {
     assert.equal(trust.supported, 'limited');
     assert.deepEqual([...trust.restrictedConfigurations].sort(), ['ioctlLens.compileCommands', 'ioctlLens.forcedIncludes', 'ioctlLens.includePaths']);
     for (const name of trust.restrictedConfigurations) assert.ok(manifest.contributes.configuration.properties[name], name);
+  });
+
+  it('runs its bundled language server alone, with no node_modules beside it (vsce --no-dependencies)', async function () {
+    // A dependency esbuild cannot follow (a UMD build's dynamic require) works in the repository and fails in the .vsix;
+    // so the server bundle is copied where nothing can be resolved, started as the client starts it, and asked for findings.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-bundle-'));
+    fs.copyFileSync(path.join(repoRoot, 'dist/server.js'), path.join(dir, 'server.js'));
+    // Loaded alone with its input closed, it must come up and leave quietly (a missing module kills it at once, before any reply).
+    const alone = spawnSync(process.execPath, [path.join(dir, 'server.js'), '--stdio'], { cwd: dir, input: '', encoding: 'utf8', timeout: 30000 });
+    assert.doesNotMatch(alone.stderr, /Cannot find module|Error:/, alone.stderr);
+    const client = await startClient({ rootPath: dir, serverArgs: [path.join(dir, 'server.js'), '--stdio'] });
+    try {
+      const file = path.join(dir, 'io.h');
+      const text = '#include <windows.h>\n#define IOCTL_A CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS) // @in A_IN\ntypedef struct _A_IN { HANDLE Event; ULONG Flags; } A_IN;\n';
+      fs.writeFileSync(file, text);
+      const exited = new Promise<never>((_, reject) => client.proc.once('exit', (code) => reject(new Error(`the bundled server exited (${code}): ${client.stderr.join('')}`))));
+      const published = await Promise.race([client.diagnostics(await client.open(file, text), (p) => p.diagnostics.length > 0, 20000), exited]);
+      assert.equal(published.uri, uriOf(file));
+      assert.ok(published.diagnostics.some((d) => /A_IN/.test(d.message)), JSON.stringify(published.diagnostics.map((d) => d.message)));
+      assert.equal(client.stderr.join('').match(/Cannot find module/), null, client.stderr.join(''));
+    } finally {
+      await client.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
