@@ -46,6 +46,7 @@ import { normalizePath, overlayHost } from '../core/source';
 import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
 import { findDrivers } from '../node/project';
+import { walkFiles } from '../node/walk';
 import { type OptionSpec, compilerOptions, parseArgs, parseDefine, usageError, version } from './args';
 import { append } from '../core/arrays';
 
@@ -76,25 +77,9 @@ options:
 const sourceExt = /\.(c|cpp|cc|cxx)$/i;
 const headerExt = /\.(h|hpp|hh|hxx)$/i;
 
-/** Files under a folder with C/C++ extensions, sorted, skipping VCS and build folders. */
+/** Files under a folder with C/C++ extensions, in the walker's order (VCS and build folders skipped). */
 export function collectFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = nodePath.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && (sourceExt.test(e.name) || headerExt.test(e.name))) out.push(normalizePath(p));
-    }
-  };
-  walk(root);
-  return out;
+  return walkFiles(root, (name) => sourceExt.test(name) || headerExt.test(name));
 }
 
 const includeRe = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\r\n]+)[>"]/gm;

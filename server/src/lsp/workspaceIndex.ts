@@ -11,12 +11,12 @@
  * files.
  */
 
-import * as fs from 'node:fs';
 import { normalizePath } from '../core/source';
 import type { Analysis } from '../core/analyze';
 import { type UnitSummary, summarizeUnit, unitTypes } from '../core/dispatch';
 import type { DriverProject } from '../core/project';
 import { findDrivers } from '../node/project';
+import { cFamilyFile, walkFiles } from '../node/walk';
 import type { DocumentStore } from './documents';
 import { type DocContext, type DriverContext, interfaceFacts } from './facts';
 import { type SymbolInfo, fileSymbols } from './languageService';
@@ -61,30 +61,6 @@ export interface WorkspaceIndex {
   documentAnalyzed(doc: DocContext): void;
   has(path: string): boolean;
   readonly indexing: boolean;
-}
-
-const sourceExt = /\.(h|hh|hpp|hxx|inl|c|cc|cpp|cxx)$/i;
-const skipDirs = new Set(['node_modules', '.git', 'out', 'dist', '.vscode-test', '.tmp', 'build', 'obj', 'x64', 'Debug', 'Release']);
-
-function walk(root: string, max: number): string[] {
-  const out: string[] = [];
-  const stack = [root];
-  while (stack.length && out.length < max) {
-    const dir = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!skipDirs.has(e.name) && !e.name.startsWith('.')) stack.push(`${dir}/${e.name}`);
-      } else if (e.isFile() && sourceExt.test(e.name)) out.push(normalizePath(`${dir}/${e.name}`));
-      if (out.length >= max) break;
-    }
-  }
-  return out.sort();
 }
 
 export function fuzzyMatch(query: string, name: string): boolean {
@@ -144,7 +120,7 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       roots = startRoots.map((r) => normalizePath(r));
       const mine = ++generation;
       indexing = true;
-      const all = roots.flatMap((r) => walk(r, o.maxFiles()));
+      const all = roots.flatMap((r) => walkFiles(r, (name) => cFamilyFile.test(name), { maxFiles: o.maxFiles() })).sort();
       const progress = await o.progress('ioctl-lens: indexing');
       const started = performance.now();
       try {
@@ -170,7 +146,7 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       if (deleted) {
         files.delete(p);
         driverGeneration++;
-      } else if (sourceExt.test(p)) {
+      } else if (cFamilyFile.test(p)) {
         // Soon, but after whatever the editor is waiting for.
         void o.store.idle().then(() => {
           indexOne(p);

@@ -15,31 +15,12 @@ import type { Diagnostic } from '../core/diagnostics';
 import { type DriverProject, parseVcxproj } from '../core/project';
 import { normalizePath } from '../core/source';
 import { append } from '../core/arrays';
+import { walkFiles } from './walk';
 
 const buildMarkers = /^(sources|dirs|makefile|makefile\.inc|cmakelists\.txt|meson\.build|sconstruct|sconscript|.*\.inf|.*\.inx|.*\.sln)$/i;
-const skipDirs = new Set(['node_modules', '.git', '.vs', 'out', 'obj', 'bin', 'Debug', 'Release', 'x64', 'ARM64']);
-
 /** `.vcxproj` files under a folder (build output and VCS folders skipped). */
 export function findProjectFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 24) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const p = nodePath.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!skipDirs.has(e.name)) walk(p, depth + 1);
-      } else if (e.isFile() && /\.vcxproj$/i.test(e.name)) out.push(normalizePath(p));
-    }
-  };
-  walk(root, 0);
-  return out.sort();
+  return walkFiles(root, (name) => /\.vcxproj$/i.test(name), { maxDepth: 24 });
 }
 
 export interface FoundDrivers {
