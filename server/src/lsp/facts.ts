@@ -16,11 +16,12 @@ import type { UnitSummary } from '../core/dispatch';
 import type { FieldDecl, RecordDecl } from '../core/ast';
 import type { RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
-import { type IoctlDef, accessName, decodeCtlCode, findIoctls, macroValue, methodNames, toCode } from '../core/ioctl';
+import { type IoctlDef, accessName, decodeCtlCode, findIoctls, macroValue, methodNames, parseCommentAnnotations, toCode } from '../core/ioctl';
 import { recordName } from '../core/names';
 import { type Side, compareLayouts } from '../core/compare';
 import { type MemberPath, isPointer, memberPaths, recordNamed as recordNamedIn, valueRecord } from '../core/types';
-import type { Loc } from '../core/source';
+import type { Loc, SourceFile } from '../core/source';
+import { FilePositions } from '../core/positions';
 
 /** One analysed document: what every verb receives. */
 export interface DocContext {
@@ -123,6 +124,22 @@ function recordsByKey(u: AbiUnit): Map<string, RecordDecl> {
 /** The first ABI unit: names, locations and symbols are taken from it. */
 export function primaryUnit(a: Analysis): AbiUnit | undefined {
   return a.units.values().next().value;
+}
+
+// ---------------------------------------------------------------- positions
+
+const positionsCache = new Map<string, { text: string; pos: FilePositions }>();
+
+/** The positions index of a document's text (its tokens from the session's lexed files; the last few documents are kept). */
+export function positionsOf(ctx: DocContext): FilePositions {
+  const hit = positionsCache.get(ctx.path);
+  if (hit && hit.text === ctx.text) return hit.pos;
+  const file: SourceFile = primaryUnit(ctx.analysis)?.pp.files.get(ctx.path) ?? { path: ctx.path, text: ctx.text };
+  const pos = FilePositions.of(file.text === ctx.text ? file : { path: ctx.path, text: ctx.text }, ctx.session.lexCache);
+  positionsCache.delete(ctx.path);
+  positionsCache.set(ctx.path, { text: ctx.text, pos });
+  if (positionsCache.size > 16) positionsCache.delete(positionsCache.keys().next().value!);
+  return pos;
 }
 
 /** The record a name (tag or typedef, possibly a pointer typedef) denotes in one unit. */
@@ -392,9 +409,10 @@ export function interfaceFacts(ctx: DocContext): InterfaceFacts {
   for (const [file, comments] of u.pp.comments) {
     if (file.startsWith('<')) continue;
     for (const c of comments) {
-      for (const m of c.text.matchAll(/@shadow32\s+([A-Za-z_]\w*)/g)) {
+      for (const a of parseCommentAnnotations(c.text)) {
+        if (a.tag !== 'shadow32') continue;
         const native = recordAfterLine(u, file, c.endLine);
-        if (native) out.shadows.push({ native, shadow: m[1], loc: { file, line: c.line, col: 1, offset: c.offset } });
+        if (native) out.shadows.push({ native, shadow: a.args[0], loc: { file, line: c.line, col: 1, offset: c.offset } });
       }
     }
   }

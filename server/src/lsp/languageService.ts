@@ -13,11 +13,12 @@ import type { RecordDecl } from '../core/ast';
 import type { MacroDef } from '../core/preprocess';
 import { convert, integerLiteralValue } from '../core/constexpr';
 import { macroValue, toCode } from '../core/ioctl';
-import { recordThrough } from '../core/types';
+import { FilePositions, type NameMeaning, resolveName } from '../core/positions';
+import { TokKind, type Token } from '../core/token';
 import { preludePath } from '../core/prelude';
 import { recordName } from '../core/names';
 import { checkFindings } from './validation';
-import type { Loc } from '../core/source';
+import type { Loc, SourceFile } from '../core/source';
 import {
   type ControlCodeFacts,
   type DocContext,
@@ -27,6 +28,7 @@ import {
   decodeControlCode,
   interfaceFacts,
   macroLookup,
+  positionsOf,
   primaryUnit,
   recordFacts,
   recordKey,
@@ -50,6 +52,7 @@ export interface WordAt extends Span {
 
 const identChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
+/** The word around `offset` in plain text (a comment's words; C is read through `positionsOf`). */
 export function wordAt(text: string, offset: number): WordAt | undefined {
   if (offset < 0 || offset > text.length) return undefined;
   let s = offset;
@@ -58,8 +61,25 @@ export function wordAt(text: string, offset: number): WordAt | undefined {
   while (e < text.length && identChar(text.charCodeAt(e))) e++;
   if (s === e) return undefined;
   const word = text.slice(s, e);
-  if (/^\d/.test(word)) return { start: s, end: e, text: word, kind: 'number' };
-  return { start: s, end: e, text: word, kind: 'ident' };
+  const c = word.charCodeAt(0);
+  return { start: s, end: e, text: word, kind: c >= 48 && c <= 57 ? 'number' : 'ident' };
+}
+
+/**
+ * The name or number under the cursor: a C token of the document, or, in a
+ * comment, a word of it (`@in FOO` names a record).
+ */
+function nameAt(ctx: DocContext, offset: number): WordAt | undefined {
+  const pos = positionsOf(ctx);
+  const at = pos.nameAt(offset);
+  if (at) return { start: at.start, end: at.end, text: at.text, kind: at.kind };
+  return pos.commentAt(offset) ? wordAt(ctx.text, offset) : undefined;
+}
+
+/** What the identifier at `offset` denotes there (a member after `->`/`.`, a parameter, a local, else a file-scope name). */
+function meaningAt(ctx: DocContext, offset: number): NameMeaning | undefined {
+  const u = primaryUnit(ctx.analysis);
+  return u ? resolveName(positionsOf(ctx), u.unit, offset) : undefined;
 }
 
 // ---------------------------------------------------------------- hover
@@ -96,10 +116,10 @@ function memberAt(ctx: DocContext, offset: number): { record: RecordFacts; membe
 export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined {
   const member = memberAt(ctx, offset);
   if (member) return { kind: 'member', ...member };
-  const word = wordAt(ctx.text, offset);
+  const word = nameAt(ctx, offset);
   if (!word) return undefined;
   const span = { start: word.start, end: word.end };
-  const access = memberAccessAt(ctx, word);
+  const access = memberAccessAt(ctx, offset);
   if (access) return { kind: 'member', span, ...access };
   if (word.kind === 'number') {
     const literal = integerLiteralValue(word.text);
@@ -149,55 +169,16 @@ function staleShadowReason(ctx: DocContext, facts: RecordFacts): string | undefi
 }
 
 /**
- * A member named in code (`in->Count`, `req.Header.Size`): the base is
- * resolved by a light heuristic, not a C type checker. A variable's type is
- * taken from its nearest declaration above (`PFOO in = ...`, a parameter
- * `PFOO in`), a member's from the record; `->` and `.` both step into the
- * record (through pointer typedefs).
+ * A member named in code (`in->Count`, `req.Header.Size`, `items[i].Size`):
+ * the base resolved by the positions index (parameters, locals, globals,
+ * members), never guessed from the text.
  */
-function memberAccessAt(ctx: DocContext, word: WordAt): { record: RecordFacts; member: MemberFacts } | undefined {
-  if (word.kind !== 'ident') return undefined;
-  const u = primaryUnit(ctx.analysis);
-  if (!u) return undefined;
-  const record = baseRecord(ctx, word.start, 0);
-  if (!record) return undefined;
-  const facts = recordFacts(ctx, recordKey(record));
-  const member = facts?.members.find((m) => m.name === word.text);
+function memberAccessAt(ctx: DocContext, offset: number): { record: RecordFacts; member: MemberFacts } | undefined {
+  const m = meaningAt(ctx, offset);
+  if (m?.kind !== 'member') return undefined;
+  const facts = recordFacts(ctx, recordKey(m.record));
+  const member = facts?.members.find((x) => x.decl === m.field) ?? facts?.members.find((x) => x.name === m.name);
   return facts && member ? { record: facts, member } : undefined;
-}
-
-/** The record whose member starts at `start`, when `start` follows `->` or `.`. */
-function baseRecord(ctx: DocContext, start: number, depth: number): RecordDecl | undefined {
-  if (depth > 8) return undefined;
-  const before = /(->|\.)\s*$/.exec(ctx.text.slice(Math.max(0, start - 8), start));
-  if (!before) return undefined;
-  let end = start - before[0].length;
-  while (end > 0 && /\s/.test(ctx.text[end - 1])) end--;
-  // `(expr)->x` and `a[i].x`: not resolved.
-  const base = wordAt(ctx.text, end - 1);
-  if (!base || base.kind !== 'ident' || base.end !== end) return undefined;
-  const u = primaryUnit(ctx.analysis)!;
-  const outer = baseRecord(ctx, base.start, depth + 1);
-  if (outer) {
-    const facts = recordFacts(ctx, recordKey(outer));
-    const m = facts?.members.find((x) => x.name === base.text);
-    return m ? recordThrough(m.decl.type) : undefined;
-  }
-  const typeName = declaredTypeOf(ctx.text, base.text, base.start);
-  if (!typeName) return undefined;
-  return recordNamed(u, typeName)?.record;
-}
-
-/** The type name in the nearest declaration of `name` above `before`: `TYPE name`, `TYPE *name`, `struct TAG *name`. */
-function declaredTypeOf(text: string, name: string, before: number): string | undefined {
-  const re = new RegExp(`\\b([A-Za-z_]\\w*)\\s*(?:\\*\\s*)*(?:const\\s+)?\\b${name}\\b\\s*(?=[=;,)\\[])`, 'g');
-  const from = Math.max(0, before - 20000);
-  let found: string | undefined;
-  for (const m of text.slice(from, before).matchAll(re)) {
-    if (['return', 'sizeof', 'case', 'goto', 'else'].includes(m[1])) continue;
-    found = m[1];
-  }
-  return found;
 }
 
 // ---------------------------------------------------------------- code lenses
@@ -256,9 +237,16 @@ function perAbiText(rows: MemberFacts['perAbi'], sel: (m: MemberFacts['perAbi'][
   return new Set(vals).size === 1 ? vals[0] : vals.join(' | ');
 }
 
+/** Only spaces and tabs between two offsets. */
+function blank(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text[k] !== ' ' && text[k] !== '\t') return false;
+  return true;
+}
+
 export function getInlayHints(ctx: DocContext, range: Span, mode: InlayMode): InlayHintInfo[] {
   if (mode === 'off') return [];
   const out: InlayHintInfo[] = [];
+  const pos = positionsOf(ctx);
   for (const r of recordsInFile(ctx, ctx.path)) {
     if (r.nested) continue;
     if (r.endLoc && r.endLoc.offset < range.start) continue;
@@ -271,8 +259,8 @@ export function getInlayHints(ctx: DocContext, range: Span, mode: InlayMode): In
       if (end.file !== ctx.path || m.perAbi.length === 0) continue;
       // After the `;` that ends the member, when it follows directly.
       let at = end.offset;
-      const semi = /^[ \t]*;/.exec(ctx.text.slice(at, at + 64));
-      if (semi) at += semi[0].length;
+      const next = pos.tokenFrom(at);
+      if (next && next.kind === TokKind.Punct && next.text === ';' && blank(ctx.text, at, next.offset)) at = next.offset + 1;
       if (at < range.start || at > range.end) continue;
       // Each ABI's padding travels with its own offset: `+0 | +0 (4 B pad)`, never a second `a | b` list.
       const label = perAbiText(m.perAbi, (p) => offsetText(p) + (p.paddingAfter ? ` (${p.paddingAfter} B pad)` : ''));
@@ -402,11 +390,15 @@ export interface DefinitionInfo {
 }
 
 export function findDefinition(ctx: DocContext, offset: number): DefinitionInfo[] {
-  const word = wordAt(ctx.text, offset);
+  const word = nameAt(ctx, offset);
   if (!word || word.kind !== 'ident') return [];
   const u = primaryUnit(ctx.analysis);
   if (!u) return [];
   const name = word.text;
+  // A member named in code (`p->Member`) means the member, a parameter or local the declaration in its function, whatever else has the name.
+  const meaning = meaningAt(ctx, offset);
+  if (meaning?.kind === 'member') return meaning.field.nameLoc.file.startsWith('<') ? [] : [{ name, loc: meaning.field.nameLoc, length: name.length }];
+  if (meaning?.kind === 'parameter' || meaning?.kind === 'local') return [{ name, loc: meaning.loc, length: name.length }];
   const out: DefinitionInfo[] = [];
   const real = (l: Loc | undefined): l is Loc => !!l && !l.file.startsWith('<');
   const macro: MacroDef | undefined = u.pp.macros.get(name);
@@ -427,9 +419,6 @@ export function findDefinition(ctx: DocContext, offset: number): DefinitionInfo[
   if (ec && real(ec.loc)) out.push({ name, loc: ec.loc, length: name.length });
   const fn = u.unit.functions.find((f) => f.name === name && f.isDefinition) ?? u.unit.functions.find((f) => f.name === name);
   if (fn && real(fn.loc)) out.push({ name, loc: fn.loc, length: name.length });
-  // A member named in code (`p->Member`) means the member, whatever else has its name.
-  const access = memberAccessAt(ctx, word);
-  if (access && !access.member.decl.nameLoc.file.startsWith('<')) return [{ name, loc: access.member.decl.nameLoc, length: name.length }];
   if (out.length === 0) {
     const m = memberAt(ctx, offset);
     if (m) out.push({ name, loc: m.member.decl.nameLoc, length: name.length });
@@ -437,46 +426,46 @@ export function findDefinition(ctx: DocContext, offset: number): DefinitionInfo[
   return out;
 }
 
-/** Offsets of the identifier `name` in `text`, skipping comments and string literals. */
-export function identifierOccurrences(text: string, name: string): number[] {
-  const out: number[] = [];
-  let i = text.indexOf(name);
-  if (i < 0) return out;
-  // Mask comments and strings once per call (cheap against the search itself for headers).
-  const masked = maskCommentsAndStrings(text);
-  while (i >= 0) {
-    const before = i > 0 ? text.charCodeAt(i - 1) : 32;
-    const after = text.charCodeAt(i + name.length);
-    if (!identChar(before) && !(i + name.length < text.length && identChar(after)) && masked.charCodeAt(i) !== 0x20) out.push(i);
-    i = text.indexOf(name, i + name.length);
+/**
+ * The uses of the file-scope name at `offset` (macro, type, tag, enumerator,
+ * function, variable): its identifier tokens in the document, in the unit's other
+ * files that `inScope` accepts, and in `others` (files outside the unit,
+ * such as the workspace index's). Members (declared, or named after
+ * `->`/`.`) and parameters and locals of the same name are other entities
+ * and are left out (in files outside the unit, only members named after
+ * `->`/`.` can be told apart). Empty when the cursor is on no such name.
+ */
+export function findReferences(ctx: DocContext, offset: number, inScope: (path: string) => boolean, others: readonly SourceFile[] = [], cancelled: () => boolean = () => false): DefinitionInfo[] {
+  const name = referenceTarget(ctx, offset);
+  if (!name) return [];
+  const u = primaryUnit(ctx.analysis)!;
+  const files: SourceFile[] = [];
+  for (const [p, f] of u.pp.files) if (p !== ctx.path && p !== preludePath && !p.startsWith('<') && inScope(p)) files.push(f);
+  const seen = new Set([ctx.path, ...files.map((f) => f.path)]);
+  for (const f of others) if (!seen.has(f.path) && f.text.includes(name)) files.push(f);
+  const out: DefinitionInfo[] = [];
+  const use = (t: Token) => out.push({ name, loc: { file: t.file.path, line: t.line, col: t.col, offset: t.offset }, length: name.length });
+  const doc = positionsOf(ctx);
+  for (const t of doc.uses(name)) if (resolveName(doc, u.unit, t.offset)?.kind === 'file') use(t);
+  for (const f of files) {
+    if (cancelled()) return [];
+    if (!f.text.includes(name)) continue;
+    // Files of the unit resolve as the document does; others (outside the unit) by their tokens.
+    const pos = FilePositions.of(f, ctx.session.lexCache);
+    const inUnit = u.pp.files.get(f.path) === f;
+    for (const t of pos.uses(name)) if (!inUnit || resolveName(pos, u.unit, t.offset)?.kind === 'file') use(t);
   }
   return out;
 }
 
-function maskCommentsAndStrings(text: string): string {
-  return text.replace(/\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?/g, (m) => ' '.repeat(m.length));
-}
-
-/** The word under the cursor, when it names a macro, type, tag, enumerator or function the TU knows. */
+/** The name under the cursor, when it is a file-scope name the unit knows (macro, type, tag, enumerator, function or variable). */
 export function referenceTarget(ctx: DocContext, offset: number): string | undefined {
-  const word = wordAt(ctx.text, offset);
-  if (!word || word.kind !== 'ident') return undefined;
-  const u = primaryUnit(ctx.analysis);
-  if (!u) return undefined;
-  const n = word.text;
-  const known = u.pp.macros.has(n) || u.unit.typedefs.has(n) || u.unit.tags.has(n) || u.unit.enumConstants.has(n) || u.unit.functions.some((f) => f.name === n) || macroLookup(ctx, u)(n) !== undefined;
+  const m = meaningAt(ctx, offset);
+  if (m?.kind !== 'file') return undefined;
+  const u = primaryUnit(ctx.analysis)!;
+  const n = m.name;
+  const known = u.pp.macros.has(n) || u.unit.typedefs.has(n) || u.unit.tags.has(n) || u.unit.enumConstants.has(n) || u.unit.functions.some((f) => f.name === n) || u.unit.variables.some((v) => v.name === n) || macroLookup(ctx, u)(n) !== undefined;
   return known ? n : undefined;
-}
-
-/** Files of the translation unit worth searching for references: the document, and what `inScope` accepts. */
-export function referenceFiles(ctx: DocContext, inScope: (path: string) => boolean): { path: string; text: string }[] {
-  const u = primaryUnit(ctx.analysis);
-  const out: { path: string; text: string }[] = [{ path: ctx.path, text: ctx.text }];
-  for (const [p, f] of u?.pp.files ?? []) {
-    if (p === ctx.path || p === preludePath || p.startsWith('<') || !inScope(p)) continue;
-    out.push({ path: p, text: f.text });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- completion
@@ -500,57 +489,23 @@ const annotationWords: [string, string][] = [
   ['count', '@count FIELD: the member holding the number of elements a pointer member points to'],
 ];
 
-/** Is `offset` inside a comment? Returns the comment's start when it is. */
-function commentAround(text: string, offset: number): number | undefined {
-  const re = /\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"?/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (m.index >= offset) return undefined;
-    const end = m.index + m[0].length;
-    if (m[0].startsWith('/') && offset <= end && (offset < end || !m[0].endsWith('*/'))) return m.index;
-  }
-  return undefined;
-}
-
-/** The call the cursor is in (`CTL_CODE(` or a wrapper macro's), and which argument (0-based). */
-function callArgument(text: string, offset: number): { callee: string; arg: number } | undefined {
-  let level = 0;
-  let commas = 0;
-  const lower = Math.max(0, offset - 400);
-  for (let i = offset - 1; i >= lower; i--) {
-    const c = text[i];
-    if (c === ')') level++;
-    else if (c === '(') {
-      if (level === 0) {
-        const before = /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, i - 64), i));
-        return before ? { callee: before[1], arg: commas } : undefined;
-      }
-      level--;
-    } else if (c === ',' && level === 0) commas++;
-    else if (c === ';' || c === '{' || c === '}') return undefined;
-    else if (c === '\n' && text[i - 1] !== '\\' && text[i - 1] !== '\r') {
-      // A #define's continuation lines end with a backslash; any other line break ends the search.
-      const line = text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
-      if (!/\\\s*$/.test(line) && !/^\s*#/.test(line)) return undefined;
-    }
-  }
-  return undefined;
-}
-
 export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
   const text = ctx.text;
-  const partial = /[A-Za-z_]\w*$/.exec(text.slice(Math.max(0, offset - 128), offset))?.[0] ?? '';
-  const replace = { start: offset - partial.length, end: offset };
-  const commentStart = commentAround(text, offset);
-  if (commentStart !== undefined) {
-    const before = text.slice(commentStart, offset);
+  let start = offset;
+  while (start > 0 && offset - start < 128 && identChar(text.charCodeAt(start - 1))) start--;
+  const replace = { start, end: offset };
+  const pos = positionsOf(ctx);
+  const comment = pos.commentAt(offset);
+  if (comment) {
+    // Inside a comment: the annotation words (plain text, not C).
+    const before = text.slice(comment.offset, offset);
     const at = /@(\w*)$/.exec(before);
     if (at) return annotationWords.map(([w, doc]) => ({ label: w, kind: 'keyword' as const, detail: `@${w}`, documentation: doc, replace: { start: offset - at[1].length, end: offset } }));
     const typed = /@(in|out|inout|shadow32)\s+(\w*)$/.exec(before);
     if (typed) return recordNameCompletions(ctx, replace);
     return [];
   }
-  const call = callArgument(text, offset);
+  const call = pos.callAround(offset);
   if (!call) return [];
   const u = primaryUnit(ctx.analysis);
   if (!u) return [];

@@ -26,6 +26,7 @@ import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { diskHost } from '../node/host';
+import type { SourceFile } from '../core/source';
 import {
   type TextPositions,
   pathToUri,
@@ -385,26 +386,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const a = await analysed(p?.textDocument?.uri, token);
       const offset = a && offsetOf(a.pos, p.position);
       if (!a || offset === undefined) return [];
-      const name = ls.referenceTarget(a.doc, offset);
-      if (!name) return [];
       const inWorkspace = (path: string) => roots.some((r) => path.startsWith(r + '/')) || store.isOpen(path);
-      const files = ls.referenceFiles(a.doc, inWorkspace);
-      const seen = new Set(files.map((f) => f.path));
+      if (!ls.referenceTarget(a.doc, offset)) return [];
       // Workspace files outside this translation unit, from the index (their current text).
+      const others: SourceFile[] = [];
       for (const path of index.files()) {
-        if (seen.has(path)) continue;
-        const text = store.host.readFile(path)?.text;
-        if (text !== undefined && text.includes(name)) files.push({ path, text });
+        const text = path === a.doc.path ? undefined : store.host.readFile(path)?.text;
+        if (text !== undefined) others.push({ path, text });
       }
-      const out = [];
-      for (const f of files) {
-        const pos = f.path === a.doc.path ? a.pos : textPositions(f.path, f.text);
-        for (const at of ls.identifierOccurrences(f.text, name)) {
-          const start = pos.offsetToPosition(at);
-          out.push({ uri: uriOf(f.path), range: { start, end: { line: start.line, character: start.character + name.length } } });
-        }
-        if (token.isCancellationRequested) return [];
-      }
+      const refs = ls.findReferences(a.doc, offset, inWorkspace, others, () => token.isCancellationRequested);
+      if (token.isCancellationRequested) return [];
+      const out = refs.map((r) => toLocation(r, uriOf));
       if (p.context && p.context.includeDeclaration === false) {
         const defs = new Set(ls.findDefinition(a.doc, offset).map((d) => `${uriOf(d.loc.file)}:${locRange(d.loc).start.line}:${locRange(d.loc).start.character}`));
         return out.filter((l) => !defs.has(`${l.uri}:${l.range.start.line}:${l.range.start.character}`));

@@ -13,7 +13,7 @@ import { mergedDiagnostics } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { preludeStandsInFor } from '../core/prelude';
 import type { Loc } from '../core/source';
-import { type DocContext, interfaceFacts, knownIoctlDefinitions, primaryUnit } from './facts';
+import { type DocContext, interfaceFacts, knownIoctlDefinitions, positionsOf, primaryUnit } from './facts';
 import { recordsInFile } from './facts';
 import type { AbiUnit, Analysis } from '../core/analyze';
 import { type Finding as CheckFinding, runChecks } from '../core/checks';
@@ -184,7 +184,7 @@ export function checkFindings(doc: DocContext): CheckFinding[] {
  * an edit's rule pass proportional to the document, not to wdm.h.
  */
 function checkView(doc: DocContext): Analysis {
-  const caseNames = new Set([...doc.text.matchAll(/\bcase\s+([A-Za-z_]\w*)/g)].map((m) => m[1]));
+  const caseNames = positionsOf(doc).caseLabels();
   const units = new Map<AbiName, AbiUnit>();
   for (const [abi, u] of doc.analysis.units) {
     const known = knownIoctlDefinitions(u);

@@ -1,0 +1,136 @@
+/**
+ * The positions index (core/positions.ts): what is at an offset, and what a
+ * name there refers to, from tokens and declarations rather than from the
+ * text around the cursor.
+ */
+
+import * as assert from 'node:assert/strict';
+import { analyzeFile, createSession } from '../server/src/core/analyze';
+import { FilePositions, resolveName } from '../server/src/core/positions';
+import { memoryHost } from '../server/src/core/source';
+
+const path = '/ws/drv.c';
+
+function setup(text: string) {
+  const session = createSession(memoryHost({ [path]: text }));
+  const analysis = analyzeFile(session, path, { abis: ['x64'] });
+  const unit = analysis.units.get('x64')!.unit;
+  const pos = FilePositions.of({ path, text }, session.lexCache);
+  return { unit, pos };
+}
+
+/** The offset of the `nth` (0-based) occurrence of `needle`, plus `delta`. */
+function at(text: string, needle: string, delta = 0, nth = 0): number {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) {
+    i = text.indexOf(needle, i + 1);
+    assert.ok(i >= 0, `'${needle}' not in the text`);
+  }
+  return i + delta;
+}
+
+const driver = `typedef unsigned long ULONG;
+typedef struct _INNER { ULONG Size; ULONG Flags; } INNER;
+typedef struct _REQ { ULONG Count; INNER Header; INNER Items[4]; union { ULONG Raw; ULONG Cooked; }; } REQ, *PREQ;
+typedef struct _OTHER { ULONG Count; } OTHER, *POTHER;
+/* Count in a comment, "Count" in a string */
+REQ Global;
+#define Count 3
+ULONG Handle(PREQ req, ULONG n)
+{
+    ULONG total = req->Count + Global.Header.Size;
+    {
+        POTHER req = 0;
+        total += req->Count;
+    }
+    for (PREQ q = req; q; q = 0) total += q->Items[n].Flags + q->Raw;
+    struct _REQ local;
+    return total + local.Header.Flags + req->Count + Count;
+}
+`;
+
+describe('positions: the token at an offset', () => {
+  const { pos } = setup(driver);
+
+  it('finds the identifier holding the offset or ending at it; nothing in comments or strings', () => {
+    assert.equal(pos.nameAt(at(driver, 'Handle', 2))?.text, 'Handle');
+    assert.equal(pos.nameAt(at(driver, 'Handle', 6))?.text, 'Handle');
+    assert.equal(pos.nameAt(at(driver, 'Count in a comment', 1)), undefined);
+    assert.equal(pos.nameAt(at(driver, '"Count"', 2)), undefined);
+    assert.ok(pos.commentAt(at(driver, 'Count in a comment', 1)));
+    assert.equal(pos.commentAt(at(driver, 'REQ Global')), undefined);
+    assert.equal(pos.nameAt(at(driver, 'ULONG n')  - 1), undefined);
+  });
+
+  it('lists the identifier tokens of a name, leaving out member accesses, comments and strings', () => {
+    // The two member declarations, `#define Count 3` and the last `+ Count`; never `req->Count`, the comment or the string.
+    assert.deepEqual(
+      pos.uses('Count').map((t) => t.offset),
+      [at(driver, 'Count;'), at(driver, 'Count; } OTHER'), at(driver, 'Count 3'), at(driver, 'Count;\n}')],
+    );
+  });
+
+  it('tells the call argument the cursor is in, within the statement or the directive', () => {
+    const text = '#define IOCTL_A CTL_CODE(FILE_DEVICE_UNKNOWN, \\\n   0x800, METH\nint x = f(a, g(b, c), d';
+    const p = FilePositions.of({ path: '/t.h', text });
+    assert.deepEqual(p.callAround(at(text, 'METH', 4)), { callee: 'CTL_CODE', arg: 2 });
+    assert.deepEqual(p.callAround(at(text, '0x800')), { callee: 'CTL_CODE', arg: 1 });
+    assert.deepEqual(p.callAround(at(text, ', d', 2)), { callee: 'f', arg: 2 });
+    assert.deepEqual(p.callAround(at(text, 'c)', 1)), { callee: 'g', arg: 1 });
+    assert.equal(p.callAround(at(text, 'int')), undefined);
+  });
+});
+
+describe('positions: what a name refers to', () => {
+  const { unit, pos } = setup(driver);
+  const meaning = (needle: string, delta: number, nth = 0) => resolveName(pos, unit, at(driver, needle, delta, nth));
+
+  it('a member through a parameter, a global and a nested member', () => {
+    const m = meaning('req->Count', 6);
+    assert.equal(m?.kind, 'member');
+    if (m?.kind === 'member') assert.equal(m.record.tag, '_REQ');
+    const s = meaning('Global.Header.Size', 15);
+    assert.equal(s?.kind === 'member' && s.record.tag, '_INNER');
+  });
+
+  it('an inner block\'s local hides the parameter, and is out of scope after its block', () => {
+    const inner = meaning('req->Count;\n    }', 6);
+    assert.equal(inner?.kind === 'member' && inner.record.tag, '_OTHER');
+    const after = meaning('req->Count + Count', 6);
+    assert.equal(after?.kind === 'member' && after.record.tag, '_REQ');
+    const p = meaning('req, ULONG n', 0);
+    assert.equal(p?.kind, 'parameter');
+  });
+
+  it('a local of a for statement, array elements, anonymous union members, a struct-tag local', () => {
+    const flags = meaning('Flags + q->Raw', 0);
+    assert.equal(flags?.kind === 'member' && flags.record.tag, '_INNER');
+    const raw = meaning('q->Raw', 3);
+    assert.equal(raw?.kind === 'member' && raw.record.tag, '_REQ');
+    const local = meaning('local.Header.Flags', 13);
+    assert.equal(local?.kind === 'member' && local.record.tag, '_INNER');
+    const q = meaning('q->Items', 0);
+    assert.equal(q?.kind, 'local');
+    if (q?.kind === 'local') assert.equal(q.loc.offset, at(driver, 'q = req'));
+  });
+
+  it('a file-scope name stays one, and a member the base cannot be typed for resolves to nothing', () => {
+    assert.deepEqual(meaning('Count;\n}', 0), { kind: 'file', name: 'Count' });
+    // A member's declaration is the member, not the macro of the same name.
+    const decl = meaning('Count; } OTHER', 0);
+    assert.equal(decl?.kind === 'member' && decl.record.tag, '_OTHER');
+    assert.deepEqual(meaning('Global.Header', 0), { kind: 'file', name: 'Global' });
+    const text = 'int f(void) { return g()->x + unknown.y; }';
+    const s = setup(text);
+    assert.equal(resolveName(s.pos, s.unit, at(text, 'x +')), undefined);
+    assert.equal(resolveName(s.pos, s.unit, at(text, 'y;')), undefined);
+  });
+
+  it('half-typed code resolves what it can and never throws', () => {
+    const text = driver.replace('return total', 'PREQ r = req; r->Items[n.').slice(0, -3);
+    const s = setup(text);
+    const m = resolveName(s.pos, s.unit, at(text, 'r->Items', 4));
+    assert.equal(m?.kind === 'member' && m.record.tag, '_REQ');
+    for (let o = 0; o <= text.length; o += 7) resolveName(s.pos, s.unit, o);
+  });
+});
