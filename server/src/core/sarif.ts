@@ -10,6 +10,7 @@
 import type * as Sarif from 'sarif';
 import type { Severity } from './diagnostics';
 import { type RuleId, ruleIds, rules } from './checks/catalogue';
+import { fingerprint } from './checks/index';
 import type { Finding } from './checks/context';
 import type { Loc } from './source';
 
@@ -81,7 +82,8 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
                 logicalLocations: [{ name: f.symbol, kind: /^(IOCTL|FSCTL)_/.test(f.symbol) ? 'macro' : 'type' }],
               },
             ],
-            partialFingerprints: { 'ioctlLens/v1': `${f.rule}:${f.symbol}` },
+            // v1 (rule and symbol) is kept for existing baselines; v2 tells apart findings on one symbol (members, files, numbers).
+            partialFingerprints: { 'ioctlLens/v1': `${f.rule}:${f.symbol}`, 'ioctlLens/v2': fingerprint(f, artifact(f.loc.file, options.baseDir).uri) },
           };
           if (f.related.length) {
             result.relatedLocations = f.related.map((r, i) => ({

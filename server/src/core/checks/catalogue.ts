@@ -101,6 +101,11 @@ export function isRuleId(s: string): s is RuleId {
   return (ruleIds as readonly string[]).includes(s);
 }
 
+/** A finding's message and the template arguments it was made from (its identity is built from these, not from the text). */
+export function described(id: RuleId, args: Readonly<Record<string, string | number>>): { message: string; args: Readonly<Record<string, string | number>> } {
+  return { message: formatMessage(id, args), args };
+}
+
 export function formatMessage(id: RuleId, args: Readonly<Record<string, string | number>>): string {
   return rules[id].message.replace(/\{(\w+)\}/g, (_, k: string) => (k in args ? String(args[k]) : ''));
 }

@@ -36,6 +36,15 @@ export interface Finding {
   /** The struct's typedef name, or the IOCTL macro. */
   symbol: string;
   message: string;
+  /** The message template's arguments (catalogue.ts): the finding's facts, in structured form. */
+  args: Readonly<Record<string, string | number>>;
+  /**
+   * What makes this finding this finding, whatever the ABIs it was seen on
+   * and the wording: its facts (`args`) with the WOW64 pair's ABI names
+   * replaced by their roles. Set by the runner; `findingIdentity` and
+   * `fingerprint` are built on it.
+   */
+  detail?: string;
   loc: Loc;
   end: Loc;
   related: Related[];

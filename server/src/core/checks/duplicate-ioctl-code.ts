@@ -11,7 +11,7 @@
  */
 
 import { describeIoctl, hex, isMicrosoftCode, type IoctlDef } from '../ioctl';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import type { Check, RawFinding } from './context';
 import { nameEnd } from './context';
 
@@ -60,7 +60,7 @@ export const duplicateIoctlCode: Check = {
         out.push({
           rule: 'duplicate-ioctl-code',
           symbol: d.name,
-          message: formatMessage('duplicate-ioctl-code', { ioctl: d.name, value: hex(value, 8), other: first.name }),
+          ...described('duplicate-ioctl-code', { ioctl: d.name, value: hex(value, 8), other: first.name }),
           loc: d.loc,
           end: nameEnd(d.loc, d.name),
           related: [{ loc: first.loc, message: `${first.name} is ${describeIoctl(first.code)}` }],

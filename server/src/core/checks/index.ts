@@ -223,14 +223,77 @@ export function filesNeededOnNarrow(wide: AbiUnit, options: { inScope?: (file: s
   return files;
 }
 
-function finish(raw: RawFinding[], options: CheckOptions): Finding[] {
+function finish(raw: RawFinding[], options: CheckOptions, pair?: Pick<Wow64Pair, 'narrowAbi' | 'wideAbi'>): Finding[] {
   const out: Finding[] = [];
   for (const f of raw) {
     const setting = options.rules?.[f.rule] ?? rules[f.rule].defaultSeverity;
     if (setting === 'off') continue;
-    out.push({ ...f, severity: setting });
+    out.push({ ...f, severity: setting, detail: f.detail ?? findingDetail(f.args, pair) });
   }
   return out;
+}
+
+/** Arguments that only say which ABIs a finding was seen on. */
+const abiArguments = new Set(['narrowAbi', 'wideAbi', 'abis']);
+
+/**
+ * A finding's facts without the ABIs it was seen through: its template
+ * arguments, ABI-naming ones left out and the pair's ABI names inside the
+ * others (`Buffer is 4 bytes on x86 and 8 on x64`) replaced by their roles,
+ * so the same problem seen through x64/x86 and arm64/arm32 has one detail
+ * and a different number makes a different one.
+ */
+export function findingDetail(args: Readonly<Record<string, string | number>>, pair?: Pick<Wow64Pair, 'narrowAbi' | 'wideAbi'>): string {
+  const out: [string, string | number][] = [];
+  for (const k of Object.keys(args).sort()) {
+    if (abiArguments.has(k)) continue;
+    let v = args[k];
+    if (typeof v === 'string' && pair) v = replaceWord(replaceWord(v, pair.narrowAbi, '{narrow}'), pair.wideAbi, '{wide}');
+    out.push([k, v]);
+  }
+  return JSON.stringify(out);
+}
+
+/** `word` replaced where it stands alone (not inside a longer identifier). */
+function replaceWord(text: string, word: string, by: string): string {
+  const isIdent = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+    if (isIdent(text[i - 1]) || isIdent(text[i + word.length])) continue;
+    out += text.slice(from, i) + by;
+    from = i + word.length;
+  }
+  return out + text.slice(from);
+}
+
+/** What identifies a finding: its rule, what it is about, where, and its facts (`detail`). */
+export interface FindingIdentity {
+  rule: RuleId;
+  symbol: string;
+  file: string;
+  line: number;
+  col: number;
+  detail: string;
+}
+
+export function findingIdentity(f: Finding): FindingIdentity {
+  return { rule: f.rule, symbol: f.symbol, file: f.loc.file, line: f.loc.line, col: f.loc.col, detail: f.detail ?? findingDetail(f.args) };
+}
+
+/**
+ * A fingerprint that survives edits elsewhere in the file (no line or
+ * column): rule, symbol, the file as the report names it, and the facts.
+ * For baselines and SARIF `partialFingerprints`. FNV-1a, 64 bits, hex.
+ */
+export function fingerprint(f: Finding, file: string = f.loc.file): string {
+  const text = [f.rule, f.symbol, file, f.detail ?? findingDetail(f.args)].join('\0');
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
 }
 
 function enabled(check: Check, options: CheckOptions): boolean {
@@ -240,7 +303,7 @@ function enabled(check: Check, options: CheckOptions): boolean {
 export function runUnitChecks(facts: UnitFacts, options: CheckOptions = {}): Finding[] {
   const raw: RawFinding[] = [];
   for (const check of allChecks) if (check.scope === 'unit' && enabled(check, options)) append(raw, check.run(facts));
-  return finish(raw, options);
+  return finish(raw, options, facts.pair);
 }
 
 export function runWorkspaceChecks(facts: WorkspaceFacts, options: CheckOptions = {}): Finding[] {
@@ -267,7 +330,8 @@ export function finalizeFindings(findings: readonly Finding[], suppressions: Sup
   for (const f of findings) {
     if (isSuppressed(f, suppressions)) continue;
     // The same problem seen through two WOW64 pairs (x64/x86, arm64/arm32) with the same numbers is one finding.
-    const key = `${f.rule}\0${f.loc.file}\0${f.loc.line}\0${f.loc.col}\0${f.message.replace(/\b(x86|x64|arm64|arm32)\b/g, 'ABI')}`;
+    const id = findingIdentity(f);
+    const key = `${id.rule}\0${id.file}\0${id.line}\0${id.col}\0${id.symbol}\0${id.detail}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(f);

@@ -16,7 +16,7 @@
 
 import { isMicrosoftCode } from '../ioctl';
 import { userLoc } from '../token';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import type { Check, Fix, RawFinding } from './context';
 import { nameEnd } from './context';
 
@@ -44,7 +44,7 @@ export const methodNeitherAnyAccess: Check = {
       out.push({
         rule: 'method-neither-any-access',
         symbol: d.name,
-        message: formatMessage('method-neither-any-access', { ioctl: d.name }),
+        ...described('method-neither-any-access', { ioctl: d.name }),
         loc: d.loc,
         end: nameEnd(d.loc, d.name),
         related: any ? [{ loc: userLoc(any), message: 'the access is given here' }] : [],

@@ -14,7 +14,7 @@
 
 import type { FieldDecl } from '../ast';
 import { counterpart, misalignedMembers } from '../wow64';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import type { Check, RawFinding } from './context';
 import { nameEnd } from './context';
 
@@ -50,7 +50,7 @@ export const misalignedField: Check = {
         out.push({
           rule: 'misaligned-field',
           symbol: b.name,
-          message: formatMessage('misaligned-field', {
+          ...described('misaligned-field', {
             type: b.name,
             member,
             memberType: decl.typeText,

@@ -14,7 +14,7 @@
  */
 
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import { type Check, type RawFinding, dispatchFlow, unguardedUses } from './context';
 
 export const nativeSizeCheck: Check = {
@@ -39,7 +39,7 @@ export const nativeSizeCheck: Check = {
       out.push({
         rule: 'native-size-check',
         symbol: use.record,
-        message: formatMessage('native-size-check', {
+        ...described('native-size-check', {
           type: use.record,
           wideSize: verdict.wideSize,
           narrowSize: verdict.narrowSize,

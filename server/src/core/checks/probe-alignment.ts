@@ -11,7 +11,7 @@
  */
 
 import { typeInfoByName } from '../wow64';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import { type Check, type RawFinding, dispatchFlow, unguardedUses } from './context';
 
 export const probeAlignment: Check = {
@@ -34,7 +34,7 @@ export const probeAlignment: Check = {
       out.push({
         rule: 'probe-alignment',
         symbol: use.record ?? use.typeName,
-        message: formatMessage('probe-alignment', {
+        ...described('probe-alignment', {
           call,
           type: use.typeName,
           wideAbi: pair.wideAbi,

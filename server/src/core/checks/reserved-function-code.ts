@@ -11,7 +11,7 @@
  */
 
 import { describeIoctl, hex, isMicrosoftCode } from '../ioctl';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import type { Check, RawFinding } from './context';
 import { nameEnd } from './context';
 
@@ -29,7 +29,7 @@ export const reservedFunctionCode: Check = {
       out.push({
         rule: 'reserved-function-code',
         symbol: d.name,
-        message: formatMessage('reserved-function-code', { ioctl: d.name, function: hex(d.code.function, 3) }),
+        ...described('reserved-function-code', { ioctl: d.name, function: hex(d.code.function, 3) }),
         loc: d.loc,
         end: nameEnd(d.loc, d.name),
         related: [{ loc: d.loc, message: describeIoctl(d.code) }],

@@ -13,7 +13,7 @@
 
 import { displayName } from '../names';
 import { compareShadow, type ShadowMismatch, translationVerdict } from '../wow64';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import type { Check, RawFinding, Related } from './context';
 import { nameEnd } from './context';
 
@@ -61,7 +61,7 @@ export const staleShadow: Check = {
       out.push({
         rule: 'stale-shadow',
         symbol: shadow,
-        message: formatMessage('stale-shadow', {
+        ...described('stale-shadow', {
           shadow,
           type,
           narrowAbi: pair.narrowAbi,

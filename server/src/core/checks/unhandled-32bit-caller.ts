@@ -17,7 +17,7 @@ import { vocabulary } from '../dispatch';
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
 
 const { wow64TestSpelling } = vocabulary;
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 import type { Check, RawFinding, Related } from './context';
 import { dispatchFlow, nameEnd } from './context';
 
@@ -54,7 +54,7 @@ export const unhandled32bitCaller: Check = {
           out.push({
             rule: 'unhandled-32bit-caller',
             symbol: ioctl,
-            message: formatMessage('unhandled-32bit-caller', {
+            ...described('unhandled-32bit-caller', {
               ioctl,
               type: use.record,
               test,

@@ -14,7 +14,7 @@
 import { translationVerdict, isShadowRecord } from '../wow64';
 import type { Check, RawFinding, Related } from './context';
 import { describeCauses, describeDifference, dispatchFlow, nameEnd } from './context';
-import { formatMessage } from './catalogue';
+import { described } from './catalogue';
 
 export const unthunkedPointer: Check = {
   id: 'unthunked-pointer',
@@ -42,7 +42,7 @@ export const unthunkedPointer: Check = {
       out.push({
         rule: 'unthunked-pointer',
         symbol: b.name,
-        message: formatMessage('unthunked-pointer', {
+        ...described('unthunked-pointer', {
           type: b.name,
           narrowSize: verdict.narrowSize,
           wideSize: verdict.wideSize,
