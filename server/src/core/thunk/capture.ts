@@ -25,10 +25,12 @@
 import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
 import {
+  type MemberConversions,
+  convertMember,
+  todoComment,
   type PeerFacts,
   type RoutineState,
   assemble,
-  copyStatement,
   countPath,
   deepMembers,
   indexName,
@@ -43,7 +45,6 @@ import {
   siblingPrefix,
   stagedLocals,
   switchStatement,
-  unionBytes,
 } from './routines';
 
 export interface CaptureOptions {
@@ -77,51 +78,39 @@ function failOut(state: RoutineState) {
 }
 
 function convert(state: RoutineState, options: CaptureOptions, field: FieldPlan, c: Conversion, dst: string, src: string, depth: number) {
+  convertMember(state, captureConversions(state, options), field, c, src, dst, depth);
+}
+
+/** Capture's own spellings: from the caller's 32-bit members (`from`, the shadow) into the native record (`to`). */
+function captureConversions(state: RoutineState, options: CaptureOptions): MemberConversions {
   const w = state.w;
-  switch (c.kind) {
-    case 'copy':
-      w.line(copyStatement(c, dst, src));
-      return;
-    case 'pointer':
+  return {
+    pointer(field, c, from, to) {
       if (c.functionType) {
-        const value = field.form === 'ulong' ? src : `PtrToUlong(${src})`;
-        w.line(`${dst} = (${c.functionType})(ULONG_PTR)${value};`);
+        const value = field.form === 'ulong' ? from : `PtrToUlong(${from})`;
+        w.line(`${to} = (${c.functionType})(ULONG_PTR)${value};`);
         return;
       }
-      w.line(`${dst} = ${pointerValue(field, src)};`);
-      return;
-    case 'handle':
-      w.line(`${dst} = ${field.form === 'ulong' ? `LongToHandle((LONG)${src})` : `LongToHandle(PtrToLong(${src}))`};`);
-      return;
-    case 'integer':
-      w.line(`${dst} = ${src};`);
-      return;
-    case 'record':
+      w.line(`${to} = ${pointerValue(field, from)};`);
+    },
+    handle(field, from, to) {
+      w.line(`${to} = ${field.form === 'ulong' ? `LongToHandle((LONG)${from})` : `LongToHandle(PtrToLong(${from}))`};`);
+    },
+    integer(_c, from, to) {
+      w.line(`${to} = ${from};`);
+    },
+    record(c, from, to) {
       state.usesStatus = true;
-      w.line(`Status = ${c.plan.routines.capture}(&${src}, &${dst});`);
+      w.line(`Status = ${c.plan.routines.capture}(&${from}, &${to});`);
       failOut(state);
-      return;
-    case 'inline': {
-      // An anonymous member's members are reached directly from the parent.
-      const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
-      const bytes = unionBytes(field, c, into, dst, src);
-      if (bytes) w.line(bytes);
-      else for (const f of c.fields) captureField(state, options, f, into(dst), into(src), depth);
-      return;
-    }
-    case 'array': {
-      if (c.length === undefined) return;
-      const index = local(state, indexName(depth), 'ULONG');
-      w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () =>
-        convert(state, options, field, c.element, `${dst}[${index}]`, `${src}[${index}]`, depth + 1),
-      );
-      return;
-    }
-    case 'deep':
-    case 'buffer':
-      capturePointee(state, options, field, c, dst, src, depth);
-      return;
-  }
+    },
+    pointee(field, c, from, to, depth) {
+      capturePointee(state, options, field, c, to, from, depth);
+    },
+    member(field, fromPrefix, toPrefix, depth) {
+      captureField(state, options, field, toPrefix, fromPrefix, depth);
+    },
+  };
 }
 
 /** The count of a pointee: its local (read once), or the constant. Reads it here when no earlier read did (inside a switch arm or an array). */
@@ -247,11 +236,7 @@ export function captureField(state: RoutineState, options: CaptureOptions, field
   const dst = memberPath(nativePrefix, field);
   const src = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return; // unnamed bit-field
-  if (field.todo) {
-    const label = dst.replace(/^Native->/, '').replace(/\.$/, '');
-    for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo}.`)) state.w.line(l);
-    return;
-  }
+  if (field.todo) return todoComment(state, dst, `${field.todo}.`);
   // A count read at the top has been stored in the native record already.
   if (field.name && state.counts.has(src)) return;
   if (field.switch) return captureSwitch(state, options, field, field.switch, nativePrefix, shadowPrefix, depth);

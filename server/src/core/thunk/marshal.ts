@@ -22,11 +22,13 @@
 
 import { CText, comment, routineHeader } from './cwriter';
 import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
-import { integerBack } from './writeback';
+import { handleBack, integerBack } from './writeback';
 import {
+  type MemberConversions,
+  convertMember,
+  todoComment,
   type RoutineState,
   assemble,
-  copyStatement,
   countPath,
   indexName,
   local,
@@ -37,7 +39,6 @@ import {
   pointerParam,
   stagedLocals,
   switchStatement,
-  unionBytes,
 } from './routines';
 
 /** The output cursor and its two helpers, emitted once per file (guarded). */
@@ -103,44 +104,27 @@ export function renderOutputHelpers(): string {
 }
 
 function store(state: RoutineState, field: FieldPlan, c: Conversion, src: string, dst: string, depth: number) {
+  convertMember(state, storeConversions(state), field, c, src, dst, depth);
+}
+
+/** The receive path's own spellings: from the native record (`from`) into a kernel copy of the 32-bit record (`to`), pointees appended to Output. */
+function storeConversions(state: RoutineState): MemberConversions {
   const w = state.w;
-  switch (c.kind) {
-    case 'copy':
-      w.line(copyStatement(c, dst, src));
-      return;
-    case 'pointer':
+  return {
+    pointer(field, _c, _from, to) {
       // Where a native pointer leads, and how much of it, is not known: a kernel address must not reach the caller.
-      w.line(`${dst} = 0; /* ${field.name}: no size is known for what it points to, and a kernel address must not reach the caller */`);
-      return;
-    case 'handle':
-      w.line(field.form === 'ulong' ? `${dst} = (ULONG)HandleToLong(${src});` : `${dst} = (VOID * POINTER_32)HandleToULong(${src});`);
-      return;
-    case 'integer':
-      integerBack(state, c, src, dst);
-      return;
-    case 'record':
+      w.line(`${to} = 0; /* ${field.name}: no size is known for what it points to, and a kernel address must not reach the caller */`);
+    },
+    handle: (field, from, to) => handleBack(state, field, from, to),
+    integer: (c, from, to) => integerBack(state, c, from, to),
+    record(c, from, to) {
       state.usesStatus = true;
-      w.line(`Status = ${c.plan.routines.store}(&${src}, &${dst}, Output);`);
+      w.line(`Status = ${c.plan.routines.store}(&${from}, &${to}, Output);`);
       w.block('if (!NT_SUCCESS(Status))', () => w.line('return Status;'));
-      return;
-    case 'inline': {
-      const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
-      const bytes = unionBytes(field, c, into, dst, src);
-      if (bytes) w.line(bytes);
-      else for (const f of c.fields) storeField(state, f, into(src), into(dst), depth);
-      return;
-    }
-    case 'array': {
-      if (c.length === undefined) return;
-      const index = local(state, indexName(depth), 'ULONG');
-      w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () => store(state, field, c.element, `${src}[${index}]`, `${dst}[${index}]`, depth + 1));
-      return;
-    }
-    case 'deep':
-    case 'buffer':
-      storePointee(state, field, c, src, dst, depth);
-      return;
-  }
+    },
+    pointee: (field, c, from, to, depth) => storePointee(state, field, c, from, to, depth),
+    member: (field, fromPrefix, toPrefix, depth) => storeField(state, field, fromPrefix, toPrefix, depth),
+  };
 }
 
 /** What a pointer member leads to, appended to the output: its 32-bit form at its 32-bit alignment, the pointer set to the caller's address of it. */
@@ -204,11 +188,7 @@ function storeField(state: RoutineState, field: FieldPlan, nativePrefix: string,
   const src = memberPath(nativePrefix, field);
   const dst = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return;
-  if (field.todo) {
-    const label = src.replace(/^Native->/, '').replace(/\.$/, '');
-    for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo} (written as zeros).`)) state.w.line(l);
-    return;
-  }
+  if (field.todo) return todoComment(state, src, `${field.todo} (written as zeros).`);
   if (field.switch) return storeSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth);
   if (field.staged) return storeStaged(state, field, src, dst, depth);
   store(state, field, field.conversion, src, dst, depth);

@@ -413,7 +413,7 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
   }
   if (useExisting) keepFullPointers(plan.fields, useExisting);
   if (plan.status === 'well-known') env.warnings.length = warningsBefore;
-  plan.deep = plan.fields.some((f) => conversionIsDeep(f.conversion));
+  plan.deep = fieldsAreDeep(plan.fields);
   plan.routinesExist = {
     capture: env.functions.has(plan.routines.capture),
     release: env.functions.has(plan.routines.release),
@@ -425,6 +425,12 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
   return plan;
 }
 
+/**
+ * Does a member lead to what the caller sends with the record (a pointee the
+ * capture copies into pool, the release frees and the write-back gives back
+ * as the caller's own pointer), by value or through nested records? Members
+ * left as a TODO do not: nothing is captured for them.
+ */
 export function conversionIsDeep(c: Conversion): boolean {
   switch (c.kind) {
     case 'deep':
@@ -433,12 +439,16 @@ export function conversionIsDeep(c: Conversion): boolean {
     case 'record':
       return c.plan.deep;
     case 'inline':
-      return c.fields.some((f) => conversionIsDeep(f.conversion));
+      return fieldsAreDeep(c.fields);
     case 'array':
       return conversionIsDeep(c.element);
     default:
       return false;
   }
+}
+
+export function fieldsAreDeep(fields: FieldPlan[]): boolean {
+  return fields.some((f) => !f.todo && conversionIsDeep(f.conversion));
 }
 
 /** Shadows the SDK/WDK declare; they are trusted (checked as a subset) and never replaced. */

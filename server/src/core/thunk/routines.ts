@@ -195,6 +195,75 @@ export function unionBytes(field: FieldPlan, c: Conversion & { kind: 'inline' },
   return `RtlCopyMemory(&${into(dst)}${lead}, &${into(src)}${lead}, ${field.peer.size}); /* the anonymous union, as bytes */`;
 }
 
+/**
+ * How one direction (capture, write-back, the receive path's `Store`)
+ * converts the kinds of member it spells its own way; `convertMember` spells
+ * the others the same for all. `from` is the expression read, `to` the one
+ * written.
+ */
+export interface MemberConversions {
+  pointer(field: FieldPlan, c: Conversion & { kind: 'pointer' }, from: string, to: string): void;
+  handle(field: FieldPlan, from: string, to: string): void;
+  integer(c: Conversion & { kind: 'integer' }, from: string, to: string): void;
+  record(c: Conversion & { kind: 'record' }, from: string, to: string): void;
+  pointee(field: FieldPlan, c: Conversion & { kind: 'deep' | 'buffer' }, from: string, to: string, depth: number): void;
+  /** A member of a record defined in place, reached through these prefixes (the parent's, for an anonymous record). */
+  member(field: FieldPlan, fromPrefix: string, toPrefix: string, depth: number): void;
+}
+
+/**
+ * One member's conversion, in any direction: copies assigned (arrays
+ * byte-copied), records defined in place member by member (a union the same
+ * for both callers as bytes), fixed arrays by an index loop per dimension;
+ * the rest as `conversions` spells it.
+ */
+export function convertMember(state: RoutineState, conversions: MemberConversions, field: FieldPlan, c: Conversion, from: string, to: string, depth: number) {
+  const w = state.w;
+  switch (c.kind) {
+    case 'copy':
+      w.line(copyStatement(c, to, from));
+      return;
+    case 'pointer':
+      conversions.pointer(field, c, from, to);
+      return;
+    case 'handle':
+      conversions.handle(field, from, to);
+      return;
+    case 'integer':
+      conversions.integer(c, from, to);
+      return;
+    case 'record':
+      conversions.record(c, from, to);
+      return;
+    case 'inline': {
+      // An anonymous member's members are reached directly from the parent.
+      const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
+      const bytes = unionBytes(field, c, into, to, from);
+      if (bytes) w.line(bytes);
+      else for (const f of c.fields) conversions.member(f, into(from), into(to), depth);
+      return;
+    }
+    case 'array': {
+      if (c.length === undefined) return;
+      const index = local(state, indexName(depth), 'ULONG');
+      w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () =>
+        convertMember(state, conversions, field, c.element, `${from}[${index}]`, `${to}[${index}]`, depth + 1),
+      );
+      return;
+    }
+    case 'deep':
+    case 'buffer':
+      conversions.pointee(field, c, from, to, depth);
+      return;
+  }
+}
+
+/** A member left to the developer: `TODO(ioctl-lens): path: why` (the path from the record, `Native->` dropped). */
+export function todoComment(state: RoutineState, nativePath: string, todo: string) {
+  const label = nativePath.replace(/^Native->/, '').replace(/\.$/, '');
+  for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${todo}`)) state.w.line(l);
+}
+
 /** `dst = src;`, or a byte copy for an array (C cannot assign arrays). */
 export function copyStatement(c: Conversion & { kind: 'copy' }, dst: string, src: string): string {
   return c.array ? `RtlCopyMemory(${dst}, ${src}, sizeof(${dst}));` : `${dst} = ${src};`;

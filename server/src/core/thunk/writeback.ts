@@ -18,11 +18,13 @@
  */
 
 import { CText, comment, routineHeader } from './cwriter';
-import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
+import { type Conversion, type FieldPlan, type RecordPlan, type SwitchPlan, conversionIsDeep, fieldsAreDeep } from './plan';
 import {
+  type MemberConversions,
+  convertMember,
+  todoComment,
   type RoutineState,
   assemble,
-  copyStatement,
   countPath,
   indexName,
   local,
@@ -31,62 +33,39 @@ import {
   pointerParam,
   stagedLocals,
   switchStatement,
-  unionBytes,
 } from './routines';
 
 function back(state: RoutineState, field: FieldPlan, c: Conversion, src: string, dst: string, depth: number) {
-  const w = state.w;
-  switch (c.kind) {
-    case 'copy':
-      w.line(copyStatement(c, dst, src));
-      return;
-    case 'pointer': {
-      const value = c.functionType ? `(ULONG)(ULONG_PTR)${src}` : `PtrToUlong(${src})`;
-      w.line(field.form === 'ulong' ? `${dst} = ${value};` : `${dst} = (VOID * POINTER_32)${value};`);
-      return;
-    }
-    case 'handle':
-      w.line(field.form === 'ulong' ? `${dst} = (ULONG)HandleToLong(${src});` : `${dst} = (VOID * POINTER_32)HandleToULong(${src});`);
-      return;
-    case 'integer':
-      integerBack(state, c, src, dst);
-      return;
-    case 'record':
-      state.usesStatus = true;
-      // Its own write-back keeps the caller's pointers it finds in it: give it back what the caller sent.
-      if (c.plan.deep && dst.startsWith('Shadow->')) w.line(`${dst} = ${dst.replace(/^Shadow->/, 'Caller.')};`);
-      w.line(`Status = ${c.plan.routines.writeBack}(&${src}, &${dst});`);
-      w.block('if (!NT_SUCCESS(Status))', () => w.line('return Status;'));
-      return;
-    case 'inline': {
-      const into = (p: string) => (field.name || !p.endsWith('->') ? `${p}.` : p);
-      const bytes = unionBytes(field, c, into, dst, src);
-      if (bytes) w.line(bytes);
-      else for (const f of c.fields) writeBackField(state, f, into(src), into(dst), depth);
-      return;
-    }
-    case 'array': {
-      if (c.length === undefined) return;
-      const index = local(state, indexName(depth), 'ULONG');
-      w.block(`for (${index} = 0; ${index} < ${c.length}; ${index}++)`, () => back(state, field, c.element, `${src}[${index}]`, `${dst}[${index}]`, depth + 1));
-      return;
-    }
-    case 'deep':
-    case 'buffer':
-      w.line(`${dst} = ${dst.replace(/^Shadow->/, 'Caller.')}; /* the caller's own pointer, never our pool copy */`);
-      return;
-  }
+  convertMember(state, writeBackConversions(state), field, c, src, dst, depth);
 }
 
-/** Does the routine write back a caller's pointer (itself, or through a nested record's routine)? */
-function ownPointees(fields: FieldPlan[]): boolean {
-  const visit = (c: Conversion): boolean =>
-    c.kind === 'deep' ||
-    c.kind === 'buffer' ||
-    (c.kind === 'record' && c.plan.deep) ||
-    (c.kind === 'inline' && ownPointees(c.fields)) ||
-    (c.kind === 'array' && visit(c.element));
-  return fields.some((f) => !f.todo && visit(f.conversion));
+/** Write-back's own spellings: from the native record (`from`) into the caller's 32-bit members (`to`, the shadow). */
+function writeBackConversions(state: RoutineState): MemberConversions {
+  const w = state.w;
+  return {
+    pointer(field, c, from, to) {
+      const value = c.functionType ? `(ULONG)(ULONG_PTR)${from}` : `PtrToUlong(${from})`;
+      w.line(field.form === 'ulong' ? `${to} = ${value};` : `${to} = (VOID * POINTER_32)${value};`);
+    },
+    handle: (field, from, to) => handleBack(state, field, from, to),
+    integer: (c, from, to) => integerBack(state, c, from, to),
+    record(c, from, to) {
+      state.usesStatus = true;
+      // Its own write-back keeps the caller's pointers it finds in it: give it back what the caller sent.
+      if (c.plan.deep && to.startsWith('Shadow->')) w.line(`${to} = ${to.replace(/^Shadow->/, 'Caller.')};`);
+      w.line(`Status = ${c.plan.routines.writeBack}(&${from}, &${to});`);
+      w.block('if (!NT_SUCCESS(Status))', () => w.line('return Status;'));
+    },
+    pointee(_field, _c, _from, to) {
+      w.line(`${to} = ${to.replace(/^Shadow->/, 'Caller.')}; /* the caller's own pointer, never our pool copy */`);
+    },
+    member: (field, fromPrefix, toPrefix, depth) => writeBackField(state, field, fromPrefix, toPrefix, depth),
+  };
+}
+
+/** A handle for the 32-bit caller: its low 32 bits, sign-extended back when the caller's handle is widened (`INVALID_HANDLE_VALUE`). */
+export function handleBack(state: RoutineState, field: FieldPlan, src: string, dst: string) {
+  state.w.line(field.form === 'ulong' ? `${dst} = (ULONG)HandleToLong(${src});` : `${dst} = (VOID * POINTER_32)HandleToULong(${src});`);
 }
 
 /** A pointer-sized integer narrowed for the caller: refused when it does not fit. */
@@ -123,11 +102,7 @@ function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: str
   const src = memberPath(nativePrefix, field);
   const dst = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return;
-  if (field.todo) {
-    const label = src.replace(/^Native->/, '').replace(/\.$/, '');
-    for (const l of comment(`TODO(ioctl-lens): ${label ? label + ': ' : ''}${field.todo}.`)) state.w.line(l);
-    return;
-  }
+  if (field.todo) return todoComment(state, src, `${field.todo}.`);
   if (field.switch) return writeBackSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth);
   if (field.staged) return writeBackStaged(state, field, src, dst, depth);
   back(state, field, field.conversion, src, dst, depth);
@@ -136,7 +111,7 @@ function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: str
 export function renderWriteBack(plan: RecordPlan): string {
   const state = newState();
   const w = state.w;
-  const pointees = ownPointees(plan.fields);
+  const pointees = fieldsAreDeep(plan.fields);
   if (pointees) {
     // The caller's own pointers are written back as they came: kept from the record before it is cleared.
     w.line(`RtlCopyMemory(&${local(state, 'Caller', plan.shadow.name)}, Shadow, sizeof(Caller));`);
@@ -157,27 +132,10 @@ export function renderWriteBack(plan: RecordPlan): string {
   return assemble(header, state, (out) => out.line(state.usesStatus ? 'return Status;' : 'return STATUS_SUCCESS;'));
 }
 
-/** Does releasing this member free anything? */
-function releases(c: Conversion): boolean {
-  switch (c.kind) {
-    case 'deep':
-    case 'buffer':
-      return true;
-    case 'record':
-      return c.plan.deep;
-    case 'inline':
-      return c.fields.some((f) => !f.todo && releases(f.conversion));
-    case 'array':
-      return releases(c.element);
-    default:
-      return false;
-  }
-}
-
 /** Frees, depth first, what the capture allocated (members in any by-value position, and the elements' own allocations). */
 function releaseFields(state: RoutineState, fields: FieldPlan[], prefix: string, depth: number, poolTag: string) {
   for (const f of fields) {
-    if (f.todo || !releases(f.conversion)) continue;
+    if (f.todo || !conversionIsDeep(f.conversion)) continue;
     const path = memberPath(prefix, f);
     if (f.switch) releaseSwitch(state, f, f.switch, prefix, depth, poolTag);
     else if (f.staged) releaseStaged(state, f, path, depth, poolTag);
@@ -210,7 +168,7 @@ function releaseSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, pr
   const into = field.name ? `${memberPath(prefix, field)}.` : prefix;
   switchStatement(
     state,
-    { field, sw, discriminator: prefix + sw.member, arms: sw.arms.filter((a) => !a.field.todo && releases(a.field.conversion)), comment: false },
+    { field, sw, discriminator: prefix + sw.member, arms: sw.arms.filter((a) => !a.field.todo && conversionIsDeep(a.field.conversion)), comment: false },
     (arm) => releaseFields(state, [arm], into, depth, poolTag),
     () => state.w.line('break;'),
   );
