@@ -399,6 +399,8 @@ StoreMemberLeaf32(
     _Inout_ PIOCTL_LENS_OUTPUT32 Output
     )
 {
+    UNREFERENCED_PARAMETER(Output);
+
     RtlZeroMemory(Shadow, sizeof(*Shadow));
     Shadow->Value = Native->Value;
     Shadow->Cookie = 0; /* Cookie: no size is known for what it points to, and a kernel address must not reach the caller */

@@ -94,7 +94,7 @@ export function run(cmd: string, args: string[], cwd?: string): ToolRun {
 
 export type Triple = 'x86_64-pc-windows-msvc' | 'i686-pc-windows-msvc' | 'aarch64-pc-windows-msvc' | 'thumbv7-pc-windows-msvc';
 
-export const clangWindowsFlags = ['-fms-extensions', '-fms-compatibility', '-fsyntax-only', '-Wall', '-Wextra', '-Wno-unused-parameter', '-Wno-pragma-pack', '-Wno-multichar', '-Wno-unused-function', '-Wno-microsoft-anon-tag'];
+export const clangWindowsFlags = ['-fms-extensions', '-fms-compatibility', '-fsyntax-only', '-Wall', '-Wextra', '-Wno-pragma-pack', '-Wno-multichar', '-Wno-unused-function', '-Wno-microsoft-anon-tag'];
 
 /** Compiles `source` (written to `dir/name`) for a Windows target; `-Xclang -fdump-record-layouts` when asked. */
 export function clangWindows(dir: string, name: string, source: string, triple: Triple, options: { dump?: boolean } = {}): ToolRun {

@@ -86,7 +86,7 @@ for (const set of headerSets) {
       const texts = [...pieces.values()].filter((p) => p.placement !== 'dispatch-case');
       routines = texts.filter((p) => p.kind === 'capture' || p.kind === 'write-back' || p.kind === 'release' || p.kind === 'marshal' || p.kind === 'store').length;
       const generated = writeUnit(dir, 'generated.c', `${unitText(set)}#include "real_kernel.h"\n${texts.map((p) => p.text).join('\n')}\n`);
-      const compiled = clangAll(generated, 'x86_64-pc-windows-msvc', ['-I', shimDir, '-Wall', '-Wextra', '-Wno-unused-parameter', '-Wno-unused-function', '-Wno-multichar', '-Wno-unknown-pragmas', '-Wno-sign-compare']);
+      const compiled = clangAll(generated, 'x86_64-pc-windows-msvc', ['-I', shimDir, '-Wall', '-Wextra', '-Wno-unused-function', '-Wno-multichar', '-Wno-unknown-pragmas']);
       const ours = (l: string) => l.startsWith(generated + ':');
       for (const e of compiled.errors.filter(ours)) problems.push(e);
       for (const w of compiled.warnings.filter(ours)) problems.push(w);

@@ -152,6 +152,7 @@ typedef struct LIST_ENTRY32 {
 #define FIELD_OFFSET(type, field) ((LONG)__builtin_offsetof(type, field))
 #define TYPE_ALIGNMENT(t) _Alignof(t)
 #define C_ASSERT(e) _Static_assert(e, #e)
+#define UNREFERENCED_PARAMETER(P) (P)
 
 #define POOL_FLAG_PAGED 0x100ULL
 #define EXCEPTION_EXECUTE_HANDLER 1

@@ -35,6 +35,7 @@ import {
   deepMembers,
   indexName,
   local,
+  markUnreferenced,
   memberPath,
   newState,
   pathIdent,
@@ -251,6 +252,7 @@ export function renderCapture(plan: RecordPlan, options: CaptureOptions): string
   const pointees = deepMembers(plan.fields, '', { intoSwitches: false });
   readCounts(state, plan.fields, 'Native->', 'Shadow->');
   for (const f of plan.fields) captureField(state, options, f, 'Native->', 'Shadow->', 0);
+  markUnreferenced(state, ['Shadow']);
   const header = new CText();
   const names = pointees.map((d) => d.path);
   routineHeader(header, {

@@ -32,6 +32,7 @@ import {
   countPath,
   indexName,
   local,
+  markUnreferenced,
   memberPath,
   newState,
   pathIdent,
@@ -199,6 +200,7 @@ export function renderStore(plan: RecordPlan): string {
   const state = newState();
   state.w.line('RtlZeroMemory(Shadow, sizeof(*Shadow));');
   for (const f of plan.fields) storeField(state, f, 'Native->', 'Shadow->', 0);
+  markUnreferenced(state, ['Native', 'Output']);
   const header = new CText();
   routineHeader(header, {
     comment: `${plan.routines.store}: ${plan.nativeName} as the 32-bit caller's ${plan.shadow.name} in *Shadow (a kernel copy), what it points to appended to Output.`,

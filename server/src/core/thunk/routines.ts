@@ -269,6 +269,17 @@ export function copyStatement(c: Conversion & { kind: 'copy' }, dst: string, src
   return c.array ? `RtlCopyMemory(${dst}, ${src}, sizeof(${dst}));` : `${dst} = ${src};`;
 }
 
+/**
+ * Marks the parameters the body never uses (a record whose members are all
+ * left as TODOs, a Store with nothing to append): WDK builds treat the
+ * unreferenced-parameter warning (C4100, /W4) as an error.
+ */
+export function markUnreferenced(state: RoutineState, names: string[]) {
+  const body = state.w.toString().replace(/\/\*[\s\S]*?\*\//g, '');
+  const unused = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(body));
+  if (unused.length) state.prologue = unused.map((n) => `UNREFERENCED_PARAMETER(${n});`).concat([''], state.prologue);
+}
+
 /** Assembles a routine: header lines, locals, a blank line, the prologue, the body. */
 export function assemble(header: CText, state: RoutineState, tail: (w: CText) => void): string {
   const w = header;

@@ -28,6 +28,7 @@ import {
   countPath,
   indexName,
   local,
+  markUnreferenced,
   memberPath,
   newState,
   pointerParam,
@@ -118,6 +119,7 @@ export function renderWriteBack(plan: RecordPlan): string {
   }
   w.line('RtlZeroMemory(Shadow, sizeof(*Shadow));');
   for (const f of plan.fields) writeBackField(state, f, 'Native->', 'Shadow->', 0);
+  markUnreferenced(state, ['Native']);
   const header = new CText();
   routineHeader(header, {
     comment:
@@ -186,6 +188,7 @@ function releaseStaged(state: RoutineState, field: FieldPlan, path: string, dept
 export function renderRelease(plan: RecordPlan, options: { poolTag: string }): string {
   const state = newState();
   releaseFields(state, plan.fields, 'Native->', 0, options.poolTag);
+  markUnreferenced(state, ['Native']);
   const header = new CText();
   routineHeader(header, {
     comment: `${plan.routines.release}: frees what ${plan.routines.capture} allocated in Native (safe to call twice).`,
