@@ -109,6 +109,11 @@ describe('whole drivers: patterns', () => {
     assert.deepEqual(unhandled.map((f) => f.symbol), ['IOCTL_DT_SET']);
   });
 
+  it('METHOD_NEITHER with any access is reported when the case reads the raw buffer before turning user mode away', () => {
+    const result = expectDriverFixture('neither-late-gate');
+    assert.deepEqual(result.findings.map((f) => `${f.rule} ${f.symbol}`), ['method-neither-any-access IOCTL_LG_POST']);
+  });
+
   it('follows default: into a second dispatch routine, whose findings name the registration', () => {
     const result = expectDriverFixture('default-handoff');
     const unhandled = result.findings.find((f) => f.rule === 'unhandled-32bit-caller');
@@ -164,7 +169,7 @@ describe('whole drivers: false positives stay silent', () => {
     assert.equal(expectDriverFixture('near-helper-sizeof').findings.length, 0);
   });
 
-  it('requests that only kernel-mode callers reach (RequestorMode, ExGetPreviousMode) have no 32-bit caller', () => {
+  it('requests that only kernel-mode callers reach (RequestorMode, ExGetPreviousMode) have no 32-bit caller, and METHOD_NEITHER with any access is fine for them', () => {
     assert.equal(expectDriverFixture('near-kernel-callers').findings.length, 0);
   });
 

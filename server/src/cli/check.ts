@@ -28,6 +28,7 @@ import {
   type Suppressions,
   filesNeededOnNarrow,
   finalizeFindings,
+  kernelOnlyCodes,
   mergeIoctls,
   mergeSuppressions,
   runUnitChecks,
@@ -222,6 +223,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     const driverFiles = new Set([...driver.sources, ...driver.headers]);
     const inScope = (f: string) => inFiles.has(f) || driverFiles.has(f);
     const ioctls = new Map<string, IoctlDef>();
+    const routinesSeen: DispatchRoutine[][] = [];
     const kernel =
       request.kernelMode === false ? new Set<string>() : driver.kernel ? new Set(driver.sources) : kernelModeSources(driver.sources, [...new Set([...unique, ...driverFiles])], read);
     const optionsFor = (file: string, optionsOf: string): AnalysisOptions => checkOptionsFor(request, optionsOf, { ...driver, kernel: kernel.has(file) });
@@ -233,6 +235,7 @@ export function runCheck(request: CheckRequest): CheckResult {
       const r = unitFacts(analysis, { inScope, routines });
       for (const facts of r.pairs) append(findings, runUnitChecks(facts, { rules: request.rules, inScope }));
       mergeIoctls([r.ioctls], ioctls);
+      routinesSeen.push(r.routines);
       mergeSuppressions(suppressions, r.suppressions);
     };
     // Sources: all of them, then the dispatch routines across them. Sources of a folder that
@@ -334,7 +337,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     } else for (const h of roots) if (!covered.has(h)) analyseHeader(h, h);
     for (const h of headers) if (!covered.has(h)) analyseHeader(h, h);
     // Duplicate codes count within one driver.
-    append(findings, runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, { rules: request.rules, inScope }));
+    append(findings, runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope, kernelOnly: kernelOnlyCodes(routinesSeen) }, { rules: request.rules, inScope }));
   };
   for (const driver of drivers) checkDriver(driver);
   return {

@@ -74,6 +74,8 @@ export interface WorkspaceFacts {
   /** Every IOCTL definition, one per (name, place). */
   ioctls: readonly IoctlDef[];
   inScope(file: string): boolean;
+  /** Codes only kernel-mode callers get anything done with (`kernelOnlyCodes`). */
+  kernelOnly?: ReadonlySet<string>;
 }
 
 export type Check =

@@ -367,19 +367,36 @@ export function routinesWithDriver(analysis: Analysis, others: readonly UnitSumm
   return driverRoutines([own, ...others.map((summary) => ({ summary, types }))]).flat();
 }
 
+/**
+ * The control codes only kernel-mode callers get anything done with: every
+ * dispatch case labelled with the code, in any routine of the driver, is
+ * `kernelOnly` (internal device control, or all its work behind a
+ * requestor-mode test). `method-neither-any-access` leaves them alone.
+ */
+export function kernelOnlyCodes(routines: Iterable<readonly DispatchRoutine[]>): Set<string> {
+  const only = new Map<string, boolean>();
+  for (const list of routines)
+    for (const r of list)
+      for (const c of r.cases)
+        for (const l of c.labels) if (l.name) only.set(l.name, (only.get(l.name) ?? true) && !!c.kernelOnly);
+  return new Set([...only].filter(([, k]) => k).map(([name]) => name));
+}
+
 /** Runs every check over already analysed units (the language server and tests use this). */
 export function runChecks(analyses: readonly Analysis[], options: CheckOptions & { driver?: readonly UnitSummary[] } = {}): Finding[] {
   const inScope = options.inScope ?? anyRealFile;
   const findings: Finding[] = [];
   const ioctls = new Map<string, IoctlDef>();
   const suppressions: Suppressions = new Map();
+  const routines: DispatchRoutine[][] = [];
   for (const analysis of analyses) {
-    const routines = options.driver?.length ? routinesWithDriver(analysis, options.driver, inScope) : undefined;
-    const r = unitFacts(analysis, { inScope, routines });
+    const given = options.driver?.length ? routinesWithDriver(analysis, options.driver, inScope) : undefined;
+    const r = unitFacts(analysis, { inScope, routines: given });
     for (const facts of r.pairs) append(findings, runUnitChecks(facts, options));
     mergeIoctls([r.ioctls], ioctls);
     mergeSuppressions(suppressions, r.suppressions);
+    routines.push(r.routines);
   }
-  append(findings, runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope }, options));
+  append(findings, runWorkspaceChecks({ ioctls: [...ioctls.values()], inScope, kernelOnly: kernelOnlyCodes(routines) }, options));
   return finalizeFindings(findings, suppressions);
 }

@@ -11,7 +11,10 @@
  *     #define IOCTL_MAP CTL_CODE(0x8000, 0x804, METHOD_NEITHER, FILE_READ_ACCESS | FILE_WRITE_ACCESS)
  *
  * `FILE_SPECIAL_ACCESS` (the same value) says the driver checks access itself,
- * and is not reported.
+ * and is not reported; nor is a code whose every dispatch case does its work
+ * only for kernel-mode callers (`if (Irp->RequestorMode != KernelMode)
+ * return ...;` first, or internal device control): a file system's
+ * requests to itself.
  */
 
 import { isMicrosoftCode } from '../ioctl';
@@ -28,7 +31,7 @@ export const methodNeitherAnyAccess: Check = {
     const seen = new Set<string>();
     for (const d of facts.ioctls) {
       if (d.code.method !== 3 || d.code.access !== 0 || d.aliasOf || isMicrosoftCode(d.code)) continue;
-      if (d.accessSpelling === 'FILE_SPECIAL_ACCESS' || !facts.inScope(d.loc.file)) continue;
+      if (d.accessSpelling === 'FILE_SPECIAL_ACCESS' || !facts.inScope(d.loc.file) || facts.kernelOnly?.has(d.name)) continue;
       const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -59,7 +59,14 @@ interface Context {
 interface Events {
   uses: BufferUse[];
   tests: Loc[];
+  /** Uses and calls left out because only kernel-mode callers reach them (behind a `RequestorMode` test). */
+  gated: number;
+  /** Calls, reached by any caller, that pass the buffer on (to code we may not see into). */
+  open: number;
 }
+
+/** A case only kernel-mode callers get anything done in: work behind a requestor-mode test, none before it. */
+const kernelGated = (e: Events) => e.gated > 0 && e.uses.length === 0 && e.open === 0;
 
 const none: Facts = new Set();
 const maxDepth = 48;
@@ -289,10 +296,12 @@ class DriverAnalysis {
       const byFunction = this.dispatchOn(c, ctx) === 'fn';
       const cases: DispatchCase[] = [];
       for (const k of c.cases) {
-        const sink: Events = { uses: [], tests: [...before] };
+        const sink: Events = { uses: [], tests: [...before], gated: 0, open: 0 };
         this.collect(ctx, (e) => !!e.regions && e.regions.includes(k.region), 'none', [], sink);
         const labels = byFunction ? k.labels.map(functionLabel) : k.labels;
-        cases.push({ labels, loc: k.loc, end: k.end, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
+        const kase: DispatchCase = { labels, loc: k.loc, end: k.end, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests };
+        if (kernelCallers || kernelGated(sink)) kase.kernelOnly = true;
+        cases.push(kase);
       }
       this.push(ctx, { shape: c.shape, loc: c.loc, cases }, registration, framework, path);
     }
@@ -315,10 +324,12 @@ class DriverAnalysis {
       const cases: DispatchCase[] = [];
       for (const entry of table.entries) {
         const target = this.callee(entry.handler, ctx.unit);
-        const sink: Events = { uses: [], tests: [...before] };
+        const sink: Events = { uses: [], tests: [...before], gated: 0, open: 0 };
         if (target) this.callInto({ fn: target.fn, unit: target.unit, args }, outer, [{ callee: target.fn.name, loc: call.loc }], sink);
         const labels = entry.position !== undefined ? [{ function: entry.position + first, loc: entry.loc }] : entry.labels;
-        cases.push({ labels, loc: entry.loc, end: entry.loc, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests });
+        const kase: DispatchCase = { labels, loc: entry.loc, end: entry.loc, uses: kernelCallers ? [] : dedupe(sink.uses), tests: sink.tests };
+        if (kernelCallers || kernelGated(sink)) kase.kernelOnly = true;
+        cases.push(kase);
       }
       this.push(ctx, { shape: 'table', loc: call.loc, cases }, registration, framework, path);
     }
@@ -375,7 +386,11 @@ class DriverAnalysis {
   private collect(ctx: Context, filter: (e: { regions?: number[] }) => boolean, outer: Guard, chain: CallStep[], sink: Events): void {
     const types = this.units[ctx.unit].types;
     for (const u of ctx.fn.uses) {
-      if (!filter(u) || this.kernelOnly(u.guard, ctx)) continue;
+      if (!filter(u)) continue;
+      if (this.kernelOnly(u.guard, ctx)) {
+        sink.gated++;
+        continue;
+      }
       if (u.on && !this.resolve(u.on, ctx).has(u.need ?? 'buf')) continue;
       const use = resolveUse(u, types);
       if (!use) continue;
@@ -389,10 +404,17 @@ class DriverAnalysis {
     }
     for (const t of ctx.fn.tests) if (filter(t) && this.resolve(t.on, ctx).has('test')) sink.tests.push(t.loc);
     for (const c of ctx.fn.calls) {
-      if (!c || !c.callee || !filter(c) || this.kernelOnly(c.guard, ctx)) continue;
-      const target = this.callee(c.callee, ctx.unit);
-      if (!target) continue;
+      if (!c || !c.callee || !filter(c)) continue;
+      if (this.kernelOnly(c.guard, ctx)) {
+        sink.gated++;
+        continue;
+      }
       const args = c.args.map((a) => this.resolve(a, ctx));
+      const target = this.callee(c.callee, ctx.unit);
+      if (!target) {
+        if (args.some((a) => a.has('buf'))) sink.open++;
+        continue;
+      }
       const guard = this.guardOf(c.guard, ctx) ?? outer;
       this.callInto({ fn: target.fn, unit: target.unit, args }, guard, [...chain, { callee: target.fn.name, loc: c.loc }], sink);
     }
@@ -405,7 +427,7 @@ class DriverAnalysis {
     if (!events) {
       if (this.expanding.has(key) || chain.length > maxDepth) return;
       this.expanding.add(key);
-      events = { uses: [], tests: [] };
+      events = { uses: [], tests: [], gated: 0, open: 0 };
       this.collect(ctx, () => true, 'none', [], events);
       this.expanding.delete(key);
       this.calleeEvents.set(key, events);
@@ -420,6 +442,8 @@ class DriverAnalysis {
       sink.uses.push(use);
     }
     append(sink.tests, events.tests);
+    sink.gated += events.gated;
+    sink.open += events.open;
   }
 }
 

@@ -78,6 +78,13 @@ export interface DispatchCase {
   uses: BufferUse[];
   /** 32-bit-caller tests met in the case (or its callees), before the switch in the routine, or on the way to it. */
   tests: Loc[];
+  /**
+   * Only kernel-mode callers get the case's work done: the routine is
+   * registered for internal device control only, or everything the case
+   * does (in it or its callees) is behind a requestor-mode test and nothing
+   * before that test touches or passes on the buffer.
+   */
+  kernelOnly?: boolean;
 }
 
 /** How a driver hands a routine its control requests. */
