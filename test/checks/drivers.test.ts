@@ -114,6 +114,16 @@ describe('whole drivers: patterns', () => {
     assert.deepEqual(result.findings.map((f) => `${f.rule} ${f.symbol}`), ['method-neither-any-access IOCTL_LG_POST']);
   });
 
+  it('checks the drivers of a repository on worker threads with the same result as on one thread', function () {
+    this.timeout(180000);
+    const request: CheckRequest = { paths: [driverFixturesDir], abis: ['x86', 'x64'], includeDirs: [], defines: [], undefines: [], forcedIncludes: [], rules: {} };
+    const one = runCheck({ ...request, threads: 1 });
+    const three = runCheck({ ...request, threads: 3 });
+    assert.ok(one.drivers.length >= 3, `${one.drivers.length} drivers`);
+    assert.ok(one.findings.length > 20, `${one.findings.length} findings`);
+    assert.deepEqual(JSON.parse(JSON.stringify(three)), JSON.parse(JSON.stringify(one)));
+  });
+
   it('follows default: into a second dispatch routine, whose findings name the registration', () => {
     const result = expectDriverFixture('default-handoff');
     const unhandled = result.findings.find((f) => f.rule === 'unhandled-32bit-caller');

@@ -18,7 +18,9 @@
  */
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as nodePath from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
 import { type AbiUnit, type Analysis, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
 import { createPreambleCache } from '../core/preamble';
@@ -149,6 +151,11 @@ export interface CheckRequest {
   kernelMode?: boolean;
   /** The drivers to check; by default found under `paths` (`node/project.ts`). */
   drivers?: DriverProject[];
+  /**
+   * Threads checking drivers at once (this one and worker threads), at most
+   * one per driver; default one per core. 1 checks everything here.
+   */
+  threads?: number;
 }
 
 export interface CheckResult {
@@ -214,6 +221,8 @@ export function runCheck(request: CheckRequest): CheckResult {
   const session: Session = { ...createSession(host), lexCache };
   const read = (p: string) => disk.readFile(p)?.text;
   const drivers = request.drivers ?? findDrivers(request.paths.map((p) => normalizePath(nodePath.resolve(p))), unique, { compileCommands: request.compileCommands, readText: read }).drivers;
+  const threads = Math.min(request.threads ?? os.availableParallelism(), drivers.length);
+  if (threads > 1) return checkInThreads(request, drivers, threads, unique);
   const covered = new Set<string>();
   const findings: Finding[] = [];
   const suppressions: Suppressions = new Map();
@@ -343,6 +352,62 @@ export function runCheck(request: CheckRequest): CheckResult {
   return {
     findings: finalizeFindings(findings, suppressions),
     files: unique,
+    units,
+    drivers: drivers.map((d) => ({ name: d.name, kind: d.kind, path: d.path, sources: d.sources.length, headers: d.headers.length })),
+  };
+}
+
+/** What a worker thread of `checkInThreads` posts back. */
+export type WorkerReply = { result: CheckResult } | { error: string };
+
+/**
+ * Drivers checked on several threads: the drivers, largest first, go to the
+ * lightest of `threads` groups; this thread checks the first group while
+ * worker threads (`check-worker.ts`) check the others, each a `runCheck` of
+ * its own (sessions, preambles and lex caches are per thread). `runCheck`
+ * stays synchronous: this thread waits on a shared counter the workers
+ * raise, then takes their replies with `receiveMessageOnPort`. A worker that
+ * fails or does not answer in good time (20 times this thread's own share,
+ * at least a minute) has its drivers checked here instead.
+ */
+function checkInThreads(request: CheckRequest, drivers: DriverProject[], threads: number, files: string[]): CheckResult {
+  const groups: DriverProject[][] = Array.from({ length: threads }, () => []);
+  const weight: number[] = groups.map(() => 0);
+  for (const d of [...drivers].sort((a, b) => b.sources.length + b.headers.length - (a.sources.length + a.headers.length))) {
+    let lightest = 0;
+    for (let i = 1; i < threads; i++) if (weight[i] < weight[lightest]) lightest = i;
+    groups[lightest].push(d);
+    weight[lightest] += 1 + d.sources.length + d.headers.length / 4;
+  }
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const workers = groups.slice(1).map((group) => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(nodePath.join(__dirname, 'check-worker.js'), {
+      workerData: { request: { ...request, drivers: group, threads: 1 }, port: port2, done },
+      transferList: [port2],
+    });
+    worker.unref();
+    return { worker, port: port1, group };
+  });
+  const started = performance.now();
+  const results = [runCheck({ ...request, drivers: groups[0], threads: 1 })];
+  const deadline = performance.now() + Math.max(60000, 20 * (performance.now() - started));
+  for (let n = Atomics.load(done, 0); n < workers.length && performance.now() < deadline; n = Atomics.load(done, 0)) Atomics.wait(done, 0, n, 1000);
+  for (const w of workers) {
+    const reply = receiveMessageOnPort(w.port)?.message as WorkerReply | undefined;
+    w.port.close();
+    void w.worker.terminate();
+    results.push(reply && 'result' in reply ? reply.result : runCheck({ ...request, drivers: w.group, threads: 1 }));
+  }
+  const findings: Finding[] = [];
+  let units = 0;
+  for (const r of results) {
+    append(findings, r.findings);
+    units += r.units;
+  }
+  return {
+    findings: finalizeFindings(findings, new Map()),
+    files,
     units,
     drivers: drivers.map((d) => ({ name: d.name, kind: d.kind, path: d.path, sources: d.sources.length, headers: d.headers.length })),
   };
