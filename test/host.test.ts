@@ -18,6 +18,7 @@ import { preprocess } from '../server/src/core/preprocess';
 import { type FileHost, normalizePath } from '../server/src/core/source';
 import { diskHost, maxFileBytes, readRegularFile } from '../server/src/node/host';
 import { loadConfig } from '../server/src/node/config';
+import { findDrivers } from '../server/src/node/project';
 import { repoRoot } from './helpers';
 
 function tempDir(): string {
@@ -160,6 +161,11 @@ describe('core: refused files become diagnostics where they are named', function
     fs.mkdirSync(ws, { recursive: true });
     fifo(ws, '.ioctl-lens.json');
     fs.symlinkSync('/dev/zero', `${ws}/compile_commands.json`);
+    // A project file that is a FIFO is passed over, not waited on.
+    fifo(ws, 'drv.vcxproj');
+    fs.writeFileSync(`${ws}/drv.c`, 'int x;\n');
+    const found = findDrivers([ws], [`${ws}/drv.c`]);
+    assert.deepEqual(found.drivers.flatMap((d) => d.sources), [`${ws}/drv.c`]);
     const loaded = loadConfig(ws);
     assert.deepEqual(
       loaded.diagnostics.map((d) => d.message),

@@ -16,6 +16,7 @@ import { type DriverProject, parseVcxproj } from '../core/project';
 import { normalizePath } from '../core/source';
 import { append } from '../core/arrays';
 import { walkFiles } from './walk';
+import { readRegularFile } from './host';
 
 const buildMarkers = /^(sources|dirs|makefile|makefile\.inc|cmakelists\.txt|meson\.build|sconstruct|sconscript|.*\.inf|.*\.inx|.*\.sln)$/i;
 /** `.vcxproj` files under a folder (build output and VCS folders skipped). */
@@ -33,12 +34,10 @@ export interface FoundDrivers {
  * least one driver; a file several projects list is in each of them.
  */
 export function findDrivers(roots: readonly string[], files: readonly string[], options: { compileCommands?: readonly CompileOptions[]; readText?: (p: string) => string | undefined } = {}): FoundDrivers {
+  // Only regular files of sane size (a project file may be a FIFO or a device): see node/host.ts.
   const read = options.readText ?? ((p: string) => {
-    try {
-      return fs.readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
+    const got = readRegularFile(p);
+    return got && 'text' in got ? got.text : undefined;
   });
   const diagnostics: Diagnostic[] = [];
   const drivers: DriverProject[] = [];
