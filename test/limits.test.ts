@@ -19,6 +19,7 @@ import { runChecks } from '../server/src/core/checks/index';
 import { maxExpansions, maxTokens } from '../server/src/core/pp/state';
 import { maxNesting, maxOperators } from '../server/src/core/parse-state';
 import { memoryHost } from '../server/src/core/source';
+import { recordReport } from '../server/src/core/report';
 import { generateThunks } from '../server/src/core/thunk/index';
 import { maxFileBytes } from '../server/src/node/host';
 import { repoRoot } from './helpers';
@@ -155,6 +156,75 @@ describe('limits: parsing and layout', function () {
     const r = main(lines.join('\n') + '\n');
     assert.deepEqual(r.codes, []);
     assert.equal(r.sizes.get('TD'), 8);
+  });
+});
+
+describe('limits: unusable layouts', function () {
+  this.timeout(60000);
+
+  /** The one-record header `text`: its diagnostics and, on x64, the reason its layout is unusable. */
+  function unusable(text: string) {
+    const analysis = analyzeFile(createSession(memoryHost({ '/w/main.h': text })), '/w/main.h', { abis: ['x86', 'x64'] });
+    const u = analysis.units.get('x64')!;
+    const r = u.unit.records.find((x) => x.tag === 'S')!;
+    const l = u.layout.layoutOf(r);
+    return { complete: l.complete, problem: l.problem, codes: mergedDiagnostics(analysis).map((d) => d.code), report: recordReport(l), analysis };
+  }
+
+  it('bad alignments, array bounds and sizes: a diagnostic each, and the record is unusable (no numbers)', () => {
+    const cases: [string, string, RegExp][] = [
+      ['struct __declspec(align(0x80000000)) S { int a; };', 'layout-alignment-too-large', /alignment 2147483648 is larger than 8192/],
+      ['struct S { __declspec(align(-16)) int a; };', 'layout-bad-alignment', /alignment -16 is not a power of 2/],
+      ['struct S { __declspec(align(24)) int a; };', 'layout-bad-alignment', /alignment 24 is not a power of 2/],
+      ['typedef __declspec(align(12)) int A12; struct S { A12 a; };', 'layout-bad-alignment', /typedef 'A12': requested alignment 12/],
+      ['struct S { char a[0x7fffffffffffffff]; };', 'layout-too-large', /too large/],
+      ['struct S { char a[-1]; };', 'layout-bad-array-size', /negative/],
+      ['struct S { char a[4 +]; int b; };', 'parse-expected', /not an integer constant/],
+    ];
+    for (const [text, code, why] of cases) {
+      const r = unusable(text);
+      assert.equal(r.complete, false, text);
+      assert.ok(r.codes.includes(code), `${text}: ${r.codes.join(', ')}`);
+      assert.match(r.problem ?? '', why, text);
+      // The JSON report carries no number for it, only why.
+      assert.deepEqual([r.report.size, r.report.align, r.report.fields.length], [null, null, 0], text);
+      assert.match(r.report.unusable ?? '', why, text);
+    }
+    // An alignment that is fine, and zero (asks for nothing), are not errors.
+    assert.deepEqual([unusable('struct __declspec(align(16)) S { int a; };').complete, unusable('struct __declspec(align(0)) S { int a; };').complete], [true, true]);
+  });
+
+  it('a record holding an unusable record by value is unusable, naming the root cause', () => {
+    const r = unusable('struct In { char a[-1]; };\nstruct Mid { struct In in; };\nstruct S { int x; struct Mid m; };\n');
+    assert.equal(r.complete, false);
+    assert.match(r.problem ?? '', /member 'm' \(struct Mid\) has no usable layout: .*negative/);
+    // One diagnostic, at the bound: the records around it do not repeat it.
+    assert.deepEqual(r.codes, ['layout-bad-array-size']);
+  });
+
+  it('self-containing records end with a diagnostic, directly or through a cycle', () => {
+    for (const text of ['struct S { int a; struct S s; };', 'struct T;\nstruct S { struct T *p; struct U { struct S s; } u; };', 'typedef struct S S;\nstruct S { S arr[2]; };']) {
+      const r = unusable(text);
+      assert.equal(r.complete, false, text);
+      assert.ok(r.codes.includes('layout-recursive-type') || r.codes.includes('layout-incomplete-type'), `${text}: ${r.codes.join(', ')}`);
+      assert.match(r.problem ?? '', /contains itself|incomplete|no usable layout/, text);
+    }
+  });
+
+  it('a chain of 5,000 records each holding the next by value is laid out without overflowing the stack', () => {
+    const n = 5000;
+    const lines = ['struct R0 { int v; };', ...Array.from({ length: n }, (_, i) => `struct R${i + 1} { char c; struct R${i} r; };`), `struct S { struct R${n} top; };`];
+    const r = unusable(lines.join('\n') + '\n');
+    assert.deepEqual(r.codes, []);
+    assert.equal(r.complete, true);
+    assert.equal(r.report.size, 4 + 4 * n);
+  });
+
+  it('thunk generation refuses a record whose layout is unusable, saying why', () => {
+    const r = unusable('struct S { PVOID p; char a[4 +]; };\n');
+    const result = generateThunks(r.analysis, { type: 'S' });
+    assert.ok(result.error, 'no code is generated');
+    assert.match(result.error!, /no usable layout/);
   });
 });
 

@@ -67,6 +67,12 @@
       return;
     }
     members = new Map(model.members.map((m) => [m.path, m]));
+    if (model.unusable) {
+      // A layout that could not be computed: its name and why, never a number.
+      app.append(h('div', { class: 'lv-empty' }, [h('p', { class: 'lv-empty-title', text: `${model.kind} ${model.name}: no usable layout` }), h('p', { role: 'status', text: model.unusable })]));
+      vscode.postMessage({ type: 'rendered', record: model.name, segments: 0, view: state.view });
+      return;
+    }
     app.append(header(model));
     if (state.notice) app.append(h('p', { class: 'lv-notice', role: 'status', text: state.notice }));
     const body = state.view === 'table' ? tableView(model) : mapView(model);

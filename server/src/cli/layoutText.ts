@@ -101,10 +101,11 @@ export function renderRecord(allAbis: AbiName[], allPerAbi: (RecordReport | unde
   const absent = allAbis.filter((_, i) => !allPerAbi[i]);
   const perAbi = allPerAbi.filter((r): r is RecordReport => !!r);
   const rec = perAbi[0];
+  if (perAbi.some((r) => r.unusable !== undefined)) return renderUnusable(abiNames, perAbi, options);
   const rows = fieldRows(
     perAbi.map((r) => r?.fields),
     0,
-    perAbi.map((r) => r?.size),
+    perAbi.map((r) => r?.size ?? undefined),
   );
   const sizes = perAbi.map((r) => (r ? `${r.size}` : '-'));
   const aligns = perAbi.map((r) => (r ? `${r.align}` : '-'));
@@ -138,6 +139,21 @@ export function renderRecord(allAbis: AbiName[], allPerAbi: (RecordReport | unde
     `  ${new Set(values).size > 1 ? '!' : ' '} ${pad(label, labelW)}  ${pad('', typeW)}` +
     values.map((v) => `  ${pad('', offW, true)}  ${pad(v, sizeW, true)}`).join('');
   lines.push(total('sizeof', sizes), total('alignof', aligns));
+  return lines.join('\n');
+}
+
+/** A record whose layout is unusable on some ABI: no numbers, the reason per ABI (ABIs that agree share a line). */
+function renderUnusable(abiNames: AbiName[], perAbi: RecordReport[], options: TextOptions): string {
+  const c = (code: keyof typeof ansi, s: string) => (options.color ? ansi[code] + s + ansi.reset : s);
+  const rec = perAbi[0];
+  const typedefs = rec.typedefs.length ? ` (${rec.typedefs.join(', ')})` : '';
+  const lines = [`${c('bold', `${rec.kind} ${rec.name}`)}${typedefs}  ${options.displayPath(rec.file)}:${rec.line}  ${c('yellow', 'no usable layout')}`];
+  const byReason = new Map<string, AbiName[]>();
+  perAbi.forEach((r, i) => {
+    const why = r.unusable ?? 'laid out (but not on the other ABIs)';
+    byReason.set(why, [...(byReason.get(why) ?? []), abiNames[i]]);
+  });
+  for (const [why, abis] of byReason) lines.push(`    ${abis.join(', ')}: ${why}`);
   return lines.join('\n');
 }
 

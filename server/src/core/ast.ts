@@ -253,8 +253,12 @@ export type Expr =
        */
       member?: { type: CType; path: (string | Expr)[] };
     }
-  /** Anything else the parser recognised as an expression but cannot evaluate. */
-  | { kind: 'opaque'; text: string; loc: Loc };
+  /**
+   * Anything else the parser recognised as an expression but cannot evaluate.
+   * `reported`: the parser has already said why (a missing operand, a limit),
+   * so evaluating it fails without a second diagnostic.
+   */
+  | { kind: 'opaque'; text: string; loc: Loc; reported?: true };
 
 /** A compile-time assertion (`C_ASSERT(...)`, `_Static_assert`, `static_assert`). */
 export interface StaticAssert {

@@ -24,7 +24,7 @@
  */
 
 import type { FieldDecl, RecordDecl } from './ast';
-import type { FieldLayout, LayoutContext } from './layout';
+import type { FieldLayout, LayoutContext, RecordLayout } from './layout';
 import type { Loc } from './source';
 import { type FlatMember, flatMembers, isArray, recordOf, valueRecord } from './types';
 
@@ -83,12 +83,26 @@ export interface TranslationVerdict {
   cause?: Difference;
   /** Every leaf member whose size differs (pointers, handles, `*_PTR` ...), depth first; the cause is the first. */
   sizeCauses: Difference[];
+  /**
+   * Why the record cannot be judged: its layout is unusable on one of the
+   * ABIs (layout.ts's `problem`, already reported there). `needs` is then
+   * false and nothing else is compared: no finding stands on a wrong number.
+   */
+  unusable?: string;
+}
+
+/** Why either side's layout is unusable, if one is. */
+function unusableSide(...layouts: RecordLayout[]): string | undefined {
+  const broken = layouts.find((l) => !l.complete);
+  return broken && (broken.problem ?? 'its layout could not be computed');
 }
 
 /** Compares a record's narrow (32-bit caller's) and wide (driver's) layouts. */
 export function compareLayouts(narrow: Side, wide: Side): TranslationVerdict {
   const n = narrow.layout.layoutOf(narrow.record);
   const w = wide.layout.layoutOf(wide.record);
+  const unusable = unusableSide(n, w);
+  if (unusable) return { needs: false, narrowSize: n.size, wideSize: w.size, narrowAlign: n.align, wideAlign: w.align, sizeCauses: [], unusable };
   const nm = flatMembers(n.fields);
   const wm = flatMembers(w.fields);
   const cause = firstDifference(narrow.layout, wide.layout, nm, wm, '', 0) ?? (n.size !== w.size ? { chain: '', typeText: '', what: 'record-size' as const } : undefined);
@@ -226,6 +240,8 @@ export interface ShadowComparison {
   shadowAlign: number;
   /** Members in the native record's order (then extras), the record's size and alignment last. */
   mismatches: ShadowMismatch[];
+  /** Why the two cannot be compared (a layout is unusable): `same` is false and `mismatches` empty. */
+  unusable?: string;
 }
 
 export interface ShadowOptions {
@@ -246,6 +262,8 @@ export interface ShadowOptions {
 export function compareShadow(expected: Side, shadow: Side, options: ShadowOptions = {}): ShadowComparison {
   const e = expected.layout.layoutOf(expected.record);
   const s = shadow.layout.layoutOf(shadow.record);
+  const unusable = unusableSide(e, s);
+  if (unusable) return { same: false, nativeSize: e.size, shadowSize: s.size, nativeAlign: e.align, shadowAlign: s.align, mismatches: [], unusable };
   const mismatches: ShadowMismatch[] = [];
   compareShadowMembers(expected.layout, shadow.layout, flatMembers(e.fields), flatMembers(s.fields), '', mismatches, 0, options);
   if (e.size !== s.size) mismatches.push({ member: '', what: 'record-size', native: { offset: 0, size: e.size }, shadow: { offset: 0, size: s.size } });
@@ -305,6 +323,7 @@ function compareShadowMembers(
  * order, then what it lacks).
  */
 export function shadowDifferences(c: ShadowComparison): string[] {
+  if (c.unusable) return [`no usable layout: ${c.unusable}`];
   const record: string[] = [];
   const members: { at: number; text: string }[] = [];
   const missing: string[] = [];

@@ -194,7 +194,7 @@ export function evaluateTyped(expr: Expr, env: EvalEnv): IntValue | undefined {
     case 'sizeofExpr':
       return sizeOfTokens(expr.tokens, expr.loc, env);
     case 'opaque':
-      return fail(env, 'eval-not-constant', expr.loc, [expr.text]);
+      return expr.reported ? undefined : fail(env, 'eval-not-constant', expr.loc, [expr.text]);
   }
 }
 

@@ -77,6 +77,7 @@ export const Messages = {
   'layout-bitfield-too-wide': { severity: 'error', text: "width of bit-field '{0}' ({1} bits) exceeds the width of its type ({2} bits)" },
   'layout-bitfield-type': { severity: 'error', text: "bit-field '{0}' has non-integral type '{1}'" },
   'layout-bad-alignment': { severity: 'error', text: 'requested alignment {0} is not a power of 2' },
+  'layout-alignment-too-large': { severity: 'error', text: 'requested alignment {0} is larger than {1} bytes, the most __declspec(align) allows' },
   'layout-unknown-type': { severity: 'error', text: "unknown type '{0}' is laid out as 0 bytes; offsets after it are a guess" },
   'layout-function-member': { severity: 'error', text: "field '{0}' has function type '{1}'" },
   'layout-bitfield-negative': { severity: 'error', text: "bit-field '{0}' has negative width ({1})" },

@@ -85,8 +85,15 @@ export interface RecordLayout {
    * holes inside named by-value members are not (they belong to that record).
    */
   holes: Hole[];
-  /** False when an error made the layout a best-effort guess (incomplete member type ...). */
+  /**
+   * False when an error leaves the layout unknown (an incomplete, unknown or
+   * recursive member type, a bad array bound or alignment, a size past the
+   * limit): the record is *unusable*, and its numbers must not be shown or
+   * used (hovers, checks, generated code). `problem` says why.
+   */
   complete: boolean;
+  /** Why the layout is unusable (set when `complete` is false). */
+  problem?: string;
   /** Required alignment (from `__declspec(align)` on the record or reached through its members), 0 if none. */
   requiredAlign: number;
   /** C++ records: bases, the vftable pointer, and what the Microsoft rules need when this class is itself a base. */
@@ -133,6 +140,8 @@ export interface TypeInfo {
   alignRequired: boolean;
   /** False for incomplete, unknown or recursive types and bad array bounds: the numbers are a guess. */
   complete: boolean;
+  /** Why the type has no usable size, when that is known here (a bad array bound, a bad alignment). */
+  problem?: string;
 }
 
 /** Per-ABI layout context: memoises record layouts and type sizes for one translation unit. */
@@ -155,6 +164,9 @@ const maxDeclAlign = 8192;
 
 const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 const alignTo = (n: number, a: number): number => (a <= 1 ? n : Math.ceil(n / a) * a);
+
+/** Expression text short enough for a message. */
+const shortText = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
 /** A record's name for diagnostics (anonymous ones included). */
 function recordLabel(record: RecordDecl): string {
@@ -180,16 +192,25 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     reported.add(key);
     diagnostics.push(d);
   }
-  const note = (code: MessageCode, loc: Loc, args: (string | number)[] = []): void => report(diag(code, loc, args));
+  /** Reports a diagnostic (once) and returns its message. */
+  const note = (code: MessageCode, loc: Loc, args: (string | number)[] = []): string => {
+    const d = diag(code, loc, args);
+    report(d);
+    return d.message;
+  };
 
-  /** A `__declspec(align(n))` value if valid, else 0 (after reporting it). */
-  function validAlign(n: number | undefined, loc: Loc): number {
+  /**
+   * A `__declspec(align(n))` value if valid, else 0 after reporting it and
+   * telling `bad` why (the layout that asked for it is then unusable). NaN is
+   * an alignment the parser could not evaluate (it has reported it).
+   */
+  function validAlign(n: number | undefined, loc: Loc, bad: (why: string) => void): number {
     if (n === undefined || n === 0) return 0;
-    if (!isPowerOfTwo(n) || n > maxDeclAlign) {
-      note('layout-bad-alignment', loc, [n]);
-      return 0;
-    }
-    return n;
+    if (Number.isNaN(n)) bad('its alignment is not a constant');
+    else if (!isPowerOfTwo(n) || n < 1) bad(note('layout-bad-alignment', loc, [n]));
+    else if (n > maxDeclAlign) bad(note('layout-alignment-too-large', loc, [n, maxDeclAlign]));
+    else return n;
+    return 0;
   }
 
   // ----- type information ---------------------------------------------------
@@ -262,10 +283,12 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const d = chain[i];
-      const attr = validAlign(d.declAlign, d.loc);
-      const info: TypeInfo = attr
-        ? { size: under.size, align: attr, requiredAlign: Math.max(attr, recordRequired(d.type)), alignRequired: true, complete: under.complete }
+      let badAlign: string | undefined;
+      const attr = validAlign(d.declAlign, d.loc, (why) => (badAlign = `typedef '${d.name}': ${why}`));
+      let info: TypeInfo = attr
+        ? { size: under.size, align: attr, requiredAlign: Math.max(attr, recordRequired(d.type)), alignRequired: true, complete: under.complete, problem: under.problem }
         : under;
+      if (badAlign) info = { ...info, complete: false, problem: badAlign };
       if (info.complete) typedefInfos.set(d, info);
       under = info;
     }
@@ -297,22 +320,24 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     if (memo) return memo;
     const element = typeInfo(type.of, site);
     let complete = element.complete;
+    let problem = element.problem;
+    const bad = (why: string) => {
+      complete = false;
+      problem ??= why;
+    };
     let count = 0n;
     if (type.length !== undefined) {
       // Literal bounds are by far the most common: skip the evaluator for them.
       const value = type.length.kind === 'num' ? type.length.value : evaluateTyped(type.length, env)?.value;
-      if (value === undefined) complete = false;
-      else if (value < 0n) {
-        note('layout-bad-array-size', type.length.loc, [site ?? '<array>', 'negative', value.toString()]);
-        complete = false;
-      } else count = value;
+      if (value === undefined) bad(`the bound of array '${site ?? '<array>'}' (${shortText(exprText(type.length))}) is not an integer constant`);
+      else if (value < 0n) bad(note('layout-bad-array-size', type.length.loc, [site ?? '<array>', 'negative', value.toString()]));
+      else count = value;
     }
     let size = Number(count) * element.size;
     if (size > maxObjectSize) {
       const total = count * BigInt(element.size);
-      note('layout-too-large', type.length?.loc ?? { file: '', line: 0, col: 0, offset: 0 }, [site ?? '<array>', total.toString()]);
+      bad(note('layout-too-large', type.length?.loc ?? { file: '', line: 0, col: 0, offset: 0 }, [site ?? '<array>', total.toString()]));
       size = 0;
-      complete = false;
     }
     if (abi.arraySizeRoundedToAlign) size = alignTo(size, element.align);
     const info: TypeInfo = {
@@ -322,48 +347,103 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       alignRequired: element.alignRequired,
       complete,
     };
+    if (problem !== undefined) info.problem = problem;
     arrayInfos.set(type, info);
     return info;
   }
 
   // ----- record layout ------------------------------------------------------
 
+  /**
+   * A record's layout. The records it holds by value (members, array
+   * elements, bases, and theirs) are laid out first, deepest first, from an
+   * explicit stack rather than by recursion, so a chain of thousands of
+   * records each holding the next cannot overflow the JavaScript stack: by
+   * the time a record is built, every record it holds is memoised. Records
+   * on that stack are `inProgress`, so a by-value cycle is found and
+   * reported exactly as recursion would find it.
+   */
   function layoutOf(record: RecordDecl): RecordLayout {
     const memo = layouts.get(record);
     if (memo) return memo;
     if (!record.fields) {
-      return { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0 };
+      return { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0, problem: `${recordLabel(record)} is declared but never defined` };
     }
     if (inProgress.has(record)) {
       // Only reachable through a by-value cycle; the caller reports it.
-      return { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0 };
+      return { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0, problem: `${recordLabel(record)} contains itself by value` };
     }
+    const stack = [{ record, held: heldByValue(record), next: 0 }];
     inProgress.add(record);
-    let layout: RecordLayout;
-    try {
-      layout = buildLayout(record, record.fields);
-    } catch (e) {
-      note('layout-internal-error', record.nameLoc ?? record.loc, [recordLabel(record), e instanceof Error ? e.message : String(e)]);
-      layout = { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0 };
-    } finally {
-      inProgress.delete(record);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.held.length) {
+        const inner = top.held[top.next++];
+        if (inner.fields && !layouts.has(inner) && !inProgress.has(inner)) {
+          inProgress.add(inner);
+          stack.push({ record: inner, held: heldByValue(inner), next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      layouts.set(top.record, buildGuarded(top.record));
+      inProgress.delete(top.record);
     }
-    layouts.set(record, layout);
-    return layout;
+    return layouts.get(record)!;
   }
 
-  /** Explains why a member's type has no usable layout (the type info said `complete: false`). */
-  function reportBrokenMember(field: FieldDecl, name: string): void {
+  /** The records a record holds by value: members (through typedefs and arrays) and C++ bases. */
+  function heldByValue(record: RecordDecl): RecordDecl[] {
+    const held: RecordDecl[] = [];
+    for (const field of record.fields ?? []) {
+      const element = innermostElement(field.type);
+      if (element.kind === 'record') held.push(element.decl);
+    }
+    for (const b of record.cxx?.bases ?? []) {
+      const decl = baseRecordOf(b.type);
+      if (decl) held.push(decl);
+    }
+    return held;
+  }
+
+  /** `buildLayout`, with an exception (a bug) reported as a diagnostic and an unusable layout. */
+  function buildGuarded(record: RecordDecl): RecordLayout {
+    try {
+      return buildLayout(record, record.fields ?? []);
+    } catch (e) {
+      const why = note('layout-internal-error', record.nameLoc ?? record.loc, [recordLabel(record), e instanceof Error ? e.message : String(e)]);
+      return { record, size: 0, align: 1, fields: [], holes: [], complete: false, requiredAlign: 0, problem: why };
+    }
+  }
+
+  /** Why a record's layout is unusable, at its root (not the chain of members that lead there). */
+  const rootProblems = new Map<RecordLayout, string>();
+  const rootProblem = (layout: RecordLayout): string => rootProblems.get(layout) ?? layout.problem ?? 'see the diagnostics above';
+
+  /**
+   * Explains why a member's type has no usable layout (the type info said
+   * `complete: false`): reports it where nothing has yet, and returns the
+   * reason with, for a record held by value, the root cause inside it.
+   */
+  function reportBrokenMember(field: FieldDecl, name: string, info: TypeInfo): { why: string; root?: string } {
     const base = innermostElement(field.type);
     if (base.kind === 'error') {
       // Once per name: the parser has already flagged every use.
+      const message = diag('layout-unknown-type', field.loc, [base.name]).message;
       if (!unknownNames.has(base.name)) note('layout-unknown-type', field.loc, [base.name]);
       unknownNames.add(base.name);
+      return { why: message };
     }
-    else if (base.kind === 'void') note('layout-incomplete-type', field.nameLoc, [name, field.typeText]);
-    else if (base.kind === 'record' && !base.decl.fields) note('layout-incomplete-type', field.nameLoc, [name, field.typeText]);
-    else if (base.kind === 'record' && inProgress.has(base.decl)) note('layout-recursive-type', base.decl.nameLoc ?? base.decl.loc, [recordLabel(base.decl)]);
-    // Bad array bounds and broken nested records have reported already.
+    if (info.problem !== undefined) return { why: info.problem };
+    if (base.kind === 'void') return { why: note('layout-incomplete-type', field.nameLoc, [name, field.typeText]) };
+    if (base.kind === 'record' && !base.decl.fields) return { why: note('layout-incomplete-type', field.nameLoc, [name, field.typeText]) };
+    if (base.kind === 'record' && inProgress.has(base.decl)) return { why: note('layout-recursive-type', base.decl.nameLoc ?? base.decl.loc, [recordLabel(base.decl)]) };
+    if (base.kind === 'record') {
+      // A broken record held by value has reported its own problem.
+      const root = rootProblem(layoutOf(base.decl));
+      return { why: `member '${name}' (${field.typeText}) has no usable layout: ${root}`, root };
+    }
+    return { why: `the size of member '${name}' (${field.typeText}) is not known` };
   }
 
   function buildLayout(record: RecordDecl, decls: FieldDecl[]): RecordLayout {
@@ -375,6 +455,15 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
     let required = abi.requiredAlignmentStartsAtOne ? 1 : 0;
     let declared = 0;
     let complete = true;
+    let problem: string | undefined;
+    let root: string | undefined;
+    /** The layout is unusable: the first reason given is kept (and its root cause, when it lies in a member's record). */
+    const unusable = (why: string, rootCause?: string) => {
+      complete = false;
+      if (problem !== undefined) return;
+      problem = why;
+      root = rootCause;
+    };
     let lastWasNonZeroBitfield = false;
     let unitSize = 0;
     let remainingBits = 0;
@@ -394,7 +483,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       alignment = placed.alignment;
       required = Math.max(required, placed.required);
       declared = Math.max(declared, placed.required);
-      complete = placed.complete;
+      if (!placed.complete) unusable('a base class has no usable layout');
       endsWithZeroSized = placed.endsWithZeroSized;
       leadsWithZeroSized = placed.leadsWithZeroSized;
       ownVfptr = placed.ownVfptr;
@@ -409,10 +498,10 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       const stripped = resolve(field.type);
       const natural = stripped === field.type ? declaredType : typeInfo(stripped, name);
       if (!declaredType.complete || !natural.complete) {
-        complete = false;
-        reportBrokenMember(field, name);
+        const broken = reportBrokenMember(field, name, declaredType.complete ? natural : declaredType);
+        unusable(broken.why, broken.root);
       }
-      const fieldRequired = Math.max(validAlign(field.declAlign, field.loc), declaredType.requiredAlign);
+      const fieldRequired = Math.max(validAlign(field.declAlign, field.loc, unusable), declaredType.requiredAlign);
       let align = natural.align;
       if (bitfield) align = Math.max(align, fieldRequired);
       if (pack) align = Math.min(align, pack);
@@ -436,8 +525,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       const base = resolve(field.type);
       const integral = base.kind === 'int' || base.kind === 'bool' || base.kind === 'enum';
       if (field.bitWidth !== undefined && !integral) {
-        note('layout-bitfield-type', field.nameLoc, [name, field.typeText]);
-        complete = false;
+        unusable(note('layout-bitfield-type', field.nameLoc, [name, field.typeText]));
       }
       if (field.bitWidth !== undefined && integral) {
         // ----- bit-field
@@ -445,19 +533,16 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
         const value = field.bitWidth.kind === 'num' ? { value: field.bitWidth.value } : evaluateTyped(field.bitWidth, env);
         let width: number;
         if (value === undefined) {
-          note('layout-bitfield-width', field.nameLoc, [name]);
-          complete = false;
+          unusable(note('layout-bitfield-width', field.nameLoc, [name]));
           width = typeBits;
         } else if (value.value < 0n) {
-          note('layout-bitfield-negative', field.nameLoc, [name, value.value.toString()]);
-          complete = false;
+          unusable(note('layout-bitfield-negative', field.nameLoc, [name, value.value.toString()]));
           width = typeBits;
         } else {
           // C limits _Bool bit-fields to 1 bit; clang still lays them out in the 8-bit unit.
           const limit = base.kind === 'bool' ? 1 : typeBits;
           if (value.value > BigInt(limit)) {
-            note('layout-bitfield-too-wide', field.nameLoc, [name, value.value.toString(), limit]);
-            complete = false;
+            unusable(note('layout-bitfield-too-wide', field.nameLoc, [name, value.value.toString(), limit]));
           }
           width = value.value > BigInt(typeBits) ? typeBits : Number(value.value);
         }
@@ -505,8 +590,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       // ----- ordinary member
       lastWasNonZeroBitfield = false;
       if (base.kind === 'function') {
-        note('layout-function-member', field.nameLoc, [name, field.typeText]);
-        complete = false;
+        unusable(note('layout-function-member', field.nameLoc, [name, field.typeText]));
         place(field, isUnion ? 0 : size, 0, 1);
         continue;
       }
@@ -547,7 +631,7 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       size = alignTo(size, pack ? Math.min(alignment, pack) : alignment);
       nvSize = size;
     } else size = alignTo(size, alignment);
-    const recordAlign = validAlign(record.declAlign, record.nameLoc ?? record.loc);
+    const recordAlign = validAlign(record.declAlign, record.nameLoc ?? record.loc, unusable);
     required = Math.max(required, recordAlign);
     declared = Math.max(declared, recordAlign);
     if (required !== 0) {
@@ -566,14 +650,15 @@ export function createLayoutContext(abi: Abi, unit: TranslationUnit): LayoutCont
       size = required >= minimum ? alignment : minimum;
     }
     if (size > maxObjectSize) {
-      note('layout-too-large', record.nameLoc ?? record.loc, [recordLabel(record), size]);
-      complete = false;
+      unusable(note('layout-too-large', record.nameLoc ?? record.loc, [recordLabel(record), size]));
     }
 
     const occupied = bases.map((b) => ({ name: b.name, offset: b.offset, size: b.size }));
     if (vfptr !== undefined) occupied.unshift({ name: '<vfptr>', offset: vfptr, size: abi.pointer.size });
     computePadding(fields, holes, size, isUnion, occupied);
     const layout: RecordLayout = { record, size, align: alignment, fields, holes, complete, requiredAlign: declared };
+    if (problem !== undefined) layout.problem = problem;
+    if (root !== undefined) rootProblems.set(layout, root);
     if (cxx) {
       layout.cxx = {
         bases,

@@ -110,6 +110,11 @@ export interface LayoutViewModel {
   abis: LayoutViewAbi[];
   members: LayoutViewMember[];
   differs: boolean;
+  /**
+   * Why the layout is unusable on some ABI (`on x64: ...`): then nothing is
+   * drawn (`abis` and `members` are empty), the view shows this instead.
+   */
+  unusable?: string;
   /** The largest size over the ABIs: every row is drawn on this scale. */
   maxSize: number;
   /** 1 when each byte gets a cell; more for big records. */
@@ -229,6 +234,26 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
   }
   if (rows.length === 0) return undefined;
   const decl = rows[0].decl;
+  const broken = rows.find((r) => !r.complete);
+  if (broken) {
+    const problem = broken.u.layout.layoutOf(broken.decl).problem ?? 'its layout could not be computed';
+    const n = decl.nameLoc ?? decl.loc;
+    return {
+      version: 1,
+      key,
+      name: recordName(decl) ?? '(anonymous)',
+      kind: decl.kind,
+      typedefs: [...decl.typedefs],
+      source: { file: n.file, line: n.line, col: n.col, endLine: n.line, endCol: n.col + (decl.nameLoc ? (recordName(decl) ?? '').length : 0) },
+      abis: [],
+      members: [],
+      differs: false,
+      unusable: `on ${broken.u.abi.name}: ${problem}`,
+      maxSize: 1,
+      bytesPerCell: 1,
+      paletteSize,
+    };
+  }
 
   // Members: the union over the ABIs, in first-seen order; colours follow that order.
   const order: Placed[] = [];
@@ -378,6 +403,7 @@ function place1(m: LayoutViewMemberAbi | undefined): string {
 
 /** The model as a Markdown table: one row per member, offset · size per ABI, padding rows where any ABI pads. */
 export function toMarkdownTable(model: LayoutViewModel): string {
+  if (model.unusable) return `**${model.kind} ${model.name}** — no usable layout ${model.unusable}\n`;
   const lines: string[] = [];
   const sizes = model.abis.map((a) => `${a.abi} ${a.size} B (align ${a.align}, ${a.padding} B padding)`).join(' · ');
   lines.push(`**${model.kind} ${model.name}** — ${sizes}${model.differs ? ' — **layouts differ**' : ' — same on all ABIs'}`, '');
@@ -462,7 +488,7 @@ export function toSvg(model: LayoutViewModel, theme: 'light' | 'dark'): string {
   let y = 56;
 
   body.push(`<text x="24" y="28" font-size="16" font-weight="600" fill="${t.foreground}">${esc(`${model.kind} ${model.name}`)}</text>`);
-  const summary = model.abis.map((a) => `${a.abi} ${a.size} B`).join(' · ') + (model.differs ? ' · layouts differ' : ' · same on all ABIs');
+  const summary = model.unusable ? `no usable layout ${model.unusable}` : model.abis.map((a) => `${a.abi} ${a.size} B`).join(' · ') + (model.differs ? ' · layouts differ' : ' · same on all ABIs');
   body.push(`<text x="24" y="46" font-size="12" fill="${t.muted}">${esc(summary)}</text>`);
   y += 8;
 

@@ -118,7 +118,7 @@ function parseBinary(s: ParserState, minPrec: number): Expr {
       // Each operator is one level of a left-deep tree every later stage walks recursively:
       // the rest of the chain is read but not kept, and the whole expression is not evaluated.
       s.diagnostics.push(diag('parse-limit', locOf(startTok), [`an expression chains more than ${maxOperators} operators; it is not evaluated`]));
-      left = { kind: 'opaque', text: `(an expression of more than ${maxOperators} operators)`, loc: locOf(startTok) };
+      left = { kind: 'opaque', text: `(an expression of more than ${maxOperators} operators)`, loc: locOf(startTok), reported: true };
     } else if (operators < maxOperators) left = { kind: 'binary', op: t.text, left, right, loc: locOf(startTok) };
   }
 }
@@ -410,5 +410,5 @@ function parsePrimary(s: ParserState): Expr {
       break;
   }
   expected(s, 'an expression');
-  return { kind: 'opaque', text: '', loc: locOf(t) };
+  return { kind: 'opaque', text: '(a missing operand)', loc: locOf(t), reported: true };
 }

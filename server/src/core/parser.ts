@@ -775,7 +775,13 @@ function parseAlignArgument(s: ParserState): number | undefined {
     }
   }
   if (!accept(s, ')')) expected(s, "')'");
-  return value === undefined || value <= 0n || value > 1n << 30n ? undefined : Number(value);
+  // Zero asks for nothing. Anything else is passed on as written, for the layout
+  // pass to reject (negative, not a power of two, above 8192) rather than
+  // to lay the record out silently with no alignment; NaN is an expression
+  // that is not a constant (reported above), which leaves the layout unknown.
+  if (value === 0n) return undefined;
+  if (value === undefined) return isTypeStart(s, startTok) ? undefined : NaN;
+  return Number(value);
 }
 
 /**

@@ -31,9 +31,12 @@ export interface RecordReport {
   kind: 'struct' | 'union';
   file: string;
   line: number;
-  size: number;
-  align: number;
+  /** Null, like `align`, when the layout is unusable (`unusable` says why; `fields` is then empty). */
+  size: number | null;
+  align: number | null;
   fields: FieldReport[];
+  /** Why the layout is unusable on this ABI (a bad array bound or alignment, an incomplete or recursive member ...). */
+  unusable?: string;
   /** C++ only: non-virtual base class subobjects in layout order (`size` is what the base occupies: its nvsize). */
   bases?: { name: string; offset: number; size: number }[];
   /** C++ only: the offset of the class's own vftable pointer. */
@@ -71,6 +74,10 @@ function fieldReport(f: FieldLayout): FieldReport {
 
 export function recordReport(layout: RecordLayout): RecordReport {
   const r = layout.record;
+  if (!layout.complete) {
+    const unusable = layout.problem ?? 'its layout could not be computed';
+    return { name: recordName(r) ?? '', typedefs: [...r.typedefs], kind: r.kind, file: r.loc.file, line: r.loc.line, size: null, align: null, fields: [], unusable };
+  }
   return {
     name: recordName(r) ?? '',
     typedefs: [...r.typedefs],

@@ -290,6 +290,8 @@ export function pointees(pair: Wow64Pair, record: RecordDecl, prefix = '', depth
 export function misalignedMembers(layout: LayoutContext, record: RecordDecl): { member: FlatMember; align: number }[] {
   const out: { member: FlatMember; align: number }[] = [];
   const l = layout.layoutOf(record);
+  // An unusable layout's offsets are a guess: nothing is judged misaligned on them.
+  if (!l.complete) return out;
   let previousUnit = -1;
   for (const m of flatMembers(l.fields)) {
     if (m.field.bitWidth !== undefined) {

@@ -92,6 +92,12 @@ export interface RecordFacts {
   perAbi: RecordAbiFacts[];
   members: MemberFacts[];
   differs: boolean;
+  /**
+   * Why the layout is unusable on some ABI (`on x64: requested alignment -16
+   * is not a power of 2`): then no size, offset or difference is shown, and
+   * `differs` is false.
+   */
+  unusable?: string;
   /** One sentence per cause, most important first. */
   reasons: string[];
   ioctls: { name: string; direction: 'in' | 'out' | 'inout' }[];
@@ -231,8 +237,10 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
   });
   const sizeDiffers = new Set(perAbi.map((p) => p.size)).size > 1;
   const alignDiffers = new Set(perAbi.map((p) => p.align)).size > 1;
+  const broken = perAbi.find((p) => !p.complete);
+  const unusable = broken && `on ${broken.abi}: ${broken.layout.problem ?? 'its layout could not be computed'}`;
   // Whether the record reads differently is compare.ts's verdict, the one the checks use.
-  const differs = sizeDiffers || alignDiffers || layoutsDiffer(sides);
+  const differs = !unusable && (sizeDiffers || alignDiffers || layoutsDiffer(sides));
   const facts: RecordFacts = {
     key,
     name: recordName(decl) ?? '(anonymous)',
@@ -245,6 +253,7 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
     reasons: differs ? reasonsFor(ctx, perAbi, members) : [],
     ioctls: [],
   };
+  if (unusable) facts.unusable = unusable;
   const names = [decl.tag, ...decl.typedefs.filter((t) => !t.startsWith('*'))].filter((n): n is string => !!n);
   const iface = interfaceFacts(ctx);
   for (const io of iface.ioctls) {

@@ -191,6 +191,7 @@ export interface CodeLensInfo {
 }
 
 export function sizesSummary(facts: RecordFacts): string {
+  if (facts.unusable) return `no usable layout ${facts.unusable.length > 90 ? facts.unusable.slice(0, 87) + '...' : facts.unusable}`;
   const sizes = facts.perAbi.map((p) => `${p.abi} ${p.size} B`).join(' · ');
   return `${sizes} · ${facts.differs ? 'differs' : 'same on all ABIs'}`;
 }
@@ -252,7 +253,7 @@ export function getInlayHints(ctx: DocContext, range: Span, mode: InlayMode): In
     if (r.endLoc && r.endLoc.offset < range.start) continue;
     if (r.loc.offset > range.end) continue;
     const facts = recordFacts(ctx, recordKey(r));
-    if (!facts || (mode === 'differing' && !facts.differs)) continue;
+    if (!facts || facts.unusable || (mode === 'differing' && !facts.differs)) continue;
     const abis = facts.perAbi.map((p) => p.abi).join(' | ');
     for (const m of facts.members) {
       const end = m.decl.endLoc;
@@ -311,7 +312,7 @@ function recordSymbol(ctx: DocContext, r: RecordDecl): SymbolInfo | undefined {
     children.push({
       name: m.name,
       kind: 'field',
-      detail: `${m.typeText} ${m.perAbi.map((p) => `+${p.offset}`).join(' | ')}`,
+      detail: facts?.unusable ? m.typeText : `${m.typeText} ${m.perAbi.map((p) => `+${p.offset}`).join(' | ')}`,
       loc: d.loc,
       end: maxLoc(d.endLoc, endOf(undefined, d.nameLoc, m.name.length)),
       nameLoc: d.nameLoc,

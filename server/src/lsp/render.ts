@@ -36,7 +36,13 @@ function recordTitle(f: RecordFacts): string {
   return `**${f.kind} ${f.name}**${names.length ? ` (${names.map(code).join(', ')})` : ''}`;
 }
 
+/** The line that replaces every number when the layout is unusable. */
+function unusableLine(f: RecordFacts): string {
+  return `**No usable layout** ${f.unusable}. Sizes and offsets are not shown until the error is fixed.`;
+}
+
 function recordSummary(f: RecordFacts, stale?: string): string[] {
+  if (f.unusable) return [unusableLine(f), ...(f.ioctls.length ? [`IOCTLs: ${f.ioctls.map((i) => `${code(i.name)} (${i.direction})`).join(', ')}`] : [])];
   const abis = f.perAbi.map((p) => p.abi);
   const distinct = (sel: (p: RecordFacts['perAbi'][number]) => number) => new Set(f.perAbi.map(sel)).size > 1;
   const rows = [
@@ -47,7 +53,6 @@ function recordSummary(f: RecordFacts, stale?: string): string[] {
   const out = [table(['', ...abis], rows)];
   if (f.differs) out.push(`**Layouts differ:** ${f.reasons.join('; ')}.`);
   else out.push('Same layout on all ABIs shown.');
-  if (f.perAbi.some((p) => !p.complete)) out.push('_Some members could not be laid out exactly; numbers after them are a guess._');
   if (f.ioctls.length) out.push(`IOCTLs: ${f.ioctls.map((i) => `${code(i.name)} (${i.direction})`).join(', ')}`);
   if (f.shadow) out.push(`32-bit shadow: ${code(f.shadow)}${stale ? ` — **stale**: ${stale}` : ''}`);
   else if (f.shadowOf) out.push(`32-bit shadow of ${code(f.shadowOf)}${stale ? ` — **stale**: ${stale}` : ''}`);
@@ -65,6 +70,7 @@ function memberCells(m: MemberFacts, abis: string[]): string[] {
 }
 
 export function renderLayoutTable(f: RecordFacts): string {
+  if (f.unusable) return [`## ${f.kind} ${f.name}`, '', ...recordSummary(f).flatMap((s) => [s, ''])].join('\n');
   const abis = f.perAbi.map((p) => p.abi);
   const rows = f.members.map((m) => {
     const name = `${'&nbsp;&nbsp;'.repeat(m.depth)}${m.name ?? '(anonymous)'}`;
@@ -99,6 +105,7 @@ export function paddingBefore(record: RecordFacts, m: MemberFacts): Map<string, 
 }
 
 function renderMember(record: RecordFacts, m: MemberFacts): string {
+  if (record.unusable) return `**${m.path}** ${code(m.typeText)} — member of ${code(record.name)}\n\n${unusableLine(record)}`;
   const abis = m.perAbi.map((p) => p.abi);
   const d = (sel: (p: MemberFacts['perAbi'][number]) => unknown) => new Set(m.perAbi.map(sel)).size > 1;
   const before = paddingBefore(record, m);

@@ -76,9 +76,12 @@ export function insertLayoutGuards(ctx: FixContext, offset: number): CodeFix | u
   const names = wow64Pairs.find(([w, n]) => ctx.analysis.units.has(w) && ctx.analysis.units.has(n));
   const pair = names && pairFromUnits(ctx.analysis.units.get(names[0])!, ctx.analysis.units.get(names[1])!);
   const unit = mainUnit(ctx.analysis)!;
+  const narrowRecord = pair && counterpart(target.record, pair.narrow);
+  // Guards assert numbers: none are written for a layout that is unusable on an ABI.
+  const sides: [LayoutContext, RecordDecl | undefined][] = pair ? [[pair.wide.layout, target.record], [pair.narrow.layout, narrowRecord]] : [[unit.layout, target.record]];
+  if (sides.some(([layout, record]) => record && !layout.layoutOf(record).complete)) return undefined;
   const lines: string[] = [];
   if (pair) {
-    const narrowRecord = counterpart(target.record, pair.narrow);
     lines.push(`/* ${target.name}: layout on ${pair.wideAbi} and ${pair.narrowAbi} (ioctl-lens). */`, '#if defined(_WIN64)');
     append(lines, guardLines(pair.wide.layout, target.record, target.name));
     if (narrowRecord) append(lines, ['#else', ...guardLines(pair.narrow.layout, narrowRecord, target.name)]);

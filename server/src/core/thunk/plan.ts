@@ -323,6 +323,10 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
   };
   const identical = !needsTranslation(env, peerRoot, nativeRoot);
   const root = planRecord(env, peerRoot, nativeRoot, true);
+  // Generated code must not stand on a wrong number: a record the plan reaches (by value,
+  // through a pointer, or an existing shadow) whose layout is unusable stops it.
+  const unusable = unusableRecord(env);
+  if (unusable) return { ...base, error: unusable, peer, native };
   if (!identical && root.peer.kind === 'union') {
     env.warnings.push({
       code: 'union-pointer',
@@ -332,6 +336,22 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
     });
   }
   return { root, records: env.order, warnings: env.warnings, identical, peer, native, style: options.style };
+}
+
+/** The first record of the plan whose layout is unusable on either ABI, as an error message. */
+function unusableRecord(env: Env): string | undefined {
+  for (const plan of env.order) {
+    const sides: [LayoutContext, RecordDecl | undefined][] = [
+      [env.peer.layout, plan.peer],
+      [env.native.layout, plan.native],
+      [env.native.layout, plan.existing],
+    ];
+    for (const [layout, record] of sides) {
+      const l = record && layout.layoutOf(record);
+      if (l && !l.complete) return `'${recordTypeRef(record!) ?? plan.nativeName}' has no usable layout on ${layout.abi.name}: ${l.problem ?? 'see the diagnostics'}`;
+    }
+  }
+  return undefined;
 }
 
 /**
