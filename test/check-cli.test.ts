@@ -31,8 +31,9 @@ describe('ioctl-lens check (CLI)', () => {
   it('prints the documented JSON shape', () => {
     const r = run(['--format', 'json', 'samples/driver']);
     const report = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(report), ['findings', 'summary']);
-    assert.deepEqual(report.summary, { files: 4, errors: 2, warnings: 11 });
+    assert.deepEqual(Object.keys(report), ['findings', 'inputErrors', 'summary']);
+    assert.deepEqual(report.inputErrors, []);
+    assert.deepEqual(report.summary, { files: 4, errors: 2, warnings: 11, inputErrors: 0 });
     const f = report.findings.find((x: { rule: string }) => x.rule === 'unthunked-pointer');
     assert.deepEqual(Object.keys(f), ['rule', 'severity', 'symbol', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related']);
     assert.equal(f.symbol, 'CONTOSO_SUBMIT_BATCH');
@@ -88,13 +89,42 @@ describe('ioctl-lens check (CLI)', () => {
     fs.copyFileSync(path.join(repoRoot, 'test/fixtures/checks/reserved-function-code/fires.h'), path.join(dir, 'codes.h'));
     fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{"rules": {"reserved-function-code": "error"}}');
     const r = run(['--format', 'json', dir], dir);
-    assert.deepEqual(JSON.parse(r.out).summary, { files: 1, errors: 3, warnings: 0 });
+    assert.deepEqual(JSON.parse(r.out).summary, { files: 1, errors: 3, warnings: 0, inputErrors: 0 });
     fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{"rules": {"reserved-function-code": "off"}}');
     assert.equal(run([dir], dir).code, 0);
     fs.writeFileSync(path.join(dir, '.ioctl-lens.json'), '{"rules": ');
     const bad = run([dir], dir);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /\.ioctl-lens\.json:1:\d+: error: /);
+  });
+
+  it('says when the analysis stands on broken input: #error, a missing #include, an error in an included header', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-broken-'));
+    fs.writeFileSync(path.join(dir, 'inner.h'), 'typedef struct _INNER { char a[4 +]; } INNER;\n');
+    fs.writeFileSync(
+      path.join(dir, 'main.c'),
+      '#include "inner.h"\n#include "generated.tmh"\n#ifndef CONTOSO_CONFIGURED\n#error configure the build first\n#endif\n#define IOCTL_BROKEN_PING CTL_CODE(0x9999, 0x001, METHOD_NEITHER, FILE_ANY_ACCESS)\nint x;\n',
+    );
+    const text = run([dir], dir);
+    assert.equal(text.code, 1, text.err); // the finding still counts; broken input does not change the exit status
+    assert.match(text.out, /^main\.c:6:\d+: warning: .*\[method-neither-any-access\]$/m);
+    assert.match(text.out, /The analysis stands on broken input: 3 error\(s\) in the files read/);
+    assert.match(text.out, /^inner\.h:1:\d+: error: .* \[parse-expected\]$/m);
+    assert.match(text.out, /^main\.c:2:10: error: 'generated\.tmh' file not found \[pp-include-not-found\]$/m);
+    assert.match(text.out, /^main\.c:4:1: error: #error configure the build first \[pp-error-directive\]$/m);
+    assert.match(text.out, /2 file\(s\) checked: 0 error\(s\), 2 warning\(s\); 3 input error\(s\)\n$/);
+    const json = JSON.parse(run(['--format', 'json', dir], dir).out);
+    assert.deepEqual(
+      json.inputErrors.map((e: { code: string; file: string; line: number }) => [e.code, e.file, e.line]),
+      [['parse-expected', 'inner.h', 1], ['pp-include-not-found', 'main.c', 2], ['pp-error-directive', 'main.c', 4]],
+    );
+    assert.equal(json.summary.inputErrors, 3);
+    const sarif = JSON.parse(run(['--format', 'sarif', dir], dir).out) as { runs: { invocations: { toolExecutionNotifications: { descriptor: { id: string } }[] }[] }[] };
+    assert.ok(sarifValidator()(sarif));
+    assert.deepEqual(
+      sarif.runs[0].invocations[0].toolExecutionNotifications.map((n) => n.descriptor.id),
+      ['parse-expected', 'pp-include-not-found', 'pp-error-directive'],
+    );
   });
 
   it('takes include paths and defines from compile_commands.json', () => {

@@ -22,7 +22,8 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
-import { type AbiUnit, type Analysis, type AnalysisOptions, type Session, analyzeFile, createSession } from '../core/analyze';
+import { type AbiUnit, type Analysis, type AnalysisOptions, type Session, analyzeFile, createSession, mergedDiagnostics } from '../core/analyze';
+import type { Diagnostic } from '../core/diagnostics';
 import { createPreambleCache } from '../core/preamble';
 import {
   type Finding,
@@ -166,6 +167,13 @@ export interface CheckResult {
   units: number;
   /** The drivers the files were checked as. */
   drivers: { name: string; kind: DriverProject['kind']; path: string; sources: number; headers: number }[];
+  /**
+   * Errors in the input the findings stand on (`#error`, a missing or
+   * refused `#include`, a syntax error, a record with no usable layout ...),
+   * in any file a unit read, each once, by file and position: when there are
+   * some, the findings may be incomplete or wrong.
+   */
+  inputErrors: Diagnostic[];
 }
 
 /**
@@ -178,6 +186,9 @@ export function checkOptionsFor(request: CheckRequest, file: string, project?: O
   const frontEnd = { abis: request.abis, includeDirs: request.includeDirs, defines: request.defines, undefines: request.undefines, forcedIncludes: request.forcedIncludes, prelude: request.prelude };
   return resolveOptions({ project, compile, config: request.config, frontEnd }).analysis;
 }
+
+/** The text report lists this many input errors (JSON and SARIF list them all). */
+const maxInputErrorsShown = 20;
 
 /** More root headers than this are read through umbrella units. */
 const umbrellaThreshold = 16;
@@ -226,6 +237,8 @@ export function runCheck(request: CheckRequest): CheckResult {
   const covered = new Set<string>();
   const findings: Finding[] = [];
   const suppressions: Suppressions = new Map();
+  const inputErrors: Diagnostic[] = [];
+  const seenErrors = new Set<string>();
   let units = 0;
 
   const checkDriver = (driver: DriverProject) => {
@@ -239,6 +252,13 @@ export function runCheck(request: CheckRequest): CheckResult {
     const record = (analysis: Analysis) => {
       units++;
       for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
+      for (const d of mergedDiagnostics(analysis)) {
+        if (d.severity !== 'error') continue;
+        const key = `${d.code}\0${d.loc.file}\0${d.loc.offset}\0${d.message}`;
+        if (seenErrors.has(key)) continue;
+        seenErrors.add(key);
+        inputErrors.push(d);
+      }
     };
     const check = (analysis: Analysis, routines?: DispatchRoutine[]) => {
       const r = unitFacts(analysis, { inScope, routines });
@@ -354,6 +374,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     files: unique,
     units,
     drivers: drivers.map((d) => ({ name: d.name, kind: d.kind, path: d.path, sources: d.sources.length, headers: d.headers.length })),
+    inputErrors: inputErrors.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.offset - b.loc.offset)),
   };
 }
 
@@ -441,10 +462,12 @@ export function jsonReport(result: CheckResult, show: (p: string) => string): ob
       related: f.related.map((r) => ({ file: show(r.loc.file), line: r.loc.line, message: r.message })),
       ...(f.flow ? { flow: f.flow.map((r) => ({ file: show(r.loc.file), line: r.loc.line, column: r.loc.col, message: r.message })) } : {}),
     })),
+    inputErrors: result.inputErrors.map((d) => ({ code: d.code, file: show(d.loc.file), line: d.loc.line, column: d.loc.col, message: d.message })),
     summary: {
       files: result.files.length,
       errors: result.findings.filter((f) => f.severity === 'error').length,
       warnings: result.findings.filter((f) => f.severity === 'warning').length,
+      inputErrors: result.inputErrors.length,
     },
   };
 }
@@ -459,7 +482,15 @@ export function textReport(result: CheckResult, show: (p: string) => string, col
   }
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
-  lines.push(`${result.files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)`);
+  const broken = result.inputErrors;
+  if (broken.length) {
+    // After the findings, so the last screen of a CI log says what they stand on.
+    lines.push(`${paint('1;31', 'The analysis stands on broken input')}: ${broken.length} error(s) in the files read; findings may be missing or wrong until they are fixed:`);
+    for (const d of broken.slice(0, maxInputErrorsShown)) lines.push(`${show(d.loc.file)}:${d.loc.line}:${d.loc.col}: ${paint('1;31', 'error')}: ${d.message} [${d.code}]`);
+    if (broken.length > maxInputErrorsShown) lines.push(`... and ${broken.length - maxInputErrorsShown} more (--format json lists them all)`);
+  }
+  const input = broken.length ? `; ${broken.length} input error(s)` : '';
+  lines.push(`${result.files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)${input}`);
   return lines.join('\n') + '\n';
 }
 
@@ -519,7 +550,7 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     return 2;
   }
   if (format === 'json') io.out(JSON.stringify(jsonReport(result, show), null, 2) + '\n');
-  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: version() }), null, 2) + '\n');
+  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: version(), inputErrors: result.inputErrors }), null, 2) + '\n');
   else io.out(textReport(result, show, io.isTty && !process.env.NO_COLOR));
   const worst = result.findings.some((f) => f.severity === 'error') ? 2 : result.findings.some((f) => f.severity === 'warning') ? 1 : 0;
   const threshold = failOn === 'error' ? 2 : failOn === 'warning' ? 1 : Infinity;

@@ -26,7 +26,8 @@ import { createLayoutContext } from './layout';
 import { parse } from './parser';
 import { builtinIncludeDir } from './prelude';
 import { type Comment, type LexCache, type MacroDef, type PreprocessResult, preprocess } from './preprocess';
-import { type FileHost, dirname, normalizePath, overlayHost } from './source';
+import type { Diagnostic } from './diagnostics';
+import { type FileHost, type Loc, dirname, normalizePath, overlayHost } from './source';
 import { type Token, TokKind } from './token';
 
 /** Where the preamble ends: after the last `#include` of the leading block of directives and comments. */
@@ -108,6 +109,29 @@ export function preambleDirectives(preText: string): string {
     .join('\n') + '\n';
 }
 
+/**
+ * A shared preamble's diagnostics (`#error`, a missing `#include` ...) are
+ * located in its virtual file, whose lines are the normalised directives
+ * (`preambleDirectives`): those are moved to the directive's line and
+ * column in the source file `path` whose preamble text is `preText`.
+ * Diagnostics elsewhere (in included headers) are kept as they are.
+ */
+function sourceDiagnostics(diagnostics: Diagnostic[], virtualPath: string | undefined, path: string, preText: string): Diagnostic[] {
+  if (virtualPath === undefined || virtualPath === path || !diagnostics.some((d) => d.loc.file === virtualPath)) return diagnostics;
+  // Comments blanked in place (newlines kept), so source lines keep their numbers.
+  const lines = preText.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\r\n]/g, ' ')).replace(/\/\/.*$/gm, '').split('\n');
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += lines[i].length + 1, i++) starts.push(at);
+  const directiveLines = lines.map((l, i) => i).filter((i) => lines[i].trim() !== '');
+  const move = (loc: Loc): Loc => {
+    if (loc.file !== virtualPath || directiveLines.length === 0) return loc;
+    const i = directiveLines[Math.min(loc.line, directiveLines.length) - 1];
+    const col = loc.col + (lines[i].length - lines[i].trimStart().length);
+    return { file: path, line: i + 1, col, offset: starts[i] + col - 1 };
+  };
+  return diagnostics.map((d) => (d.loc.file === virtualPath || d.end?.file === virtualPath ? { ...d, loc: move(d.loc), ...(d.end ? { end: move(d.end) } : {}) } : d));
+}
+
 export interface PreambleOptions {
   /**
    * Share one preamble among the files of a folder whose leading blocks hold
@@ -164,6 +188,9 @@ function mergeByFile<T>(a: Map<string, T[]>, b: Map<string, T[]>): Map<string, T
   }
   return out;
 }
+
+/** The virtual file a folder's shared preamble is analysed as. */
+const sharedPath = (path: string): string => `${dirname(path)}/<preamble>.c`;
 
 export function createPreambleCache(session: Session, host: FileHost, cacheOptions: PreambleOptions = {}): PreambleCache {
   const preambles = new Map<string, Preamble>();
@@ -244,7 +271,7 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
       unit,
       layout: createLayoutContext(abi, unit),
       // The preamble's own (preprocessor and parser) diagnostics, then the body's.
-      diagnostics: [...pre.unit.diagnostics, ...pp.diagnostics, ...parsed.diagnostics],
+      diagnostics: [...sourceDiagnostics(pre.unit.diagnostics, cacheOptions.shareAcrossFiles ? sharedPath(path) : undefined, path, text.slice(0, end)), ...pp.diagnostics, ...parsed.diagnostics],
       prelude: pre.unit.prelude,
       language: pre.unit.language,
     };
@@ -263,7 +290,7 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
       const preText = text.slice(0, end);
       if (cacheOptions.shareAcrossFiles) {
         const directives = preambleDirectives(preText);
-        const virtualPath = `${dirname(path)}/<preamble>.c`;
+        const virtualPath = sharedPath(path);
         const key = `${virtualPath}\0${abi}\0${JSON.stringify(options)}\0${directives}`;
         let shared = preambles.get(key);
         if (!shared || !valid(shared)) {

@@ -8,7 +8,7 @@
  */
 
 import type * as Sarif from 'sarif';
-import type { Severity } from './diagnostics';
+import type { Diagnostic, Severity } from './diagnostics';
 import { type RuleId, ruleIds, rules } from './checks/catalogue';
 import { fingerprint } from './checks/index';
 import type { Finding } from './checks/context';
@@ -20,6 +20,12 @@ export interface SarifOptions {
   toolVersion: string;
   /** Where the rule documentation lives (`https://.../docs/rules/`); default: relative `docs/rules/` links. */
   docsBase?: string;
+  /**
+   * Errors in the input the findings stand on (`#error`, a missing
+   * `#include` ...): the run's invocation carries them as tool execution
+   * notifications, so a dashboard shows that the findings may be incomplete.
+   */
+  inputErrors?: readonly Diagnostic[];
 }
 
 const level = (s: Severity): Sarif.Result.level => (s === 'info' ? 'note' : s);
@@ -70,6 +76,17 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: baseUri } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: (options.inputErrors ?? []).map((d) => ({
+              level: level(d.severity),
+              message: { text: d.message },
+              descriptor: { id: d.code },
+              locations: [{ physicalLocation: { artifactLocation: artifact(d.loc.file, options.baseDir), region: region(d.loc) } }],
+            })),
+          },
+        ],
         results: findings.map((f) => {
           const result: Sarif.Result = {
             ruleId: f.rule,
