@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { analyzeFile, createSession } from '../../server/src/core/analyze';
 import { type Finding, runChecks } from '../../server/src/core/checks/index';
 import { EditSet } from '../../server/src/core/fixes/edits';
+import { castOperand } from '../../server/src/core/fixes/handle32';
 import { type CodeFix, type FixContext, type FixEdit, createFixIndex, refactorsAt } from '../../server/src/core/fixes/index';
 import { containsCode, detectStyle, formatFor } from '../../server/src/core/fixes/text';
 import { memoryHost } from '../../server/src/core/source';
@@ -124,6 +125,64 @@ describe('fixes: idempotence sweep over the samples (in memory)', function () {
     const titles = refactorsAt(again.ctx, after.get(main)!.indexOf('USHORT Major;')).map((f) => f.title);
     assert.ok(!titles.includes(guards.title), titles.join(' | '));
     assert.deepEqual(refactorsAt(ctx, text.indexOf('#define FILE_DEVICE_CONTOSO')), []);
+  });
+});
+
+describe('fixes: Handle 32-bit callers reads the buffer expression whole', () => {
+  it('castOperand: outer parentheses, parenthesised and compound operands, members and calls', () => {
+    const at = (text: string) => castOperand(text, text.indexOf('#') + 1);
+    assert.equal(at('x = ((PT)#Buffer);'), 'Buffer');
+    assert.equal(at('x = (PT)#(Buffer);'), '(Buffer)');
+    assert.equal(at('x = (PT)#Base + Offset;'), '(Base + Offset)');
+    assert.equal(at('f((PT)#Irp->AssociatedIrp.SystemBuffer, n);'), 'Irp->AssociatedIrp.SystemBuffer');
+    assert.equal(at('x = (PT)#WdfMemoryGetBuffer(m, NULL);'), 'WdfMemoryGetBuffer(m, NULL)');
+    assert.equal(at('x = (PT)#p[1];'), '(p[1])');
+  });
+
+  it('a parenthesised cast of the buffer gives a capture call with balanced parentheses', () => {
+    const dir = path.join(repoRoot, 'samples/driver');
+    const files = new Map(fs.readdirSync(dir).map((f) => [path.join(dir, f), fs.readFileSync(path.join(dir, f), 'utf8')]));
+    const main = path.join(dir, 'dispatch_wdm.c');
+    const original = files.get(main)!;
+    assert.ok(original.includes('= (PCONTOSO_SUBMIT_BATCH)buffer;'));
+    files.set(main, original.replace('= (PCONTOSO_SUBMIT_BATCH)buffer;', '= ((PCONTOSO_SUBMIT_BATCH)buffer);'));
+    const { findings, index } = analyse(files, main);
+    const finding = findings.find((f) => f.rule === 'unhandled-32bit-caller' && f.message.includes('CONTOSO_SUBMIT_BATCH'));
+    assert.ok(finding, findings.map((f) => f.message).join('\n'));
+    const fix = index.fixes(finding).find((f) => f.title.startsWith('Handle 32-bit callers'));
+    assert.ok(fix);
+    const text = applyAll(files, fix.edits).get(main)!;
+    const call = /^\s*status = (\w+)\((.*), &Captured32\);$/m.exec(text);
+    assert.ok(call, text);
+    assert.equal(call[2], '(PCONTOSO_SUBMIT_BATCH32)buffer');
+  });
+});
+
+describe('fixes: Make layout-invariant keeps members usable', () => {
+  const dir = path.join(repoRoot, 'samples/driver');
+  const main = path.join(dir, 'ioctl_interface.h');
+  const invariantFix = (files: Map<string, string>, symbol: string) => {
+    const { findings, index } = analyse(files, main);
+    const finding = findings.find((f) => f.rule === 'unthunked-pointer' && f.symbol === symbol);
+    assert.ok(finding, findings.map((f) => `${f.rule} ${f.symbol}`).join('\n'));
+    return index.fixes(finding).find((f) => f.title.includes('layout-invariant'));
+  };
+
+  it('is not offered for a pointer to records that themselves differ (indexing them would no longer compile)', () => {
+    const files = new Map(fs.readdirSync(dir).map((f) => [path.join(dir, f), fs.readFileSync(path.join(dir, f), 'utf8')]));
+    assert.match(files.get(main)!, /PCONTOSO_REQUEST Requests;/);
+    assert.equal(invariantFix(files, 'CONTOSO_SUBMIT_BATCH'), undefined);
+  });
+
+  it('keeps the pointee of a typed buffer: WCHAR * POINTER_64, VOID * POINTER_64 for PVOID', () => {
+    const files = new Map(fs.readdirSync(dir).map((f) => [path.join(dir, f), fs.readFileSync(path.join(dir, f), 'utf8')]));
+    const text = `${files.get(main)!}\n/** @in NAMED_BUFFER */\n#define IOCTL_CONTOSO_NAMED CTL_CODE(FILE_DEVICE_CONTOSO, 0x8F0, METHOD_BUFFERED, FILE_ANY_ACCESS)\ntypedef struct _NAMED_BUFFER {\n    ULONG NameLength;\n    _Field_size_bytes_(NameLength) PWCHAR Name;\n    _Field_size_bytes_(NameLength) PVOID Data;\n} NAMED_BUFFER, *PNAMED_BUFFER;\n`;
+    files.set(main, text);
+    const fix = invariantFix(files, 'NAMED_BUFFER');
+    assert.ok(fix);
+    const after = applyAll(files, fix.edits).get(main)!;
+    assert.match(after, /_Field_size_bytes_\(NameLength\) WCHAR \* POINTER_64 Name;/);
+    assert.match(after, /_Field_size_bytes_\(NameLength\) VOID \* POINTER_64 Data;/);
   });
 });
 

@@ -83,6 +83,29 @@ function typeFor(ctx: FixContext, finding: FindingRef, kase: DispatchCase): stri
   return undefined;
 }
 
+/**
+ * The operand of a cast that starts at `from`: up to the `;`, `,` or
+ * unmatched `)` that ends it, so `((PT)Buffer)` gives `Buffer` and
+ * `(PT)(Base + Offset)` gives `(Base + Offset)`. Wrapped in parentheses when
+ * it is more than a name, member access or call, so the cast written to the
+ * shadow's pointer applies to all of it.
+ */
+export function castOperand(text: string, from: number): string {
+  let depth = 0;
+  let end = from;
+  for (; end < text.length; end++) {
+    const c = text[end];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') {
+      if (depth === 0) break;
+      depth--;
+    } else if ((c === ';' || c === ',') && depth === 0) break;
+  }
+  const operand = text.slice(from, end).trim();
+  if (!operand) return '';
+  return /^[\w.]+(?:->[\w.]+)*(?:\([^()]*\))?$/.test(operand) || (operand.startsWith('(') && matchingBracket(operand, 0) === operand.length - 1) ? operand : `(${operand})`;
+}
+
 export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
   const at = caseAt(ctx, finding.loc.file, finding.loc.offset);
   if (!at || at.kase.tests.length > 0) return [];
@@ -124,8 +147,9 @@ export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
   // The buffer the case reads T from (`(PT)buffer`, `(PT)stack->...Type3InputBuffer`), else the routine's SystemBuffer.
   const escaped = root.nativeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pointerName = root.nativePointer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s*');
-  const cast = new RegExp(`\\(\\s*(?:${pointerName}|${escaped}\\s*\\*)\\s*\\)\\s*([^;]+?)\\s*;`).exec(body);
-  const source = cast?.[1] ?? n.buffer;
+  const cast = new RegExp(`\\(\\s*(?:${pointerName}|${escaped}\\s*\\*)\\s*\\)\\s*`).exec(body);
+  const operand = cast ? castOperand(body, cast.index + cast[0].length) : '';
+  const source = operand || n.buffer;
   // METHOD_NEITHER: the caller's own memory, probed with the 32-bit alignment and read under __try.
   const userMemory = /\b(Type3InputBuffer|UserBuffer)\b/.test(source);
   const test = n.kmdf ? `WdfRequestIsFrom32BitProcess(${n.request})` : `IoIs32bitProcess(${n.irp})`;

@@ -528,9 +528,43 @@ function findShadowIn(unit: TranslationUnit, peer: RecordDecl, names: ShadowName
   return undefined;
 }
 
-/** The text range of `typedef struct _X32 { ... } X32, *PX32;` (or of the record alone when the tokens are not available). */
+/**
+ * The same range read from the file's text, for a record whose tokens the
+ * unit no longer holds (a header read in the editor's preamble, or by
+ * `check`, which drops token streams): `typedef` (and `__declspec(...)`)
+ * written before the keyword, through the `;` after the closing brace.
+ * Replacing only `struct ... }` would leave `typedef` and the declarators
+ * behind around the replacement.
+ */
+function declarationRangeInText(unit: AbiUnit, record: RecordDecl): SourceRange | undefined {
+  const text = unit.pp?.files.get(record.loc.file)?.text;
+  const close = record.endLoc?.offset;
+  if (text === undefined || close === undefined || text[close] !== '}') return undefined;
+  const before = text.slice(Math.max(0, record.loc.offset - 300), record.loc.offset);
+  const lead = /\btypedef\s+(?:(?:__declspec|DECLSPEC_ALIGN)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*)*$/.exec(before);
+  const start = lead ? record.loc.offset - before.length + lead.index : record.loc.offset;
+  let depth = 0;
+  let end = -1;
+  for (let i = close + 1; i < text.length && end < 0; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ';' && depth === 0) end = i + 1;
+    if (depth < 0) return undefined;
+  }
+  if (end < 0) return undefined;
+  const locAt = (offset: number): Loc => {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+    return { file: record.loc.file, line, col: offset - lineStart + 1, offset };
+  };
+  return { file: record.loc.file, start: locAt(start), end: locAt(end) };
+}
+
+/** The text range of `typedef struct _X32 { ... } X32, *PX32;` (or of the record alone when neither its tokens nor its text are available). */
 function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
-  const fallback: SourceRange = { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
+  const fallback = declarationRangeInText(unit, record) ?? { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
   const tokens = unit.pp?.tokens;
   if (!tokens) return fallback;
   const at = tokens.findIndex((t) => !t.expansion && t.file.path === record.loc.file && t.offset === record.loc.offset);
