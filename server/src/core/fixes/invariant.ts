@@ -2,7 +2,8 @@
  * Make layout-invariant (for `unthunked-pointer`, when the interface is
  * still free to change): pointer-sized members become fixed-width, so both
  * callers send the same layout and no shadow is needed. Pointers become
- * `VOID * POINTER_64`, handles and pointer-sized integers `ULONG64`
+ * 64-bit pointers to what they pointed to (`VOID * POINTER_64`,
+ * `WCHAR * POINTER_64`), handles and pointer-sized integers `ULONG64`
  * (`LONG64` when signed). A comment above the type tells callers what
  * changes.
  *
@@ -13,7 +14,9 @@
  *     typedef struct _OPEN { ULONG Version; ULONG64 Event; VOID * POINTER_64 Buffer; } OPEN;
  *
  * Offered only when every difference comes from such members (a nested
- * record or union that differs keeps the type in need of a shadow).
+ * record or union that differs, or a pointer to records that differ, keeps
+ * the type in need of a shadow; a function pointer has no usable 64-bit
+ * spelling).
  * Idempotent: afterwards the type has one layout, the finding is gone.
  */
 
@@ -23,18 +26,29 @@ import { thunksFor } from './shadow';
 import { indentationAt, lineStart } from './text';
 import type { CodeFix, FindingRef, FixContext } from './types';
 
-function fixedWidth(c: Conversion): string | undefined {
+/**
+ * The fixed-width spelling of a member, or undefined when there is none that
+ * keeps it usable: a pointer keeps its pointee (`WCHAR * POINTER_64`, so
+ * code that indexes or dereferences it still compiles); a pointer to records
+ * that themselves differ (`deep`) is not made invariant by widening it (the
+ * records it points to would still need shadows), and neither is a function
+ * pointer or a pointer whose pointee is not spelled here.
+ */
+function fixedWidth(c: Conversion, typeText: string): string | undefined {
+  const toVoid = /^\s*(?:const\s+)?(?:P|LP|PC|LPC)VOID\s*$|\bvoid\s*\*|\bVOID\s*\*/.test(typeText);
   switch (c.kind) {
     case 'pointer':
+      return !c.functionType && toVoid ? 'VOID * POINTER_64' : undefined;
     case 'deep':
+      return undefined;
     case 'buffer':
-      return 'VOID * POINTER_64';
+      return toVoid ? 'VOID * POINTER_64' : `${c.constPointee ? 'const ' : ''}${c.element.type} * POINTER_64`;
     case 'handle':
       return 'ULONG64';
     case 'integer':
       return c.signed ? 'LONG64' : 'ULONG64';
     case 'array':
-      return fixedWidth(c.element);
+      return c.element.kind === 'array' ? undefined : fixedWidth(c.element, typeText.replace(/\s*\[.*$/, ''));
     default:
       return undefined;
   }
@@ -57,7 +71,7 @@ export function layoutInvariantFix(ctx: FixContext, finding: FindingRef): CodeFi
   const rewrites: { field: FieldPlan; type: string }[] = [];
   for (const f of root.fields) {
     if (!differs(f.conversion)) continue;
-    const type = fixedWidth(f.conversion);
+    const type = f.native && fixedWidth(f.conversion, f.native.typeText);
     if (!type || !f.native || f.bitWidth !== undefined) return [];
     rewrites.push({ field: f, type });
   }
