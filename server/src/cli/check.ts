@@ -374,7 +374,7 @@ export function runCheck(request: CheckRequest): CheckResult {
     files: unique,
     units,
     drivers: drivers.map((d) => ({ name: d.name, kind: d.kind, path: d.path, sources: d.sources.length, headers: d.headers.length })),
-    inputErrors: inputErrors.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.offset - b.loc.offset)),
+    inputErrors: byPlace(inputErrors),
   };
 }
 
@@ -421,18 +421,25 @@ function checkInThreads(request: CheckRequest, drivers: DriverProject[], threads
     results.push(reply && 'result' in reply ? reply.result : runCheck({ ...request, drivers: w.group, threads: 1 }));
   }
   const findings: Finding[] = [];
+  const inputErrors = new Map<string, Diagnostic>();
   let units = 0;
   for (const r of results) {
     append(findings, r.findings);
     units += r.units;
+    // A header several drivers read is broken once.
+    for (const d of r.inputErrors) inputErrors.set(`${d.code}\0${d.loc.file}\0${d.loc.offset}\0${d.message}`, d);
   }
   return {
     findings: finalizeFindings(findings, new Map()),
     files,
     units,
     drivers: drivers.map((d) => ({ name: d.name, kind: d.kind, path: d.path, sources: d.sources.length, headers: d.headers.length })),
+    inputErrors: byPlace([...inputErrors.values()]),
   };
 }
+
+/** Diagnostics by file, then position. */
+const byPlace = (list: Diagnostic[]): Diagnostic[] => list.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.offset - b.loc.offset));
 
 /**
  * The analysis without its expanded token streams: the parser has read them,
