@@ -126,6 +126,24 @@ describe('positions: what a name refers to', () => {
     assert.equal(resolveName(s.pos, s.unit, at(text, 'y;')), undefined);
   });
 
+  it('a member through a cast, a dereference or parentheses (the system-buffer idiom)', () => {
+    const text = driver.replace('return total', 'PVOID buf = 0; PREQ *pp = 0; total += ((PREQ)buf)->Count + ((struct _OTHER *)buf)->Count + (*pp).Header.Size + (req)->Count;\n    return total');
+    const s = setup(text);
+    const tag = (needle: string, delta: number) => {
+      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
+      return m?.kind === 'member' ? m.record.tag : undefined;
+    };
+    assert.equal(tag('((PREQ)buf)->Count', 13), '_REQ');
+    assert.equal(tag('*)buf)->Count', 8), '_OTHER');
+    assert.equal(tag('(*pp).Header', 6), '_REQ');
+    assert.equal(tag('(*pp).Header.Size', 13), '_INNER');
+    assert.equal(tag('(req)->Count', 7), '_REQ');
+    // A call's result is not typed: nothing rather than a guess.
+    const call = driver.replace('return total', 'return f(req)->Count');
+    const c = setup(call);
+    assert.equal(resolveName(c.pos, c.unit, at(call, 'f(req)->Count', 8)), undefined);
+  });
+
   it('half-typed code resolves what it can and never throws', () => {
     const text = driver.replace('return total', 'PREQ r = req; r->Items[n.').slice(0, -3);
     const s = setup(text);

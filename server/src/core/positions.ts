@@ -307,10 +307,34 @@ function declaredMembers(unit: TranslationUnit, path: string): Map<number, { rec
   return out;
 }
 
-/** The type of the expression ending at token `i` (a name, a member, `a[i]`), when it can be told. */
+/** Words after which `(` opens parentheses, not a call's arguments. */
+const keywordsBeforeParens = new Set(['return', 'case', 'else', 'do']);
+
+/**
+ * The type of the expression ending at token `i`, when it can be told: a
+ * name, a member, `a[i]`, and in parentheses a cast (`((PFOO)buffer)->x`,
+ * the driver's way to read a system buffer), a dereference (`(*pp).x`) or
+ * a name (`(p)->x`). Only the record it leads to matters to the caller.
+ */
 function baseType(pos: FilePositions, unit: TranslationUnit, i: number, depth: number): CType | undefined {
   const t = pos.tokens[i];
-  if (!t) return undefined;
+  if (!t || depth > 16) return undefined;
+  if (t.kind === TokKind.Punct && t.text === ')') {
+    const open = pos.brackets[i];
+    if (open < 0) return undefined;
+    // `f(x)` and `a[i](x)`: a call, whose result is not typed here.
+    const before = pos.tokens[open - 1];
+    if (before && ((before.kind === TokKind.Ident && !keywordsBeforeParens.has(before.text)) || before.text === ')' || before.text === ']')) return undefined;
+    const first = pos.tokens[open + 1];
+    if (first?.kind === TokKind.Punct && first.text === '(') {
+      const reader = new ExpressionReader(pos.tokens, pos.brackets, (n) => unit.typedefs.has(n));
+      const cast = reader.parenType(open + 1, i);
+      if (cast) return lookupTypeName([unit], cast.text)?.type;
+    }
+    // `(*p)` and `(p)`: the name's type (the record behind a pointer is the same record).
+    const k = first?.kind === TokKind.Punct && first.text === '*' ? open + 2 : open + 1;
+    return k === i - 1 ? baseType(pos, unit, k, depth + 1) : undefined;
+  }
   if (t.kind === TokKind.Punct && t.text === ']') {
     const open = pos.brackets[i];
     const of = open > 0 ? baseType(pos, unit, open - 1, depth) : undefined;
