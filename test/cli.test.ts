@@ -29,6 +29,26 @@ function tempHeader(text: string): string {
 const sample = path.join(repoRoot, 'samples/driver/ioctl_interface.h');
 
 describe('cli: layout', () => {
+  it('reads .hpp files and --language c++ files as C++: qualified names, bases, vftable pointers', () => {
+    const text = 'namespace contoso { struct Base { virtual ~Base(); }; struct Req : Base { void *p; }; }\n';
+    const hdr = tempHeader(text);
+    const hpp = hdr.replace(/\.h$/, '.hpp');
+    fs.writeFileSync(hpp, text);
+    const json = (argv: string[]) => JSON.parse(run(argv).out) as AbiReport;
+    const viaExtension = json(['layout', '--json', '--abi', 'x64', hpp]);
+    assert.deepEqual(viaExtension.records.map((r) => [r.name, r.size, r.vfptr, r.bases?.map((b) => `${b.name}@${b.offset}`)]), [
+      ['contoso::Base', 8, 0, undefined],
+      ['contoso::Req', 16, undefined, ['contoso::Base@0']],
+    ]);
+    // A .h that uses C++ outside #ifdef __cplusplus is read as C++ without being told.
+    assert.deepEqual(json(['layout', '--json', '--abi', 'x64', hdr]).records.map((r) => r.name), ['contoso::Base', 'contoso::Req']);
+    const told = json(['layout', '--json', '--abi', 'x64', '-x', 'c++', hdr]);
+    assert.deepEqual(told.records.map((r) => ({ ...r, file: '' })), viaExtension.records.map((r) => ({ ...r, file: '' })));
+    const asC = run(['layout', '--json', '--abi', 'x64', '--language', 'c', hpp]);
+    assert.match(asC.err, /error/);
+    assert.match(run(['layout', '--language', 'fortran', hpp]).err, /unknown language 'fortran' \(expected c, c\+\+ or auto\)/);
+  });
+
   it('rejects unusable input with status 2', () => {
     assert.equal(run(['layout']).status, 2);
     assert.equal(run(['layout', '/nonexistent/x.h']).status, 2);

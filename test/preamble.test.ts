@@ -30,4 +30,28 @@ describe('preambles (core)', () => {
     }
     assert.equal(cache.builds, 1, 'one preamble for both files');
   });
+
+  it('carry C++ scopes into the body: namespaces reopened there see the preamble\'s members', () => {
+    const files: Record<string, string> = {
+      '/d/iface.hpp': 'namespace contoso { struct Header { void *p; }; template <typename T> struct Box { T t; }; namespace io { enum class Kind : unsigned char { A }; } }\n',
+      '/d/drv.cpp': '#include "iface.hpp"\n\nnamespace contoso { struct Request { Header h; io::Kind k; }; }\nstruct Outside { contoso::Box<contoso::Header> b; contoso::io::Kind k; };\n',
+    };
+    const host = memoryHost(files);
+    const session = createSession(host);
+    const cache = createPreambleCache(session, host);
+    const options = { abis: ['x64' as const], language: 'cpp' as const };
+    const unit = cache.analyze('/d/drv.cpp', files['/d/drv.cpp'], options, 'x64');
+    const whole = analyzeFile(createSession(host), '/d/drv.cpp', options).units.get('x64')!;
+    assert.equal(cache.builds, 1);
+    for (const name of ['contoso::Request', 'Outside']) {
+      const size = (u: typeof unit) => {
+        const r = u.unit.tags.get(name);
+        assert.ok(r && 'fields' in r, name);
+        return u.layout.layoutOf(r as never).size;
+      };
+      assert.equal(size(unit), size(whole), name);
+    }
+    assert.deepEqual(unit.diagnostics.map((d) => d.message), []);
+    assert.equal(unit.language, 'cpp');
+  });
 });

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import { append } from '../core/arrays';
+import { type LanguageSetting, parseLanguage } from '../core/language';
 
 export interface OptionSpec {
   /** `string`: takes a value; `list`: takes a value, may repeat; `flag`: no value. */
@@ -34,7 +35,17 @@ export const compilerOptions: Record<string, OptionSpec> = {
   '--include': { kind: 'list' },
   '--abi': { kind: 'string' },
   '--no-prelude': { kind: 'flag' },
+  '--language': { kind: 'string', aliases: ['-x'] },
 };
+
+/** `--language c|c++|auto` (`-x c++` as compilers spell it); pushes an error for anything else. Default `auto`. */
+export function languageOption(args: ParsedArgs): LanguageSetting {
+  const given = args.options.get('--language')?.[0];
+  if (given === undefined) return 'auto';
+  const setting = parseLanguage(given);
+  if (setting === undefined) args.errors.push(`unknown language '${given}' (expected c, c++ or auto)`);
+  return setting ?? 'auto';
+}
 
 export function parseArgs(argv: readonly string[], specs: Record<string, OptionSpec>): ParsedArgs {
   const options = new Map<string, string[]>();

@@ -41,6 +41,7 @@ import {
 } from '../core/checks/index';
 import { type CompileOptions, type WorkspaceConfig, compileOptionsFor } from '../core/config';
 import { type OptionSources, resolveOptions } from '../core/options';
+import { type LanguageSetting, languageOfExtension } from '../core/language';
 import { type DispatchRoutine, type DriverUnit, driverRoutines, summarizeUnit, unitTypes } from '../core/dispatch';
 import { type DriverProject, kernelModeSources } from '../core/project';
 import type { IoctlDef } from '../core/ioctl';
@@ -51,7 +52,7 @@ import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
 import { findDrivers } from '../node/project';
 import { walkFiles } from '../node/walk';
-import { type OptionSpec, compilerOptions, parseArgs, parseDefine, usageError, version } from './args';
+import { type OptionSpec, compilerOptions, languageOption, parseArgs, parseDefine, usageError, version } from './args';
 import { append } from '../core/arrays';
 
 export interface CheckIo {
@@ -71,8 +72,9 @@ options:
   --format text|json|sarif    output format (default text)
   --fail-on error|warning|never
                               exit 1 when findings at or above this severity exist (default warning)
-  -I DIR, -D NAME[=VALUE], -U NAME, --include FILE, --abi LIST
-                              as for layout (--abi default x86,x64)
+  -I DIR, -D NAME[=VALUE], -U NAME, --include FILE, --abi LIST, --language c|c++|auto
+                              as for layout (--abi default x86,x64); with auto, a file's
+                              compile command, extension and driver decide, then the header
   --compile-commands FILE     take include paths and defines from a compile_commands.json
   --config FILE               use this .ioctl-lens.json instead of searching for one
   PATH...                     files, or folders searched for .h .hpp .c .cpp
@@ -157,6 +159,8 @@ export interface CheckRequest {
    * one per driver; default one per core. 1 checks everything here.
    */
   threads?: number;
+  /** `c` / `cpp` for every file, or `auto` (default): by compile flags, extension, the driver's sources, the header itself. */
+  language?: LanguageSetting;
 }
 
 export interface CheckResult {
@@ -181,10 +185,18 @@ export interface CheckResult {
  * its `compile_commands.json` entry, `.ioctl-lens.json` and the command
  * line, the function the editor resolves them with.
  */
-export function checkOptionsFor(request: CheckRequest, file: string, project?: OptionSources['project']): AnalysisOptions {
+export function checkOptionsFor(request: CheckRequest, file: string, project?: OptionSources['project'], self: OptionSources['file'] = { path: file }): AnalysisOptions {
   const compile = request.compileCommands ? compileOptionsFor(request.compileCommands, file) : undefined;
-  const frontEnd = { abis: request.abis, includeDirs: request.includeDirs, defines: request.defines, undefines: request.undefines, forcedIncludes: request.forcedIncludes, prelude: request.prelude };
-  return resolveOptions({ project, compile, config: request.config, frontEnd }).analysis;
+  const frontEnd = {
+    abis: request.abis,
+    includeDirs: request.includeDirs,
+    defines: request.defines,
+    undefines: request.undefines,
+    forcedIncludes: request.forcedIncludes,
+    prelude: request.prelude,
+    language: request.language,
+  };
+  return resolveOptions({ project, compile, config: request.config, frontEnd, file: self }).analysis;
 }
 
 /** The text report lists this many input errors (JSON and SARIF list them all). */
@@ -248,7 +260,15 @@ export function runCheck(request: CheckRequest): CheckResult {
     const routinesSeen: DispatchRoutine[][] = [];
     const kernel =
       request.kernelMode === false ? new Set<string>() : driver.kernel ? new Set(driver.sources) : kernelModeSources(driver.sources, [...new Set([...unique, ...driverFiles])], read);
-    const optionsFor = (file: string, optionsOf: string): AnalysisOptions => checkOptionsFor(request, optionsOf, { ...driver, kernel: kernel.has(file) });
+    // A header whose extension does not say is C++ in a driver whose sources are all C++.
+    const sourceLanguages = new Set(driver.sources.map((f) => languageOfExtension(f)));
+    const projectLanguage = sourceLanguages.size === 1 ? [...sourceLanguages][0] : undefined;
+    const optionsFor = (file: string, optionsOf: string, umbrella = false): AnalysisOptions =>
+      checkOptionsFor(request, optionsOf, { ...driver, kernel: kernel.has(file), language: projectLanguage }, {
+        path: optionsOf,
+        // An umbrella's headers are not read twice to sniff them: the project decides.
+        text: umbrella ? undefined : read(file),
+      });
     const record = (analysis: Analysis) => {
       units++;
       for (const u of analysis.units.values()) for (const f of u.pp.files.keys()) covered.add(f);
@@ -335,7 +355,7 @@ export function runCheck(request: CheckRequest): CheckResult {
       return { path, units: new Map([...wide.units, ...narrow.units]) };
     };
     const analyseHeader = (file: string, optionsOf: string, umbrellaOf?: string[]) => {
-      const options = optionsFor(file, optionsOf);
+      const options = optionsFor(file, optionsOf, umbrellaOf !== undefined);
       const analysis = withoutTokens(umbrellaOf ? analyseUmbrella(file, umbrellaOf, { ...options, budgetScale: umbrellaOf.length }) : analyzeFile(session, file, options));
       record(analysis);
       check(analysis);
@@ -516,6 +536,7 @@ export function checkCommand(argv: string[], io: CheckIo): number {
   if (!['error', 'warning', 'never'].includes(failOn)) args.errors.push(`unknown --fail-on level '${failOn}' (expected error, warning or never)`);
   if (args.positionals.length === 0) args.errors.push('no input files or folders');
   for (const p of args.positionals) if (!fs.existsSync(nodePath.resolve(io.cwd, p))) args.errors.push(`no such file or folder: ${p}`);
+  const language = languageOption(args);
   const bail = () => usageError('check', args, io);
   if (args.errors.length) return bail();
 
@@ -551,6 +572,7 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     rules: config.rules,
     compileCommands: loaded.compileCommands?.entries,
     prelude: !args.options.has('--no-prelude'),
+    language,
   });
   if (result.files.length === 0) {
     io.err(`ioctl-lens check: no .h .hpp .c .cpp files under ${args.positionals.join(', ')}\n`);

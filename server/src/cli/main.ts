@@ -13,7 +13,7 @@ import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, parseAbiList } from '../core/abi';
 import type { Diagnostic } from '../core/diagnostics';
 import { absolute, layoutReports } from '../node/layoutApi';
-import { type OptionSpec, compilerOptions, nearest, parseArgs, parseDefine, usageError, version } from './args';
+import { type OptionSpec, compilerOptions, languageOption, nearest, parseArgs, parseDefine, usageError, version } from './args';
 import { renderReports } from './layoutText';
 import { thunkCommand, thunkUsage } from './thunk';
 import { checkCommand, checkUsage } from './check';
@@ -54,6 +54,9 @@ options:
   -D NAME[=VALUE], -U NAME    define / undefine a macro
   --include FILE              process FILE first, as cc -include does
   --no-prelude                do not supply built-in Windows types
+  --language c|c++|auto       read the files as C or C++ (-x c++ too); auto (the
+                              default) goes by extension, and for a .h by whether
+                              it uses C++ outside #ifdef __cplusplus
   --all-diagnostics           also print diagnostics from included headers
 `;
 
@@ -84,6 +87,7 @@ function layoutCommand(argv: string[], io: Io): number {
   const { abis, unknown } = parseAbiList(args.options.get('--abi')?.[0] ?? defaultAbis.join(','));
   for (const u of unknown) args.errors.push(`unknown ABI '${u}' (expected x86, x64, arm64 or arm32)`);
   if (abis.length === 0 && unknown.length === 0) args.errors.push('--abi needs at least one ABI');
+  const language = languageOption(args);
   if (args.positionals.length === 0) args.errors.push('no input files');
   for (const f of args.positionals) {
     if (!fs.existsSync(f)) args.errors.push(`no such file: ${f}`);
@@ -98,6 +102,7 @@ function layoutCommand(argv: string[], io: Io): number {
     undefines: args.options.get('-U') ?? [],
     forcedIncludes: args.options.get('--include') ?? [],
     prelude: !args.options.has('--no-prelude'),
+    language,
   });
   const show = displayPath(io);
   const named = new Set(args.positionals.map(absolute));

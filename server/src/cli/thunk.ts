@@ -12,11 +12,12 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { type Analysis, analyzeFile, createSession } from '../core/analyze';
 import { displayName } from '../core/names';
+import { languageFor } from '../core/language';
 import { preludePath } from '../core/prelude';
 import { type ThunkResult, generateThunks } from '../core/thunk/index';
 import { absolute } from '../node/layoutApi';
 import { diskHost } from '../node/host';
-import { type OptionSpec, compilerOptions, nearest, parseArgs, parseDefine, usageError } from './args';
+import { type OptionSpec, compilerOptions, languageOption, nearest, parseArgs, parseDefine, usageError } from './args';
 import type { Io } from './main';
 
 export const thunkUsage = `usage: ioctl-lens thunk --type T [options] FILE...
@@ -29,7 +30,9 @@ options:
   --style ulong|pointer32     pointers in shadows as ULONG (default) or VOID * POINTER_32
   --dispatch wdm|kmdf         also print the IOCTL case body for a WDM or KMDF dispatch routine
   --direction in|out|inout    which way the buffer travels in that case body (default inout)
-  -I DIR, -D NAME[=VALUE], -U NAME, --include FILE   as for layout
+  -I DIR, -D NAME[=VALUE], -U NAME, --include FILE, --language c|c++|auto
+                              as for layout; in a C++ file --type may be qualified
+                              (contoso::ioctl::ReadRequest) or plain (ReadRequest)
 `;
 
 const specs: Record<string, OptionSpec> = {
@@ -68,13 +71,15 @@ export function thunkCommand(argv: string[], io: Io): number {
   const dispatch = oneOf(args.options.get('--dispatch')?.[0], ['wdm', 'kmdf'] as const, '--dispatch', errors);
   const direction = oneOf(args.options.get('--direction')?.[0], ['in', 'out', 'inout'] as const, '--direction', errors);
   if (args.options.has('--abi')) errors.push('--abi does not apply: thunks translate between x86 callers and x64 drivers');
+  const language = languageOption(args);
   if (args.positionals.length === 0) errors.push('no input files');
   for (const f of args.positionals) {
     if (!fs.existsSync(f)) errors.push(`no such file: ${f}`);
     else if (fs.statSync(f).isDirectory()) errors.push(`${f} is a directory (thunk takes header or source files)`);
   }
   if (errors.length || !type) return usageError('thunk', args, io);
-  const session = createSession(diskHost());
+  const host = diskHost();
+  const session = createSession(host);
   let result: ThunkResult | undefined;
   let lastError = '';
   const recordNames = new Set<string>();
@@ -86,6 +91,7 @@ export function thunkCommand(argv: string[], io: Io): number {
       undefines: args.options.get('-U') ?? [],
       forcedIncludes: args.options.get('--include') ?? [],
       prelude: !args.options.has('--no-prelude'),
+      language: languageFor(file, { setting: language, text: host.readFile(file)?.text }),
     });
     const r = generateThunks(analysis, { type, style, dispatch, direction });
     if (!r.error) {

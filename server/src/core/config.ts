@@ -11,6 +11,7 @@
  *       "undefines": ["NDEBUG"],
  *       "forcedIncludes": ["windows.h"],
  *       "abis": ["x86", "x64"],
+ *       "language": "auto",                              // or "c", "cpp": how files are read
  *       "rules": {"reserved-function-code": "off", "unthunked-pointer": "error"},
  *       "compileCommands": "build/compile_commands.json",
  *       "inlayHints": "all", "codeLens": true     // the editor's switches
@@ -24,7 +25,8 @@
  */
 
 import { type Node as JsonTree, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { type AbiName, isAbiName } from './abi';
+import { type AbiName, type Language, isAbiName } from './abi';
+import { type LanguageSetting, languageFromArgs, parseLanguage } from './language';
 import { type RuleId, isRuleId } from './checks/catalogue';
 import type { Diagnostic, Severity } from './diagnostics';
 import { type Loc, dirname, joinPath, locAt } from './source';
@@ -39,6 +41,8 @@ export interface WorkspaceConfig {
   undefines: string[];
   forcedIncludes: string[];
   abis?: AbiName[];
+  /** `c` or `cpp` reads every file so; `auto` (or absent) goes by the file (core/language.ts). */
+  language?: LanguageSetting;
   rules: Partial<Record<RuleId, RuleSetting>>;
   /** Absolute path of a compile_commands.json named by the file. */
   compileCommands?: string;
@@ -202,6 +206,12 @@ export function parseConfig(text: string, path: string): { config: WorkspaceConf
         if (abis.length) config.abis = abis;
         break;
       }
+      case 'language': {
+        const setting = v.kind === 'string' ? parseLanguage(v.value) : undefined;
+        if (setting) config.language = setting;
+        else bad(v, `'language' must be "auto", "c" or "cpp"`);
+        break;
+      }
       case 'rules':
         if (v.kind !== 'object') {
           bad(v, `'rules' must be an object {"rule-id": "error" | "warning" | "info" | "off"}`);
@@ -263,6 +273,8 @@ export interface CompileOptions {
   defines: [string, string | undefined][];
   undefines: string[];
   forcedIncludes: string[];
+  /** What the command's flags say the file is compiled as (`-x c++`, `/TP`, `-std=c++17`, `clang++` ...), when they say. */
+  language?: Language;
 }
 
 /**
@@ -332,6 +344,8 @@ export function compileOptionsFromArgs(args: readonly string[], directory: strin
       break;
     }
   }
+  const language = languageFromArgs(args);
+  if (language) out.language = language;
   return out;
 }
 

@@ -18,14 +18,20 @@
  * that order, so a later layer's definition wins; the ABIs and rule
  * severities of a later layer replace an earlier one's.
  *
+ * The file's language (C or C++) is decided by `core/language.ts` from the
+ * same layers: an explicit front-end or `.ioctl-lens.json` choice, then the
+ * compile command's flags, the extension, the driver's sources, the header.
+ *
  * Invariant: pure data in, data out. Finding and reading the files is the
  * node layer's (`node/config.ts`, `node/project.ts`).
  */
 
 import { type AbiName, defaultAbis } from './abi';
 import type { AnalysisOptions } from './analyze';
+import type { Language } from './abi';
 import type { RuleId } from './checks/catalogue';
 import type { RuleSetting, WorkspaceConfig } from './config';
+import { type LanguageSetting, languageFor } from './language';
 
 /** What one layer says about a file's compilation. */
 export interface OptionLayer {
@@ -36,14 +42,23 @@ export interface OptionLayer {
 }
 
 export interface OptionSources {
-  /** The driver project: a `.vcxproj`'s options; `kernel` adds `_KERNEL_MODE`. */
-  project?: OptionLayer & { kernel?: boolean };
-  /** The file's `compile_commands.json` entry. */
-  compile?: OptionLayer;
+  /**
+   * The driver project: a `.vcxproj`'s options; `kernel` adds `_KERNEL_MODE`;
+   * `language`, the language of all the driver's sources when they agree.
+   */
+  project?: OptionLayer & { kernel?: boolean; language?: Language };
+  /** The file's `compile_commands.json` entry (`language`: what its flags say). */
+  compile?: OptionLayer & { language?: Language };
   /** `.ioctl-lens.json`. */
   config?: WorkspaceConfig;
   /** The editor's settings or the command line. */
-  frontEnd?: OptionLayer & { abis?: readonly AbiName[]; rules?: Partial<Record<RuleId, RuleSetting>>; prelude?: boolean };
+  frontEnd?: OptionLayer & { abis?: readonly AbiName[]; rules?: Partial<Record<RuleId, RuleSetting>>; prelude?: boolean; language?: LanguageSetting };
+  /**
+   * The file itself, for its language: its path (the extension), the
+   * editor's language id, its text (a header's own C++). Without it the
+   * options leave the language to the analysis (by extension).
+   */
+  file?: { path: string; languageId?: string; text?: string };
 }
 
 export interface ResolvedOptions {
@@ -71,5 +86,15 @@ export function resolveOptions(sources: OptionSources): ResolvedOptions {
     forcedIncludes: unique(layers.flatMap((l) => [...(l.forcedIncludes ?? [])])),
   };
   if (sources.frontEnd?.prelude !== undefined) analysis.prelude = sources.frontEnd.prelude;
+  if (sources.file) {
+    const chosen = sources.frontEnd?.language;
+    analysis.language = languageFor(sources.file.path, {
+      setting: chosen && chosen !== 'auto' ? chosen : config?.language,
+      compileFlags: sources.compile?.language,
+      projectLanguage: sources.project?.language,
+      languageId: sources.file.languageId,
+      text: sources.file.text,
+    });
+  }
   return { analysis, rules: { ...(config?.rules ?? {}), ...(sources.frontEnd?.rules ?? {}) } };
 }

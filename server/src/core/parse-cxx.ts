@@ -78,6 +78,12 @@ export interface Scope {
   bases?: Scope[];
   /** The class a class scope belongs to. */
   record?: RecordDecl;
+  /**
+   * The same namespace in the unit parsed before this one (the language
+   * server's preamble, handed over as the fallback): its members are this
+   * scope's too, as a namespace reopened in the same file would be.
+   */
+  twin?: Scope;
 }
 
 export interface TemplateParam {
@@ -101,6 +107,12 @@ export interface ClassTemplate {
   pattern: number;
   /** For an alias template (`template <class T> using P = T *;`): token index of the type-id. */
   alias?: number;
+  /**
+   * The token arrays `pattern`, `alias` and default arguments index into: the
+   * parse that declared the template, which may be an earlier one (the
+   * language server's preamble) than the parse instantiating it.
+   */
+  source: Pick<ParserState, 'toks' | 'kinds' | 'texts' | 'packAt' | 'last'>;
   /** Explicit (full) specializations and instantiations, by argument key. */
   specializations: Map<string, RecordDecl>;
   instances: Map<string, CType>;
@@ -144,8 +156,12 @@ export function newScope(kind: Scope['kind'], name: string, parent: Scope | unde
   return scope;
 }
 
-export function createCxxState(replayRecord: CxxState['replayRecord']): CxxState {
+export function createCxxState(replayRecord: CxxState['replayRecord'], earlier?: Scope): CxxState {
   const global = newScope('namespace', '', undefined);
+  if (earlier) {
+    global.twin = earlier;
+    global.inlines = [earlier];
+  }
   return { global, scope: global, classScopes: new Map(), enumScopes: new Map(), blocks: [], instantiating: 0, splitAt: -1, replayRecord };
 }
 
@@ -670,6 +686,11 @@ function replay<T>(s: ParserState, template: ClassTemplate, args: readonly Templ
   const cxx = s.cxx!;
   const saved = {
     pos: s.pos,
+    toks: s.toks,
+    kinds: s.kinds,
+    texts: s.texts,
+    packAt: s.packAt,
+    last: s.last,
     scope: cxx.scope,
     errored: s.errored,
     recordDepth: s.recordDepth,
@@ -688,6 +709,12 @@ function replay<T>(s: ParserState, template: ClassTemplate, args: readonly Templ
   });
   cxx.scope = bindings;
   cxx.instantiating++;
+  // The template's own tokens (another parse's, for a template from the preamble).
+  s.toks = template.source.toks;
+  s.kinds = template.source.kinds;
+  s.texts = template.source.texts;
+  s.packAt = template.source.packAt;
+  s.last = template.source.last;
   s.pos = index;
   s.errored = false;
   s.recordDepth = 0;
@@ -699,6 +726,11 @@ function replay<T>(s: ParserState, template: ClassTemplate, args: readonly Templ
     return read();
   } finally {
     cxx.instantiating--;
+    s.toks = saved.toks;
+    s.kinds = saved.kinds;
+    s.texts = saved.texts;
+    s.packAt = saved.packAt;
+    s.last = saved.last;
     s.pos = saved.pos;
     cxx.scope = saved.scope;
     s.errored = saved.errored;

@@ -315,7 +315,7 @@ export function parse(tokens: Token[], options: ParseOptions = {}): ParseResult 
   };
   if (options.language === 'cpp') {
     s.keywords = cxxKeywords;
-    s.cxx = createCxxState(replayRecord);
+    s.cxx = createCxxState(replayRecord, options.fallback?.cxxScope as Scope | undefined);
     s.cxxPrimary = cxxPrimary;
     unit.cxxScope = s.cxx.global;
     const abi = options.abi;
@@ -2362,11 +2362,6 @@ function registerTypedef(s: ParserState, spec: Spec, d: Declarator, type: CType,
 function fallbackEntity(s: ParserState, name: string): Entity | undefined {
   const fb = s.fallback;
   if (!fb) return undefined;
-  const scoped = fb.cxxScope as Scope | undefined;
-  if (scoped) {
-    const found = lookupIn(scoped, name);
-    if (found) return found;
-  }
   const td = fb.typedefs.get(name);
   if (td) return { kind: 'type', type: { kind: 'typedef', decl: td } };
   const tag = fb.tags.get(name);
@@ -2530,6 +2525,11 @@ function parseNamespace(s: ParserState, isInline: boolean): void {
       inner = newScope('namespace', name, cxx.scope);
       // clang leaves inline namespaces out of qualified names (`ns::In` for `ns::v1::In`), but not anonymous ones.
       if (inline && name !== '(anonymous namespace)') inner.prefix = cxx.scope.prefix;
+      const twin = cxx.scope.twin?.names.get(name);
+      if (twin?.kind === 'namespace') {
+        inner.twin = twin.scope;
+        inner.inlines = [twin.scope];
+      }
       cxx.scope.names.set(name, { kind: 'namespace', scope: inner });
     }
     // Members of inline and anonymous namespaces are members of the enclosing one too.
@@ -2681,6 +2681,7 @@ function declareClassTemplate(s: ParserState, nameTok: Token, params: TemplatePa
   if (existing?.kind === 'template') {
     if (pattern >= 0) {
       existing.template.pattern = pattern;
+      existing.template.source = { toks: s.toks, kinds: s.kinds, texts: s.texts, packAt: s.packAt, last: s.last };
       existing.template.params = params;
       existing.template.loc = locOf(nameTok);
     }
@@ -2692,6 +2693,7 @@ function declareClassTemplate(s: ParserState, nameTok: Token, params: TemplatePa
     scope: cxx.scope,
     params,
     pattern,
+    source: { toks: s.toks, kinds: s.kinds, texts: s.texts, packAt: s.packAt, last: s.last },
     specializations: new Map(),
     instances: new Map(),
     loc: locOf(nameTok),

@@ -161,6 +161,8 @@ function mergeUnits(a: TranslationUnit, b: TranslationUnit): TranslationUnit {
     functions: a.functions.concat(b.functions),
     variables: a.variables.concat(b.variables),
     staticAsserts: a.staticAsserts.concat(b.staticAsserts),
+    // C++: the later unit's scopes (a body's parse links its namespaces to the preamble's).
+    cxxScope: b.cxxScope ?? a.cxxScope,
   };
 }
 

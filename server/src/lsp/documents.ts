@@ -24,7 +24,7 @@ import { normalizePath, overlayHost } from '../core/source';
 import { type DiskHost, maxFileBytes } from '../node/host';
 import type { DocContext, DriverContext } from './facts';
 import { createPreambleCache } from '../core/preamble';
-import type { FileOptions } from './settings';
+import type { DocumentHints, FileOptions } from './settings';
 
 export interface AnalyzedDocument extends DocContext {
   uri: string;
@@ -41,6 +41,8 @@ interface Entry {
   path: string;
   version: number;
   text: string;
+  /** The editor's language id (`c`, `cpp`), which can decide how a `.h` is read. */
+  languageId?: string;
   /** Needs (re-)analysis, not before `due` (ms since epoch). */
   dirty: boolean;
   due: number;
@@ -51,7 +53,7 @@ interface Entry {
 
 export interface DocumentStoreOptions {
   disk: DiskHost;
-  optionsFor(path: string): FileOptions;
+  optionsFor(path: string, document?: DocumentHints): FileOptions;
   /** Called with each completed analysis of the latest version (publish diagnostics here). */
   onAnalyzed(doc: AnalyzedDocument): void;
   /** The other files of the document's driver (the workspace index), for findings that come from dispatch code elsewhere. */
@@ -65,7 +67,7 @@ export interface DocumentStoreOptions {
 export interface DocumentStore {
   session: Session;
   host: FileHost;
-  open(uri: string, path: string, version: number, text: string): void;
+  open(uri: string, path: string, version: number, text: string, languageId?: string): void;
   change(uri: string, version: number, text: string): void;
   close(uri: string): void;
   /** The analysis of the document's current version (waits for it). Undefined for unknown documents. */
@@ -166,7 +168,7 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
     const started = performance.now();
     let options: FileOptions;
     try {
-      options = o.optionsFor(e.path);
+      options = o.optionsFor(e.path, { languageId: e.languageId, text });
     } catch (err) {
       o.log(`settings for ${e.path}: ${String(err)}`);
       return;
@@ -217,10 +219,11 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
   return {
     session,
     host: overlay,
-    open(uri, path, version, text) {
+    open(uri, path, version, text, languageId) {
       const old = entries.get(uri);
       if (old) old.closed = true;
       const e: Entry = { uri, path: normalizePath(path), version, text, dirty: true, due: Date.now(), waiters: [], closed: false };
+      if (languageId) e.languageId = languageId;
       entries.set(uri, e);
       byPath.set(e.path, e);
       for (const d of dependentsOf(e.path)) markDirty(d, o.debounce());
@@ -288,7 +291,7 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     analyzeClosed(path, abiCount, wide) {
-      const options = o.optionsFor(path);
+      const options = o.optionsFor(path, { text: overlay.readFile(path)?.text });
       const wideAbi = wide ? options.analysis.abis.find((a) => a === 'x64' || a === 'arm64') : undefined;
       const abis = wideAbi ? [wideAbi] : abiCount === undefined ? options.analysis.abis : options.analysis.abis.slice(0, abiCount);
       return analyzeFile(session, path, { ...options.analysis, abis });

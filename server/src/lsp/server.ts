@@ -104,7 +104,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const store = createDocumentStore({
     disk,
-    optionsFor: (path) => optionsFor(path, editorSettings, roots, log),
+    optionsFor: (path, document) => optionsFor(path, editorSettings, roots, log, document),
     onAnalyzed: (doc) => {
       // The document's functions take part in its driver's dispatch: the other open documents
       // of the driver (a header whose records a handler uses) get their findings again.
@@ -304,7 +304,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidOpen((e) => {
     const path = uriToPath(e.document.uri);
     openUris.set(path, e.document.uri);
-    store.open(e.document.uri, path, e.document.version, e.document.getText());
+    store.open(e.document.uri, path, e.document.version, e.document.getText(), e.document.languageId);
   });
   documents.onDidChangeContent((e) => store.change(e.document.uri, e.document.version, e.document.getText()));
   documents.onDidClose((e) => {

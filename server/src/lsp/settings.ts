@@ -15,6 +15,7 @@ import * as nodePath from 'node:path';
 import { type AbiName, defaultAbis, isAbiName } from '../core/abi';
 import type { AnalysisOptions } from '../core/analyze';
 import { compileOptionsFor } from '../core/config';
+import { type LanguageSetting, parseLanguage } from '../core/language';
 import { resolveOptions } from '../core/options';
 import type { Diagnostic } from '../core/diagnostics';
 import { dirname, normalizePath } from '../core/source';
@@ -40,6 +41,8 @@ export interface Settings {
   /** Reuse the analysis of a document's leading #include block across edits (see preamble.ts). */
   preamble: boolean;
   index: { enabled: boolean; maxFiles: number };
+  /** `c` / `cpp` for every file, or `auto`: by compile command, extension, language id, the header itself (core/language.ts). */
+  language: LanguageSetting;
 }
 
 export const defaultSettings: Settings = {
@@ -55,6 +58,7 @@ export const defaultSettings: Settings = {
   debounce: 0,
   preamble: true,
   index: { enabled: true, maxFiles: 5000 },
+  language: 'auto',
 };
 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
@@ -71,6 +75,8 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
   out.forcedIncludes = strings(r.forcedIncludes) ?? out.forcedIncludes;
   if (typeof r.compileCommands === 'string') out.compileCommands = r.compileCommands;
   if (r.thunkStyle === 'ulong' || r.thunkStyle === 'pointer32') out.thunkStyle = r.thunkStyle;
+  const language = typeof r.language === 'string' ? parseLanguage(r.language) : undefined;
+  if (language) out.language = language;
   const ih = typeof r.inlayHints === 'object' && r.inlayHints ? (r.inlayHints as Record<string, unknown>).mode ?? (r.inlayHints as Record<string, unknown>).enabled : r.inlayHints;
   if (ih === 'differing' || ih === 'all' || ih === 'off') out.inlayHints = ih;
   else if (ih === false) out.inlayHints = 'off';
@@ -167,13 +173,20 @@ function parseDefine(d: string): [string, string | undefined] {
   return eq < 0 ? [d, undefined] : [d.slice(0, eq), d.slice(eq + 1)];
 }
 
+/** What the editor knows about a document that decides its language: its language id and text. */
+export interface DocumentHints {
+  languageId?: string;
+  text?: string;
+}
+
 /**
  * Resolves the effective settings and analysis options for one file: the
  * editor's settings over `.ioctl-lens.json` (its ABIs, rules and editor
  * switches), and the analysis options from `core/options.ts`, the function
- * `ioctl-lens check` uses too.
+ * `ioctl-lens check` uses too (the document's language id and text join the
+ * evidence for its language).
  */
-export function optionsFor(path: string, editor: unknown, roots: readonly string[], log?: (m: string) => void): FileOptions {
+export function optionsFor(path: string, editor: unknown, roots: readonly string[], log?: (m: string) => void, document: DocumentHints = {}): FileOptions {
   const sources: string[] = [];
   const rootFolder = roots.find((r) => path.startsWith(r + '/')) ?? roots[0] ?? dirname(path);
   const editorResolved = resolveEditorPaths(editor, rootFolder) as Record<string, unknown> | undefined;
@@ -191,7 +204,14 @@ export function optionsFor(path: string, editor: unknown, roots: readonly string
   const { analysis } = resolveOptions({
     compile: entry,
     config: loaded?.configPath ? loaded.config : undefined,
-    frontEnd: { abis: settings.abis, includeDirs: settings.includePaths, defines: settings.defines.map(parseDefine), forcedIncludes: settings.forcedIncludes },
+    frontEnd: {
+      abis: settings.abis,
+      includeDirs: settings.includePaths,
+      defines: settings.defines.map(parseDefine),
+      forcedIncludes: settings.forcedIncludes,
+      language: settings.language,
+    },
+    file: { path, languageId: document.languageId, text: document.text },
   });
   return { settings, analysis, key: JSON.stringify(analysis), sources };
 }

@@ -5,13 +5,24 @@
  */
 
 import * as nodePath from 'node:path';
-import type { AbiName, Language } from '../core/abi';
+import type { AbiName } from '../core/abi';
 import { analyzeFile, createSession, mergedDiagnostics } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { type AbiReport, buildReports } from '../core/report';
 import { normalizePath } from '../core/source';
 import { diskHost } from './host';
 import { append } from '../core/arrays';
+import { languageFor, type LanguageSetting } from '../core/language';
+import type { FileHost } from '../core/source';
+
+/** A file's text through the host (undefined when it cannot be read: the analysis reports that). */
+function readText(host: FileHost, path: string): string | undefined {
+  try {
+    return host.readFile(path)?.text;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface LayoutRequest {
   files: string[];
@@ -24,14 +35,15 @@ export interface LayoutRequest {
   allFiles?: boolean;
   /** Default true. */
   prelude?: boolean;
-  /** Default `'c'`. */
-  language?: Language;
+  /** `c`, `cpp`, or (the default) `auto`: each file's language by extension, or for a `.h` by what it uses (core/language.ts). */
+  language?: LanguageSetting;
 }
 
 export const absolute = (p: string): string => normalizePath(nodePath.resolve(p));
 
 export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; diagnostics: Diagnostic[] } {
-  const session = createSession(diskHost());
+  const host = diskHost();
+  const session = createSession(host);
   const files = request.files.map(absolute);
   const byAbi = new Map<AbiName, AbiReport>(request.abis.map((a) => [a, { abi: a, records: [] }]));
   const diagnostics: Diagnostic[] = [];
@@ -44,7 +56,7 @@ export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; d
       undefines: request.undefines,
       forcedIncludes: request.forcedIncludes,
       prelude: request.prelude,
-      language: request.language,
+      language: languageFor(file, { setting: request.language, text: readText(host, file) }),
     });
     const selection = { files: request.allFiles ? ('all' as const) : new Set([file]) };
     for (const report of buildReports(analysis, selection)) {
