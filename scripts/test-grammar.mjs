@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the TextMate grammar tests: vscode-tmgrammar-test over test/grammar's
-// *.test.c and *.test.h files, with VS Code's C and C++ grammars (test data in
+// *.test.c, *.test.h and *.test.cpp files, with VS Code's C and C++ grammars (test data in
 // test/grammar/base) as --grammar flags and the ioctl-lens injection grammars
 // from test/grammar/contributes.json as --config, since only a configuration
 // carries injectTo. The exit status is the tool's: 0 when every assertion holds.
@@ -18,7 +18,7 @@ const tool = require.resolve('vscode-tmgrammar-test/dist/unit.js');
 
 const base = 'test/grammar/base';
 const baseGrammars = ['c.tmLanguage.json', 'cpp.tmLanguage.json', 'cpp.embedded.macro.tmLanguage.json'];
-const testFiles = process.argv.length > 2 ? process.argv.slice(2) : ['test/grammar/*.test.c', 'test/grammar/*.test.h'];
+const testFiles = process.argv.length > 2 ? process.argv.slice(2) : ['test/grammar/*.test.c', 'test/grammar/*.test.h', 'test/grammar/*.test.cpp'];
 
 const args = [
   tool,

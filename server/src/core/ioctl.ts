@@ -108,7 +108,8 @@ export interface CommentAnnotation {
   end: Loc;
 }
 
-const annotationRe = /@(inout|in|out|shadow32|count)\b([ \t]*)([A-Za-z_$][\w$]*)?/g;
+/** The tag, then a name, which in C++ may be qualified (`@in contoso::ioctl::ReadRequest`, `@in ::Header`). */
+const annotationRe = /@(inout|in|out|shadow32|count)\b([ \t]*)((?:::)?[A-Za-z_$][\w$]*(?:::[A-Za-z_$][\w$]*)*)?/g;
 
 /**
  * Reads ioctl-lens annotations from one comment's text. Offsets in the

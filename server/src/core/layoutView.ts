@@ -20,7 +20,7 @@ import type { AbiName } from './abi';
 import type { Analysis, AbiUnit } from './analyze';
 import type { CType, RecordDecl } from './ast';
 import type { FieldLayout } from './layout';
-import { recordName } from './names';
+import { declaredName, nameMatchesRecord, recordName } from './names';
 import { isVariablePointer, recordOf, typedefChain } from './types';
 import { maxOf } from './arrays';
 
@@ -135,7 +135,8 @@ function definitionByKey(u: AbiUnit, key: string): RecordDecl | undefined {
   let found: RecordDecl | undefined;
   for (const r of u.unit.records) {
     if (!r.fields) continue;
-    if (layoutViewKey(r) === key || r.typedefs.includes(key)) found ??= r;
+    if (layoutViewKey(r) === key) return r;
+    if (nameMatchesRecord(key, r)) found ??= r;
   }
   return found;
 }
@@ -317,7 +318,7 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
     paletteSize,
   };
   const n = decl.nameLoc ?? decl.loc;
-  const nameLength = (recordName(decl) ?? '').length;
+  const nameLength = (declaredName(decl) ?? '').length;
   model.source = { file: n.file, line: n.line, col: n.col, endLine: n.line, endCol: n.col + (decl.nameLoc ? nameLength : 0) };
   return model;
 }

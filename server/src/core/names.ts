@@ -23,3 +23,24 @@ export function recordName(record: RecordDecl): string | undefined {
 export function displayName(record: RecordDecl): string | undefined {
   return record.typedefs.find((t) => !t.startsWith('*')) ?? record.cxx?.qualifiedName ?? record.tag ?? record.typedefs[0]?.replace(/^\*+/, '');
 }
+
+/**
+ * Whether a name a user gives (`@in X`, `thunk --type X`, the layout view's
+ * record) names `record`: its tag, a typedef, its qualified C++ name
+ * (`contoso::ioctl::ReadRequest`, also with a leading `::`) or the plain name
+ * of a C++ record in a namespace or class (`ReadRequest`).
+ */
+export function nameMatchesRecord(name: string, record: RecordDecl): boolean {
+  const n = name.startsWith('::') ? name.slice(2) : name;
+  if (n === record.tag || record.typedefs.includes(n)) return true;
+  const qualified = record.cxx?.qualifiedName;
+  return qualified !== undefined && (qualified === n || (!n.includes('::') && qualified.endsWith(`::${n}`)));
+}
+
+/** The last component of a record's name, as written at its definition (`ReadRequest` for `contoso::ReadRequest`, `Buf` for `Buf<int, 2>`). */
+export function declaredName(record: RecordDecl): string | undefined {
+  const name = recordName(record);
+  if (name === undefined) return undefined;
+  const bare = name.replace(/<.*$/, '');
+  return bare.slice(bare.lastIndexOf('::') + 1).replace(/^:/, '');
+}

@@ -84,6 +84,12 @@ export function counterpart(record: RecordDecl, side: PairSide): RecordDecl | un
 function findCounterpart(record: RecordDecl, side: PairSide): RecordDecl | undefined {
   for (const unit of [side.unit, side.fallback]) {
     if (!unit) continue;
+    // A C++ record by its qualified name first: `ReadRequest` may name another namespace's.
+    const qualified = record.cxx?.qualifiedName;
+    if (qualified) {
+      const t = unit.tags.get(qualified);
+      if (isRecordDecl(t) && t.fields) return t;
+    }
     if (record.tag) {
       const t = unit.tags.get(record.tag);
       if (isRecordDecl(t) && t.fields) return t;

@@ -10,6 +10,7 @@
 
 import type { AbiName } from '../core/abi';
 import type { RecordDecl } from '../core/ast';
+import type { AbiUnit } from '../core/analyze';
 import type { MacroDef } from '../core/preprocess';
 import { convert, integerLiteralValue } from '../core/constexpr';
 import { macroValue, toCode } from '../core/ioctl';
@@ -132,7 +133,7 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
   }
   const u = primaryUnit(ctx.analysis);
   if (!u) return undefined;
-  const named = recordNamed(u, word.text);
+  const named = cxxRecordAt(ctx, u, word) ?? recordNamed(u, word.text);
   if (named) {
     const facts = recordFacts(ctx, recordKey(named.record));
     if (facts) return { kind: 'record', span, facts, pointerName: named.viaPointer ? word.text : undefined, staleShadow: staleShadowReason(ctx, facts) };
@@ -589,6 +590,20 @@ export interface LayoutView {
 }
 
 /** The record at the cursor (on its name, a member, or anywhere inside its body), or named by key. */
+/**
+ * C++ names a plain word does not settle: the name at a record's own
+ * definition (`struct ReadRequest` in namespace contoso is
+ * contoso::ReadRequest, even when another ReadRequest exists), or a word
+ * written with its qualifiers (`contoso::ioctl::ReadRequest`).
+ */
+function cxxRecordAt(ctx: DocContext, u: AbiUnit, word: { start: number; text: string }): { record: RecordDecl; viaPointer: boolean } | undefined {
+  if (u.language !== 'cpp') return undefined;
+  const defined = u.unit.records.find((r) => r.fields && r.nameLoc?.file === ctx.path && r.nameLoc.offset === word.start);
+  if (defined) return { record: defined, viaPointer: false };
+  const qualifiers = /(?:::)?(?:[A-Za-z_]\w*\s*::\s*)+$/.exec(ctx.text.slice(Math.max(0, word.start - 256), word.start));
+  return qualifiers ? recordNamed(u, qualifiers[0].replace(/\s+/g, '').replace(/^::/, '') + word.text) : undefined;
+}
+
 export function recordAt(ctx: DocContext, offset: number): RecordFacts | undefined {
   const hover = doHover(ctx, offset);
   if (hover?.kind === 'record') return hover.facts;
