@@ -12,7 +12,7 @@
  * member designator, a dispatch cast).
  */
 
-import type { CType, EnumDecl, FieldDecl, RecordDecl, TranslationUnit } from './ast';
+import type { CType, EnumDecl, FieldDecl, RecordDecl, TranslationUnit, TypedefDecl } from './ast';
 import type { FieldLayout } from './layout';
 
 /** How deep typedef chains and nested records are followed (a cycle or absurd nesting stops here). */
@@ -168,22 +168,78 @@ export function lookupTypeName(
   written: string,
 ): { type?: CType; record?: RecordDecl; pointers: number } | undefined {
   const { base, stars } = splitStars(written);
-  const tagMatch = /^(struct|union|enum)\s+(\w+)$/.exec(base);
+  const tagMatch = /^(struct|union|enum|class)\s+((?:::)?\w+(?:::\w+)*)$/.exec(base);
   for (const unit of units) {
     if (!unit) continue;
     if (tagMatch) {
-      const decl = unit.tags.get(tagMatch[2]);
+      const decl = unit.tags.get(tagMatch[2]) ?? cxxTypeName(unit, tagMatch[2]);
       if (!decl) continue;
       if (isRecordDecl(decl)) return { type: { kind: 'record', decl }, record: decl, pointers: stars };
       return { pointers: stars };
     }
     const td = unit.typedefs.get(base);
-    if (!td) continue;
+    if (!td) {
+      // C++ names a class without `struct` (`ReadRequest *`, `sensor::ReadRequest *` inside `contoso`).
+      const tag = cxxTypeName(unit, base);
+      if (isRecordDecl(tag)) return { type: { kind: 'record', decl: tag }, record: tag, pointers: stars };
+      continue;
+    }
     const type: CType = { kind: 'typedef', decl: td };
     const behind = recordBehind(type);
     return { type, record: behind?.record, pointers: (behind?.pointers ?? 0) + stars };
   }
   return undefined;
+}
+
+const cxxNames = new WeakMap<TranslationUnit, Map<string, RecordDecl | EnumDecl | TypedefDecl>>();
+
+/**
+ * A C++ unit's classes, enums and typedefs by every way code inside some
+ * namespace may write them: `contoso::sensor::Config` also as
+ * `sensor::Config` and `Config` (the first declaration a shortened name
+ * fits keeps it). Function bodies are not scoped by the analyses that ask,
+ * so a name is resolved as written from any namespace.
+ */
+function cxxIndex(unit: TranslationUnit): Map<string, RecordDecl | EnumDecl | TypedefDecl> {
+  let index = cxxNames.get(unit);
+  if (index) return index;
+  const names = new Map<string, RecordDecl | EnumDecl | TypedefDecl>();
+  const add = (key: string, value: RecordDecl | EnumDecl | TypedefDecl) => {
+    // Qualifiers end before any template argument list (`ns::Buf<ns::H, 2>`).
+    const lt = key.indexOf('<');
+    const head = lt < 0 ? key : key.slice(0, lt);
+    for (let cut = 0; ; ) {
+      const suffix = key.slice(cut);
+      if (!names.has(suffix)) names.set(suffix, value);
+      const next = head.indexOf('::', cut);
+      if (next < 0) return;
+      cut = next + 2;
+    }
+  };
+  unit.tags.forEach((v, k) => add(k, v));
+  unit.typedefs.forEach((v, k) => add(k, v));
+  cxxNames.set(unit, names);
+  return names;
+}
+
+/**
+ * In a C++ unit, the class or enum a type name written without `struct`
+ * names, possibly partly qualified (`sensor::Config`, `::contoso::Mode`), or
+ * the class a namespace's typedef or `using` alias names; undefined in C.
+ */
+export function cxxTypeName(unit: TranslationUnit, name: string): RecordDecl | EnumDecl | undefined {
+  if (unit.cxxScope === undefined) return undefined;
+  const found = cxxIndex(unit).get(name.replace(/^::/, ''));
+  if (!found) return undefined;
+  // Records and enums list their typedefs; a typedef (or alias) names a type.
+  if ('typedefs' in found) return found;
+  const behind = recordBehind(found.type);
+  return behind && behind.pointers === 0 ? behind.record : undefined;
+}
+
+/** In a C++ unit, whether a (possibly partly qualified) name names a class, enum, typedef or alias. */
+export function isCxxTypeName(unit: TranslationUnit, name: string): boolean {
+  return unit.cxxScope !== undefined && cxxIndex(unit).has(name.replace(/^::/, ''));
 }
 
 /** A type with `pointers` more levels of pointer on it. */

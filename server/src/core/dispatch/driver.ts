@@ -114,13 +114,13 @@ class DriverAnalysis {
   run(): DispatchRoutine[][] {
     // Roots: registered control routines, followed down to where they dispatch. A routine
     // registered for internal device control as well is reached first as the user-facing one.
-    const roots: { r: FunctionSummary['registrations'][number]; unit: number }[] = [];
+    const roots: { r: FunctionSummary['registrations'][number]; unit: number; from: string }[] = [];
     this.units.forEach((u, unit) => {
-      for (const fn of u.summary.functions) for (const r of fn.registrations) roots.push({ r, unit });
+      for (const fn of u.summary.functions) for (const r of fn.registrations) roots.push({ r, unit, from: fn.name });
     });
     roots.sort((a, b) => Number(a.r.major === 'internal-device-control') - Number(b.r.major === 'internal-device-control'));
-    for (const { r, unit } of roots) {
-      const root = this.callee(r.handler, unit);
+    for (const { r, unit, from } of roots) {
+      const root = this.callee(r.handler, unit, from);
       if (!root) continue;
       const registration: Registration = { handler: r.handler, loc: r.loc };
       if (r.major !== 'any') registration.major = r.major;
@@ -137,9 +137,29 @@ class DriverAnalysis {
     return this.out;
   }
 
-  /** A function by name as seen from a unit (summarised on first use when it was left lazy). */
-  private callee(name: string | undefined, unit: number): Placed | undefined {
+  /**
+   * A function by name as seen from a unit (summarised on first use when it
+   * was left lazy). C++: a name the unit does not define as written may be a
+   * member function named from inside its class (`OnRead` in `Device::OnIoctl`
+   * is `Device::OnRead`), or written with namespaces the function's name
+   * leaves out (`contoso::Device::OnRead` is `Device::OnRead`).
+   */
+  private callee(name: string | undefined, unit: number, from?: string): Placed | undefined {
     if (!name) return undefined;
+    const found = this.calleeNamed(name, unit);
+    if (found || !(name.includes('::') || from?.includes('::'))) return found;
+    if (from?.includes('::') && !name.includes('::')) {
+      const inClass = this.calleeNamed(`${from.slice(0, from.lastIndexOf('::'))}::${name}`, unit);
+      if (inClass) return inClass;
+    }
+    for (let cut = name.indexOf('::'); cut >= 0; cut = name.indexOf('::', cut + 2)) {
+      const shorter = this.calleeNamed(name.slice(cut + 2), unit);
+      if (shorter) return shorter;
+    }
+    return undefined;
+  }
+
+  private calleeNamed(name: string, unit: number): Placed | undefined {
     const list = this.byName.get(name);
     const here = list?.find((p) => p.unit === unit);
     if (here) return here;
@@ -208,7 +228,7 @@ class DriverAnalysis {
   /** What the function called at call site `k` returns. */
   private returnOf(ctx: Context, k: number): Facts {
     const call = ctx.fn.calls[k];
-    const target = call ? this.callee(call.callee, ctx.unit) : undefined;
+    const target = call ? this.callee(call.callee, ctx.unit, ctx.fn.name) : undefined;
     if (!call || !target || target.fn.returns.length === 0) return none;
     // Arguments may hold further calls (`f(g(h(x)))`, recursion through arguments): one resolution at a time per site.
     const site = `site\0${fnKey(ctx.fn)}\0${factsKey(ctx.args)}\0${k}`;
@@ -267,7 +287,7 @@ class DriverAnalysis {
       .filter((c): c is SummaryCall => !!c && !!c.callee && !(cases && c.regions?.some((r) => cases.has(r))))
       .sort((a, b) => a.at - b.at);
     for (const c of calls) {
-      const target = this.callee(c.callee, ctx.unit);
+      const target = this.callee(c.callee, ctx.unit, ctx.fn.name);
       if (!target) continue;
       const args = c.args.map((a) => this.resolve(a, ctx));
       const tests = [...pathTests, ...this.testsBefore(ctx, c.at)];
@@ -323,7 +343,7 @@ class DriverAnalysis {
       const before = [...pathTests, ...this.testsBefore(ctx, call.at)];
       const cases: DispatchCase[] = [];
       for (const entry of table.entries) {
-        const target = this.callee(entry.handler, ctx.unit);
+        const target = this.callee(entry.handler, ctx.unit, ctx.fn.name);
         const sink: Events = { uses: [], tests: [...before], gated: 0, open: 0 };
         if (target) this.callInto({ fn: target.fn, unit: target.unit, args }, outer, [{ callee: target.fn.name, loc: call.loc }], sink);
         const labels = entry.position !== undefined ? [{ function: entry.position + first, loc: entry.loc }] : entry.labels;
@@ -410,7 +430,7 @@ class DriverAnalysis {
         continue;
       }
       const args = c.args.map((a) => this.resolve(a, ctx));
-      const target = this.callee(c.callee, ctx.unit);
+      const target = this.callee(c.callee, ctx.unit, ctx.fn.name);
       if (!target) {
         if (args.some((a) => a.has('buf'))) sink.open++;
         continue;

@@ -11,6 +11,13 @@
  * qualifiers follows. Anything not understood becomes an `other` node that
  * spans its tokens, so unknown macros and half-typed code never throw and
  * never consume past the statement.
+ *
+ * C++ bodies read the same way, plus: qualified names (`Device::OnRead`,
+ * `::Helper`) are one identifier, `static_cast`/`reinterpret_cast`/
+ * `const_cast`/`dynamic_cast<T>(e)` are casts, `nullptr`/`true`/`false` are
+ * literals, a lambda is one opaque value (its body is not this function's),
+ * `auto p = static_cast<PFOO>(...)` declares `p` a `PFOO`, and references in
+ * declarations (`FOO &r`) are the type itself.
  */
 
 import { TokKind, type Token } from '../token';
@@ -73,6 +80,8 @@ export const declKeywords: ReadonlySet<string> = new Set([
   'struct', 'union', 'enum', 'const', 'volatile', 'unsigned', 'signed', 'int', 'long', 'short', 'char', 'void', '__int64', '__int32',
   '__int16', '__int8', 'static', 'register', 'auto', 'float', 'double', '_Bool', 'bool', 'wchar_t',
 ]);
+const namedCasts = new Set(['static_cast', 'reinterpret_cast', 'const_cast', 'dynamic_cast']);
+const cxxLiterals = new Set(['nullptr', 'true', 'false']);
 const typeQualifiers = new Set(['const', 'volatile', 'UNALIGNED', '__unaligned', '__restrict', 'restrict', '__ptr32', '__ptr64', 'POINTER_32', 'POINTER_64', '__sptr', '__uptr']);
 const leadingWords = new Set(['const', 'volatile', 'static', 'register', 'auto', 'UNALIGNED', '__unaligned']);
 
@@ -109,6 +118,53 @@ export class ExpressionReader {
     return declKeywords.has(w) || this.isTypeName(w);
   }
 
+  /**
+   * A C++ qualified name at `i` (`contoso::ioctl::ReadRequest`, `::Helper`,
+   * `Device::OnRead`): its text and the index after it; undefined when no
+   * `::` is involved.
+   */
+  qualifiedName(i: number, end: number): { name: string; next: number } | undefined {
+    let j = i;
+    const parts: string[] = [];
+    if (this.isPunct(j, '::', end) && this.ident(j + 1, end)) j++;
+    for (;;) {
+      const w = this.ident(j, end);
+      if (!w) break;
+      parts.push(w);
+      if (this.isPunct(j + 1, '::', end) && (this.ident(j + 2, end) || this.isPunct(j + 2, '~', end))) {
+        j += 2;
+        if (this.isPunct(j, '~', end) && this.ident(j + 1, end)) {
+          parts.push('~' + this.text(j + 1));
+          j += 2;
+          return { name: parts.join('::'), next: j };
+        }
+        continue;
+      }
+      j++;
+      break;
+    }
+    return parts.length > 1 || (j > i && this.toks[i].text === '::') ? { name: parts.join('::'), next: j } : undefined;
+  }
+
+  /** The type-id of `static_cast<T>` with `<` at `lt`: its normalised text and the index of the closing `>`. */
+  private angleType(lt: number, end: number): { text: string; close: number } | undefined {
+    let depth = 0;
+    for (let k = lt; k < end; k++) {
+      const t = this.toks[k];
+      if (t.kind !== TokKind.Punct) continue;
+      if ((t.text === '(' || t.text === '[') && this.match[k] > k) {
+        k = this.match[k];
+        continue;
+      }
+      if (t.text === '<') depth++;
+      else if (t.text === '>' || t.text === '>>') {
+        depth -= t.text === '>' ? 1 : 2;
+        if (depth <= 0) return { text: typeText(this.toks, lt + 1, k), close: k };
+      } else if (t.text === ';' || t.text === '{' || t.text === '}') return undefined;
+    }
+    return undefined;
+  }
+
   /** The type name written in `(T)` at `open`, normalised, or undefined when the parentheses hold no type name. */
   parenType(open: number, end: number): { text: string; close: number } | undefined {
     const close = this.closeOf(open, end);
@@ -116,9 +172,13 @@ export class ExpressionReader {
     let i = open + 1;
     while (i < close && typeQualifiers.has(this.text(i))) i++;
     let nameEnd: number;
-    const w = this.ident(i, close);
+    const q = this.qualifiedName(i, close);
+    const w = q ? q.name : this.ident(i, close);
     if (!w) return undefined;
-    if ((w === 'struct' || w === 'union' || w === 'enum') && this.ident(i + 1, close)) nameEnd = i + 2;
+    if (q) {
+      if (!this.isTypeName(q.name)) return undefined;
+      nameEnd = q.next;
+    } else if ((w === 'struct' || w === 'union' || w === 'enum') && this.ident(i + 1, close)) nameEnd = i + 2;
     else if (declKeywords.has(w) || this.isTypeName(w)) {
       nameEnd = i + 1;
       while (nameEnd < close && declKeywords.has(this.text(nameEnd))) nameEnd++;
@@ -224,6 +284,18 @@ export class ExpressionReader {
         }
       }
     }
+    if (t.kind === TokKind.Ident && namedCasts.has(t.text) && this.isPunct(i + 1, '<', end)) {
+      // C++ `static_cast<PFOO>(Buffer)`: a cast like `(PFOO)Buffer`.
+      const type = this.angleType(i + 1, end);
+      if (type && this.isPunct(type.close + 1, '(', end)) {
+        const close = this.closeOf(type.close + 1, end);
+        if (close > 0) {
+          const arg = this.expression(type.close + 2, close);
+          const [x, next] = this.postfixFrom({ k: 'cast', type: type.text, arg, s: i, e: close + 1 }, i, close + 1, end);
+          return [x, next];
+        }
+      }
+    }
     if (t.kind === TokKind.Ident && (t.text === 'sizeof' || t.text === '__alignof' || t.text === '__alignof__' || t.text === '_Alignof' || t.text === 'alignof')) {
       const kind = t.text === 'sizeof' ? 'sizeof' : 'alignof';
       if (this.isPunct(i + 1, '(', end)) {
@@ -237,7 +309,14 @@ export class ExpressionReader {
   }
 
   private postfix(i: number, end: number): [Expr, number] {
-    let [x, next] = this.primary(i, end);
+    const [x, next] = this.primary(i, end);
+    return this.postfixFrom(x, i, next, end);
+  }
+
+  /** The postfix operators (`.m`, `->m`, `[i]`, `(args)`, `++`) after `x`, which spans `[i, next)`. */
+  private postfixFrom(x0: Expr, i: number, next0: number, end: number): [Expr, number] {
+    let x = x0;
+    let next = next0;
     for (;;) {
       if (next >= end) return [x, next];
       const t = this.toks[next];
@@ -286,7 +365,23 @@ export class ExpressionReader {
 
   private primary(i: number, end: number): [Expr, number] {
     const t = this.toks[i];
+    const q = this.qualifiedName(i, end);
+    if (q) return [{ k: 'id', name: q.name.replace(/^::/, ''), s: i, e: q.next }, q.next];
+    if (t.kind === TokKind.Ident && cxxLiterals.has(t.text)) return [{ k: 'lit', s: i, e: i + 1 }, i + 1];
     if (t.kind === TokKind.Ident) return [{ k: 'id', name: t.text, s: i, e: i + 1 }, i + 1];
+    if (t.kind === TokKind.Punct && t.text === '[') {
+      // A C++ lambda `[captures](params) mutable -> T { body }`: one value; its body is a function of its own.
+      const captures = this.closeOf(i, end);
+      if (captures > 0) {
+        let j = captures + 1;
+        if (this.isPunct(j, '(', end) && this.closeOf(j, end) > 0) j = this.closeOf(j, end) + 1;
+        while (j < end && !this.isPunct(j, '{', end) && !this.isPunct(j, ';', end) && !this.isPunct(j, ')', end) && !this.isPunct(j, ',', end)) j++;
+        if (this.isPunct(j, '{', end) && this.closeOf(j, end) > 0) {
+          const after = this.closeOf(j, end) + 1;
+          return [{ k: 'other', s: i, e: after }, after];
+        }
+      }
+    }
     if (t.kind === TokKind.Number || t.kind === TokKind.Char) return [{ k: 'lit', s: i, e: i + 1 }, i + 1];
     if (t.kind === TokKind.String) {
       let j = i + 1;
@@ -309,11 +404,19 @@ export class ExpressionReader {
    */
   declaration(s: number, e: number): LocalDecl[] | undefined {
     let i = s;
-    while (i < e && leadingWords.has(this.text(i))) i++;
-    const first = this.ident(i, e);
+    while (i < e && leadingWords.has(this.text(i))) {
+      // C++ `auto x = ...`: `auto` is the type when no type follows it (C's `auto int x` is a storage class).
+      if (this.text(i) === 'auto' && !this.isTypeStart(i + 1, e) && !this.qualifiedName(i + 1, e) && !leadingWords.has(this.text(i + 1))) break;
+      i++;
+    }
+    const qualified = this.qualifiedName(i, e);
+    const first = qualified ? qualified.name : this.ident(i, e);
     if (!first) return undefined;
     let baseEnd: number;
-    if (first === 'struct' || first === 'union' || first === 'enum') {
+    if (qualified) {
+      if (!this.isTypeName(qualified.name)) return undefined;
+      baseEnd = qualified.next;
+    } else if (first === 'struct' || first === 'union' || first === 'enum') {
       if (!this.ident(i + 1, e)) return undefined;
       baseEnd = i + 2;
     } else if (this.isTypeName(first) || declKeywords.has(first)) {
@@ -325,7 +428,8 @@ export class ExpressionReader {
     let j = baseEnd;
     while (j < e) {
       let pointers = 0;
-      while (j < e && (this.text(j) === '*' || typeQualifiers.has(this.text(j)))) {
+      // A C++ reference (`FOO &r`, `auto &&x`) names the object itself.
+      while (j < e && (this.text(j) === '*' || this.text(j) === '&' || this.text(j) === '&&' || typeQualifiers.has(this.text(j)))) {
         if (this.text(j) === '*') pointers++;
         j++;
       }
@@ -344,6 +448,18 @@ export class ExpressionReader {
         const [init, next] = this.assignment(j + 1, e);
         decl.init = init;
         j = next;
+      } else if (this.isPunct(j, '{', e) && this.closeOf(j, e) > 0) {
+        // C++ brace initialisation `PFOO p{static_cast<PFOO>(Buffer)}`.
+        const close = this.closeOf(j, e);
+        const items = this.args(j + 1, close);
+        if (items.length === 1) decl.init = items[0];
+        j = close + 1;
+      }
+      // `auto p = static_cast<PFOO>(Buffer)`: the type is the cast's.
+      if (typeName === 'auto' && decl.init?.k === 'cast') {
+        const stars = /(\s*\*)+$/.exec(decl.init.type)?.[0] ?? '';
+        decl.typeName = decl.init.type.slice(0, decl.init.type.length - stars.length).trim();
+        decl.pointers += (stars.match(/\*/g) ?? []).length;
       }
       out.push(decl);
       // Skip to the next declarator.
@@ -361,7 +477,7 @@ export class ExpressionReader {
 export function typeText(toks: readonly Token[], s: number, e: number): string {
   const words: string[] = [];
   for (let k = s; k < e; k++) if (!typeQualifiers.has(toks[k].text)) words.push(toks[k].text);
-  return words.join(' ').replace(/\s*\*\s*/g, ' *').replace(/\s+/g, ' ').trim();
+  return words.join(' ').replace(/\s*\*\s*/g, ' *').replace(/\s*::\s*/g, '::').replace(/^::/, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Calls `visit` on `x` and every expression inside it, parents first; `visit` returns false to skip the children. */
@@ -412,8 +528,10 @@ export function stripCasts(x: Expr): Expr {
   return y;
 }
 
-/** The function name of a call (`Foo(...)`), when it is a plain identifier. */
+/** The function name of a call (`Foo(...)`, `Device::OnRead(...)`, C++ `this->OnRead(...)`), when it names one. */
 export function calleeName(x: Expr & { k: 'call' }): string | undefined {
   const fn = stripCasts(x.fn);
-  return fn.k === 'id' ? fn.name : undefined;
+  if (fn.k === 'id') return fn.name;
+  if (fn.k === 'member' && fn.arrow && fn.obj.k === 'id' && fn.obj.name === 'this') return fn.name;
+  return undefined;
 }

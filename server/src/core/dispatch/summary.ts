@@ -1072,7 +1072,9 @@ class Summarizer {
 
   /** `X->MajorFunction[IRP_MJ_DEVICE_CONTROL] = F;` and `Config.EvtIoDeviceControl = F;`. */
   private registration(x: Expr & { k: 'assign' }): void {
-    const handler = stripCasts(x.right);
+    let handler = stripCasts(x.right);
+    // C++ writes a member function's address: `Config.EvtIoDeviceControl = &Device::OnIoctl;`.
+    if (handler.k === 'unary' && handler.op === '&') handler = stripCasts(handler.arg);
     if (handler.k !== 'id' || x.op !== '=') return;
     const left = stripCasts(x.left);
     if (left.k === 'member' && queueCallbackFields[left.name]) {

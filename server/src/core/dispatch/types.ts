@@ -5,7 +5,7 @@
  */
 
 import type { CType, FieldDecl, RecordDecl, TranslationUnit } from '../ast';
-import { lookupTypeName, recordBehind } from '../types';
+import { isCxxTypeName, lookupTypeName, recordBehind } from '../types';
 import { displayName } from '../names';
 
 /** Resolves type names for the scanner; the real one reads a translation unit. */
@@ -27,7 +27,11 @@ export function paramTypeName(type: CType): string | undefined {
     const inner = paramTypeName(type.to);
     return inner ? inner + ' *' : undefined;
   }
-  if (type.kind === 'record') return type.decl.tag ? `${type.decl.kind} ${type.decl.tag}` : undefined;
+  if (type.kind === 'record') {
+    // A C++ class is named without its key, as C++ code writes it.
+    if (type.decl.cxx?.qualifiedName) return type.decl.cxx.qualifiedName;
+    return type.decl.tag ? `${type.decl.kind} ${type.decl.tag}` : undefined;
+  }
   return undefined;
 }
 
@@ -54,7 +58,8 @@ export function unitTypes(unit: TranslationUnit, fallback?: TranslationUnit): Ty
   if (hit) return hit;
   const cache = new Map<string, { record: string; pointers: number } | undefined>();
   const resolver: TypeResolver = {
-    isTypeName: (name) => unit.typedefs.has(name) || (fallback?.typedefs.has(name) ?? false),
+    // In C++ a class or enum name is a type name too (`ReadRequest *p`, `contoso::Kind k`).
+    isTypeName: (name) => unit.typedefs.has(name) || (fallback?.typedefs.has(name) ?? false) || isCxxTypeName(unit, name),
     recordOf(typeName) {
       if (cache.has(typeName)) return cache.get(typeName);
       const found = lookupTypeName([unit, fallback], typeName);
