@@ -326,7 +326,12 @@ export const preludeText = String.raw`
 #define C_ASSERT(e) typedef char __C_ASSERT__[(e) ? 1 : -1]
 #define TRUE 1
 #define FALSE 0
+/* As vcruntime.h: C++ has no implicit conversion from void *. */
+#ifdef __cplusplus
+#define NULL 0
+#else
 #define NULL ((void *)0)
+#endif
 #define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
 #define STATUS_INVALID_PARAMETER ((NTSTATUS)0xC000000DL)
 #define STATUS_BUFFER_TOO_SMALL ((NTSTATUS)0xC0000023L)
@@ -596,8 +601,15 @@ typedef struct _OBJECT_ATTRIBUTES32 {
 /* ---- Kernel and KMDF objects drivers hold by pointer or handle (wdm.h, wdf.h) ----
    Opaque here: pointer-sized wherever a record holds one, and an error (an
    incomplete type) where a record would hold the object itself. */
-/* wdm.h brings size_t (through vcruntime.h) to a file that includes no <stddef.h>. */
-typedef ULONG_PTR size_t;
+/* wdm.h brings size_t (through vcruntime.h, as MSVC defines it there) to a file that includes no <stddef.h>. */
+#ifndef _SIZE_T_DEFINED
+#define _SIZE_T_DEFINED
+#ifdef _WIN64
+typedef unsigned __int64 size_t;
+#else
+typedef unsigned int size_t;
+#endif
+#endif
 typedef struct _IRP IRP, *PIRP;
 typedef struct _IO_STACK_LOCATION IO_STACK_LOCATION, *PIO_STACK_LOCATION;
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
