@@ -32,6 +32,7 @@
  */
 
 import type { DispatchCase, DispatchRoutine } from '../dispatch';
+import { cxxQualifier } from './cxx';
 import { EditSet } from './edits';
 import { factsOf } from './place';
 import { addRoutineEdits } from './routines';
@@ -178,7 +179,8 @@ export function handle32Fix(ctx: FixContext, finding: FindingRef): CodeFix[] {
   if (r.routines!.release) lines.push(`${b1}${r.routines!.release}(&${captured});`);
   lines.push(`${b1}break;`);
   append(lines, [`${si}} else`, '#endif', `${si}{`, ...native, `${si}}`]);
-  let out = lines.join('\n');
+  // The case may be in another namespace than the records (a C++ driver's class): names qualified there.
+  let out = cxxQualifier(ctx, r.plan)(lines.join('\n'));
   if (style.allman) {
     out = out
       .replace(/^([ \t]*)(if \(.*\)|__try) \{$/gm, `$1$2\n$1{`)

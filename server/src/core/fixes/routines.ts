@@ -21,6 +21,7 @@
 
 import { displayName } from '../names';
 import type { PieceKind, ThunkResult } from '../thunk/index';
+import { cxxQualifier } from './cxx';
 import { EditSet } from './edits';
 import { beforeFunction, factsOf, functionDefinition } from './place';
 import { addShadowEdits, thunksFor } from './shadow';
@@ -58,7 +59,9 @@ export function addRoutineEdits(
   const dispatch = options.dispatch ?? dispatchUsing(ctx, type);
   const fn = dispatch && functionDefinition(ctx.analysis, dispatch.name);
   const text = fn && edits.text(fn.loc.file);
-  if (fn && text !== undefined) return edits.insertBlocksBeforeLine(fn.loc.file, beforeFunction(text, fn.loc.offset), blocks);
+  // Before the dispatch routine, perhaps outside the records' namespace: C++ names them qualified.
+  const qualify = cxxQualifier(ctx, r.plan);
+  if (fn && text !== undefined) return edits.insertBlocksBeforeLine(fn.loc.file, beforeFunction(text, fn.loc.offset), blocks.map(qualify));
   if (!place) return false;
   return edits.insertBlocksAfterLine(place.file, place.offset, blocks);
 }

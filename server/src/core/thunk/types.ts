@@ -25,10 +25,16 @@ export function isHandle(type: CType): boolean {
   return to.kind === 'record' && !!to.decl.tag && to.decl.tag.endsWith('__');
 }
 
-/** The name a record is known by in C code: its first plain typedef, else `struct tag`. */
+/**
+ * The name a record is known by in C code: its first plain typedef, else
+ * `struct tag`; a C++ class by its qualified name (`contoso::sensor::ReadSamples`),
+ * which names it from any namespace.
+ */
 export function recordTypeRef(record: RecordDecl): string | undefined {
   const plain = record.typedefs.find((t) => !t.startsWith('*'));
   if (plain) return plain;
+  const qualified = record.cxx?.qualifiedName;
+  if (qualified && !qualified.includes('(')) return qualified;
   if (record.tag) return `${record.kind} ${record.tag}`;
   return undefined;
 }
