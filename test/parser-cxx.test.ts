@@ -299,6 +299,34 @@ struct Uses { W<short> w; Ptr<int> p; };`);
       assert.deepEqual(u.unit.functions.map((f) => f.name), ['W<short>::Make']);
     });
 
+    it("reads an instance's constructors by the template's name (UsbDk's helpers): a declared constructor does not hide the class", () => {
+      const u = clean(`
+template <typename T> class Counter {
+public:
+    Counter() { static long volatile c = 0; m_Number = c; }
+    Counter(const Counter&) = delete;
+    Counter& operator= (const Counter&) = delete;
+    operator unsigned long() const { return static_cast<unsigned long>(m_Number); };
+private:
+    long m_Number = 0;
+};
+template <int Pool, unsigned long Tag, typename T> class BufferSet final {
+public:
+    explicit BufferSet(unsigned long n) : m_Count(n) {}
+    ~BufferSet() {}
+    void* operator new[](unsigned long long Size) throw() { return 0; }
+    void operator delete[](void *p) { if (p) { } }
+    bool Create() { return true; }
+private:
+    unsigned long m_Count;
+    T *m_Entries = nullptr;
+};
+struct Uses { Counter<int> c; BufferSet<1, 2, short> b; };`);
+      assert.equal(shape(u, 'Counter<int>'), 'm_Number@0 =4/4');
+      assert.equal(shape(u, 'BufferSet<1, 2, short>'), 'm_Count@0 m_Entries@8 =16/8');
+      assert.equal(shape(u, 'Uses'), 'c@0 b@8 =24/8');
+    });
+
     it('reports partial specializations, wrong argument counts and runaway instantiation, and reads on', () => {
       const u = cxx(`
 template <typename T> struct P { T t; };

@@ -3248,7 +3248,7 @@ function cxxSpecifierName(s: ParserState, spec: Spec, ctx: SpecContext, afterTyp
   const t = cur(s);
   const scope = s.cxx!.scope;
   // `X(` inside class X, or `explicit X(`: a constructor, not a member of type X.
-  if (!afterTypename && scope.kind === 'class' && t.text === scope.name && peekPunct(s, 1, '(')) return 'stop';
+  if (!afterTypename && isOwnClassName(scope, t.text) && peekPunct(s, 1, '(')) return 'stop';
   const q = parseQualifiedName(s, lookupFallback(s), readOperatorName);
   if (!q) return 'fallthrough';
   if (q.entity?.kind === 'type' && q.special === undefined) {
@@ -3273,6 +3273,14 @@ function cxxSpecifierName(s: ParserState, spec: Spec, ctx: SpecContext, afterTyp
   return 'fallthrough';
 }
 
+/** The class a scope is, named as its constructors are: `Buf` also inside the instance `Buf<int, 2>`. */
+function isOwnClassName(scope: Scope, name: string): boolean {
+  if (scope.kind !== 'class' || !scope.name) return false;
+  if (name === scope.name) return true;
+  const lt = scope.name.indexOf('<');
+  return lt > 0 && scope.name.slice(0, lt) === name;
+}
+
 /** A C++ member or namespace-level declaration with no type: a constructor, destructor or conversion function. */
 function startsSpecialMember(s: ParserState): boolean {
   const t = cur(s);
@@ -3280,7 +3288,7 @@ function startsSpecialMember(s: ParserState): boolean {
   if (t.kind !== TokKind.Ident && !isPunct(t, '::')) return false;
   if (t.text === 'operator') return true;
   const scope = s.cxx!.scope;
-  if (scope.kind === 'class' && t.text === scope.name && peekPunct(s, 1, '(')) return true;
+  if (isOwnClassName(scope, t.text) && peekPunct(s, 1, '(')) return true;
   if (!peekPunct(s, 1, '::') && !isPunct(t, '::')) return false;
   const saved = { pos: s.pos, diagnostics: s.diagnostics.length, errored: s.errored };
   const q = parseQualifiedName(s, lookupFallback(s), readOperatorName);
@@ -3366,7 +3374,7 @@ function cxxFunction(s: ParserState, spec: Spec, d: Declarator, type: CType & { 
   if (annotations.length) fn.annotations = annotations;
   // A member function's name (not a constructor's: that one is the class).
   const scope = d.qualifier ?? s.cxx!.scope;
-  if (!d.qualifier && d.special === undefined && !(scope.kind === 'class' && d.name === scope.name)) {
+  if (!d.qualifier && d.special === undefined && !isOwnClassName(scope, d.name!)) {
     scope.names.set(d.name!, { kind: 'function', name: names.qualifiedName });
   }
   s.unit.functions.push(fn);
