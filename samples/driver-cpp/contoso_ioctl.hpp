@@ -35,19 +35,20 @@ struct Config {
     std::uint32_t SampleRate[MaxChannels];
 };
 
-/* A HANDLE and a pointer-sized cookie: a 32-bit caller sends another layout. */
+/* A HANDLE, a pointer-sized cookie and a Config by address: a 32-bit caller sends another layout. */
 struct ArmRequest {
     ULONG Channel;
     Mode ArmMode;
     HANDLE Event;
     ULONG_PTR Cookie;
+    const Config *Settings;
 };
 
 /* The caller's buffer by address: a 32-bit caller sends a 4-byte pointer. */
 struct ReadSamples {
     ULONG Channel;
     ULONG Count;
-    PVOID Samples;
+    std::uint32_t *Samples;
 };
 
 } // namespace sensor

@@ -54,9 +54,17 @@ function applyAll(files: Map<string, string>, edits: FixEdit[]): Map<string, str
 const sal = ['_In_', '_Out_', '_Inout_', '_In_opt_', '_Out_opt_', '_Inout_opt_'];
 const salWithArgs = ['_In_reads_bytes_(x)', '_Out_writes_bytes_(x)', '_Out_writes_bytes_to_(x, y)', '_Field_size_(x)', '_Field_size_opt_(x)', '_Field_size_bytes_(x)', '_Field_size_bytes_part_(x, y)', '_Field_size_bytes_part_opt_(x, y)', '_IRQL_requires_max_(x)'];
 
-/* basetsd.h's conversion helpers, which the prelude (declarations for layouts) leaves out; inline on 64-bit as in the SDK. */
-const basetsdHelpers = String.raw`
+/*
+ * What the generated routines call that the prelude (declarations for layouts) leaves out: basetsd.h's
+ * conversion helpers (inline on 64-bit, as in the SDK) and wdm.h's pool and exception names.
+ */
+const routineHelpers = String.raw`
 #define MAXULONG 0xffffffffUL
+#define POOL_FLAG_PAGED 0x100ULL
+#define EXCEPTION_EXECUTE_HANDLER 1
+#define GetExceptionCode() ((NTSTATUS)_exception_code())
+PVOID ExAllocatePool2(ULONG64 Flags, SIZE_T NumberOfBytes, ULONG Tag);
+VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 #ifdef _WIN64
 static __inline ULONG PtrToUlong(const void *p) { return (ULONG)(ULONG_PTR)p; }
 static __inline LONG HandleToLong(const void *h) { return (LONG)(LONG_PTR)h; }
@@ -81,7 +89,7 @@ function compileCxx(files: Map<string, string>, unit: string, triple: string): {
     }
     fs.mkdirSync(path.join(dir, 'include'));
     for (const [name, text] of Object.entries(builtinHeaders)) fs.writeFileSync(path.join(dir, 'include', name), text);
-    const forced = [...sal.map((s) => `#define ${s}`), ...salWithArgs.map((s) => `#define ${s}`), preludeText, basetsdHelpers].join('\n');
+    const forced = [...sal.map((s) => `#define ${s}`), ...salWithArgs.map((s) => `#define ${s}`), preludeText, routineHelpers].join('\n');
     fs.writeFileSync(path.join(dir, 'include', 'stand_in_wdk.h'), forced);
     let target = path.join(dir, 'driver-cpp', unit);
     if (unit.endsWith('.hpp')) {

@@ -92,7 +92,7 @@ function captureConversions(state: RoutineState, options: CaptureOptions): Membe
         w.line(`${to} = (${c.functionType})(ULONG_PTR)${value};`);
         return;
       }
-      w.line(`${to} = ${pointerValue(field, from)};`);
+      w.line(`${to} = ${c.cast ? `(${c.cast})` : ''}${pointerValue(field, from)};`);
     },
     handle(field, from, to) {
       w.line(`${to} = ${field.form === 'ulong' ? `LongToHandle((LONG)${from})` : `LongToHandle(PtrToLong(${from}))`};`);

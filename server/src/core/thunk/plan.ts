@@ -49,7 +49,7 @@ export type Conversion =
    * A function pointer converts through `ULONG_PTR` with a cast to `functionType`
    * (C has no implicit conversion between `void *` and function pointers).
    */
-  | { kind: 'pointer'; functionType?: string }
+  | { kind: 'pointer'; functionType?: string; cast?: string }
   /** A handle: `ULONG` (or `VOID * POINTER_32`); sign-extended. */
   | { kind: 'handle' }
   /** A pointer-sized integer (`SIZE_T`, `ULONG_PTR`, `LONG_PTR` ...): the peer-size integer in the shadow. */
@@ -792,6 +792,10 @@ function typeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeType
     const target = canonical(nativeType);
     if (target.kind === 'pointer' && canonical(target.to).kind === 'function') {
       return { kind: 'pointer', functionType: declaration(nativeType, '', { arrayLength: (e) => String(env.native.layout.evaluate(e) ?? 0n) }).trim() };
+    }
+    // C++ converts no `void *` to another pointer implicitly: a typed pointer gets a cast there.
+    if (env.native.language === 'cpp' && target.kind === 'pointer' && canonical(target.to).kind !== 'void') {
+      return { kind: 'pointer', cast: declaration(nativeType, '', { arrayLength: (e) => String(env.native.layout.evaluate(e) ?? 0n) }).trim() };
     }
     return { kind: 'pointer' };
   }

@@ -33,8 +33,8 @@ export function isHandle(type: CType): boolean {
 export function recordTypeRef(record: RecordDecl): string | undefined {
   const plain = record.typedefs.find((t) => !t.startsWith('*'));
   if (plain) return plain;
-  const qualified = record.cxx?.qualifiedName;
-  if (qualified && !qualified.includes('(')) return qualified;
+  const qualified = cxxName(record.cxx?.qualifiedName);
+  if (qualified) return qualified;
   if (record.tag) return `${record.kind} ${record.tag}`;
   return undefined;
 }
@@ -104,10 +104,15 @@ export function declaration(type: CType, name: string, options: PrintOptions): s
       return `${q}${type.rank === 'longdouble' ? 'long double' : type.rank}${sep(name)}`;
     case 'typedef':
       return `${q}${type.decl.name}${sep(name)}`;
-    case 'record':
-      return `${q}${type.decl.kind} ${type.decl.tag ?? '/* anonymous */'}${sep(name)}`;
-    case 'enum':
-      return `${q}enum ${type.decl.tag ?? '/* anonymous */'}${sep(name)}`;
+    case 'record': {
+      // A C++ class by its qualified name: `struct Item` outside `namespace tp` would declare another.
+      const qualified = cxxName(type.decl.cxx?.qualifiedName);
+      return qualified ? `${q}${qualified}${sep(name)}` : `${q}${type.decl.kind} ${type.decl.tag ?? '/* anonymous */'}${sep(name)}`;
+    }
+    case 'enum': {
+      const qualified = cxxName(type.decl.qualifiedName);
+      return qualified ? `${q}${qualified}${sep(name)}` : `${q}enum ${type.decl.tag ?? '/* anonymous */'}${sep(name)}`;
+    }
     case 'error':
       return `${q}${type.name}${sep(name)}`;
     case 'pointer': {
@@ -127,6 +132,11 @@ export function declaration(type: CType, name: string, options: PrintOptions): s
       return declaration(type.ret, `${cc}${name}(${params}${variadic})`, options);
     }
   }
+}
+
+/** A C++ name that names its entity from anywhere (not one in an anonymous namespace). */
+function cxxName(qualified: string | undefined): string | undefined {
+  return qualified && !qualified.includes('(') ? qualified : undefined;
 }
 
 function sep(name: string): string {
