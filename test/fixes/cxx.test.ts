@@ -19,6 +19,7 @@ import { analyzeFile, createSession } from '../../server/src/core/analyze';
 import { type Finding, runChecks } from '../../server/src/core/checks/index';
 import { type FixEdit, createFixIndex } from '../../server/src/core/fixes/index';
 import { languageFor } from '../../server/src/core/language';
+import { generateThunks } from '../../server/src/core/thunk/index';
 import { builtinHeaders, preludeText } from '../../server/src/core/prelude';
 import { memoryHost } from '../../server/src/core/source';
 import { checkFolder } from '../checks/fixtures';
@@ -169,6 +170,55 @@ describe('the C++ sample driver (samples/driver-cpp)', function () {
           assert.equal(r.status, 0, `'${title}' on ${f.rule} ${f.symbol}, ${unit} for ${triple}:\n${r.stderr}`);
         }
       });
+    });
+  }
+});
+
+describe('the thunk for C++ records: capture, write-back, release and the receive path compile as C++', function () {
+  this.timeout(120000);
+  // A reply the driver writes for the caller (the receive path), holding records that hold pointers, in a namespace.
+  const header = path.join(sampleDir, 'reply.hpp');
+  const headerText = [
+    '#pragma once',
+    'namespace fabrikam { namespace query {',
+    'struct Item { ULONG Id; PVOID Data; ULONG DataLength; };',
+    'struct Reply { ULONG Count; Item *Items; ULONG ItemsCount; HANDLE Event; };',
+    '} }',
+    '',
+  ].join('\n');
+
+  // The wdm.h/ntintsafe.h routines the receive path and the probes call, which the prelude (types for layouts) leaves out.
+  const wdmRoutines = String.raw`
+extern "C" void *memcpy(void *, const void *, SIZE_T);
+extern "C" void *memset(void *, int, SIZE_T);
+#define RtlCopyMemory(d, s, n) memcpy((d), (s), (n))
+#define RtlZeroMemory(d, n) memset((d), 0, (n))
+VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+NTSTATUS RtlSizeTMult(SIZE_T a, SIZE_T b, SIZE_T *r);
+NTSTATUS RtlSizeTAdd(SIZE_T a, SIZE_T b, SIZE_T *r);
+NTSTATUS RtlULongAdd(ULONG a, ULONG b, ULONG *r);
+NTSTATUS RtlULongMult(ULONG a, ULONG b, ULONG *r);
+#ifndef STATUS_BUFFER_OVERFLOW
+#define STATUS_BUFFER_OVERFLOW ((NTSTATUS)0x80000005L)
+#endif
+`;
+
+  for (const [direction, dispatch] of [['out', 'wdm'], ['inout', 'kmdf']] as const) {
+    it(`--direction ${direction} --dispatch ${dispatch}: shadows and routines${direction === 'out' ? ' with Marshal…32' : ''} compile for x86 and x64`, function () {
+      if (!requireTool(this, 'clang')) return;
+      const files = new Map([[header, headerText]]);
+      const { analysis } = analyse(files, header);
+      const result = generateThunks(analysis, { type: 'fabrikam::query::Reply', direction, dispatch });
+      assert.equal(result.error, undefined, result.error);
+      if (direction === 'out') assert.ok(result.routines?.marshal, 'the receive path is generated');
+      // The dispatch branch is a fragment inside `#if 0` (not compiled here); the shadows and routines are, after the header.
+      const unit = path.join(sampleDir, 'reply.cpp');
+      files.set(unit, `#include "reply.hpp"\n${wdmRoutines}\n${result.text}`);
+      for (const triple of triples) {
+        const r = compileCxx(files, 'reply.cpp', triple);
+        assert.equal(r.status, 0, `${triple}:\n${r.stderr}`);
+      }
     });
   }
 });
