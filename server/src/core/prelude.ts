@@ -15,6 +15,17 @@
 
 export const preludePath = '<prelude>';
 
+/** size_t as MSVC defines it (vcruntime.h), under its guard: stddef.h's, and what wdm.h brings to a file with no <stddef.h>. */
+const msvcSizeT = String.raw`#ifndef _SIZE_T_DEFINED
+#define _SIZE_T_DEFINED
+#ifdef _WIN64
+typedef unsigned __int64 size_t;
+#else
+typedef unsigned int size_t;
+#endif
+#endif
+`;
+
 /**
  * A last-resort include folder with the SDK's packing headers, so
  * `#include <pshpack1.h>` works in a header analysed without the SDK on the
@@ -59,15 +70,7 @@ intrinsics['mm_malloc.h'] = '';
  */
 const standard: Record<string, string> = {
   'stddef.h': String.raw`
-#ifndef _SIZE_T_DEFINED
-#define _SIZE_T_DEFINED
-#ifdef _WIN64
-typedef unsigned __int64 size_t;
-#else
-typedef unsigned int size_t;
-#endif
-#endif
-#ifndef _PTRDIFF_T_DEFINED
+${msvcSizeT}#ifndef _PTRDIFF_T_DEFINED
 #define _PTRDIFF_T_DEFINED
 #ifdef _WIN64
 typedef __int64 ptrdiff_t;
@@ -602,15 +605,7 @@ typedef struct _OBJECT_ATTRIBUTES32 {
    Opaque here: pointer-sized wherever a record holds one, and an error (an
    incomplete type) where a record would hold the object itself. */
 /* wdm.h brings size_t (through vcruntime.h, as MSVC defines it there) to a file that includes no <stddef.h>. */
-#ifndef _SIZE_T_DEFINED
-#define _SIZE_T_DEFINED
-#ifdef _WIN64
-typedef unsigned __int64 size_t;
-#else
-typedef unsigned int size_t;
-#endif
-#endif
-typedef struct _IRP IRP, *PIRP;
+${msvcSizeT}typedef struct _IRP IRP, *PIRP;
 typedef struct _IO_STACK_LOCATION IO_STACK_LOCATION, *PIO_STACK_LOCATION;
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
