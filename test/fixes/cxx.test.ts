@@ -187,14 +187,8 @@ describe('the thunk for C++ records: capture, write-back, release and the receiv
     '',
   ].join('\n');
 
-  // The wdm.h/ntintsafe.h routines the receive path and the probes call, which the prelude (types for layouts) leaves out.
-  const wdmRoutines = String.raw`
-extern "C" void *memcpy(void *, const void *, SIZE_T);
-extern "C" void *memset(void *, int, SIZE_T);
-#define RtlCopyMemory(d, s, n) memcpy((d), (s), (n))
-#define RtlZeroMemory(d, n) memset((d), 0, (n))
-VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment);
-VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+  // The sample's kernel stubs declare the copies and probes; the receive path also calls ntintsafe.h's arithmetic.
+  const intsafe = String.raw`
 NTSTATUS RtlSizeTMult(SIZE_T a, SIZE_T b, SIZE_T *r);
 NTSTATUS RtlSizeTAdd(SIZE_T a, SIZE_T b, SIZE_T *r);
 NTSTATUS RtlULongAdd(ULONG a, ULONG b, ULONG *r);
@@ -207,14 +201,14 @@ NTSTATUS RtlULongMult(ULONG a, ULONG b, ULONG *r);
   for (const [direction, dispatch] of [['out', 'wdm'], ['inout', 'kmdf']] as const) {
     it(`--direction ${direction} --dispatch ${dispatch}: shadows and routines${direction === 'out' ? ' with Marshal…32' : ''} compile for x86 and x64`, function () {
       if (!requireTool(this, 'clang')) return;
-      const files = new Map([[header, headerText]]);
+      const files = new Map([[header, headerText], [stubs, fs.readFileSync(stubs, 'utf8')]]);
       const { analysis } = analyse(files, header);
       const result = generateThunks(analysis, { type: 'fabrikam::query::Reply', direction, dispatch });
       assert.equal(result.error, undefined, result.error);
       if (direction === 'out') assert.ok(result.routines?.marshal, 'the receive path is generated');
       // The dispatch branch is a fragment inside `#if 0` (not compiled here); the shadows and routines are, after the header.
       const unit = path.join(sampleDir, 'reply.cpp');
-      files.set(unit, `#include "reply.hpp"\n${wdmRoutines}\n${result.text}`);
+      files.set(unit, `#include "reply.hpp"\n#include "../driver/kernel_stubs.h"\n${intsafe}\n${result.text}`);
       for (const triple of triples) {
         const r = compileCxx(files, 'reply.cpp', triple);
         assert.equal(r.status, 0, `${triple}:\n${r.stderr}`);
