@@ -15,9 +15,6 @@ import type { Diagnostic } from '../core/diagnostics';
 import { absolute, layoutReports } from '../node/layoutApi';
 import { type OptionSpec, compilerOptions, languageOption, nearest, parseArgs, parseDefine, usageError, version } from './args';
 import { renderReports } from './layoutText';
-import { thunkCommand, thunkUsage } from './thunk';
-import { checkCommand, checkUsage } from './check';
-import { serveCommand, serveUsage } from './serve';
 
 export interface Io {
   out(s: string): void;
@@ -60,11 +57,31 @@ options:
   --all-diagnostics           also print diagnostics from included headers
 `;
 
-const commands: Record<string, { usage: string; run(argv: string[], io: Io): number }> = {
-  layout: { usage: layoutUsage, run: layoutCommand },
-  check: { usage: checkUsage, run: checkCommand },
-  thunk: { usage: thunkUsage, run: thunkCommand },
-  serve: { usage: serveUsage, run: serveCommand },
+interface Command {
+  usage: string;
+  run(argv: string[], io: Io): number;
+}
+
+/**
+ * Each command's module is loaded when that command runs or prints its help:
+ * a one-shot `layout` does not load the checks' driver model, the thunk
+ * generator or the language server (with --no-opt, loading them cost more
+ * CPU than laying out a small header).
+ */
+const commands: Record<string, () => Command> = {
+  layout: () => ({ usage: layoutUsage, run: layoutCommand }),
+  check: () => {
+    const m: typeof import('./check') = require('./check');
+    return { usage: m.checkUsage, run: m.checkCommand };
+  },
+  thunk: () => {
+    const m: typeof import('./thunk') = require('./thunk');
+    return { usage: m.thunkUsage, run: m.thunkCommand };
+  },
+  serve: () => {
+    const m: typeof import('./serve') = require('./serve');
+    return { usage: m.serveUsage, run: m.serveCommand };
+  },
 };
 
 
@@ -127,14 +144,14 @@ export function main(argv: string[], io: Io): number {
   }
   if (['help', '--help', '-h'].includes(command)) {
     const topic = command === 'help' ? rest[0] : undefined;
-    io.out(topic && commands[topic] ? commands[topic].usage : usage);
+    io.out(topic && Object.hasOwn(commands, topic) ? commands[topic]().usage : usage);
     return 0;
   }
-  if (['--version', '-V', 'version'].includes(command) || (commands[command] && rest.includes('--version'))) {
+  if (['--version', '-V', 'version'].includes(command) || (Object.hasOwn(commands, command) && rest.includes('--version'))) {
     io.out(`ioctl-lens ${version()}\n`);
     return 0;
   }
-  const entry = commands[command];
+  const entry = Object.hasOwn(commands, command) ? commands[command]() : undefined;
   if (!entry) {
     const what = command.startsWith('-') ? 'option' : 'command';
     const near = nearest(command, command.startsWith('-') ? ['--help', '--version'] : Object.keys(commands), { limit: 1 });
