@@ -84,6 +84,29 @@ describe('ioctl-lens check (CLI)', () => {
     assert.equal(run([empty]).code, 2);
   });
 
+  it('takes --no-kernel-mode, --configuration and -j/--jobs, and checks their values', () => {
+    const kernel = path.join(repoRoot, 'test/fixtures/drivers/kernel-mode');
+    assert.match(run(['--fail-on', 'never', kernel]).out, /\[unhandled-32bit-caller\]/);
+    const off = run(['--no-kernel-mode', '-j', '1', kernel]);
+    assert.equal(off.code, 0, off.out + off.err);
+    assert.match(off.out, /0 error\(s\), 0 warning\(s\)/);
+    const project = path.join(repoRoot, 'test/fixtures/drivers/vcxproj');
+    assert.match(run(['--fail-on', 'never', '--jobs=2', project]).out, /\[unthunked-pointer\]/);
+    const debug = run(['--configuration', 'Debug', '-j1', project]);
+    assert.doesNotMatch(debug.out, /\[unthunked-pointer\]/);
+    const missing = run(['--fail-on', 'never', '--configuration', 'Checked', project]);
+    assert.match(missing.out, /vx\.vcxproj:1:1: error: the project has no configuration 'Checked' .* \[project-no-configuration\]/);
+    for (const bad of [['--jobs', '0'], ['-j', 'many'], ['--configuration', ' ']]) {
+      const r = run([...bad, kernel]);
+      assert.equal(r.code, 2, bad.join(' '));
+      assert.match(r.err, /^ioctl-lens check: --(jobs|configuration) needs /m);
+    }
+    const typo = run(['--no-kernel', kernel]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.err, /unknown option '--no-kernel' \(did you mean '--no-kernel-mode'\?\)/);
+    assert.match(run(['--help']).out, /--no-kernel-mode/);
+  });
+
   it('reads .ioctl-lens.json (rule severities) and exits 2 on a broken one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-cfg-'));
     fs.copyFileSync(path.join(repoRoot, 'test/fixtures/checks/reserved-function-code/fires.h'), path.join(dir, 'codes.h'));

@@ -13,6 +13,8 @@ describe('config: .ioctl-lens.json', () => {
         "abis": ["x86", "x64"],
         "rules": {"reserved-function-code": "off", "unthunked-pointer": "error"},
         "compileCommands": "build/compile_commands.json",
+        "kernelMode": false,
+        "configuration": "Debug|Win32",
       }`,
       '/proj/.ioctl-lens.json',
     );
@@ -24,13 +26,16 @@ describe('config: .ioctl-lens.json', () => {
     assert.deepEqual(config.abis, ['x86', 'x64']);
     assert.deepEqual(config.rules, { 'reserved-function-code': 'off', 'unthunked-pointer': 'error' });
     assert.equal(config.compileCommands, '/proj/build/compile_commands.json');
+    assert.equal(config.kernelMode, false);
+    assert.equal(config.configuration, 'Debug|Win32');
   });
 
   it('reports bad values where they are, and keeps the rest', () => {
-    const text = '{\n  "abis": ["x86", "mips"],\n  "rules": {"no-such-rule": "off", "stale-shadow": "loud"},\n  "defines": ["A=1"],\n  "colour": true\n}';
+    const text = '{\n  "abis": ["x86", "mips"],\n  "rules": {"no-such-rule": "off", "stale-shadow": "loud"},\n  "defines": ["A=1"],\n  "colour": true,\n  "kernelMode": "no",\n  "configuration": ""\n}';
     const { config, diagnostics } = parseConfig(text, '/p/.ioctl-lens.json');
     assert.deepEqual(config.abis, ['x86']);
     assert.deepEqual(config.defines, [['A', '1']]);
+    assert.equal(config.kernelMode, undefined);
     assert.deepEqual(
       diagnostics.map((d) => `${d.loc.line}:${d.loc.col} ${d.severity} ${d.message}`),
       [
@@ -38,6 +43,8 @@ describe('config: .ioctl-lens.json', () => {
         `3:13 warning unknown rule 'no-such-rule'`,
         `3:52 error rule 'stale-shadow' must be "error", "warning", "info" or "off"`,
         `5:3 warning unknown setting 'colour'`,
+        `6:17 error 'kernelMode' must be true or false`,
+        `7:20 error 'configuration' must be a project configuration such as "Debug|x64" or "Release"`,
       ],
     );
   });

@@ -77,4 +77,16 @@ describe('options: one resolution for the CLI and the editor', () => {
     assert.deepEqual(r.analysis.abis, ['arm64', 'arm32']);
     assert.deepEqual(r.rules, { 'stale-shadow': 'warning' });
   });
+
+  it("turns _KERNEL_MODE off with kernelMode: the front end's switch, else .ioctl-lens.json's", () => {
+    const config = { includePaths: [], defines: [], undefines: [], forcedIncludes: [], rules: {}, editor: {} };
+    const kernelDefined = (sources: Parameters<typeof resolveOptions>[0]) => (resolveOptions(sources).analysis.defines ?? []).some(([n]) => n === '_KERNEL_MODE');
+    const project = { kernel: true };
+    assert.equal(kernelDefined({ project }), true);
+    assert.equal(kernelDefined({ project, config: { ...config, kernelMode: false } }), false);
+    assert.equal(kernelDefined({ project, frontEnd: { kernelMode: false } }), false);
+    assert.equal(kernelDefined({ project, config: { ...config, kernelMode: false }, frontEnd: { kernelMode: true } }), true);
+    // Not a kernel-mode source: nothing to turn on.
+    assert.equal(kernelDefined({ project: { kernel: false }, frontEnd: { kernelMode: true } }), false);
+  });
 });

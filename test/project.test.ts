@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { kernelModeSources, parseVcxproj } from '../server/src/core/project';
+import { chooseConfiguration, kernelModeSources, parseVcxproj } from '../server/src/core/project';
 import { findDrivers } from '../server/src/node/project';
 import { collectFiles } from '../server/src/cli/check';
 import { normalizePath } from '../server/src/core/source';
@@ -27,6 +27,32 @@ describe('driver projects: .vcxproj', () => {
       ['VX_FEATURE_MAP', '1'],
       ['VX_MAP_FILE', '1'],
     ]);
+  });
+
+  it('reads the configuration asked for: Configuration|Platform, or a Configuration alone (its x64 platform first)', () => {
+    const file = `${fixture}/sys/vx.vcxproj`;
+    const debug = parseVcxproj(fs.readFileSync(file, 'utf8'), file, { configuration: 'debug|win32' });
+    assert.deepEqual(debug.diagnostics, []);
+    assert.equal(debug.project?.configuration, 'Debug|Win32');
+    // Debug|Win32's own definitions; _X86_ is the ABI's to predefine; not a driver in that configuration.
+    assert.deepEqual(debug.project?.defines, [['VX_DEBUG_ONLY', '1']]);
+    assert.equal(debug.project?.kernel, undefined);
+    assert.equal(parseVcxproj(fs.readFileSync(file, 'utf8'), file, { configuration: 'Debug' }).project?.configuration, 'Debug|Win32');
+    const configs = ['Debug|Win32', 'Debug|x64', 'Release|Win32', 'Release|x64'];
+    assert.deepEqual(chooseConfiguration(configs), { config: 'Release|x64' });
+    assert.deepEqual(chooseConfiguration(configs, 'Debug'), { config: 'Debug|x64' });
+    assert.deepEqual(chooseConfiguration(configs, 'RELEASE|WIN32'), { config: 'Release|Win32' });
+    assert.deepEqual(chooseConfiguration(configs, 'Checked|ARM64'), { config: 'Release|x64', missing: true });
+  });
+
+  it('says when the project has no configuration asked for, and reads the default one', () => {
+    const file = `${fixture}/sys/vx.vcxproj`;
+    const { project, diagnostics } = parseVcxproj(fs.readFileSync(file, 'utf8'), file, { configuration: 'Checked' });
+    assert.equal(project?.configuration, 'Release|x64');
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code} ${d.severity} ${d.message}`),
+      ["project-no-configuration error the project has no configuration 'Checked' (it has Debug|Win32, Release|x64): 'Release|x64' is read instead"],
+    );
   });
 
   it('reports a project file it cannot read, and does not throw', () => {

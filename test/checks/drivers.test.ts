@@ -154,6 +154,21 @@ describe('whole drivers: patterns', () => {
     expectDriverFixture('kernel-mode');
     const off = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], kernelMode: false });
     assert.deepEqual(off.findings.map((f) => f.rule), [], 'without _KERNEL_MODE the shared header carries no pointer');
+    const config = { includePaths: [], defines: [], undefines: [], forcedIncludes: [], rules: {}, editor: {}, kernelMode: false };
+    const offByConfig = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], config, threads: 1 });
+    assert.deepEqual(offByConfig.findings.map((f) => f.rule), [], '.ioctl-lens.json turns it off too');
+    const onAgain = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], config, kernelMode: true, threads: 1 });
+    assert.deepEqual(onAgain.findings.map((f) => f.rule).sort(), ['unhandled-32bit-caller', 'unthunked-pointer'], 'the front end decides over .ioctl-lens.json');
+  });
+
+  it('reads the .vcxproj configuration asked for; one the project lacks is an input error', () => {
+    const folder = path.join(driverFixturesDir, 'vcxproj');
+    // Debug|Win32 does not define VX_FEATURE_MAP: VX_MAP does not exist there.
+    const debug = runCheck({ ...emptyRequest, paths: [folder], configuration: 'Debug|Win32', threads: 1 });
+    assert.deepEqual(debug.findings.map((f) => f.rule), []);
+    const missing = runCheck({ ...emptyRequest, paths: [folder], configuration: 'Checked|x64', threads: 1 });
+    assert.deepEqual(missing.findings.map((f) => f.rule).sort(), ['unhandled-32bit-caller', 'unthunked-pointer']);
+    assert.deepEqual(missing.inputErrors.map((d) => `${path.basename(d.loc.file)} ${d.code}`), ['vx.vcxproj project-no-configuration']);
   });
 });
 

@@ -45,4 +45,28 @@ describe('lsp: whole-driver findings', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('predefines _KERNEL_MODE for kernel-mode sources as check does, and the kernelMode setting turns it off', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-kernel-'));
+    try {
+      fs.copyFileSync(path.join(fixture, 'driver_stubs.h'), path.join(dir, 'driver_stubs.h'));
+      const drv = path.join(dir, 'km');
+      fs.mkdirSync(drv);
+      for (const f of fs.readdirSync(path.join(fixture, 'kernel-mode'))) fs.copyFileSync(path.join(fixture, 'kernel-mode', f), path.join(drv, f));
+      const unhandled = (p: PublishedDiagnostics) => p.diagnostics.some((d) => d.code === 'unhandled-32bit-caller');
+      for (const kernelMode of [true, false]) {
+        const c = await startClient({ rootPath: drv, settings: { kernelMode } });
+        try {
+          const source = await c.open(path.join(drv, 'driver.c'));
+          // KM_REQ holds a pointer only under _KERNEL_MODE (driver.c includes "ntddk.h").
+          const published = await c.diagnostics(source, () => true, 60000);
+          assert.equal(unhandled(published), kernelMode, JSON.stringify(published.diagnostics.map((d) => d.code)));
+        } finally {
+          await c.shutdown();
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -77,7 +77,14 @@ options:
                               compile command, extension and driver decide, then the header
   --compile-commands FILE     take include paths and defines from a compile_commands.json
   --config FILE               use this .ioctl-lens.json instead of searching for one
-  PATH...                     files, or folders searched for .h .hpp .c .cpp
+  --configuration NAME        the .vcxproj configuration to read: Debug|Win32, or Debug
+                              for its x64 platform (default Release|x64)
+  --no-kernel-mode            do not predefine _KERNEL_MODE for kernel-mode sources (those of
+                              a driver project, or that include wdm.h, ntddk.h, ntifs.h ...)
+  -j N, --jobs N              check up to N drivers at once on worker threads (default: one
+                              per core; 1 checks everything in one thread)
+  PATH...                     files, or folders searched for .h .hpp .c .cpp; each driver under
+                              them (a .vcxproj, compile_commands.json, else a folder) is one unit
 `;
 
 const sourceExt = /\.(c|cpp|cc|cxx)$/i;
@@ -148,10 +155,13 @@ export interface CheckRequest {
   /** Default true: read many root headers through umbrella units (false: one unit per root header). */
   umbrella?: boolean;
   /**
-   * Default true: sources of a kernel-mode driver project, and sources that
-   * include wdm.h/ntddk.h/ntifs.h/ndis.h, are compiled with `_KERNEL_MODE`.
+   * Sources of a kernel-mode driver project, and sources that include
+   * wdm.h/ntddk.h/ntifs.h/ndis.h, are compiled with `_KERNEL_MODE` unless
+   * this (`--no-kernel-mode`), or else `.ioctl-lens.json`'s `kernelMode`, is false.
    */
   kernelMode?: boolean;
+  /** The `.vcxproj` configuration to read (`--configuration`; else `.ioctl-lens.json`'s; default `Release|x64`). */
+  configuration?: string;
   /** The drivers to check; by default found under `paths` (`node/project.ts`). */
   drivers?: DriverProject[];
   /**
@@ -195,6 +205,7 @@ export function checkOptionsFor(request: CheckRequest, file: string, project?: O
     forcedIncludes: request.forcedIncludes,
     prelude: request.prelude,
     language: request.language,
+    kernelMode: request.kernelMode,
   };
   return resolveOptions({ project, compile, config: request.config, frontEnd, file: self }).analysis;
 }
@@ -243,13 +254,25 @@ export function runCheck(request: CheckRequest): CheckResult {
   };
   const session: Session = { ...createSession(host), lexCache };
   const read = (p: string) => disk.readFile(p)?.text;
-  const drivers = request.drivers ?? findDrivers(request.paths.map((p) => normalizePath(nodePath.resolve(p))), unique, { compileCommands: request.compileCommands, readText: read }).drivers;
+  const found = request.drivers
+    ? { drivers: request.drivers, diagnostics: [] }
+    : findDrivers(request.paths.map((p) => normalizePath(nodePath.resolve(p))), unique, {
+        compileCommands: request.compileCommands,
+        readText: read,
+        configuration: request.configuration ?? request.config?.configuration,
+      });
+  const drivers = found.drivers;
+  // A project file that cannot be read, or has no configuration asked for, is input the findings stand on.
+  const projectErrors = found.diagnostics.filter((d) => d.severity === 'error');
   const threads = Math.min(request.threads ?? os.availableParallelism(), drivers.length);
-  if (threads > 1) return checkInThreads(request, drivers, threads, unique);
+  if (threads > 1) {
+    const result = checkInThreads(request, drivers, threads, unique);
+    return { ...result, inputErrors: byPlace([...projectErrors, ...result.inputErrors]) };
+  }
   const covered = new Set<string>();
   const findings: Finding[] = [];
   const suppressions: Suppressions = new Map();
-  const inputErrors: Diagnostic[] = [];
+  const inputErrors: Diagnostic[] = [...projectErrors];
   const seenErrors = new Set<string>();
   let units = 0;
 
@@ -258,8 +281,8 @@ export function runCheck(request: CheckRequest): CheckResult {
     const inScope = (f: string) => inFiles.has(f) || driverFiles.has(f);
     const ioctls = new Map<string, IoctlDef>();
     const routinesSeen: DispatchRoutine[][] = [];
-    const kernel =
-      request.kernelMode === false ? new Set<string>() : driver.kernel ? new Set(driver.sources) : kernelModeSources(driver.sources, [...new Set([...unique, ...driverFiles])], read);
+    // Which sources a driver build compiles with `_KERNEL_MODE`; whether they get it is `core/options.ts`'s to decide.
+    const kernel = driver.kernel ? new Set(driver.sources) : kernelModeSources(driver.sources, [...new Set([...unique, ...driverFiles])], read);
     // A header whose extension does not say is C++ in a driver whose sources are all C++.
     const sourceLanguages = new Set(driver.sources.map((f) => languageOfExtension(f)));
     const projectLanguage = sourceLanguages.size === 1 ? [...sourceLanguages][0] : undefined;
@@ -528,6 +551,9 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     '--fail-on': { kind: 'string' },
     '--compile-commands': { kind: 'string' },
     '--config': { kind: 'string' },
+    '--configuration': { kind: 'string' },
+    '--no-kernel-mode': { kind: 'flag' },
+    '--jobs': { kind: 'string', aliases: ['-j'] },
   };
   const args = parseArgs(argv, specs);
   const format = args.options.get('--format')?.[0] ?? 'text';
@@ -537,6 +563,10 @@ export function checkCommand(argv: string[], io: CheckIo): number {
   if (args.positionals.length === 0) args.errors.push('no input files or folders');
   for (const p of args.positionals) if (!fs.existsSync(nodePath.resolve(io.cwd, p))) args.errors.push(`no such file or folder: ${p}`);
   const language = languageOption(args);
+  const jobs = args.options.get('--jobs')?.[0];
+  if (jobs !== undefined && !/^[1-9][0-9]{0,3}$/.test(jobs)) args.errors.push(`--jobs needs a number of threads from 1 to 9999, not '${jobs}'`);
+  const configuration = args.options.get('--configuration')?.[0]?.trim();
+  if (configuration === '') args.errors.push('--configuration needs a configuration name such as Debug|x64');
   const bail = () => usageError('check', args, io);
   if (args.errors.length) return bail();
 
@@ -573,6 +603,9 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     compileCommands: loaded.compileCommands?.entries,
     prelude: !args.options.has('--no-prelude'),
     language,
+    ...(args.options.has('--no-kernel-mode') ? { kernelMode: false } : {}),
+    ...(configuration ? { configuration } : {}),
+    ...(jobs ? { threads: Number(jobs) } : {}),
   });
   if (result.files.length === 0) {
     io.err(`ioctl-lens check: no .h .hpp .c .cpp files under ${args.positionals.join(', ')}\n`);

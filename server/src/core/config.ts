@@ -14,6 +14,8 @@
  *       "language": "auto",                              // or "c", "cpp": how files are read
  *       "rules": {"reserved-function-code": "off", "unthunked-pointer": "error"},
  *       "compileCommands": "build/compile_commands.json",
+ *       "kernelMode": false,                            // no _KERNEL_MODE for kernel sources
+ *       "configuration": "Debug|x64",                   // the .vcxproj configuration read
  *       "inlayHints": "all", "codeLens": true     // the editor's switches
  *     }
  *
@@ -46,6 +48,14 @@ export interface WorkspaceConfig {
   rules: Partial<Record<RuleId, RuleSetting>>;
   /** Absolute path of a compile_commands.json named by the file. */
   compileCommands?: string;
+  /**
+   * Default true: a kernel-mode driver's sources (its `.vcxproj` says so, or
+   * they include wdm.h/ntddk.h/ntifs.h/ndis.h ...) get `_KERNEL_MODE`, as
+   * the `/kernel` switch predefines it; false: never (core/options.ts).
+   */
+  kernelMode?: boolean;
+  /** The `.vcxproj` configuration read, `Configuration|Platform` or `Configuration` (default `Release|x64`). */
+  configuration?: string;
   /** What only the editor uses (the CLI reads and checks them too, so one file serves both). */
   editor: EditorConfig;
 }
@@ -230,6 +240,14 @@ export function parseConfig(text: string, path: string): { config: WorkspaceConf
       case 'compileCommands':
         if (v.kind === 'string') config.compileCommands = joinPath(base, v.value);
         else bad(v, `'compileCommands' must be a path`);
+        break;
+      case 'kernelMode':
+        if (v.kind === 'boolean') config.kernelMode = v.value;
+        else bad(v, `'kernelMode' must be true or false`);
+        break;
+      case 'configuration':
+        if (v.kind === 'string' && v.value.trim()) config.configuration = v.value.trim();
+        else bad(v, `'configuration' must be a project configuration such as "Debug|x64" or "Release"`);
         break;
       case 'inlayHints':
         if (v.kind === 'string' && (v.value === 'differing' || v.value === 'all' || v.value === 'off')) config.editor.inlayHints = v.value;

@@ -95,6 +95,7 @@ export const Messages = {
   'eval-bad-offsetof': { severity: 'error', text: 'offsetof: {0}' },
   // Driver projects (.vcxproj)
   'project-unreadable': { severity: 'error', text: 'cannot read the project file: {0}' },
+  'project-no-configuration': { severity: 'error', text: "the project has no configuration '{0}' (it has {1}): '{2}' is read instead" },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 
 export type MessageCode = keyof typeof Messages;

@@ -6,7 +6,9 @@
  * The layers, lowest precedence first:
  *
  *  1. the driver project the file belongs to (a `.vcxproj`'s include
- *     directories and defines; `_KERNEL_MODE` for a kernel-mode driver);
+ *     directories and defines; `_KERNEL_MODE` for a kernel-mode driver's
+ *     source, unless `kernelMode` is false in the front end's options or,
+ *     failing those, in `.ioctl-lens.json`);
  *  2. the file's `compile_commands.json` entry (its own, or as clangd
  *     guesses it for a header);
  *  3. `.ioctl-lens.json`;
@@ -52,7 +54,7 @@ export interface OptionSources {
   /** `.ioctl-lens.json`. */
   config?: WorkspaceConfig;
   /** The editor's settings or the command line. */
-  frontEnd?: OptionLayer & { abis?: readonly AbiName[]; rules?: Partial<Record<RuleId, RuleSetting>>; prelude?: boolean; language?: LanguageSetting };
+  frontEnd?: OptionLayer & { abis?: readonly AbiName[]; rules?: Partial<Record<RuleId, RuleSetting>>; prelude?: boolean; language?: LanguageSetting; kernelMode?: boolean };
   /**
    * The file itself, for its language: its path (the extension), the
    * editor's language id, its text (a header's own C++). Without it the
@@ -75,7 +77,8 @@ export function resolveOptions(sources: OptionSources): ResolvedOptions {
     undefines: config.undefines,
     forcedIncludes: config.forcedIncludes,
   };
-  const kernel: OptionLayer | undefined = sources.project?.kernel ? { defines: [['_KERNEL_MODE', '1']] } : undefined;
+  const kernelMode = sources.frontEnd?.kernelMode ?? config?.kernelMode ?? true;
+  const kernel: OptionLayer | undefined = kernelMode && sources.project?.kernel ? { defines: [['_KERNEL_MODE', '1']] } : undefined;
   const layers = [kernel, sources.project, sources.compile, configLayer, sources.frontEnd].filter((l): l is OptionLayer => l !== undefined);
   const unique = (xs: string[]) => [...new Set(xs)];
   const analysis: AnalysisOptions = {

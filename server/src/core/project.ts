@@ -14,8 +14,11 @@
  *  3. else a folder.
  *
  * The node layer finds the files (`node/project.ts`); this module turns
- * text into `DriverProject`s. Which configuration is analysed: `Release|x64`
- * when there is one, else the first x64 one, else the first. Defines that
+ * text into `DriverProject`s. Which configuration is analysed: the one asked
+ * for (`configuration` in `.ioctl-lens.json`, `check --configuration`, the
+ * `ioctlLens.configuration` setting: `Debug|Win32`, or `Debug` for its x64
+ * platform when there is one), else `Release|x64` when there is one, else
+ * the first x64 one, else the first. Defines that
  * name a platform (`_WIN64`, `_AMD64_`, `_X86_` ...) are dropped: every
  * ABI brings its own predefined macros.
  */
@@ -103,8 +106,24 @@ function parseDefine(d: string): [string, string | undefined] {
   return eq < 0 ? [d.trim(), undefined] : [d.slice(0, eq).trim(), d.slice(eq + 1).trim()];
 }
 
-/** A `.vcxproj`'s files and options for one configuration. */
-export function parseVcxproj(text: string, path: string): { project?: DriverProject; diagnostics: Diagnostic[] } {
+/**
+ * The configuration to read among a project's `configs`: `wanted` when given
+ * (`Configuration|Platform`, or a `Configuration` alone for its x64 platform
+ * when there is one, else its first; case-insensitive), else the default.
+ * `missing` when the project has no configuration `wanted` names (the
+ * default is read then).
+ */
+export function chooseConfiguration(configs: readonly string[], wanted?: string): { config: string; missing?: boolean } {
+  const fallback = configs.find((c) => /^release\|x64$/i.test(c)) ?? configs.find((c) => /\|x64$/i.test(c)) ?? configs[0] ?? '';
+  if (!wanted) return { config: fallback };
+  const w = wanted.toLowerCase();
+  const named = w.includes('|') ? configs.filter((c) => c.toLowerCase() === w) : configs.filter((c) => c.toLowerCase().split('|')[0] === w);
+  const hit = named.find((c) => /\|x64$/i.test(c)) ?? named[0];
+  return hit !== undefined ? { config: hit } : { config: fallback, missing: true };
+}
+
+/** A `.vcxproj`'s files and options for one configuration (see `chooseConfiguration`). */
+export function parseVcxproj(text: string, path: string, options: { configuration?: string } = {}): { project?: DriverProject; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   let doc: XmlNode;
   try {
@@ -118,7 +137,8 @@ export function parseVcxproj(text: string, path: string): { project?: DriverProj
   // Configurations: declared ones, else those conditions name.
   const configs: string[] = [];
   for (const group of children(project, 'ItemGroup')) for (const pc of children(group, 'ProjectConfiguration')) if (typeof pc['@Include'] === 'string') configs.push(pc['@Include'] as string);
-  const config = configs.find((c) => /^release\|x64$/i.test(c)) ?? configs.find((c) => /\|x64$/i.test(c)) ?? configs[0] ?? '';
+  const { config, missing } = chooseConfiguration(configs, options.configuration);
+  if (missing) diagnostics.push(diag('project-no-configuration', locAt({ path, text }, 0), [options.configuration!, configs.join(', ') || 'none', config || 'its items alone']));
   let kernel = false;
   for (const group of children(project, 'PropertyGroup')) {
     if (!applies(group, config)) continue;

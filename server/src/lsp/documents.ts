@@ -80,6 +80,8 @@ export interface DocumentStore {
   uris(): string[];
   /** Files changed on disk (or settings changed: no argument): re-analyse what depends on them. */
   invalidate(paths?: string[]): void;
+  /** Re-analyses the open documents whose options changed (the workspace index found their driver). */
+  refreshOptions(): void;
   /** Runs `fn` when no document analysis is pending (the workspace index uses it to stay out of the way). */
   idle(): Promise<void>;
   /** Analyses a file that is not open (the workspace index) on its first `abiCount` ABIs, or on the 64-bit one of a WOW64 pair with `wide`; shares the session. */
@@ -273,6 +275,18 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
     },
     uris() {
       return [...entries.keys()];
+    },
+    refreshOptions() {
+      for (const e of entries.values()) {
+        if (!e.result || e.dirty) continue;
+        let key: string | undefined;
+        try {
+          key = o.optionsFor(e.path, { languageId: e.languageId, text: e.text }).key;
+        } catch {
+          continue;
+        }
+        if (key !== e.result.options.key) markDirty(e, 0);
+      }
     },
     invalidate(paths) {
       if (!paths) {

@@ -104,7 +104,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const store = createDocumentStore({
     disk,
-    optionsFor: (path, document) => optionsFor(path, editorSettings, roots, log, document),
+    optionsFor: (path, document) => optionsFor(path, editorSettings, roots, log, document, (p, configuration) => index.projectOf(p, configuration)),
     onAnalyzed: (doc) => {
       // The document's functions take part in its driver's dispatch: the other open documents
       // of the driver (a header whose records a handler uses) get their findings again.
@@ -132,8 +132,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     store,
     log,
     maxFiles: () => settings.index.maxFiles,
+    configuration: () => settings.configuration || undefined,
     progress: beginProgress,
     onUpdated: () => {
+      // What the index found may change a document's options (its driver project, kernel-mode sources).
+      store.refreshOptions();
       for (const uri of store.uris()) {
         const d = store.latest(uri);
         if (d) publish(d);

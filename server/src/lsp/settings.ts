@@ -16,7 +16,7 @@ import { type AbiName, defaultAbis, isAbiName } from '../core/abi';
 import type { AnalysisOptions } from '../core/analyze';
 import { compileOptionsFor } from '../core/config';
 import { type LanguageSetting, parseLanguage } from '../core/language';
-import { resolveOptions } from '../core/options';
+import { type OptionSources, resolveOptions } from '../core/options';
 import type { Diagnostic } from '../core/diagnostics';
 import { dirname, normalizePath } from '../core/source';
 import { type LoadedConfig, loadConfig } from '../node/config';
@@ -43,6 +43,10 @@ export interface Settings {
   index: { enabled: boolean; maxFiles: number };
   /** `c` / `cpp` for every file, or `auto`: by compile command, extension, language id, the header itself (core/language.ts). */
   language: LanguageSetting;
+  /** False: no `_KERNEL_MODE` for kernel-mode sources (the CLI's `check --no-kernel-mode`). */
+  kernelMode: boolean;
+  /** The `.vcxproj` configuration read (`Debug|Win32`, `Debug`); empty: `Release|x64` (the CLI's `check --configuration`). */
+  configuration: string;
 }
 
 export const defaultSettings: Settings = {
@@ -59,6 +63,8 @@ export const defaultSettings: Settings = {
   preamble: true,
   index: { enabled: true, maxFiles: 5000 },
   language: 'auto',
+  kernelMode: true,
+  configuration: '',
 };
 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
@@ -77,6 +83,8 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
   if (r.thunkStyle === 'ulong' || r.thunkStyle === 'pointer32') out.thunkStyle = r.thunkStyle;
   const language = typeof r.language === 'string' ? parseLanguage(r.language) : undefined;
   if (language) out.language = language;
+  if (typeof r.kernelMode === 'boolean') out.kernelMode = r.kernelMode;
+  if (typeof r.configuration === 'string') out.configuration = r.configuration.trim();
   const ih = typeof r.inlayHints === 'object' && r.inlayHints ? (r.inlayHints as Record<string, unknown>).mode ?? (r.inlayHints as Record<string, unknown>).enabled : r.inlayHints;
   if (ih === 'differing' || ih === 'all' || ih === 'off') out.inlayHints = ih;
   else if (ih === false) out.inlayHints = 'off';
@@ -179,14 +187,18 @@ export interface DocumentHints {
   text?: string;
 }
 
+/** The driver project a file belongs to, as `check` finds it (the workspace index), for the `.vcxproj` configuration asked for. */
+export type ProjectOf = (path: string, configuration: string | undefined) => OptionSources['project'];
+
 /**
  * Resolves the effective settings and analysis options for one file: the
  * editor's settings over `.ioctl-lens.json` (its ABIs, rules and editor
  * switches), and the analysis options from `core/options.ts`, the function
  * `ioctl-lens check` uses too (the document's language id and text join the
- * evidence for its language).
+ * evidence for its language; `projectOf`, the driver's options and whether
+ * the file is a kernel-mode source).
  */
-export function optionsFor(path: string, editor: unknown, roots: readonly string[], log?: (m: string) => void, document: DocumentHints = {}): FileOptions {
+export function optionsFor(path: string, editor: unknown, roots: readonly string[], log?: (m: string) => void, document: DocumentHints = {}, projectOf?: ProjectOf): FileOptions {
   const sources: string[] = [];
   const rootFolder = roots.find((r) => path.startsWith(r + '/')) ?? roots[0] ?? dirname(path);
   const editorResolved = resolveEditorPaths(editor, rootFolder) as Record<string, unknown> | undefined;
@@ -196,12 +208,13 @@ export function optionsFor(path: string, editor: unknown, roots: readonly string
   if (loaded?.configPath) {
     sources.push(loaded.configPath);
     const c = loaded.config;
-    settings = mergeSettings(settings, { abis: c.abis, rules: c.rules, ...c.editor });
+    settings = mergeSettings(settings, { abis: c.abis, rules: c.rules, kernelMode: c.kernelMode, configuration: c.configuration, ...c.editor });
   }
   settings = mergeSettings(settings, editorResolved);
   const entry = loaded?.compileCommands ? compileOptionsFor(loaded.compileCommands.entries, path) : undefined;
   if (loaded?.compileCommands && entry) sources.push(loaded.compileCommands.path);
   const { analysis } = resolveOptions({
+    project: projectOf?.(path, settings.configuration || undefined),
     compile: entry,
     config: loaded?.configPath ? loaded.config : undefined,
     frontEnd: {
@@ -210,6 +223,7 @@ export function optionsFor(path: string, editor: unknown, roots: readonly string
       defines: settings.defines.map(parseDefine),
       forcedIncludes: settings.forcedIncludes,
       language: settings.language,
+      kernelMode: settings.kernelMode,
     },
     file: { path, languageId: document.languageId, text: document.text },
   });

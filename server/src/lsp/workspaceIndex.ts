@@ -14,7 +14,9 @@
 import { normalizePath } from '../core/source';
 import type { Analysis } from '../core/analyze';
 import { type UnitSummary, summarizeUnit, unitTypes } from '../core/dispatch';
-import type { DriverProject } from '../core/project';
+import { type DriverProject, kernelModeSources } from '../core/project';
+import { languageOfExtension } from '../core/language';
+import type { OptionSources } from '../core/options';
 import { findDrivers } from '../node/project';
 import { cFamilyFile, walkFiles } from '../node/walk';
 import type { DocumentStore } from './documents';
@@ -45,6 +47,8 @@ export interface WorkspaceIndexOptions {
   maxFiles(): number;
   /** Called after the index changed (to refresh diagnostics that use it). */
   onUpdated?(): void;
+  /** The `.vcxproj` configuration to read (the `configuration` setting); default `Release|x64`. */
+  configuration?(): string | undefined;
 }
 
 export interface WorkspaceIndex {
@@ -57,6 +61,14 @@ export interface WorkspaceIndex {
   files(): string[];
   /** The other files of `path`'s driver, as summaries that follow the index and the open documents. */
   driverOf(path: string): DriverContext;
+  /**
+   * `path`'s driver project as `check` reads it, for the project layer of its
+   * options (core/options.ts): the `.vcxproj`'s include directories and
+   * defines, whether `path` is a kernel-mode source (the project says so, or
+   * it includes wdm.h/ntddk.h ... directly or through the driver's headers),
+   * the language of the driver's sources.
+   */
+  projectOf(path: string, configuration?: string): OptionSources['project'];
   /** An open document's newer analysis replaces its file's summary (editing a handler updates its header's findings). */
   documentAnalyzed(doc: DocContext): void;
   has(path: string): boolean;
@@ -87,8 +99,20 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
   /** Summaries of open documents, newer than the index's. */
   const open = new Map<string, { summary?: UnitSummary; reads: Set<string> }>();
   let driverGeneration = 0;
+  /** Bumped when the set of known files changes: the drivers are found again. */
+  let membership = 0;
   let roots: string[] = [];
-  let drivers: { generation: number; list: DriverProject[] } | undefined;
+  const drivers = new Map<string, { membership: number; list: DriverProject[] }>();
+  const driverList = (configuration: string | undefined): DriverProject[] => {
+    const key = configuration ?? '';
+    let got = drivers.get(key);
+    if (!got || got.membership !== membership) {
+      const all = [...new Set([...files.keys(), ...open.keys()])].sort();
+      got = { membership, list: findDrivers(roots, all, { readText: (f) => o.store.host.readFile(f)?.text, configuration }).drivers };
+      drivers.set(key, got);
+    }
+    return got.list;
+  };
   let generation = 0;
   let indexing = false;
   const yieldNow = () => new Promise<void>((r) => setImmediate(r));
@@ -105,6 +129,7 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       const ioctls = interfaceFacts(ctx)
         .ioctls.filter((i) => i.loc.file === path)
         .map((i) => ({ name: i.name, value: i.code.value, loc: i.loc }));
+      if (!files.has(path)) membership++;
       files.set(path, { path, symbols: fileSymbols(ctx, path), ioctls, ...summaryOf(analysis, path) });
       driverGeneration++;
     } catch (err) {
@@ -118,6 +143,7 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
     },
     async start(startRoots) {
       roots = startRoots.map((r) => normalizePath(r));
+      membership++;
       const mine = ++generation;
       indexing = true;
       const all = roots.flatMap((r) => walkFiles(r, (name) => cFamilyFile.test(name), { maxFiles: o.maxFiles() })).sort();
@@ -143,8 +169,10 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
     },
     fileChanged(path, deleted) {
       const p = normalizePath(path);
+      if (/\.vcxproj$/i.test(p)) membership++;
       if (deleted) {
         files.delete(p);
+        membership++;
         driverGeneration++;
       } else if (cFamilyFile.test(p)) {
         // Soon, but after whatever the editor is waiting for.
@@ -176,6 +204,7 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       return files.has(normalizePath(path));
     },
     documentAnalyzed(doc) {
+      if (!open.has(doc.path) && !files.has(doc.path)) membership++;
       open.set(doc.path, summaryOf(doc.analysis, doc.path));
       driverGeneration++;
     },
@@ -185,13 +214,9 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       return {
         generation: () => driverGeneration,
         summaries() {
-          if (!drivers || drivers.generation !== driverGeneration) {
-            const all = [...new Set([...files.keys(), ...open.keys()])].sort();
-            drivers = { generation: driverGeneration, list: findDrivers(roots, all, { readText: (f) => o.store.host.readFile(f)?.text }).drivers };
-          }
           // The drivers the file is in, and those whose sources read it (a shared header).
           const members = new Set<string>();
-          for (const d of drivers.list) {
+          for (const d of driverList(o.configuration?.())) {
             const sources = d.sources;
             if (d.sources.includes(p) || d.headers.includes(p) || sources.some((f) => known(f)?.reads?.has(p))) for (const f of sources) members.add(f);
           }
@@ -203,6 +228,23 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
           }
           return out;
         },
+      };
+    },
+    projectOf(path, configuration) {
+      const p = normalizePath(path);
+      const list = driverList(configuration);
+      const driver = list.find((d) => d.sources.includes(p)) ?? list.find((d) => d.headers.includes(p));
+      const read = (f: string) => o.store.host.readFile(f)?.text;
+      // As `check` decides: every source of a kernel-mode project, else the sources that include a kernel header.
+      const source = /\.(c|cc|cpp|cxx)$/i.test(p);
+      const kernel = source && (driver?.kernel || kernelModeSources([p], [...new Set([p, ...(driver?.sources ?? []), ...(driver?.headers ?? [])])], read).has(p));
+      if (!driver) return kernel ? { kernel } : undefined;
+      const sourceLanguages = new Set(driver.sources.map((f) => languageOfExtension(f)));
+      return {
+        includeDirs: driver.includeDirs,
+        defines: driver.defines,
+        kernel,
+        ...(sourceLanguages.size === 1 ? { language: [...sourceLanguages][0] } : {}),
       };
     },
   };

@@ -33,7 +33,11 @@ export interface FoundDrivers {
  * The drivers `files` (found under `roots`) belong to. Each file lands in at
  * least one driver; a file several projects list is in each of them.
  */
-export function findDrivers(roots: readonly string[], files: readonly string[], options: { compileCommands?: readonly CompileOptions[]; readText?: (p: string) => string | undefined } = {}): FoundDrivers {
+export function findDrivers(
+  roots: readonly string[],
+  files: readonly string[],
+  options: { compileCommands?: readonly CompileOptions[]; readText?: (p: string) => string | undefined; configuration?: string } = {},
+): FoundDrivers {
   // Only regular files of sane size (a project file may be a FIFO or a device): see node/host.ts.
   const read = options.readText ?? ((p: string) => {
     const got = readRegularFile(p);
@@ -60,7 +64,7 @@ export function findDrivers(roots: readonly string[], files: readonly string[], 
     for (const projectFile of findProjectFiles(root)) {
       const text = read(projectFile);
       if (text === undefined) continue;
-      const parsed = parseVcxproj(text, projectFile);
+      const parsed = parseVcxproj(text, projectFile, { configuration: options.configuration });
       append(diagnostics, parsed.diagnostics);
       const project = parsed.project;
       if (!project) continue;
