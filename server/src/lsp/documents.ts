@@ -58,8 +58,8 @@ export interface DocumentStoreOptions {
   onAnalyzed(doc: AnalyzedDocument): void;
   /** The other files of the document's driver (the workspace index), for findings that come from dispatch code elsewhere. */
   driverOf?(path: string): DriverContext | undefined;
-  /** Busy/idle and the number of documents waiting, for the status bar. */
-  onState?(state: { busy: boolean; pending: number; last?: AnalyzedDocument }): void;
+  /** Busy/idle, the number of documents waiting and of analyses started so far (stale ones included), for the status bar. */
+  onState?(state: { busy: boolean; pending: number; started: number; last?: AnalyzedDocument }): void;
   log(message: string): void;
   debounce(): number;
 }
@@ -109,6 +109,8 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
   const preambles = createPreambleCache(session, overlay);
   let running: Entry | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** Analyses started since the server began (a stale one dropped midway counts too): how well edits are coalesced. */
+  let started = 0;
   let idleWaiters: (() => void)[] = [];
 
   function markDirty(e: Entry, delay: number): void {
@@ -147,10 +149,11 @@ export function createDocumentStore(o: DocumentStoreOptions): DocumentStore {
       return;
     }
     running = next;
-    o.onState?.({ busy: true, pending: pendingCount() });
+    started++;
+    o.onState?.({ busy: true, pending: pendingCount(), started });
     void run(next).finally(() => {
       running = undefined;
-      o.onState?.({ busy: pendingCount() > 0, pending: pendingCount(), last: next.result });
+      o.onState?.({ busy: pendingCount() > 0, pending: pendingCount(), started, last: next.result });
       setImmediate(schedule);
     });
   }

@@ -120,6 +120,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void connection.sendNotification('ioctlLens/status', {
         state: s.busy ? 'analyzing' : index.indexing ? 'indexing' : 'idle',
         pending: s.pending,
+        analyses: s.started,
         abis: settings.abis,
         lastMs: s.last ? Math.round(s.last.elapsed) : undefined,
       });
