@@ -8,7 +8,9 @@
  */
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFile, createSession } from '../../server/src/core/analyze';
 import { type Finding, runChecks } from '../../server/src/core/checks/index';
@@ -17,7 +19,7 @@ import { castOperand } from '../../server/src/core/fixes/handle32';
 import { type CodeFix, type FixContext, type FixEdit, createFixIndex, refactorsAt } from '../../server/src/core/fixes/index';
 import { containsCode, detectStyle, formatFor } from '../../server/src/core/fixes/text';
 import { memoryHost } from '../../server/src/core/source';
-import { repoRoot } from '../helpers';
+import { repoRoot, requireTool } from '../helpers';
 
 describe('fixes: formatting helpers', () => {
   it('detects line endings, indentation unit and brace style', () => {
@@ -126,6 +128,46 @@ describe('fixes: idempotence sweep over the samples (in memory)', function () {
     assert.ok(!titles.includes(guards.title), titles.join(' | '));
     assert.deepEqual(refactorsAt(ctx, text.indexOf('#define FILE_DEVICE_CONTOSO')), []);
   });
+});
+
+describe('fixes: Insert layout guards for a record defined inside another', () => {
+  const main = '/w/nested.h';
+  const prologue = '#include <stddef.h>\n#define C_ASSERT(e) typedef char __C_ASSERT__[(e) ? 1 : -1]\n#define FIELD_OFFSET(t, f) ((long)offsetof(t, f))\n';
+  const decl =
+    'typedef struct _OUTER {\n    unsigned long Count;\n    struct _INNER {\n        void *Buffer;\n        struct _DEEP { unsigned long Id; void *Ctx; } Deep;\n        unsigned long Length;\n    } Inner;\n    void *Tail;\n} OUTER, *POUTER;\n';
+  const text = `${prologue}${decl}\nunsigned long after_outer;\n`;
+  const files = new Map([[main, text]]);
+
+  for (const [member, name] of [
+    ['void *Buffer;', 'struct _INNER'],
+    ['unsigned long Id;', 'struct _DEEP'],
+  ] as const) {
+    it(`${name}: the guards go after the outermost declaration, and applying again is not offered`, function () {
+      const { ctx } = analyse(files, main);
+      const guards = refactorsAt(ctx, text.indexOf(member)).find((f) => f.title === `Insert layout guards for '${name}'`);
+      assert.ok(guards, refactorsAt(ctx, text.indexOf(member)).map((f) => f.title).join(' | '));
+      const after = applyAll(files, guards.edits).get(main)!;
+      // The outer declaration is untouched and the guards follow its `;`.
+      assert.ok(after.startsWith(prologue + decl), after);
+      const inserted = after.slice(prologue.length + decl.length);
+      assert.match(inserted, new RegExp(`^\\n/\\* ${name}: layout on x64 and x86 \\(ioctl-lens\\)\\. \\*/\\n#if defined\\(_WIN64\\)\\nC_ASSERT\\(sizeof\\(${name}\\) == \\d+\\);`));
+      assert.ok(inserted.trimEnd().endsWith('unsigned long after_outer;'), inserted);
+      const again = analyse(new Map([[main, after]]), main);
+      assert.equal(refactorsAt(again.ctx, after.indexOf(member)).filter((f) => f.title === guards.title).length, 0, 'offered again after it was applied');
+      // The guards hold: clang (Microsoft ABI) agrees with every number on both sides of the #if.
+      if (!requireTool(this, 'clang')) return;
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-guards-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'nested.c'), after);
+        for (const target of ['i686-pc-windows-msvc', 'x86_64-pc-windows-msvc']) {
+          const r = spawnSync('clang', ['-target', target, '-fsyntax-only', '-x', 'c', path.join(dir, 'nested.c')], { encoding: 'utf8' });
+          assert.equal(r.status, 0, `${target}: ${r.stderr}`);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('fixes: Handle 32-bit callers reads the buffer expression whole', () => {

@@ -48,8 +48,21 @@ export function recordAtOffset(ctx: FixContext, offset: number): RecordTarget | 
   }
   if (!best) return undefined;
   const typedef = best.typedefs.find((t) => !t.startsWith('*'));
-  const name = typedef ?? (best.tag ? `${best.kind} ${best.tag}` : undefined);
+  // A C++ record nested in a class is named through it outside the class (`Outer::Inner`); a C one is not (C has one tag scope).
+  const qualified = best.nested && best.cxx?.qualifiedName;
+  const name = qualified || typedef || (best.tag ? `${best.kind} ${best.tag}` : undefined);
   return name ? { record: best, name } : undefined;
+}
+
+/** The end of the outermost record definition in the document that encloses `record` (itself when it is not nested). */
+function outermostEnd(ctx: FixContext, record: RecordDecl): number {
+  let end = record.endLoc!.offset;
+  if (!record.nested) return end;
+  for (const r of mainUnit(ctx.analysis)!.unit.records) {
+    if (!r.endLoc || r.loc.file !== record.loc.file) continue;
+    if (r.loc.offset < record.loc.offset && r.endLoc.offset > end) end = r.endLoc.offset;
+  }
+  return end;
 }
 
 function guardLines(layout: LayoutContext, record: RecordDecl, name: string): string[] {
@@ -90,7 +103,8 @@ export function insertLayoutGuards(ctx: FixContext, offset: number): CodeFix | u
     append(lines, [`/* ${target.name}: layout on ${unit.abi.name} (ioctl-lens). */`, ...guardLines(unit.layout, target.record, target.name)]);
   }
   const edits = new EditSet(ctx);
-  edits.insertBlocksAfterLine(ctx.path, afterDeclaration(text, target.record.endLoc!.offset), [lines.join('\n')]);
+  // After the whole declaration: for a record defined inside another, after the outermost one (not among its members).
+  edits.insertBlocksAfterLine(ctx.path, afterDeclaration(text, outermostEnd(ctx, target.record)), [lines.join('\n')]);
   return { title: `Insert layout guards for '${target.name}'`, kind: 'refactor.extract', edits: edits.edits() };
 }
 
