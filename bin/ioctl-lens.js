@@ -4,8 +4,9 @@
 const path = require('node:path');
 // A one-shot `layout` run is over before TurboFan's optimised code pays for
 // its compile time: on mingw-w64's wdm.h, --no-opt saves ~40% of the CPU time.
-// Long runs (`check` on a tree, `serve`) keep the optimising compiler.
-if (process.argv[2] === 'layout') require('node:v8').setFlagsFromString('--no-opt');
+// `check` starts so too (a small driver is done quickly) and turns it back on
+// once the run is long (cli/check.ts, optimiseIfLong); `serve` keeps it.
+if (process.argv[2] === 'layout' || process.argv[2] === 'check') require('node:v8').setFlagsFromString('--no-opt');
 let cli;
 try {
   cli = require(path.join(__dirname, '..', 'out', 'server', 'src', 'cli', 'main.js'));
