@@ -61,7 +61,7 @@ interface Events {
   tests: Loc[];
   /** Uses and calls left out because only kernel-mode callers reach them (behind a `RequestorMode` test). */
   gated: number;
-  /** Calls, reached by any caller, that pass the buffer on (to code we may not see into). */
+  /** Calls, reached by any caller, that pass the buffer on (to code we may not see into), and raw reads of it (`*(PULONG)Buffer`). */
   open: number;
 }
 
@@ -423,6 +423,12 @@ class DriverAnalysis {
       sink.uses.push(use);
     }
     for (const t of ctx.fn.tests) if (filter(t) && this.resolve(t.on, ctx).has('test')) sink.tests.push(t.loc);
+    // Raw reads of the buffer are work any caller gets done unless a requestor-mode test keeps it out.
+    for (const r of ctx.fn.reads) {
+      if (!filter(r) || !this.resolve(r.on, ctx).has('buf')) continue;
+      if (this.kernelOnly(r.guard, ctx)) sink.gated++;
+      else sink.open++;
+    }
     for (const c of ctx.fn.calls) {
       if (!c || !c.callee || !filter(c)) continue;
       if (this.kernelOnly(c.guard, ctx)) {

@@ -109,6 +109,15 @@ export interface SummaryTest extends Event {
   on: Origin[];
 }
 
+/**
+ * The buffer read through a pointer with no record behind it (`*(PULONG)Buffer`,
+ * `Bytes[i]` where Bytes holds the buffer): work on the caller's memory that no
+ * typed use shows.
+ */
+export interface SummaryRead extends Event {
+  on: Origin[];
+}
+
 export interface SummaryCall extends Event {
   /** The function called by name; absent for calls through a pointer or table. */
   callee?: string;
@@ -163,6 +172,8 @@ export interface FunctionSummary {
   framework: Framework;
   uses: SummaryUse[];
   tests: SummaryTest[];
+  /** Raw reads of the buffer (see `SummaryRead`). */
+  reads: SummaryRead[];
   calls: SummaryCall[];
   constructs: SummaryConstruct[];
   returns: Origin[];
@@ -309,6 +320,7 @@ class Summarizer {
       framework,
       uses: [],
       tests: [],
+      reads: [],
       calls: [],
       constructs: [],
       returns: [],
@@ -644,6 +656,12 @@ class Summarizer {
     const e: Event = { at, loc: this.loc(at), guard };
     if (regions.length) e.regions = regions;
     return e;
+  }
+
+  /** `*E` or `E[i]`: a raw read when E may hold the buffer. */
+  private read(x: Expr, guard: Cond[], regions: number[]): void {
+    const on = [...filter(this.origins(x), bufferish)];
+    if (on.length && !this.summary.reads.some((r) => r.at === x.s)) this.summary.reads.push({ ...this.event(x.s, guard, regions), on });
   }
 
   private test(at: number, on: Origin[], guard: Cond[], regions: number[]): void {
@@ -1002,10 +1020,12 @@ class Summarizer {
         recurse(x.obj);
         return;
       case 'index':
+        this.read(x.obj, guard, regions);
         recurse(x.obj);
         recurse(x.index, guard, false);
         return;
       case 'unary':
+        if (x.op === '*') this.read(x.arg, guard, regions);
         recurse(x.arg);
         return;
       case 'comma':
