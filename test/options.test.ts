@@ -86,6 +86,8 @@ describe('options: one resolution for the CLI and the editor', () => {
     assert.equal(kernelDefined({ project, config: { ...config, kernelMode: false } }), false);
     assert.equal(kernelDefined({ project, frontEnd: { kernelMode: false } }), false);
     assert.equal(kernelDefined({ project, config: { ...config, kernelMode: false }, frontEnd: { kernelMode: true } }), true);
+    assert.equal(resolveOptions({ project }).analysis.driverBuild, true, "the target's platform macros come with it");
+    assert.equal(resolveOptions({ project, frontEnd: { kernelMode: false } }).analysis.driverBuild, undefined);
     // Not a kernel-mode source: nothing to turn on.
     assert.equal(kernelDefined({ project: { kernel: false }, frontEnd: { kernelMode: true } }), false);
   });

@@ -155,10 +155,11 @@ describe('whole drivers: patterns', () => {
     expectDriverFixture('mapped-buffers');
   });
 
-  it('predefines _KERNEL_MODE for sources that include a kernel header, unless turned off', () => {
-    expectDriverFixture('kernel-mode');
+  it('predefines _KERNEL_MODE and the platform macros of a driver build for sources that include a kernel header, unless turned off', () => {
+    assert.deepEqual(expectDriverFixture('kernel-mode').inputErrors, [], '_AMD64_ (x64) and _X86_ (x86) are defined');
     const off = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], kernelMode: false });
     assert.deepEqual(off.findings.map((f) => f.rule), [], 'without _KERNEL_MODE the shared header carries no pointer');
+    assert.deepEqual([...new Set(off.inputErrors.map((d) => d.message))], ['#error unknown architecture']);
     const config = { includePaths: [], defines: [], undefines: [], forcedIncludes: [], rules: {}, editor: {}, kernelMode: false };
     const offByConfig = runCheck({ ...emptyRequest, paths: [path.join(driverFixturesDir, 'kernel-mode')], config, threads: 1 });
     assert.deepEqual(offByConfig.findings.map((f) => f.rule), [], '.ioctl-lens.json turns it off too');

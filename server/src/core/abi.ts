@@ -103,6 +103,20 @@ export function predefinedFor(abi: Abi, language: Language = 'c'): Readonly<Reco
   return language === 'cpp' ? abi.cxxMacros : abi.macros;
 }
 
+/**
+ * The platform macros a WDK driver build puts on the compiler's command line
+ * for each target (the compiler itself predefines only `_M_AMD64`, `_WIN64`
+ * ...); driver headers test `_AMD64_`/`_X86_` before any Windows header could
+ * define them. Kernel-mode sources get them with `_KERNEL_MODE`
+ * (`AnalysisOptions.driverBuild`, decided in core/options.ts).
+ */
+export const driverBuildMacros: Readonly<Record<AbiName, Readonly<Record<string, string>>>> = {
+  x86: { _X86_: '1', i386: '1', STD_CALL: '1' },
+  x64: { _AMD64_: '1', AMD64: '1' },
+  arm64: { _ARM64_: '1', ARM64: '1' },
+  arm32: { _ARM_: '1', ARM: '1' },
+};
+
 function cxxMacrosOf(name: AbiName): Record<string, string> {
   const delta = predefinedCxxDelta[name];
   const out: Record<string, string> = { ...predefinedMacros[name], ...delta.define };

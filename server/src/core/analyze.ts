@@ -10,7 +10,7 @@
  * ABI per session.
  */
 
-import { type Abi, type AbiName, type Language, abis, predefinedFor } from './abi';
+import { type Abi, type AbiName, type Language, abis, driverBuildMacros, predefinedFor } from './abi';
 import type { TranslationUnit } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { type LayoutContext, createLayoutContext } from './layout';
@@ -31,6 +31,8 @@ export interface AnalysisOptions {
   language?: Language;
   /** How many translation units one analysis stands for (check's umbrella units): scales the preprocessor's work budgets. */
   budgetScale?: number;
+  /** A kernel-mode source of a driver build: each ABI also predefines the platform macros the WDK's build does (`driverBuildMacros`). */
+  driverBuild?: boolean;
 }
 
 export interface AbiUnit {
@@ -121,7 +123,7 @@ export function analyzeFile(session: Session, path: string, options: AnalysisOpt
     const prelude = options.prelude === false ? undefined : preludeFor(session, abi, language);
     const pp = preprocess(path, {
       host: session.host,
-      predefined: predefinedFor(abi, language),
+      predefined: options.driverBuild ? { ...predefinedFor(abi, language), ...driverBuildMacros[abi.name] } : predefinedFor(abi, language),
       defines: options.defines,
       undefines: options.undefines,
       includeDirs: [...(options.includeDirs ?? []), builtinIncludeDir],

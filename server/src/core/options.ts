@@ -6,9 +6,11 @@
  * The layers, lowest precedence first:
  *
  *  1. the driver project the file belongs to (a `.vcxproj`'s include
- *     directories and defines; `_KERNEL_MODE` for a kernel-mode driver's
- *     source, unless `kernelMode` is false in the front end's options or,
- *     failing those, in `.ioctl-lens.json`);
+ *     directories and defines; `_KERNEL_MODE`, and the target's platform
+ *     macros as the WDK's build defines them (`driverBuild`: `_AMD64_`,
+ *     `_X86_` ...), for a kernel-mode driver's source, unless `kernelMode`
+ *     is false in the front end's options or, failing those, in
+ *     `.ioctl-lens.json`);
  *  2. the file's `compile_commands.json` entry (its own, or as clangd
  *     guesses it for a header);
  *  3. `.ioctl-lens.json`;
@@ -88,6 +90,8 @@ export function resolveOptions(sources: OptionSources): ResolvedOptions {
     undefines: layers.flatMap((l) => [...(l.undefines ?? [])]),
     forcedIncludes: unique(layers.flatMap((l) => [...(l.forcedIncludes ?? [])])),
   };
+  // With `_KERNEL_MODE`, the target's platform macros a WDK driver build defines (`_AMD64_`, `_X86_` ...).
+  if (kernel) analysis.driverBuild = true;
   if (sources.frontEnd?.prelude !== undefined) analysis.prelude = sources.frontEnd.prelude;
   if (sources.file) {
     const chosen = sources.frontEnd?.language;

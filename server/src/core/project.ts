@@ -18,9 +18,10 @@
  * for (`configuration` in `.ioctl-lens.json`, `check --configuration`, the
  * `ioctlLens.configuration` setting: `Debug|Win32`, or `Debug` for its x64
  * platform when there is one), else `Release|x64` when there is one, else
- * the first x64 one, else the first. Defines that
- * name a platform (`_WIN64`, `_AMD64_`, `_X86_` ...) are dropped: every
- * ABI brings its own predefined macros.
+ * the first x64 one, else the first. Defines that name a platform
+ * (`_WIN64`, `_AMD64_`, `_X86_` ...) are dropped: every ABI brings its own
+ * predefined macros, and for a kernel-mode source the platform macros a WDK
+ * driver build defines (`abi.ts` `driverBuildMacros`).
  */
 
 import { XMLParser } from 'fast-xml-parser';
