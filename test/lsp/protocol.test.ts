@@ -1,9 +1,9 @@
 /**
  * The protocol edge with real bytes on the server's stdin: malformed frames
  * are skipped and the server answers the next message (before, one
- * `Content-Length: abc` left it alive but deaf for good), bad JSON is
- * ignored, requests after `shutdown` get `InvalidRequest`, and `exit` ends
- * the process. Plus the framing filter itself, fed one byte at a time.
+ * `Content-Length: abc` left it alive but deaf for good), a body that is not
+ * JSON or not a message gets the JSON-RPC error for it, requests after
+ * `shutdown` get `InvalidRequest`, and `exit` ends the process. Plus the framing filter itself, fed one byte at a time.
  */
 
 import * as assert from 'node:assert/strict';
@@ -121,6 +121,48 @@ describe('lsp protocol: malformed frames with real bytes on stdin', function () 
     // None of the shutdown requests hidden in malformed frames was obeyed.
     s.send(symbolRequest(52));
     assert.deepEqual((await s.response(52)).result, []);
+  });
+});
+
+describe('lsp protocol: unusable messages get the JSON-RPC answer (they were only logged; the client waited forever)', function () {
+  this.timeout(30000);
+
+  it('ParseError for a body that is not JSON, InvalidRequest for JSON that is no message, InvalidParams for params that are no object', async () => {
+    const s = await startRaw();
+    const all: Record<string, unknown>[] = [];
+    s.proc.stdout!.on('data', frames((m) => all.push(m)));
+    try {
+      const body = (text: string) => `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+      const errorFor = async (bytes: string, id: number | null, code: number) => {
+        const before = all.length;
+        s.send(bytes);
+        s.send(symbolRequest(200 + before));
+        await s.response(200 + before);
+        const got = all.slice(before).filter((m) => !('method' in m) && m.id === id);
+        assert.equal(got.length, 1, `${bytes}: ${JSON.stringify(all.slice(before))}`);
+        assert.equal((got[0].error as { code: number }).code, code, JSON.stringify(got[0]));
+      };
+      await errorFor(body('{"jsonrpc":"2.0","id":7,"method":"textDocument/hov'), null, -32700);
+      await errorFor(body('not json'), null, -32700);
+      for (const text of ['[]', '42', 'null', '{"jsonrpc":"2.0"}', '{"jsonrpc":"2.0","id":true,"method":"initialize"}']) await errorFor(body(text), null, -32600);
+      await errorFor(body('{"jsonrpc":"2.0","id":61,"method":5}'), 61, -32600);
+      await errorFor(frame({ jsonrpc: '2.0', id: 62, method: 'textDocument/hover', params: null }), 62, -32602);
+      await errorFor(frame({ jsonrpc: '2.0', id: 63, method: 'workspace/symbol', params: 'x' }), 63, -32602);
+      await errorFor(frame({ jsonrpc: '2.0', id: 64, method: 'no/such', params: {} }), 64, -32601);
+      // A notification the library cannot queue ($/cancelRequest without params) is dropped quietly, not answered.
+      const before = all.length;
+      s.send(frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: null }));
+      s.send(frame({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 5, languageId: 'c', version: 1, text: 'int x;' } } }));
+      s.send(symbolRequest(65));
+      await s.response(65);
+      assert.deepEqual(all.slice(before).filter((m) => !('method' in m) && m.id !== 65), []);
+      assert.doesNotMatch(s.stderr(), /TypeError|\n\s+at /);
+      // shutdown may carry params: null (some clients send it).
+      s.send(frame({ jsonrpc: '2.0', id: 66, method: 'shutdown', params: null }));
+      assert.equal((await s.response(66)).result, null);
+    } finally {
+      await s.close();
+    }
   });
 });
 

@@ -305,17 +305,33 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  documents.onDidOpen((e) => {
-    const path = uriToPath(e.document.uri);
-    openUris.set(path, e.document.uri);
-    store.open(e.document.uri, path, e.document.version, e.document.getText(), e.document.languageId);
-  });
-  documents.onDidChangeContent((e) => store.change(e.document.uri, e.document.version, e.document.getText()));
-  documents.onDidClose((e) => {
-    openUris.delete(uriToPath(e.document.uri));
-    store.close(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-  });
+  /** Document events from a client's notifications: one that is malformed (a uri or text that is not a string) is logged and ignored. */
+  const documentEvent = (name: string, fn: (doc: { uri: string; version: number; languageId: string; getText(): string }) => void) => (e: { document: { uri: unknown; version: number; languageId: string; getText(): unknown } }) => {
+    try {
+      if (typeof e.document.uri !== 'string' || typeof e.document.getText() !== 'string') {
+        log(`${name}: ignored a document whose uri or text is not a string`);
+        return;
+      }
+      fn(e.document as { uri: string; version: number; languageId: string; getText(): string });
+    } catch (err) {
+      log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  };
+  documents.onDidOpen(
+    documentEvent('didOpen', (d) => {
+      const path = uriToPath(d.uri);
+      openUris.set(path, d.uri);
+      store.open(d.uri, path, d.version, d.getText(), d.languageId);
+    }),
+  );
+  documents.onDidChangeContent(documentEvent('didChange', (d) => store.change(d.uri, d.version, d.getText())));
+  documents.onDidClose(
+    documentEvent('didClose', (d) => {
+      openUris.delete(uriToPath(d.uri));
+      store.close(d.uri);
+      void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+    }),
+  );
 
   connection.onHover(
     guard('hover', null, async (p, token) => {

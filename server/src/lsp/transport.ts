@@ -14,6 +14,16 @@
  *   answered with `InvalidRequest` and notifications other than `exit`
  *   dropped; the library dispatches them as usual. `afterShutdownGuard`
  *   wraps the message reader (stdio or IPC) and answers them itself.
+ * - Unusable messages: JSON-RPC 2.0 answers a body that is not JSON with
+ *   `ParseError` and one that is JSON but not a request, notification or
+ *   response (`[]`, `42`, `{"jsonrpc":"2.0"}`, a method that is not a
+ *   string) with `InvalidRequest`, both with `id: null` unless the id can be
+ *   read; the library only logs them, so the client would wait forever.
+ *   A request whose params are neither an object nor an array (`null`, `7`)
+ *   gets `InvalidParams` (the library's feature wrappers would fail with
+ *   InternalError); `shutdown` is let through (some clients send `null`).
+ *   Whatever the library throws while queueing a message (`$/cancelRequest`
+ *   with `params: null`) is not reported as an unreadable message.
  *
  * Invariant: nothing here knows about documents or features.
  */
@@ -137,6 +147,21 @@ export function resyncingInput(input: Readable, onDiscard: (reason: string) => v
   return transform;
 }
 
+/** A message the library can dispatch: a request or notification (string method), or a response. */
+function isUsable(m: unknown): m is Message {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const o = m as { method?: unknown; id?: unknown; result?: unknown; error?: unknown };
+  if (o.id !== undefined && o.id !== null && typeof o.id !== 'string' && typeof o.id !== 'number') return false;
+  if (typeof o.method === 'string') return true;
+  return o.id !== undefined && ('result' in o || 'error' in o);
+}
+
+/** The id a client gave an unusable message, if one can be read (else null, as JSON-RPC says). */
+function readableId(m: unknown): string | number | null {
+  const id = typeof m === 'object' && m !== null ? (m as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
 const isRequest = (m: Message): m is Message & { id: number | string; method: string } =>
   typeof (m as { method?: unknown }).method === 'string' && (m as { id?: unknown }).id !== undefined && (m as { id?: unknown }).id !== null;
 const isNotification = (m: Message): m is Message & { method: string } =>
@@ -161,6 +186,16 @@ export function afterShutdownGuard(reader: MessageReader, writer: MessageWriter)
     },
     listen(callback: DataCallback): Disposable {
       return reader.listen((message) => {
+        if (!isUsable(message)) {
+          // A response-shaped message with a bad id, or a notification-shaped one with no id, gets the answer too.
+          void writer.write({ jsonrpc: '2.0', id: readableId(message), error: { code: ErrorCodes.InvalidRequest, message: 'not a JSON-RPC request, notification or response' } } as Message);
+          return;
+        }
+        if (isRequest(message) && message.method !== 'shutdown' && 'params' in message && (typeof message.params !== 'object' || message.params === null)) {
+          // JSON-RPC params are an object or an array; the library's feature wrappers read `params.workDoneToken` and fail with InternalError.
+          void writer.write({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCodes.InvalidParams, message: `'${message.method}' takes an object as params` } } as Message);
+          return;
+        }
         if (shutDown && isRequest(message)) {
           void writer.write({
             jsonrpc: '2.0',
@@ -171,7 +206,13 @@ export function afterShutdownGuard(reader: MessageReader, writer: MessageWriter)
         }
         if (shutDown && isNotification(message) && message.method !== 'exit') return;
         if (isRequest(message) && message.method === 'shutdown') shutDown = true;
-        callback(message);
+        try {
+          callback(message);
+        } catch (err) {
+          // The library threw while queueing it (`$/cancelRequest` with `params: null` reads `params.id`); the
+          // reader would report that as an unreadable message. A notification is dropped; a request is answered.
+          if (isRequest(message)) void writer.write({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCodes.InvalidRequest, message: `the request could not be queued: ${String(err)}` } } as Message);
+        }
       });
     },
     dispose: () => reader.dispose(),
@@ -190,6 +231,10 @@ export function createGuardedConnection(kind: 'stdio' | 'ipc', log: (message: st
   }
   const writer = new StreamMessageWriter(process.stdout);
   const reader = new StreamMessageReader(resyncingInput(process.stdin, (why) => log(`ioctl-lens: ${why}`)));
-  reader.onError((err) => log(`ioctl-lens: ignored an unreadable message: ${err.message}`));
+  reader.onError((err) => {
+    // The frame was well formed (resyncingInput saw to that): its body is not JSON.
+    log(`ioctl-lens: answered an unreadable message with ParseError: ${err.message}`);
+    void writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `the message is not JSON: ${err.message}` } } as Message);
+  });
   return createConnection(ProposedFeatures.all, afterShutdownGuard(reader, writer), writer);
 }
