@@ -145,18 +145,23 @@ function commandsCase(ws: { at(input: string): string }, input: string, text: st
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer to ${what} within ${ms} ms`)), ms).unref())]);
 
+/** Document versions are unique across rounds, so a round never mistakes an earlier round's diagnostics for its own. */
+let nextVersion = 1;
+
 /** One document's life in the server: open, requests at random places, one code action applied, re-analysed, closed. */
 async function serverCase(c: TestClient, file: string, text: string, random: () => number): Promise<string | undefined> {
   const uri = uriOf(file);
   const logsBefore = c.logs.length;
   const languageId = /\.(hpp|cpp)$/.test(file) ? 'cpp' : 'c';
+  const opened = nextVersion++;
+  const edited = nextVersion++;
   const step = async <T>(what: string, p: Promise<T>): Promise<T> => {
     stats.requests++;
     return within(p, 60000, what);
   };
   try {
-    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
-    const first = await step('diagnostics of version 1', c.diagnostics(uri, (p) => p.version === 1, 60000));
+    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: opened, text } });
+    const first = await step('diagnostics of the opened version', c.diagnostics(uri, (p) => p.version === opened, 60000));
     const lines = text.split('\n');
     const randomPosition = () => {
       const line = Math.floor(random() * (lines.length + 2));
@@ -194,8 +199,8 @@ async function serverCase(c: TestClient, file: string, text: string, random: () 
       stats.applied++;
       // As an editor sends it: incremental changes, the last edit first, so earlier ranges stay valid.
       const ordered = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
-      await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: ordered.map((e) => ({ range: e.range, text: e.newText })) });
-      await step('diagnostics of version 2', c.diagnostics(uri, (x) => x.version === 2, 60000));
+      await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: edited }, contentChanges: ordered.map((e) => ({ range: e.range, text: e.newText })) });
+      await step('diagnostics of the edited version', c.diagnostics(uri, (x) => x.version === edited, 60000));
       const symbols = await step('documentSymbol after the action', c.request('textDocument/documentSymbol', { textDocument }));
       assert.ok(symbols === null || Array.isArray(symbols));
       const q = positionOf(after, Math.floor(random() * (after.length + 1)));

@@ -187,7 +187,7 @@ export function afterShutdownGuard(reader: MessageReader, writer: MessageWriter)
     listen(callback: DataCallback): Disposable {
       return reader.listen((message) => {
         if (!isUsable(message)) {
-          // A response-shaped message with a bad id, or a notification-shaped one with no id, gets the answer too.
+          // Neither a method nor a result/error, or an id that is neither a string nor a number: InvalidRequest.
           void writer.write({ jsonrpc: '2.0', id: readableId(message), error: { code: ErrorCodes.InvalidRequest, message: 'not a JSON-RPC request, notification or response' } } as Message);
           return;
         }
