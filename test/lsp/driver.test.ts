@@ -14,16 +14,25 @@ const fixture = path.join(repoRoot, 'test', 'fixtures', 'drivers');
 
 const unthunked = (p: PublishedDiagnostics, type: string) => p.diagnostics.some((d) => d.code === 'unthunked-pointer' && d.message.includes(`'${type}'`));
 
+/** Runs `body` on a copy of driver fixture `name` (beside the shared driver_stubs.h) in a temporary folder. */
+async function withFixtureCopy(name: string, body: (drv: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ioctl-lens-${name}-`));
+  try {
+    fs.copyFileSync(path.join(fixture, 'driver_stubs.h'), path.join(dir, 'driver_stubs.h'));
+    const drv = path.join(dir, 'drv');
+    fs.mkdirSync(drv);
+    for (const f of fs.readdirSync(path.join(fixture, name))) fs.copyFileSync(path.join(fixture, name, f), path.join(drv, f));
+    await body(drv);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('lsp: whole-driver findings', function () {
   this.timeout(90000);
 
   it("reports a header's records from handlers in other files, and follows edits of a handler", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-driver-'));
-    try {
-      fs.copyFileSync(path.join(fixture, 'driver_stubs.h'), path.join(dir, 'driver_stubs.h'));
-      const drv = path.join(dir, 'drv');
-      fs.mkdirSync(drv);
-      for (const f of fs.readdirSync(path.join(fixture, 'handlers-in-files'))) fs.copyFileSync(path.join(fixture, 'handlers-in-files', f), path.join(drv, f));
+    await withFixtureCopy('handlers-in-files', async (drv) => {
       const c = await startClient({ rootPath: drv });
       try {
         const header = await c.open(path.join(drv, 'iface.h'));
@@ -41,18 +50,11 @@ describe('lsp: whole-driver findings', function () {
       } finally {
         await c.shutdown();
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('predefines _KERNEL_MODE for kernel-mode sources as check does, and the kernelMode setting turns it off', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioctl-lens-kernel-'));
-    try {
-      fs.copyFileSync(path.join(fixture, 'driver_stubs.h'), path.join(dir, 'driver_stubs.h'));
-      const drv = path.join(dir, 'km');
-      fs.mkdirSync(drv);
-      for (const f of fs.readdirSync(path.join(fixture, 'kernel-mode'))) fs.copyFileSync(path.join(fixture, 'kernel-mode', f), path.join(drv, f));
+    await withFixtureCopy('kernel-mode', async (drv) => {
       const unhandled = (p: PublishedDiagnostics) => p.diagnostics.some((d) => d.code === 'unhandled-32bit-caller');
       for (const kernelMode of [true, false]) {
         const c = await startClient({ rootPath: drv, settings: { kernelMode } });
@@ -65,8 +67,6 @@ describe('lsp: whole-driver findings', function () {
           await c.shutdown();
         }
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
