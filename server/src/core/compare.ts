@@ -23,6 +23,7 @@
  * how a difference is worded for a user beyond the thunk's short notes.
  */
 
+import type { AbiName } from './abi';
 import type { FieldDecl, RecordDecl } from './ast';
 import type { FieldLayout, LayoutContext, RecordLayout } from './layout';
 import type { Loc } from './source';
@@ -47,6 +48,23 @@ function place(m: FlatMember): MemberPlace {
   if (m.field.bitWidth !== undefined) {
     p.bitOffset = m.field.bitOffset ?? 0;
     p.bitWidth = m.field.bitWidth;
+  }
+  return p;
+}
+
+/** A member's place on one ABI with its alignment and the padding after it: a row of a hover's or the layout view's per-ABI table. */
+export interface MemberPlacement extends MemberPlace {
+  abi: AbiName;
+  align: number;
+  paddingAfter: number;
+}
+
+/** `f`'s placement on `abi` (bit position and width only for a bit-field). */
+export function placementOn(abi: AbiName, f: FieldLayout): MemberPlacement {
+  const p: MemberPlacement = { abi, offset: f.offset, size: f.size, align: f.align, paddingAfter: f.paddingAfter };
+  if (f.bitWidth !== undefined) {
+    p.bitOffset = f.bitOffset ?? 0;
+    p.bitWidth = f.bitWidth;
   }
   return p;
 }

@@ -22,6 +22,7 @@ import type { CType, RecordDecl } from './ast';
 import type { FieldLayout } from './layout';
 import { declaredName, nameMatchesRecord, recordName } from './names';
 import { isVariablePointer, recordOf, typedefChain } from './types';
+import { type MemberPlacement, placementOn } from './compare';
 import { maxOf } from './arrays';
 
 /** How many distinct member colours the palettes have; member colours are indices modulo this. */
@@ -40,15 +41,8 @@ export interface LayoutViewSource {
   endCol: number;
 }
 
-export interface LayoutViewMemberAbi {
-  abi: AbiName;
-  offset: number;
-  size: number;
-  align: number;
-  bitOffset?: number;
-  bitWidth?: number;
-  paddingAfter: number;
-}
+/** A member's row on one ABI (compare.ts's placement, shared with the hovers). */
+export type LayoutViewMemberAbi = MemberPlacement;
 
 export interface LayoutViewMember {
   /** Dotted path inside the record (`DeviceName.Buffer`; anonymous members as `<anonymous#i>`). */
@@ -265,13 +259,7 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
     rows.forEach((r, i) => {
       const p = byAbi[i].get(o.path);
       if (!p) return;
-      const f = p.f;
-      const entry: LayoutViewMemberAbi = { abi: r.u.abi.name, offset: f.offset, size: f.size, align: f.align, paddingAfter: f.paddingAfter };
-      if (f.bitWidth !== undefined) {
-        entry.bitOffset = f.bitOffset ?? 0;
-        entry.bitWidth = f.bitWidth;
-      }
-      perAbi.push(entry);
+      perAbi.push(placementOn(r.u.abi.name, p.f));
     });
     const distinct = (sel: (m: LayoutViewMemberAbi) => unknown) => new Set(perAbi.map(sel)).size > 1;
     const differs = perAbi.length !== rows.length || distinct((m) => `${m.offset}:${m.size}:${m.bitOffset ?? ''}:${m.bitWidth ?? ''}:${m.align}`);

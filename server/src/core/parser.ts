@@ -1292,22 +1292,46 @@ function parseRecordSpecifier(s: ParserState, spec: Spec, kind: 'struct' | 'unio
     record = newRecord(s, kind, tag, kwTok);
     if (tag !== undefined) s.unit.tags.set(tag, record);
   }
+  startRecordDefinition(s, spec, record, kwIndex, tagTok);
+  parseRecordBody(s, record);
+  finishRecordDefinition(s, spec, record, duplicateOf, attrs, tagTok);
+}
+
+/**
+ * What a record definition takes from where it stands (C and C++): its
+ * name's place, `#pragma pack`, nesting, and an alignment written before the
+ * keyword (`__declspec(align(n)) struct X {...}` aligns the record).
+ */
+function startRecordDefinition(s: ParserState, spec: Spec, record: RecordDecl, kwIndex: number, tagTok: Token | undefined): void {
   if (tagTok) record.nameLoc = locOf(tagTok);
   const pack = s.packAt[kwIndex];
   if (pack) record.pack = pack;
   if (s.recordDepth > 0) record.nested = true;
-  // `__declspec(align(n)) struct X {...}`: an alignment written before the keyword belongs to the record.
   if (spec.declAlign !== undefined) {
     record.declAlign = spec.declAlign;
     delete spec.declAlign;
   }
-  parseRecordBody(s, record);
+}
+
+/**
+ * After a record's body (C and C++): the attributes after `}`, and the
+ * specifier's type. A second body for a tag already defined was parsed into
+ * a scratch record: a different one is a redefinition, and the first stays.
+ */
+function finishRecordDefinition(
+  s: ParserState,
+  spec: Spec,
+  record: RecordDecl,
+  duplicateOf: RecordDecl | undefined,
+  attrs: { align?: number; packed: boolean },
+  tagTok: Token | undefined,
+): void {
   parseRecordAttributes(s, attrs);
   if (attrs.align !== undefined) record.declAlign = attrs.align;
   if (attrs.packed || spec.packed) record.pack = 1;
   if (duplicateOf) {
     if (!sameRecord(duplicateOf, record) && tagTok) {
-      s.diagnostics.push(diag('parse-redefinition', locOf(tagTok), [`${kind} ${tag}`], endOf(tagTok)));
+      s.diagnostics.push(diag('parse-redefinition', locOf(tagTok), [`${record.kind} ${record.tag}`], endOf(tagTok)));
     }
     record = duplicateOf;
   }
@@ -3199,14 +3223,7 @@ function parseCxxRecordSpecifier(s: ParserState, spec: Spec, kind: 'struct' | 'u
       declareInMaps(s, s.unit.tags, tag, record);
     }
   }
-  if (tagTok) record.nameLoc = locOf(tagTok);
-  const pack = s.packAt[kwIndex];
-  if (pack) record.pack = pack;
-  if (s.recordDepth > 0) record.nested = true;
-  if (spec.declAlign !== undefined) {
-    record.declAlign = spec.declAlign;
-    delete spec.declAlign;
-  }
+  startRecordDefinition(s, spec, record, kwIndex, tagTok);
   if (attrs.emptyBases) record.cxx!.emptyBases = true;
   if (atPunct(s, ':')) parseBaseClause(s, record, isClass);
   if (!atPunct(s, '{')) {
@@ -3222,18 +3239,7 @@ function parseCxxRecordSpecifier(s: ParserState, spec: Spec, kind: 'struct' | 'u
   } finally {
     cxx.scope = saved;
   }
-  parseRecordAttributes(s, attrs);
-  if (attrs.align !== undefined) record.declAlign = attrs.align;
-  if (attrs.packed || spec.packed) record.pack = 1;
-  if (duplicateOf) {
-    if (!sameRecord(duplicateOf, record) && tagTok) {
-      s.diagnostics.push(diag('parse-redefinition', locOf(tagTok), [`${kind} ${tag}`], endOf(tagTok)));
-    }
-    record = duplicateOf;
-  }
-  spec.base = { kind: 'record', decl: record };
-  spec.tag = record;
-  spec.tagDefined = duplicateOf === undefined;
+  finishRecordDefinition(s, spec, record, duplicateOf, attrs, tagTok);
 }
 
 /**

@@ -18,7 +18,7 @@ import type { RecordLayout } from '../core/layout';
 import type { Comment, MacroDef } from '../core/preprocess';
 import { type IoctlDef, accessName, decodeCtlCode, findIoctls, macroValue, methodNames, parseCommentAnnotations, toCode } from '../core/ioctl';
 import { recordName } from '../core/names';
-import { type Side, compareLayouts } from '../core/compare';
+import { type MemberPlacement, type Side, compareLayouts, placementOn } from '../core/compare';
 import { type MemberPath, isPointer, memberPaths, recordNamed as recordNamedIn, valueRecord } from '../core/types';
 import type { Loc, SourceFile } from '../core/source';
 import { FilePositions } from '../core/positions';
@@ -46,15 +46,8 @@ export interface DriverContext {
 
 // ---------------------------------------------------------------- records
 
-export interface MemberAbiFacts {
-  abi: AbiName;
-  offset: number;
-  size: number;
-  align: number;
-  bitOffset?: number;
-  bitWidth?: number;
-  paddingAfter: number;
-}
+/** A member's row on one ABI (compare.ts's placement, shared with the layout view). */
+export type MemberAbiFacts = MemberPlacement;
 
 export interface MemberFacts {
   /** Dotted path inside the record (`u.Value`; anonymous members as `<anonymous>`). */
@@ -213,7 +206,7 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
       const f = fm.field;
       const inner = valueRecord(f.decl.type);
       if (inner) held.push({ layout: sides[k].layout, record: inner });
-      rows.push({ abi, offset: f.offset, size: f.size, align: f.align, bitOffset: f.bitOffset, bitWidth: f.bitWidth, paddingAfter: f.paddingAfter });
+      rows.push(placementOn(abi, f));
     });
     const distinct = (sel: (m: MemberAbiFacts) => unknown) => new Set(rows.map(sel)).size > 1;
     const missing = rows.length !== abiCount;

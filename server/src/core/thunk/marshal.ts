@@ -21,7 +21,7 @@
  */
 
 import { CText, comment, routineHeader } from './cwriter';
-import type { Conversion, FieldPlan, RecordPlan, SwitchPlan } from './plan';
+import type { Conversion, FieldPlan, RecordPlan } from './plan';
 import { handleBack, integerBack } from './writeback';
 import {
   type MemberConversions,
@@ -38,8 +38,8 @@ import {
   pathIdent,
   pointeeComment,
   pointerParam,
-  stagedLocals,
-  switchStatement,
+  outwardStaged,
+  outwardSwitch,
 } from './routines';
 
 /** The output cursor and its two helpers, emitted once per file (guarded). */
@@ -165,33 +165,13 @@ function storePointee(state: RoutineState, field: FieldPlan, c: Conversion & { k
   });
 }
 
-function storeSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
-  const into = (p: string) => (field.name ? `${p}.` : p);
-  switchStatement(
-    state,
-    { field, sw, discriminator: nativePrefix + sw.member },
-    (arm) => storeField(state, arm, into(memberPath(nativePrefix, field)), into(memberPath(shadowPrefix, field)), depth),
-    () => state.w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`),
-  );
-}
-
-function storeStaged(state: RoutineState, field: FieldPlan, src: string, dst: string, depth: number) {
-  const w = state.w;
-  const staged = stagedLocals(state, field);
-  if (!staged) return;
-  for (const l of comment(field.staged!)) w.line(l);
-  w.line(`RtlCopyMemory(&${staged.native}, &${src}, sizeof(${staged.native}));`);
-  store(state, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth);
-  w.line(`RtlCopyMemory(&${dst}, &${staged.shadow}, sizeof(${staged.shadow}));`);
-}
-
 function storeField(state: RoutineState, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
   const src = memberPath(nativePrefix, field);
   const dst = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return;
   if (field.todo) return todoComment(state, src, `${field.todo} (written as zeros).`);
-  if (field.switch) return storeSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth);
-  if (field.staged) return storeStaged(state, field, src, dst, depth);
+  if (field.switch) return outwardSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth, storeField);
+  if (field.staged) return outwardStaged(state, field, src, dst, (staged) => store(state, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth));
   store(state, field, field.conversion, src, dst, depth);
 }
 

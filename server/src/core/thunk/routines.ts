@@ -164,6 +164,45 @@ export function switchStatement(
   w.line('}');
 }
 
+/** Converts one member from the 64-bit record to the 32-bit one (`nativePrefix`/`shadowPrefix` end in `->` or `.`). */
+export type OutwardField = (state: RoutineState, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) => void;
+
+/**
+ * A union converted by the member that selects its arm, toward the caller
+ * (marshal's store and the write-back): the native member selects, each arm
+ * is converted by `convertField`, and a value no arm is known for is refused.
+ */
+export function outwardSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number, convertField: OutwardField) {
+  const into = (p: string) => (field.name ? `${p}.` : p);
+  switchStatement(
+    state,
+    { field, sw, discriminator: nativePrefix + sw.member },
+    (arm) => convertField(state, arm, into(memberPath(nativePrefix, field)), into(memberPath(shadowPrefix, field)), depth),
+    () => state.w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`),
+  );
+}
+
+/**
+ * A record `#pragma pack` put off its alignment, toward the caller (store,
+ * write-back): copied from `src` into an aligned native copy, converted by
+ * `convert` into an aligned shadow copy, copied out to `dst` as bytes.
+ */
+export function outwardStaged(
+  state: RoutineState,
+  field: FieldPlan,
+  src: string,
+  dst: string,
+  convert: (staged: { shadow: string; native: string; record: RecordPlan }) => void,
+) {
+  const w = state.w;
+  const staged = stagedLocals(state, field);
+  if (!staged) return;
+  for (const l of comment(field.staged!)) w.line(l);
+  w.line(`RtlCopyMemory(&${staged.native}, &${src}, sizeof(${staged.native}));`);
+  convert(staged);
+  w.line(`RtlCopyMemory(&${dst}, &${staged.shadow}, sizeof(${staged.shadow}));`);
+}
+
 /**
  * A member at the start of a record defined in place, as a path from it
  * (`Value`, `Inner.First`): the address of an anonymous union. Undefined when

@@ -32,6 +32,8 @@ import {
   memberPath,
   newState,
   pointerParam,
+  outwardStaged,
+  outwardSwitch,
   stagedLocals,
   switchStatement,
 } from './routines';
@@ -76,36 +78,19 @@ export function integerBack(state: RoutineState, c: Conversion & { kind: 'intege
   state.w.line(`${dst} = (${c.shadowType})${src};`);
 }
 
-function writeBackSwitch(state: RoutineState, field: FieldPlan, sw: SwitchPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
-  const into = (p: string) => (field.name ? `${p}.` : p);
-  switchStatement(
-    state,
-    { field, sw, discriminator: nativePrefix + sw.member },
-    (arm) => writeBackField(state, arm, into(memberPath(nativePrefix, field)), into(memberPath(shadowPrefix, field)), depth),
-    () => state.w.line(`return STATUS_INVALID_PARAMETER; /* no arm is known for this ${sw.member} */`),
-  );
-}
-
-/** A record `#pragma pack` put off its alignment: written from an aligned copy into an aligned copy, copied out as bytes. */
-function writeBackStaged(state: RoutineState, field: FieldPlan, src: string, dst: string, depth: number) {
-  const w = state.w;
-  const staged = stagedLocals(state, field);
-  if (!staged) return;
-  for (const l of comment(field.staged!)) w.line(l);
-  w.line(`RtlCopyMemory(&${staged.native}, &${src}, sizeof(${staged.native}));`);
-  // What the caller sent, for the pointers its write-back keeps.
-  if (staged.record.deep) w.line(`RtlCopyMemory(&${staged.shadow}, &${dst.replace(/^Shadow->/, 'Caller.')}, sizeof(${staged.shadow}));`);
-  back(state, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth);
-  w.line(`RtlCopyMemory(&${dst}, &${staged.shadow}, sizeof(${staged.shadow}));`);
-}
-
 function writeBackField(state: RoutineState, field: FieldPlan, nativePrefix: string, shadowPrefix: string, depth: number) {
   const src = memberPath(nativePrefix, field);
   const dst = memberPath(shadowPrefix, field);
   if (!field.name && field.conversion.kind !== 'inline') return;
   if (field.todo) return todoComment(state, src, `${field.todo}.`);
-  if (field.switch) return writeBackSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth);
-  if (field.staged) return writeBackStaged(state, field, src, dst, depth);
+  if (field.switch) return outwardSwitch(state, field, field.switch, nativePrefix, shadowPrefix, depth, writeBackField);
+  if (field.staged) {
+    return outwardStaged(state, field, src, dst, (staged) => {
+      // What the caller sent, for the pointers its write-back keeps.
+      if (staged.record.deep) state.w.line(`RtlCopyMemory(&${staged.shadow}, &${dst.replace(/^Shadow->/, 'Caller.')}, sizeof(${staged.shadow}));`);
+      back(state, { ...field, staged: undefined }, field.conversion, staged.native, staged.shadow, depth);
+    });
+  }
   back(state, field, field.conversion, src, dst, depth);
 }
 
