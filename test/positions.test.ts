@@ -138,10 +138,45 @@ describe('positions: what a name refers to', () => {
     assert.equal(tag('(*pp).Header', 6), '_REQ');
     assert.equal(tag('(*pp).Header.Size', 13), '_INNER');
     assert.equal(tag('(req)->Count', 7), '_REQ');
-    // A call's result is not typed: nothing rather than a guess.
+    // A call to a function the unit does not declare is not typed: nothing rather than a guess.
     const call = driver.replace('return total', 'return f(req)->Count');
     const c = setup(call);
     assert.equal(resolveName(c.pos, c.unit, at(call, 'f(req)->Count', 8)), undefined);
+  });
+
+  it("a member through a call's result: the function's declared return type, or a function pointer's", () => {
+    const text = driver
+      .replace(
+        'ULONG Handle(',
+        [
+          // KMDF's context accessor, as WDF_DECLARE_CONTEXT_TYPE_WITH_NAME declares it.
+          'typedef struct _DEVICE_CONTEXT { PREQ Pending; ULONG Queued; } DEVICE_CONTEXT, *PDEVICE_CONTEXT;',
+          '__forceinline PDEVICE_CONTEXT GetDeviceContext(void *Handle) { return (PDEVICE_CONTEXT)Handle; }',
+          'struct _OTHER *Lookup(ULONG key);',
+          'typedef struct _OPS { POTHER (*Find)(ULONG key); } OPS;',
+          'OPS Ops;',
+          'ULONG Handle(',
+        ].join('\n'),
+      )
+      .replace(
+        'return total',
+        'total += GetDeviceContext(req)->Pending->Header.Size + GetDeviceContext(req)->Queued + Lookup(n)->Count + Ops.Find(n)->Count;\n    return total',
+      )
+      .concat('ULONG Visit(REQ *(*Lookup)(void)) { return Lookup()->Raw; }\n');
+    const s = setup(text);
+    const tag = (needle: string, delta: number) => {
+      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
+      return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
+    };
+    assert.equal(tag('GetDeviceContext(req)->Pending', 23), '_DEVICE_CONTEXT.Pending');
+    assert.equal(tag('GetDeviceContext(req)->Pending->Header', 32), '_REQ.Header');
+    assert.equal(tag('GetDeviceContext(req)->Pending->Header.Size', 39), '_INNER.Size');
+    assert.equal(tag('GetDeviceContext(req)->Queued', 23), '_DEVICE_CONTEXT.Queued');
+    assert.equal(tag('Lookup(n)->Count', 11), '_OTHER.Count');
+    // A pointer to a function held in a member.
+    assert.equal(tag('Ops.Find(n)->Count', 13), '_OTHER.Count');
+    // A function-pointer parameter hides the file-scope Lookup, as in C: REQ's member, not OTHER's.
+    assert.equal(tag('Lookup()->Raw', 10), '_REQ.Raw');
   });
 
   it('half-typed code resolves what it can and never throws', () => {

@@ -322,9 +322,11 @@ function baseType(pos: FilePositions, unit: TranslationUnit, i: number, depth: n
   if (t.kind === TokKind.Punct && t.text === ')') {
     const open = pos.brackets[i];
     if (open < 0) return undefined;
-    // `f(x)` and `a[i](x)`: a call, whose result is not typed here.
+    // `f(x)`, `p->cb(x)`, `a[i](x)`: a call, typed by what the callee is declared to return.
     const before = pos.tokens[open - 1];
-    if (before && ((before.kind === TokKind.Ident && !keywordsBeforeParens.has(before.text)) || before.text === ')' || before.text === ']')) return undefined;
+    if (before && ((before.kind === TokKind.Ident && !keywordsBeforeParens.has(before.text)) || before.text === ')' || before.text === ']')) {
+      return returnType(pos, unit, open - 1, depth + 1);
+    }
     const first = pos.tokens[open + 1];
     if (first?.kind === TokKind.Punct && first.text === '(') {
       const reader = new ExpressionReader(pos.tokens, pos.brackets, (n) => unit.typedefs.has(n));
@@ -354,6 +356,25 @@ function baseType(pos: FilePositions, unit: TranslationUnit, i: number, depth: n
     case 'file':
       return unit.variables.find((v) => v.name === m.name)?.type;
   }
+}
+
+/**
+ * What a call returns, for the callee ending at token `i`: a function the
+ * unit declares (`GetDeviceContext(Device)->Queue`, KMDF's context accessor),
+ * or a pointer to a function held in a variable, parameter or member
+ * (`Ops->Lookup(key)->Value`). A local or parameter of the same name hides a
+ * file-scope function, as in C.
+ */
+function returnType(pos: FilePositions, unit: TranslationUnit, i: number, depth: number): CType | undefined {
+  const t = pos.tokens[i];
+  let callee = baseType(pos, unit, i, depth);
+  if (!callee && t.kind === TokKind.Ident && !pos.isMemberName(i)) {
+    const m = meaningOf(pos, unit, i, depth);
+    if (m?.kind === 'file') callee = unit.functions.find((f) => f.name === m.name)?.type;
+  }
+  let r = callee && resolve(callee);
+  if (r?.kind === 'pointer') r = resolve(r.to);
+  return r?.kind === 'function' ? r.ret : undefined;
 }
 
 /** A field of a record by name, looking into anonymous struct and union members as C does. */
