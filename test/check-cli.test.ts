@@ -35,7 +35,8 @@ describe('ioctl-lens check (CLI)', () => {
     assert.deepEqual(report.inputErrors, []);
     assert.deepEqual(report.summary, { files: 4, errors: 2, warnings: 11, inputErrors: 0 });
     const f = report.findings.find((x: { rule: string }) => x.rule === 'unthunked-pointer');
-    assert.deepEqual(Object.keys(f), ['rule', 'severity', 'symbol', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related']);
+    assert.deepEqual(Object.keys(f), ['rule', 'severity', 'symbol', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related', 'fingerprint']);
+    assert.match(f.fingerprint, /^[0-9a-f]{16}$/);
     assert.equal(f.symbol, 'CONTOSO_SUBMIT_BATCH');
     assert.equal(f.file, 'samples/driver/ioctl_interface.h');
     assert.ok(f.endColumn > f.column);

@@ -20,7 +20,7 @@ export const uriOf = (p: string) => pathToFileURL(p).href;
 export interface PublishedDiagnostics {
   uri: string;
   version?: number;
-  diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity?: number; code?: string | number; message: string; codeDescription?: { href: string }; relatedInformation?: unknown[] }[];
+  diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity?: number; code?: string | number; message: string; codeDescription?: { href: string }; relatedInformation?: unknown[]; data?: unknown }[];
 }
 
 export interface TestClient {

@@ -47,7 +47,8 @@ import { type DispatchRoutine, type DriverUnit, driverRoutines, summarizeUnit, u
 import { type DriverProject, kernelModeSources } from '../core/project';
 import type { IoctlDef } from '../core/ioctl';
 import type { LexCache } from '../core/preprocess';
-import { buildSarif } from '../core/sarif';
+import { buildSarif, reportedFingerprint } from '../core/sarif';
+import { type BaselineResult, newFindings, readBaseline } from '../core/baseline';
 import { normalizePath, overlayHost } from '../core/source';
 import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
@@ -84,6 +85,8 @@ options:
                               a driver project, or that include wdm.h, ntddk.h, ntifs.h ...)
   -j N, --jobs N              check up to N drivers at once on worker threads (default: one
                               per core; 1 checks everything in one thread)
+  --baseline FILE             report only findings not in FILE, an earlier report
+                              (--format sarif or json); says how many it left out
   PATH...                     files, or folders searched for .h .hpp .c .cpp; each driver under
                               them (a .vcxproj, compile_commands.json, else a folder) is one unit
 `;
@@ -517,7 +520,8 @@ function withoutTokens(analysis: Analysis): Analysis {
 }
 
 /** The JSON report, as documented in the issue. */
-export function jsonReport(result: CheckResult, show: (p: string) => string): object {
+/** `baseDir`: the folder fingerprints name files from (as SARIF's `%SRCROOT%`), for `--baseline`. */
+export function jsonReport(result: CheckResult, show: (p: string) => string, baseDir?: string): object {
   return {
     findings: result.findings.map((f) => ({
       rule: f.rule,
@@ -531,6 +535,7 @@ export function jsonReport(result: CheckResult, show: (p: string) => string): ob
       message: f.message,
       related: f.related.map((r) => ({ file: show(r.loc.file), line: r.loc.line, message: r.message })),
       ...(f.flow ? { flow: f.flow.map((r) => ({ file: show(r.loc.file), line: r.loc.line, column: r.loc.col, message: r.message })) } : {}),
+      fingerprint: reportedFingerprint(f, baseDir),
     })),
     inputErrors: result.inputErrors.map((d) => ({ code: d.code, file: show(d.loc.file), line: d.loc.line, column: d.loc.col, message: d.message })),
     summary: {
@@ -564,6 +569,18 @@ export function textReport(result: CheckResult, show: (p: string) => string, col
   return lines.join('\n') + '\n';
 }
 
+/** `--baseline FILE`'s fingerprints, or why the file cannot serve (a usage error: exit 2). */
+function loadBaseline(path: string, named: string): BaselineResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    return { error: `cannot read the baseline ${named}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  const r = readBaseline(text);
+  return 'error' in r ? { error: `the baseline ${named} is ${r.error.startsWith('not JSON') || r.error.startsWith('neither') ? '' : 'unusable: '}${r.error}` } : r;
+}
+
 export function checkCommand(argv: string[], io: CheckIo): number {
   const specs: Record<string, OptionSpec> = {
     ...compilerOptions,
@@ -574,6 +591,7 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     '--configuration': { kind: 'string' },
     '--no-kernel-mode': { kind: 'flag' },
     '--jobs': { kind: 'string', aliases: ['-j'] },
+    '--baseline': { kind: 'string' },
   };
   const args = parseArgs(argv, specs);
   const format = args.options.get('--format')?.[0] ?? 'text';
@@ -587,6 +605,9 @@ export function checkCommand(argv: string[], io: CheckIo): number {
   if (jobs !== undefined && !/^[1-9][0-9]{0,3}$/.test(jobs)) args.errors.push(`--jobs needs a number of threads from 1 to 9999, not '${jobs}'`);
   const configuration = args.options.get('--configuration')?.[0]?.trim();
   if (configuration === '') args.errors.push('--configuration needs a configuration name such as Debug|x64');
+  const baselineFile = args.options.get('--baseline')?.[0];
+  const baseline = baselineFile === undefined ? undefined : loadBaseline(nodePath.resolve(io.cwd, baselineFile), baselineFile);
+  if (baseline && 'error' in baseline) args.errors.push(baseline.error);
   const bail = () => usageError('check', args, io);
   if (args.errors.length) return bail();
 
@@ -631,7 +652,12 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     io.err(`ioctl-lens check: no .h .hpp .c .cpp files under ${args.positionals.join(', ')}\n`);
     return 2;
   }
-  if (format === 'json') io.out(JSON.stringify(jsonReport(result, show), null, 2) + '\n');
+  if (baseline && 'fingerprints' in baseline) {
+    const kept = newFindings(result.findings, baseline.fingerprints, normalizePath(io.cwd));
+    result.findings = kept.findings;
+    io.err(`ioctl-lens check: ${kept.suppressed} finding(s) in the baseline ${baselineFile} not reported\n`);
+  }
+  if (format === 'json') io.out(JSON.stringify(jsonReport(result, show, normalizePath(io.cwd)), null, 2) + '\n');
   else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: version(), inputErrors: result.inputErrors }), null, 2) + '\n');
   else io.out(textReport(result, show, io.isTty && !process.env.NO_COLOR));
   const worst = result.findings.some((f) => f.severity === 'error') ? 2 : result.findings.some((f) => f.severity === 'warning') ? 1 : 0;

@@ -37,9 +37,26 @@ function encodePath(p: string): string {
 function artifact(file: string, baseDir: string): Sarif.ArtifactLocation {
   const base = baseDir.endsWith('/') ? baseDir : baseDir + '/';
   if (file.startsWith(base)) return { uri: encodePath(file.slice(base.length)), uriBaseId: '%SRCROOT%' };
-  if (file.startsWith('/')) return { uri: 'file://' + encodePath(file) };
-  if (/^[A-Za-z]:\//.test(file)) return { uri: 'file:///' + encodePath(file) };
-  return { uri: encodePath(file) };
+  return { uri: absoluteUri(file) };
+}
+
+/** The SARIF `partialFingerprints` key of the fingerprint `check --baseline` reads back. */
+export const fingerprintKey = 'ioctlLens/v2';
+
+/**
+ * A finding's fingerprint as reports carry it (SARIF, JSON, the editor's
+ * `Diagnostic.data`): the file is named as the SARIF artifact is, relative to
+ * `baseDir` when under it, so a baseline written in one checkout matches
+ * another. Without `baseDir`, the absolute file.
+ */
+export function reportedFingerprint(f: Finding, baseDir?: string): string {
+  return fingerprint(f, baseDir === undefined ? absoluteUri(f.loc.file) : artifact(f.loc.file, baseDir).uri);
+}
+
+function absoluteUri(file: string): string {
+  if (file.startsWith('/')) return 'file://' + encodePath(file);
+  if (/^[A-Za-z]:\//.test(file)) return 'file:///' + encodePath(file);
+  return encodePath(file);
 }
 
 function region(start: Loc, end?: Loc): Sarif.Region {
@@ -100,7 +117,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
               },
             ],
             // v1 (rule and symbol) is kept for existing baselines; v2 tells apart findings on one symbol (members, files, numbers).
-            partialFingerprints: { 'ioctlLens/v1': `${f.rule}:${f.symbol}`, 'ioctlLens/v2': fingerprint(f, artifact(f.loc.file, options.baseDir).uri) },
+            partialFingerprints: { 'ioctlLens/v1': `${f.rule}:${f.symbol}`, [fingerprintKey]: reportedFingerprint(f, options.baseDir) },
           };
           if (f.related.length) {
             result.relatedLocations = f.related.map((r, i) => ({

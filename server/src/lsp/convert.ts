@@ -27,6 +27,7 @@ import { type Loc, type SourceFile, locAt, normalizePath } from '../core/source'
 import type { CodeLensInfo, CompletionInfo, DefinitionInfo, HoverInfo, InlayHintInfo, Span, SymbolInfo, SymbolKindName } from './languageService';
 import { renderHover, toPlainText } from './render';
 import type { Finding } from './validation';
+import { reportedFingerprint } from '../core/sarif';
 
 // ---------------------------------------------------------------- URIs and paths
 
@@ -106,6 +107,11 @@ export interface DiagnosticOptions {
   /** Base of the rule pages: `<base><rule>.md`. */
   rulesDocBase: string;
   uriOf(path: string): string;
+  /**
+   * The folder a file's fingerprint names it from (its workspace folder, as
+   * `check` run there names it); undefined: the absolute path.
+   */
+  baseDirOf?(path: string): string | undefined;
 }
 
 export function toDiagnostic(f: Finding, o: DiagnosticOptions): Diagnostic {
@@ -118,6 +124,7 @@ export function toDiagnostic(f: Finding, o: DiagnosticOptions): Diagnostic {
   };
   if (d.range.start.line === d.range.end.line && d.range.start.character === d.range.end.character) d.range.end = { ...d.range.end, character: d.range.end.character + 1 };
   if (f.rule) d.codeDescription = { href: `${o.rulesDocBase}${f.code}.md` };
+  if (f.check) d.data = { fingerprint: reportedFingerprint(f.check, o.baseDirOf?.(f.loc.file)) };
   if (f.related.length) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri: o.uriOf(r.loc.file), range: locRange(r.loc, r.end) }, message: r.message }));
   }

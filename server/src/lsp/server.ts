@@ -162,7 +162,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     settings = doc.options.settings;
     const findings = doValidation(doc, { rules: doc.options.settings.rules, workspaceIoctls: index.ioctls(), runRules: ruleFindings });
     const rulesDocBase = init.rulesDocBase ?? defaultRulesDocBase;
-    const diagnostics = findings.map((f) => toDiagnostic(f, { rulesDocBase, uriOf }));
+    // A fingerprint names the file from its workspace folder, as `check` run there does.
+    const baseDirOf = (path: string) => roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
+    const diagnostics = findings.map((f) => toDiagnostic(f, { rulesDocBase, uriOf, baseDirOf }));
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
 

@@ -33,6 +33,8 @@ export interface Finding {
   /** True for findings of the WOW64 rule catalogue (they have a documentation page). */
   rule: boolean;
   abis?: AbiName[];
+  /** The rule catalogue's finding behind it: its fingerprint goes to `Diagnostic.data` (the one `check --baseline` reads). */
+  check?: CheckFinding;
 }
 
 /** An IOCTL defined somewhere in the workspace (from the index). */
@@ -155,6 +157,7 @@ export function ruleFindings(doc: DocContext): Finding[] {
     end: f.end,
     related: f.related.map((r) => ({ loc: r.loc, message: r.message })),
     rule: true,
+    check: f,
   }));
 }
 
