@@ -53,6 +53,23 @@ describe('findings: identity', () => {
     assert.match(fingerprint(before[0]), /^[0-9a-f]{16}$/);
   });
 
+  it('a fingerprint is FNV-1a 64 of rule, symbol, file and detail, as baselines already written hold it', () => {
+    // The reference: the algorithm over BigInt, as the first version computed it.
+    const fnv = (text: string) => {
+      let h = 0xcbf29ce484222325n;
+      for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return h.toString(16).padStart(16, '0');
+    };
+    for (const f of findings(header)) {
+      for (const file of ['a.h', 'file:///w/ü%20x/a.h', '']) {
+        assert.equal(fingerprint(f, file), fnv([f.rule, f.symbol, file, f.detail ?? findingDetail(f.args)].join('\0')));
+      }
+    }
+    // Published FNV-1a 64 vectors: "" and "a".
+    assert.equal(fnv(''), 'cbf29ce484222325');
+    assert.equal(fnv('a'), 'af63dc4c8601ec8c');
+  });
+
   it('SARIF carries the fingerprint, with the file as the report names it', () => {
     const all = findings(header);
     const log = buildSarif(all, { baseDir: '/ws', toolVersion: 'test' });
