@@ -53,6 +53,11 @@ export interface Analysis {
   units: Map<AbiName, AbiUnit>;
 }
 
+/** The first ABI unit: names, locations and symbols are taken from it. */
+export function primaryUnit(a: Analysis): AbiUnit | undefined {
+  return a.units.values().next().value;
+}
+
 /** The built-in prelude, preprocessed and parsed for one ABI (see prelude.ts). */
 export interface Prelude {
   macros: Map<string, MacroDef>;

@@ -10,7 +10,8 @@
 
 import type { AbiName } from '../core/abi';
 import type { RecordDecl } from '../core/ast';
-import type { AbiUnit } from '../core/analyze';
+import { type AbiUnit, primaryUnit } from '../core/analyze';
+import { type ControlCodeFacts, type IoctlFacts, decodeControlCode, interfaceFacts, macroLookup } from '../core/interface';
 import type { MacroDef } from '../core/preprocess';
 import { convert, integerLiteralValue } from '../core/constexpr';
 import { macroValue, toCode } from '../core/ioctl';
@@ -21,16 +22,10 @@ import { recordName } from '../core/names';
 import { checkFindings } from './validation';
 import type { Loc, SourceFile } from '../core/source';
 import {
-  type ControlCodeFacts,
   type DocContext,
-  type IoctlFacts,
   type MemberFacts,
   type RecordFacts,
-  decodeControlCode,
-  interfaceFacts,
-  macroLookup,
   positionsOf,
-  primaryUnit,
   recordFacts,
   recordKey,
   recordNamed,
@@ -126,7 +121,7 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
     const literal = integerLiteralValue(word.text);
     if (literal === undefined || literal < 0x10000n || literal > 0xffffffffn) return undefined;
     const value = Number(literal);
-    const iface = interfaceFacts(ctx);
+    const iface = interfaceFacts(ctx.analysis);
     const same = iface.ioctls.filter((i) => i.code.value === value);
     const code = same[0]?.code ?? decodeControlCode(value);
     return { kind: 'ioctl', span, code, ioctl: same[0], alsoNamed: same.map((i) => i.name) };
@@ -138,10 +133,10 @@ export function doHover(ctx: DocContext, offset: number): HoverInfo | undefined 
     const facts = recordFacts(ctx, recordKey(named.record));
     if (facts) return { kind: 'record', span, facts, pointerName: named.viaPointer ? word.text : undefined, staleShadow: staleShadowReason(ctx, facts) };
   }
-  const lookup = macroLookup(ctx, u);
+  const lookup = macroLookup(u);
   const def = lookup(word.text);
   if (def && !def.params) {
-    const iface = interfaceFacts(ctx);
+    const iface = interfaceFacts(ctx.analysis);
     const ioctl = iface.ioctls.find((i) => i.name === word.text);
     if (ioctl) {
       const alsoNamed = iface.ioctls.filter((i) => i.code.value === ioctl.code.value && i.name !== ioctl.name).map((i) => i.name);
@@ -210,7 +205,7 @@ export function getCodeLenses(ctx: DocContext): CodeLensInfo[] {
     if (!facts) continue;
     out.push({ loc: r.loc, title: sizesSummary(facts), target: { kind: 'record', key: facts.key, name: facts.name } });
   }
-  for (const io of interfaceFacts(ctx).ioctls) {
+  for (const io of interfaceFacts(ctx.analysis).ioctls) {
     if (io.loc.file !== ctx.path) continue;
     out.push({ loc: io.loc, title: controlCodeSummary(io.code), target: { kind: 'ioctl', name: io.name, value: io.code.value } });
   }
@@ -349,7 +344,7 @@ export function getDocumentSymbols(ctx: DocContext): SymbolInfo[] {
     const children: SymbolInfo[] = e.enumerators.map((c) => ({ name: c.name, kind: 'enumMember', loc: c.loc, end: endOf(undefined, c.loc, c.name.length), nameLoc: c.loc, nameLength: c.name.length }));
     out.push({ name, kind: 'enum', loc: e.loc, end: maxLoc(endOf(e.endLoc, e.loc), endOf(undefined, nameLoc, nameLength)), nameLoc, nameLength, children });
   }
-  for (const io of interfaceFacts(ctx).ioctls) {
+  for (const io of interfaceFacts(ctx.analysis).ioctls) {
     if (io.loc.file !== ctx.path) continue;
     out.push({ name: io.name, kind: 'ioctl', detail: controlCodeSummary(io.code), loc: io.loc, end: maxLoc(io.endLoc, endOf(undefined, io.loc, io.name.length)), nameLoc: io.loc, nameLength: io.name.length });
   }
@@ -371,7 +366,7 @@ export function fileSymbols(ctx: DocContext, path: string): SymbolInfo[] {
     }
   }
   const u = primaryUnit(ctx.analysis);
-  const ioctls = new Set(interfaceFacts(ctx).ioctls.filter((i) => i.loc.file === path).map((i) => i.name));
+  const ioctls = new Set(interfaceFacts(ctx.analysis).ioctls.filter((i) => i.loc.file === path).map((i) => i.name));
   for (const d of u?.pp.definitions ?? []) {
     if (d.loc.file !== path) continue;
     out.push({ name: d.name, kind: ioctls.has(d.name) ? 'ioctl' : 'macro', loc: d.loc, end: d.endLoc, nameLoc: d.loc, nameLength: d.name.length });
@@ -466,7 +461,7 @@ export function referenceTarget(ctx: DocContext, offset: number): string | undef
   if (m?.kind !== 'file') return undefined;
   const u = primaryUnit(ctx.analysis)!;
   const n = m.name;
-  const known = u.pp.macros.has(n) || u.unit.typedefs.has(n) || u.unit.tags.has(n) || u.unit.enumConstants.has(n) || u.unit.functions.some((f) => f.name === n) || u.unit.variables.some((v) => v.name === n) || macroLookup(ctx, u)(n) !== undefined;
+  const known = u.pp.macros.has(n) || u.unit.typedefs.has(n) || u.unit.tags.has(n) || u.unit.enumConstants.has(n) || u.unit.functions.some((f) => f.name === n) || u.unit.variables.some((v) => v.name === n) || macroLookup(u)(n) !== undefined;
   return known ? n : undefined;
 }
 
@@ -511,7 +506,7 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
   if (!call) return [];
   const u = primaryUnit(ctx.analysis);
   if (!u) return [];
-  const lookup = macroLookup(ctx, u);
+  const lookup = macroLookup(u);
   const arg = call.callee === 'CTL_CODE' ? call.arg : wrapperArgument(lookup, call.callee, call.arg);
   if (arg === undefined) return [];
   const names = new Set<string>();
@@ -530,7 +525,7 @@ export function doComplete(ctx: DocContext, offset: number): CompletionInfo[] {
       return pick(/^FILE_DEVICE_/);
     case 1: {
       // Suggest the next free function code in the customer range.
-      const used = interfaceFacts(ctx).ioctls.map((i) => i.code.function);
+      const used = interfaceFacts(ctx.analysis).ioctls.map((i) => i.code.function);
       const next = maxOf(0x7ff, used) + 1;
       return [{ label: `0x${next.toString(16)}`, kind: 'value', detail: 'next free function code (0x800-0xFFF are for vendors)', replace }];
     }

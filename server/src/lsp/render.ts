@@ -9,7 +9,8 @@
  * between ABIs is marked once, `≠` after its label, never in every cell.
  */
 
-import type { ControlCodeFacts, MemberFacts, RecordFacts } from './facts';
+import type { MemberFacts, RecordFacts } from './facts';
+import type { ControlCodeFacts } from '../core/interface';
 import { type HoverInfo, controlCodeSummary } from './languageService';
 import { maxOf } from '../core/arrays';
 

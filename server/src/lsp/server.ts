@@ -44,7 +44,8 @@ import {
 } from './convert';
 import { getCodeActions, includePathActions, toCodeAction } from './codeActions';
 import { type AnalyzedDocument, createDocumentStore } from './documents';
-import { decodeControlCode, recordFacts } from './facts';
+import { recordFacts } from './facts';
+import { decodeControlCode } from '../core/interface';
 import * as ls from './languageService';
 import { renderControlCode, renderLayoutTable } from './render';
 import { type Settings, configProblems, configurationGeneration, defaultSettings, invalidateCompileDatabases, mergeSettings, optionsFor } from './settings';

@@ -13,9 +13,10 @@ import { mergedDiagnostics } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { preludeStandsInFor } from '../core/prelude';
 import type { Loc } from '../core/source';
-import { type DocContext, interfaceFacts, knownIoctlDefinitions, positionsOf, primaryUnit } from './facts';
+import { type DocContext, positionsOf } from './facts';
+import { interfaceFacts, knownIoctlDefinitions } from '../core/interface';
 import { recordsInFile } from './facts';
-import type { AbiUnit, Analysis } from '../core/analyze';
+import { type AbiUnit, type Analysis, primaryUnit } from '../core/analyze';
 import { type Finding as CheckFinding, runChecks } from '../core/checks';
 import type { Comment } from '../core/preprocess';
 import type { RuleSeverity } from './settings';
@@ -259,7 +260,7 @@ function crossFileDuplicates(doc: DocContext, workspace: readonly WorkspaceIoctl
   const u = primaryUnit(doc.analysis);
   const tuFiles = new Set(u?.pp.files.keys() ?? []);
   const out: Finding[] = [];
-  for (const io of interfaceFacts(doc).ioctls) {
+  for (const io of interfaceFacts(doc.analysis).ioctls) {
     if (io.loc.file !== doc.path) continue;
     const clashes = workspace.filter((w) => w.value === io.code.value && w.name !== io.name && !tuFiles.has(w.loc.file));
     if (clashes.length === 0) continue;

@@ -20,7 +20,8 @@ import type { OptionSources } from '../core/options';
 import { findDrivers } from '../node/project';
 import { cFamilyFile, walkFiles } from '../node/walk';
 import type { DocumentStore } from './documents';
-import { type DocContext, type DriverContext, interfaceFacts } from './facts';
+import type { DocContext, DriverContext } from './facts';
+import { interfaceFacts } from '../core/interface';
 import { type SymbolInfo, fileSymbols } from './languageService';
 import type { WorkspaceIoctl } from './validation';
 
@@ -126,7 +127,7 @@ export function createWorkspaceIndex(o: WorkspaceIndexOptions): WorkspaceIndex {
       if (!first) return;
       const text = first.pp.files.get(path)?.text ?? '';
       const ctx = { path, text, analysis, session: o.store.session };
-      const ioctls = interfaceFacts(ctx)
+      const ioctls = interfaceFacts(ctx.analysis)
         .ioctls.filter((i) => i.loc.file === path)
         .map((i) => ({ name: i.name, value: i.code.value, loc: i.loc }));
       if (!files.has(path)) membership++;
