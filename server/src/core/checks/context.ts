@@ -8,7 +8,7 @@
 
 import type { Severity } from '../diagnostics';
 import type { BufferUse, DispatchCase, DispatchRoutine, MajorFunction } from '../dispatch';
-import type { IoctlDef } from '../ioctl';
+import { type IoctlDef, isMicrosoftCode } from '../ioctl';
 import type { Loc } from '../source';
 import type { BoundaryType, Difference, Shadow, Wow64Pair } from '../wow64';
 import type { RuleId } from './catalogue';
@@ -143,6 +143,22 @@ export function* unguardedUses(facts: UnitFacts): Generator<{ use: BufferUse; di
   }
 }
 
+/**
+ * The driver's own IOCTL definitions in files in scope, each once (by name
+ * and place): no aliases of another definition, no Microsoft codes. What
+ * `reserved-function-code` and `method-neither-any-access` judge.
+ */
+export function* ownIoctls(facts: WorkspaceFacts): Generator<IoctlDef> {
+  const seen = new Set<string>();
+  for (const d of facts.ioctls) {
+    if (d.aliasOf || isMicrosoftCode(d.code) || !facts.inScope(d.loc.file)) continue;
+    const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield d;
+  }
+}
+
 const majorNames: Record<MajorFunction, string> = {
   'device-control': 'IRP_MJ_DEVICE_CONTROL',
   'internal-device-control': 'IRP_MJ_INTERNAL_DEVICE_CONTROL',
@@ -161,4 +177,9 @@ export function dispatchFlow(routine: DispatchRoutine, dispatchCase: DispatchCas
   for (const step of use.chain ?? []) out.push({ loc: step.loc, message: `calls ${step.callee}` });
   out.push({ loc: use.loc, message: `'${use.record ?? use.typeName}' is used as the buffer here${use.via ? ` (in ${use.via})` : ''}` });
   return out;
+}
+
+/** The steps of a `dispatchFlow` that lead to the use: without the use itself and the case's first label (a finding names those on its own). */
+export function pathToUse(dispatchCase: DispatchCase, flow: readonly Related[]): Related[] {
+  return flow.slice(0, -1).filter((r) => r.loc !== dispatchCase.labels[0]?.loc);
 }

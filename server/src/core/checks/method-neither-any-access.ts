@@ -17,24 +17,18 @@
  * requests to itself.
  */
 
-import { isMicrosoftCode } from '../ioctl';
 import { userLoc } from '../token';
 import { described } from './catalogue';
 import type { Check, Fix, RawFinding } from './context';
-import { nameEnd } from './context';
+import { nameEnd, ownIoctls } from './context';
 
 export const methodNeitherAnyAccess: Check = {
   id: 'method-neither-any-access',
   scope: 'workspace',
   run(facts) {
     const out: RawFinding[] = [];
-    const seen = new Set<string>();
-    for (const d of facts.ioctls) {
-      if (d.code.method !== 3 || d.code.access !== 0 || d.aliasOf || isMicrosoftCode(d.code)) continue;
-      if (d.accessSpelling === 'FILE_SPECIAL_ACCESS' || !facts.inScope(d.loc.file) || facts.kernelOnly?.has(d.name)) continue;
-      const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const d of ownIoctls(facts)) {
+      if (d.code.method !== 3 || d.code.access !== 0 || d.accessSpelling === 'FILE_SPECIAL_ACCESS' || facts.kernelOnly?.has(d.name)) continue;
       const fixes: Fix[] = [];
       const any = d.body.find((t) => t.text === 'FILE_ANY_ACCESS' && !t.expansion);
       if (any) {

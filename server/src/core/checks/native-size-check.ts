@@ -15,7 +15,7 @@
 
 import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
 import { described } from './catalogue';
-import { type Check, type RawFinding, dispatchFlow, unguardedUses } from './context';
+import { type Check, type RawFinding, dispatchFlow, pathToUse, unguardedUses } from './context';
 
 export const nativeSizeCheck: Check = {
   id: 'native-size-check',
@@ -51,7 +51,7 @@ export const nativeSizeCheck: Check = {
         related: [
           { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
           ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []),
-          ...flow.slice(0, -1).filter((r) => r.loc !== c.labels[0]?.loc),
+          ...pathToUse(c, flow),
         ],
         flow,
       });

@@ -12,7 +12,7 @@
 
 import { typeInfoByName } from '../wow64';
 import { described } from './catalogue';
-import { type Check, type RawFinding, dispatchFlow, unguardedUses } from './context';
+import { type Check, type RawFinding, dispatchFlow, pathToUse, unguardedUses } from './context';
 
 export const probeAlignment: Check = {
   id: 'probe-alignment',
@@ -45,7 +45,7 @@ export const probeAlignment: Check = {
         end: use.end,
         related: [
           ...(c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : []),
-          ...flow.slice(0, -1).filter((r) => r.loc !== c.labels[0]?.loc),
+          ...pathToUse(c, flow),
         ],
         flow,
       });

@@ -10,22 +10,18 @@
  *     #define IOCTL_FOO_RESET CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_WRITE_ACCESS)
  */
 
-import { describeIoctl, hex, isMicrosoftCode } from '../ioctl';
+import { describeIoctl, hex } from '../ioctl';
 import { described } from './catalogue';
 import type { Check, RawFinding } from './context';
-import { nameEnd } from './context';
+import { nameEnd, ownIoctls } from './context';
 
 export const reservedFunctionCode: Check = {
   id: 'reserved-function-code',
   scope: 'workspace',
   run(facts) {
     const out: RawFinding[] = [];
-    const seen = new Set<string>();
-    for (const d of facts.ioctls) {
-      if (d.code.function >= 0x800 || d.aliasOf || isMicrosoftCode(d.code) || !facts.inScope(d.loc.file)) continue;
-      const key = `${d.name}\0${d.loc.file}\0${d.loc.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const d of ownIoctls(facts)) {
+      if (d.code.function >= 0x800) continue;
       out.push({
         rule: 'reserved-function-code',
         symbol: d.name,

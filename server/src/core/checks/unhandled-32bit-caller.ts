@@ -19,7 +19,7 @@ import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
 const { wow64TestSpelling } = vocabulary;
 import { described } from './catalogue';
 import type { Check, RawFinding, Related } from './context';
-import { dispatchFlow, nameEnd } from './context';
+import { dispatchFlow, nameEnd, pathToUse } from './context';
 
 export const unhandled32bitCaller: Check = {
   id: 'unhandled-32bit-caller',
@@ -47,7 +47,7 @@ export const unhandled32bitCaller: Check = {
           const related: Related[] = [
             flow[flow.length - 1],
             { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
-            ...flow.slice(0, -1).filter((r) => r.loc !== label.loc),
+            ...pathToUse(c, flow),
           ];
           const def = facts.ioctls.find((d) => d.name === ioctl);
           if (def) related.push({ loc: def.loc, message: `${ioctl} is defined here` });
