@@ -44,7 +44,7 @@ import { type CompileOptions, type WorkspaceConfig, compileOptionsFor } from '..
 import { type OptionSources, resolveOptions } from '../core/options';
 import { type LanguageSetting, languageOfExtension } from '../core/language';
 import { type DispatchRoutine, type DriverUnit, driverRoutines, summarizeUnit, unitTypes } from '../core/dispatch';
-import { type DriverProject, kernelModeSources } from '../core/project';
+import { type DriverProject, filesByName, kernelModeSources } from '../core/project';
 import type { IoctlDef } from '../core/ioctl';
 import type { LexCache } from '../core/preprocess';
 import { buildSarif, reportedFingerprint } from '../core/sarif';
@@ -108,13 +108,7 @@ const includeRe = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\r\n]+)[>"]/gm;
  */
 export function includedHeaders(files: readonly string[], includeDirs: readonly string[], read: (p: string) => string | undefined): Set<string> {
   const set = new Set(files);
-  const byTail = new Map<string, string[]>();
-  for (const f of files) {
-    const base = f.slice(f.lastIndexOf('/') + 1).toLowerCase();
-    const list = byTail.get(base);
-    if (list) list.push(f);
-    else byTail.set(base, [f]);
-  }
+  const byTail = filesByName(files);
   const lowerSet = new Map(files.map((f) => [f.toLowerCase(), f]));
   const included = new Set<string>();
   for (const f of files) {

@@ -243,27 +243,27 @@ function parseUnary(s: ParserState): Expr {
 
 /** member-designator: identifier ('.' identifier | '[' expression ']')* */
 function parseMemberDesignator(s: ParserState, path: (string | Expr)[]): void {
-  const first = cur(s);
-  if (first.kind !== TokKind.Ident) {
-    expected(s, 'a member name');
-    return;
-  }
-  advance(s);
-  path.push(first.text);
+  if (!memberName(s, path)) return;
   for (;;) {
     if (accept(s, '.')) {
-      const m = cur(s);
-      if (m.kind !== TokKind.Ident) {
-        expected(s, 'a member name');
-        return;
-      }
-      advance(s);
-      path.push(m.text);
+      if (!memberName(s, path)) return;
     } else if (accept(s, '[')) {
       path.push(parseExpr(s));
       expect(s, ']');
     } else return;
   }
+}
+
+/** One member name of a designator onto `path`; false (with a diagnostic) when none is there. */
+function memberName(s: ParserState, path: (string | Expr)[]): boolean {
+  const t = cur(s);
+  if (t.kind !== TokKind.Ident) {
+    expected(s, 'a member name');
+    return false;
+  }
+  advance(s);
+  path.push(t.text);
+  return true;
 }
 
 /** Skips to the next `stop` token at nesting depth 0 and consumes it. */

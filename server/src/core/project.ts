@@ -171,26 +171,21 @@ export function parseVcxproj(text: string, path: string, options: { configuratio
   }
   const sources: string[] = [];
   const headers: string[] = [];
+  /** The files an item of the configuration names (wildcards left out); false when the item does not apply. */
+  const addItem = (item: XmlNode, out: string[]): boolean => {
+    const inc = item['@Include'];
+    if (typeof inc !== 'string' || !applies(item, config)) return false;
+    for (const f of splitList(inc)) {
+      const p = resolvePath(dir, f);
+      if (p && !/[*?]/.test(p)) out.push(p);
+    }
+    return true;
+  };
   for (const group of children(project, 'ItemGroup')) {
     if (!applies(group, config)) continue;
-    for (const cl of children(group, 'ClCompile')) {
-      const inc = cl['@Include'];
-      if (typeof inc !== 'string' || !applies(cl, config)) continue;
-      for (const f of splitList(inc)) {
-        const p = resolvePath(dir, f);
-        if (p && !/[*?]/.test(p)) sources.push(p);
-      }
-      // Per-item options (WinDivert writes its include path on the item).
-      addOptions(cl);
-    }
-    for (const h of children(group, 'ClInclude')) {
-      const inc = h['@Include'];
-      if (typeof inc !== 'string' || !applies(h, config)) continue;
-      for (const f of splitList(inc)) {
-        const p = resolvePath(dir, f);
-        if (p && !/[*?]/.test(p)) headers.push(p);
-      }
-    }
+    // Per-item options (WinDivert writes its include path on the item).
+    for (const cl of children(group, 'ClCompile')) if (addItem(cl, sources)) addOptions(cl);
+    for (const h of children(group, 'ClInclude')) addItem(h, headers);
   }
   const name = path.slice(path.lastIndexOf('/') + 1);
   const out: DriverProject = { name, kind: 'vcxproj', path, sources, headers, includeDirs, defines, configuration: config || undefined };
@@ -214,11 +209,8 @@ export function includedNames(text: string): string[] {
   return out;
 }
 
-/**
- * Sources that include a kernel header, directly or through the driver's own
- * headers (matched by file name): they are compiled with `_KERNEL_MODE`.
- */
-export function kernelModeSources(sources: readonly string[], files: readonly string[], read: (p: string) => string | undefined): Set<string> {
+/** Files by their name without the folder, lower-cased (how an `#include` matches them whatever the folder and case). */
+export function filesByName(files: readonly string[]): Map<string, string[]> {
   const byName = new Map<string, string[]>();
   for (const f of files) {
     const base = f.slice(f.lastIndexOf('/') + 1).toLowerCase();
@@ -226,6 +218,15 @@ export function kernelModeSources(sources: readonly string[], files: readonly st
     if (list) list.push(f);
     else byName.set(base, [f]);
   }
+  return byName;
+}
+
+/**
+ * Sources that include a kernel header, directly or through the driver's own
+ * headers (matched by file name): they are compiled with `_KERNEL_MODE`.
+ */
+export function kernelModeSources(sources: readonly string[], files: readonly string[], read: (p: string) => string | undefined): Set<string> {
+  const byName = filesByName(files);
   const memo = new Map<string, boolean>();
   const kernelFile = (f: string): boolean => {
     const hit = memo.get(f);
