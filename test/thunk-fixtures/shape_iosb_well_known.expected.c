@@ -1,3 +1,4 @@
+#if defined(_WIN64) /* uses IO_STATUS_BLOCK32, which wdm.h declares for 64-bit builds only */
 /*
  * SHAPE_IOSB32: SHAPE_IOSB as an x86 caller lays it out, for x64 code (shadow; ioctl-lens
  * thunk).
@@ -6,6 +7,7 @@ typedef struct _SHAPE_IOSB32 {
     IO_STATUS_BLOCK32 Iosb;
     ULONG Event; /* HANDLE */
 } SHAPE_IOSB32, *PSHAPE_IOSB32;
+#endif
 
 #if defined(_WIN64)
 /* SHAPE_IOSB32 must have SHAPE_IOSB's x86 layout. */
@@ -15,6 +17,7 @@ C_ASSERT(FIELD_OFFSET(SHAPE_IOSB32, Iosb) == 0);
 C_ASSERT(FIELD_OFFSET(SHAPE_IOSB32, Event) == 8);
 #endif
 
+#if defined(_WIN64) /* uses IO_STATUS_BLOCK32, which wdm.h declares for 64-bit builds only */
 /* CaptureIoStatusBlock32: converts a 32-bit caller's IO_STATUS_BLOCK32 into IO_STATUS_BLOCK. */
 static NTSTATUS
 CaptureIoStatusBlock32(
@@ -29,7 +32,9 @@ CaptureIoStatusBlock32(
     Native->Information = Shadow->Information;
     return Status;
 }
+#endif
 
+#if defined(_WIN64) /* uses IO_STATUS_BLOCK32, which wdm.h declares for 64-bit builds only */
 /*
  * WriteBackIoStatusBlock32: writes IO_STATUS_BLOCK back as the 32-bit caller's
  * IO_STATUS_BLOCK32; STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
@@ -48,7 +53,9 @@ WriteBackIoStatusBlock32(
     Shadow->Information = (ULONG)Native->Information;
     return STATUS_SUCCESS;
 }
+#endif
 
+#if defined(_WIN64) /* uses IO_STATUS_BLOCK32, which wdm.h declares for 64-bit builds only */
 /* CaptureShapeIosb32: converts a 32-bit caller's SHAPE_IOSB32 into SHAPE_IOSB. */
 NTSTATUS
 CaptureShapeIosb32(
@@ -68,7 +75,9 @@ CaptureShapeIosb32(
 Cleanup:
     return Status;
 }
+#endif
 
+#if defined(_WIN64) /* uses IO_STATUS_BLOCK32, which wdm.h declares for 64-bit builds only */
 /*
  * WriteBackShapeIosb32: writes SHAPE_IOSB back as the 32-bit caller's SHAPE_IOSB32;
  * STATUS_INTEGER_OVERFLOW when a value does not fit in 32 bits.
@@ -89,3 +98,4 @@ WriteBackShapeIosb32(
     Shadow->Event = (ULONG)HandleToLong(Native->Event);
     return Status;
 }
+#endif

@@ -18,7 +18,7 @@ import { renderCapture } from './capture';
 import { comment } from './cwriter';
 import { type Direction, type DispatchKind, type DispatchNames, renderDispatch } from './dispatch';
 import { type Guard, renderGuards, renderPointer32Guard, shadowGuards } from './guards';
-import { type Plan, type RecordPlan, type ShadowStatus, type SourceRange, type ThunkStyle, type ThunkWarning, buildPlan } from './plan';
+import { type Plan, type RecordPlan, type ShadowStatus, type SourceRange, type ThunkStyle, type ThunkWarning, buildPlan, win64OnlyRecords } from './plan';
 import { renderMarshal, renderOutputHelpers, renderStore } from './marshal';
 import { selfCheck } from './selfcheck';
 import { renderShadow } from './shadow';
@@ -158,6 +158,12 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
   const pieces: ThunkPiece[] = [];
   const generated = plan.records.filter((r) => r.status === 'generate' || r.status === 'replace');
   const root = plan.root;
+  // Code naming a WDK shadow declared for 64-bit builds only (IO_STATUS_BLOCK32) goes under `#if defined(_WIN64)`.
+  const win64Only = win64OnlyRecords(plan.records);
+  const only64 = (r: RecordPlan, text: string) => {
+    const uses = win64Only.get(r);
+    return uses ? guardWin64(text, uses) : text;
+  };
 
   if (generated.some((r) => r.fields.some((f) => f.form === 'pointer32'))) {
     pieces.push({ kind: 'pointer32-guard', type: root.nativeName, name: '', text: renderPointer32Guard(), placement: 'header', anchor: rangeOf(root.native) });
@@ -167,7 +173,7 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
       kind: 'shadow',
       type: r.nativeName,
       name: r.shadow.name,
-      text: renderShadow(r, plan.peer.layout, { abiName: peerAbi, nativeAbiName: nativeAbi }),
+      text: only64(r, renderShadow(r, plan.peer.layout, { abiName: peerAbi, nativeAbiName: nativeAbi })),
       placement: 'header',
       replaces: r.replaces,
       anchor: rangeOf(r.native),
@@ -184,13 +190,13 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
   // Prototypes are not needed: routines come in dependency order, each after those it calls.
   for (const r of withRoutines) {
     if (r.deep && !r.routinesExist.release) {
-      pieces.push({ kind: 'release', type: r.nativeName, name: r.routines.release, text: renderRelease(r, { poolTag }), placement: 'source' });
+      pieces.push({ kind: 'release', type: r.nativeName, name: r.routines.release, text: only64(r, renderRelease(r, { poolTag })), placement: 'source' });
     }
     if (!r.routinesExist.capture) {
-      pieces.push({ kind: 'capture', type: r.nativeName, name: r.routines.capture, text: renderCapture(r, { poolFlags, poolTag, peer: peerFacts }), placement: 'source' });
+      pieces.push({ kind: 'capture', type: r.nativeName, name: r.routines.capture, text: only64(r, renderCapture(r, { poolFlags, poolTag, peer: peerFacts })), placement: 'source' });
     }
     if (!r.routinesExist.writeBack) {
-      pieces.push({ kind: 'write-back', type: r.nativeName, name: r.routines.writeBack, text: renderWriteBack(r), placement: 'source' });
+      pieces.push({ kind: 'write-back', type: r.nativeName, name: r.routines.writeBack, text: only64(r, renderWriteBack(r)), placement: 'source' });
     }
   }
   const warnings = [...plan.warnings];
@@ -199,10 +205,10 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
       pieces.push({ kind: 'output-helpers', type: root.nativeName, name: 'IoctlLensReserve32', text: renderOutputHelpers(), placement: 'source' });
     }
     for (const r of withRoutines) {
-      if (!r.routinesExist.store) pieces.push({ kind: 'store', type: r.nativeName, name: r.routines.store, text: renderStore(r), placement: 'source' });
+      if (!r.routinesExist.store) pieces.push({ kind: 'store', type: r.nativeName, name: r.routines.store, text: only64(r, renderStore(r)), placement: 'source' });
       append(warnings, unsizedPointers(r));
     }
-    if (!root.routinesExist.marshal) pieces.push({ kind: 'marshal', type: root.nativeName, name: root.routines.marshal, text: renderMarshal(root), placement: 'source' });
+    if (!root.routinesExist.marshal) pieces.push({ kind: 'marshal', type: root.nativeName, name: root.routines.marshal, text: only64(root, renderMarshal(root)), placement: 'source' });
   }
   if (options.dispatch && root.peer.kind === 'struct') {
     pieces.push({
@@ -246,6 +252,16 @@ export function generateThunks(analysis: Analysis, options: ThunkOptions): Thunk
           },
     plan,
   };
+}
+
+/**
+ * A piece that names a `_WIN64`-only WDK shadow, under `#if defined(_WIN64)`:
+ * wdm.h declares IO_STATUS_BLOCK32 for 64-bit builds only, and WOW64
+ * translation only runs in a 64-bit driver (the dispatch branch that calls
+ * these routines is under the same condition). The guards already are.
+ */
+function guardWin64(text: string, uses: string): string {
+  return `#if defined(_WIN64) /* uses ${uses}, which wdm.h declares for 64-bit builds only */\n${text.replace(/\n*$/, '\n')}#endif\n`;
 }
 
 /** The receive path writes pointers with no known pointee size as NULL: one warning per such member. */

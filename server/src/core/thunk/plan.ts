@@ -477,6 +477,63 @@ const wellKnownShadows = new Set([
   'IO_STATUS_BLOCK32', 'OBJECT_ATTRIBUTES32', 'CLIENT_ID32', 'LARGE_INTEGER32',
 ]);
 
+/**
+ * Well-known shadows the WDK declares for 64-bit builds only: wdm.h has
+ * `IO_STATUS_BLOCK32` under `#if defined(_WIN64)` (mingw-w64's ddk/wdm.h
+ * too). The others above are declared for every build where they are
+ * declared at all.
+ */
+const win64OnlyShadows = new Set(['IO_STATUS_BLOCK32']);
+
+/**
+ * The records of a plan whose shadow or routines name a `_WIN64`-only WDK
+ * shadow, directly or through the records they hold or point to: their
+ * generated code goes under `#if defined(_WIN64)` (WOW64 translation code
+ * only runs in a 64-bit driver), so an x86 build of the same file compiles.
+ * Each maps to the WDK shadow it names, for the generated comment.
+ */
+export function win64OnlyRecords(records: RecordPlan[]): Map<RecordPlan, string> {
+  const out = new Map<RecordPlan, string>();
+  for (const r of records) {
+    if (r.status === 'well-known' && (win64OnlyShadows.has(r.shadow.name) || win64OnlyShadows.has(r.shadow.tag.replace(/^_/, '')))) out.set(r, r.shadow.name);
+  }
+  if (out.size === 0) return out;
+  const uses = (c: Conversion): string | undefined => {
+    switch (c.kind) {
+      case 'record':
+        return out.get(c.plan);
+      case 'deep':
+        return out.get(c.element);
+      case 'array':
+        return uses(c.element);
+      case 'inline':
+        return firstOf(c.fields);
+      default:
+        return undefined;
+    }
+  };
+  const usesField = (f: FieldPlan): string | undefined => uses(f.conversion) ?? firstOf((f.switch?.arms ?? []).map((a) => a.field));
+  const firstOf = (fields: FieldPlan[]): string | undefined => {
+    for (const f of fields) {
+      const name = usesField(f);
+      if (name) return name;
+    }
+    return undefined;
+  };
+  // A fixpoint: records can point to each other in a cycle.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of records) {
+      const name = out.has(r) ? undefined : firstOf(r.fields);
+      if (name) {
+        out.set(r, name);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
 function isSystemShadow(record: RecordDecl): boolean {
   if (record.loc.file === preludePath) return true;
   if (/\/mingw-w64\/|\/(km|um|shared)\/[^/]+\.h$/i.test(record.loc.file)) return true;
