@@ -324,8 +324,12 @@ async function protocolCase(frames: Frame[]): Promise<string | undefined> {
     for (const f of frames) proc.stdin!.write(Buffer.from(f.raw, 'latin1'));
     const expected = frames.flatMap((f) => (f.expect ? [f.expect] : []));
     const deadline = Date.now() + 60000;
+    // Responses may come in any order (JSON-RPC does not order them: a code lens waits for the
+    // analysis, a hover answers from the last one), so wait for every request that expects an
+    // answer, not only for the last one.
     const answered = () => answers.some((a) => a.id === 'last');
-    while (!answered() && Date.now() < deadline && proc.exitCode === null) await new Promise<void>((r) => ((notify = r), setTimeout(r, 200)));
+    const allAnswered = () => expected.every((e) => e.id === null || answers.some((a) => a.id === e.id));
+    while (!allAnswered() && Date.now() < deadline && proc.exitCode === null) await new Promise<void>((r) => ((notify = r), setTimeout(r, 200)));
     if (!answered()) return `no answer to the last request (${proc.exitCode === null ? 'alive' : `exited ${proc.exitCode}`}); stderr: ${stderr.slice(-2000)}`;
     // Each expected answer, once; answers with id null in order of the frames that asked for them.
     const byId = new Map<unknown, (typeof answers)[number][]>();
