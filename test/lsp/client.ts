@@ -5,6 +5,7 @@
  * server internals.
  */
 
+import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,15 @@ import { requireTool } from '../helpers';
 export const repoRoot = path.resolve(__dirname, '../../..');
 export { mingwInclude } from '../helpers';
 export const uriOf = (p: string) => pathToFileURL(p).href;
+
+/** The LSP position of the `nth` (0-based) occurrence of `needle` in `text`, moved `delta` characters in. */
+export function positionOf(text: string, needle: string, delta = 0, nth = 0): { line: number; character: number } {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, needle);
+  const before = text.slice(0, at + delta);
+  return { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
+}
 
 export interface PublishedDiagnostics {
   uri: string;

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type TestClient, startClient, uriOf } from './client';
+import { type TestClient, positionOf, startClient, uriOf } from './client';
 
 interface Hover {
   contents: { kind: string; value: string };
@@ -42,13 +42,6 @@ struct OnlyInCxx { int a; };
 typedef struct _PLAIN { unsigned long Size; } PLAIN;
 `;
 
-function positionOf(text: string, needle: string, nth = 0, delta = 0): { line: number; character: number } {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  assert.ok(at >= 0, needle);
-  const before = text.slice(0, at + delta);
-  return { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
-}
 
 describe('lsp: C++ documents', function () {
   this.timeout(30000);
@@ -70,11 +63,11 @@ describe('lsp: C++ documents', function () {
   const hover = (uri: string, position: { line: number; character: number }) => c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
 
   it('hovers a record at its definition by its qualified name, and a qualified use by what it names', async () => {
-    const atDefinition = await hover(ifaceUri, positionOf(iface, 'ReadRequest {', 0, 2));
+    const atDefinition = await hover(ifaceUri, positionOf(iface, 'ReadRequest {', 2));
     assert.ok(atDefinition, 'a hover at the definition');
     assert.match(atDefinition.contents.value, /contoso::ioctl::ReadRequest/);
     assert.match(atDefinition.contents.value, /\b16\b/);
-    const qualifiedUse = await hover(ifaceUri, positionOf(iface, 'ReadRequest Other', 0, 2));
+    const qualifiedUse = await hover(ifaceUri, positionOf(iface, 'ReadRequest Other', 2));
     assert.ok(qualifiedUse, 'a hover on contoso::other::ReadRequest');
     assert.match(qualifiedUse.contents.value, /contoso::other::ReadRequest/);
     assert.match(qualifiedUse.contents.value, /\b32\b/);

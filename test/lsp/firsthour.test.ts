@@ -8,7 +8,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { type TestClient, repoRoot, startClient, uriOf } from './client';
+import { type TestClient, positionOf, repoRoot, startClient, uriOf } from './client';
 
 interface Hover {
   contents: { kind: string; value: string };
@@ -38,12 +38,6 @@ VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferL
 
 const sample = path.join(repoRoot, 'samples/driver/ioctl_interface.h');
 
-function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
-  const at = text.indexOf(needle);
-  assert.ok(at >= 0, needle);
-  const before = text.slice(0, at + delta);
-  return { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
-}
 
 describe('lsp: the built-in prelude standing in for missing WDK headers', function () {
   this.timeout(30000);

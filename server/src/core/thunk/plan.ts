@@ -20,6 +20,7 @@ import type { Loc } from '../source';
 import { type AnnotationSource, type CommentIndex, annotationSource, commentsFor, indexComments } from '../ioctl';
 import { type Wow64Pair, findShadow as findShadowOfPair, pairFromUnits, translationVerdict } from '../wow64';
 import { compareLayouts, compareShadow, shadowDifferences } from '../compare';
+import { findMember } from '../consteval';
 import { type CommentSource, type CountSource, annotatedCount, inferredCount, namedMembers } from './counts';
 import { annotatedCases, annotatedSwitch, armsNamedBy } from './switches';
 import { camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
@@ -687,24 +688,13 @@ function sameTopLevelNames(fields: FieldPlan[], shadow: RecordDecl): boolean {
 }
 
 /** A member by name, looking through anonymous members (the way C code names it). */
-function findLayoutMember(fields: FieldLayout[], name: string): FieldLayout | undefined {
-  for (const f of fields) {
-    if (f.name === name) return f;
-    if (f.name === null && f.fields) {
-      const inner = findLayoutMember(f.fields, name);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
-}
-
 /** Field plans shaped like an existing shadow: its named members, each converted as the native member of that name. */
 function fieldsFollowingShadow(env: Env, owner: RecordPlan, peer: RecordDecl, native: RecordDecl, shadow: RecordDecl): FieldPlan[] {
   const peerFields = env.peer.layout.layoutOf(peer).fields;
   const out: FieldPlan[] = [];
   for (const sf of shadow.fields ?? []) {
     if (!sf.name) continue;
-    const pf = findLayoutMember(peerFields, sf.name);
+    const pf = findMember(peerFields, sf.name);
     const nf = pf ? namedMembers(native).find((m) => m.name === sf.name) : undefined;
     if (!pf || !nf) continue;
     out.push({
@@ -1146,7 +1136,7 @@ function stagedReason(env: Env, f: FieldLayout, nativeScope: RecordDecl, c: Conv
   if (inner.kind !== 'record' || inner.plan.peer.kind !== 'struct' || !f.name) return undefined;
   const peerNeed = inner.plan.peerLayout.align;
   const nativeNeed = env.native.layout.layoutOf(inner.plan.native).align;
-  const nativeField = findLayoutMember(env.native.layout.layoutOf(nativeScope).fields, f.name);
+  const nativeField = findMember(env.native.layout.layoutOf(nativeScope).fields, f.name);
   const nativeAlign = nativeField?.align ?? nativeNeed;
   if (f.align >= peerNeed && nativeAlign >= nativeNeed) return undefined;
   const [have, need] = f.align < peerNeed ? [f.align, peerNeed] : [nativeAlign, nativeNeed];
