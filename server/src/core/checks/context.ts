@@ -6,12 +6,13 @@
  * Findings carry their own related locations and fixes (STYLE.md habit 3).
  */
 
+import type { RecordDecl } from '../ast';
 import type { Severity } from '../diagnostics';
-import type { BufferUse, DispatchCase, DispatchRoutine, MajorFunction } from '../dispatch';
+import type { BufferUse, DispatchCase, DispatchRoutine, MajorFunction, UseKind } from '../dispatch';
 import { type IoctlDef, isMicrosoftCode } from '../ioctl';
 import type { Loc } from '../source';
-import type { BoundaryType, Difference, Shadow, Wow64Pair } from '../wow64';
-import type { RuleId } from './catalogue';
+import { type BoundaryType, type Difference, isShadowRecord, recordNamed, type Shadow, type TranslationVerdict, translationVerdict, type Wow64Pair } from '../wow64';
+import { described, type RuleId } from './catalogue';
 
 export interface Related {
   loc: Loc;
@@ -82,6 +83,31 @@ export type Check =
   | { id: RuleId; scope: 'unit'; run(facts: UnitFacts): RawFinding[] }
   | { id: RuleId; scope: 'workspace'; run(facts: WorkspaceFacts): RawFinding[] };
 
+/**
+ * A finding as a rule states it: its symbol, the arguments of its message
+ * template and its places. The check adds its rule id and the message.
+ */
+export type Report = Omit<RawFinding, 'rule' | 'message'>;
+
+/** A rule: reports what it finds in the facts, in the order it finds it. */
+export type Rule<F> = (facts: F, report: (finding: Report) => void) => void;
+
+/** The check of a rule over one translation unit's facts. */
+export function unitCheck(id: RuleId, rule: Rule<UnitFacts>): Check {
+  return { id, scope: 'unit', run: (facts) => reported(id, facts, rule) };
+}
+
+/** The check of a rule over the whole workspace's facts. */
+export function workspaceCheck(id: RuleId, rule: Rule<WorkspaceFacts>): Check {
+  return { id, scope: 'workspace', run: (facts) => reported(id, facts, rule) };
+}
+
+function reported<F>(id: RuleId, facts: F, rule: Rule<F>): RawFinding[] {
+  const out: RawFinding[] = [];
+  rule(facts, ({ symbol, args, ...places }) => out.push({ rule: id, symbol, ...described(id, args), ...places }));
+  return out;
+}
+
 /** `DeviceName.Buffer (PWCH) is 4 bytes on x86 and 8 on x64`. */
 export function describeDifference(d: Difference | undefined, pair: Wow64Pair): string {
   if (!d) return 'the layouts differ';
@@ -128,16 +154,53 @@ export function nameEnd(loc: Loc, name: string): Loc {
   return { ...loc, col: loc.col + name.length, offset: loc.offset + name.length };
 }
 
+/** Where a record is named (its tag or typedef), else where it starts. */
+export function recordLoc(record: RecordDecl): Loc {
+  return record.nameLoc ?? record.loc;
+}
+
 /**
- * Every buffer use with no 32-bit-caller guard in the dispatch cases of the
- * unit, in files in scope: what `native-size-check` and `probe-alignment`
- * judge (each keeps the kinds of use it is about).
+ * The name a record is declared with, as a finding's place: from its tag or
+ * first typedef (`fallback` if it has neither), or its `struct`/`union`
+ * keyword when it is not named where it is defined.
  */
-export function* unguardedUses(facts: UnitFacts): Generator<{ use: BufferUse; dispatchCase: DispatchCase; routine: DispatchRoutine }> {
+export function recordNameSpan(record: RecordDecl, fallback: string): { loc: Loc; end: Loc } {
+  const loc = recordLoc(record);
+  return { loc, end: nameEnd(loc, record.nameLoc ? (record.tag ?? record.typedefs[0]?.replace(/^\*+/, '') ?? fallback) : record.kind) };
+}
+
+/** The boundary types declared in files in scope. */
+export function boundaryInScope(facts: UnitFacts): BoundaryType[] {
+  return facts.boundary.filter((b) => facts.inScope(recordLoc(b.record).file));
+}
+
+/**
+ * The native record a dispatch use names (not a 32-bit shadow) and how a
+ * 32-bit caller's layout of it differs: what the rules about uses judge.
+ */
+export function usedRecord(pair: Wow64Pair, name: string): { record: RecordDecl; verdict: TranslationVerdict } | undefined {
+  const record = recordNamed(pair.wide, name);
+  if (!record || isShadowRecord(pair, record)) return undefined;
+  const verdict = translationVerdict(pair, record);
+  return verdict && { record, verdict };
+}
+
+/** `'OPEN' is 20 bytes on x86 and 40 on x64`, at the record's name. */
+export function sizesOn(pair: Wow64Pair, name: string, used: { record: RecordDecl; verdict: TranslationVerdict }): Related {
+  const { record, verdict } = used;
+  return { loc: recordLoc(record), message: `'${name}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` };
+}
+
+/**
+ * Every buffer use of the given kinds with no 32-bit-caller guard in the
+ * dispatch cases of the unit, in files in scope: what `native-size-check`
+ * and `probe-alignment` judge.
+ */
+export function* unguardedUses(facts: UnitFacts, kinds: readonly UseKind[]): Generator<{ use: BufferUse; dispatchCase: DispatchCase; routine: DispatchRoutine }> {
   for (const routine of facts.routines) {
     for (const dispatchCase of routine.cases) {
       for (const use of dispatchCase.uses) {
-        if (use.guard === 'none' && facts.inScope(use.loc.file)) yield { use, dispatchCase, routine };
+        if (use.guard === 'none' && kinds.includes(use.kind) && facts.inScope(use.loc.file)) yield { use, dispatchCase, routine };
       }
     }
   }

@@ -11,9 +11,7 @@
  */
 
 import { describeIoctl, hex, isMicrosoftCode, type IoctlDef } from '../ioctl';
-import { described } from './catalogue';
-import type { Check, RawFinding } from './context';
-import { nameEnd } from './context';
+import { nameEnd, workspaceCheck } from './context';
 
 /** Follows `#define A B` aliases to the IOCTL that really defines the code. */
 function root(d: IoctlDef, byName: Map<string, IoctlDef[]>): string {
@@ -26,47 +24,40 @@ function root(d: IoctlDef, byName: Map<string, IoctlDef[]>): string {
   return name;
 }
 
-export const duplicateIoctlCode: Check = {
-  id: 'duplicate-ioctl-code',
-  scope: 'workspace',
-  run(facts) {
-    const out: RawFinding[] = [];
-    const byName = new Map<string, IoctlDef[]>();
-    for (const d of facts.ioctls) {
-      const list = byName.get(d.name);
-      if (list) list.push(d);
-      else byName.set(d.name, [d]);
+export const duplicateIoctlCode = workspaceCheck('duplicate-ioctl-code', (facts, report) => {
+  const byName = new Map<string, IoctlDef[]>();
+  for (const d of facts.ioctls) {
+    const list = byName.get(d.name);
+    if (list) list.push(d);
+    else byName.set(d.name, [d]);
+  }
+  const byValue = new Map<number, IoctlDef[]>();
+  for (const d of facts.ioctls) {
+    // Two names for one of Microsoft's codes are the SDK's business, not a clash in the driver.
+    if (isMicrosoftCode(d.code)) continue;
+    const list = byValue.get(d.code.value);
+    if (list) list.push(d);
+    else byValue.set(d.code.value, [d]);
+  }
+  for (const [value, defs] of byValue) {
+    if (defs.length < 2) continue;
+    // Distinct roots: an alias, or the same macro defined in two headers, is no duplicate.
+    const firstByRoot = new Map<string, IoctlDef>();
+    for (const d of defs) {
+      const r = root(d, byName);
+      if (!firstByRoot.has(r)) firstByRoot.set(r, d);
     }
-    const byValue = new Map<number, IoctlDef[]>();
-    for (const d of facts.ioctls) {
-      // Two names for one of Microsoft's codes are the SDK's business, not a clash in the driver.
-      if (isMicrosoftCode(d.code)) continue;
-      const list = byValue.get(d.code.value);
-      if (list) list.push(d);
-      else byValue.set(d.code.value, [d]);
+    if (firstByRoot.size < 2) continue;
+    const [first, ...rest] = [...firstByRoot.values()];
+    for (const d of rest) {
+      if (!facts.inScope(d.loc.file)) continue;
+      report({
+        symbol: d.name,
+        args: { ioctl: d.name, value: hex(value, 8), other: first.name },
+        loc: d.loc,
+        end: nameEnd(d.loc, d.name),
+        related: [{ loc: first.loc, message: `${first.name} is ${describeIoctl(first.code)}` }],
+      });
     }
-    for (const [value, defs] of byValue) {
-      if (defs.length < 2) continue;
-      // Distinct roots: an alias, or the same macro defined in two headers, is no duplicate.
-      const firstByRoot = new Map<string, IoctlDef>();
-      for (const d of defs) {
-        const r = root(d, byName);
-        if (!firstByRoot.has(r)) firstByRoot.set(r, d);
-      }
-      if (firstByRoot.size < 2) continue;
-      const [first, ...rest] = [...firstByRoot.values()];
-      for (const d of rest) {
-        if (!facts.inScope(d.loc.file)) continue;
-        out.push({
-          rule: 'duplicate-ioctl-code',
-          symbol: d.name,
-          ...described('duplicate-ioctl-code', { ioctl: d.name, value: hex(value, 8), other: first.name }),
-          loc: d.loc,
-          end: nameEnd(d.loc, d.name),
-          related: [{ loc: first.loc, message: `${first.name} is ${describeIoctl(first.code)}` }],
-        });
-      }
-    }
-    return out;
-  },
-};
+  }
+});

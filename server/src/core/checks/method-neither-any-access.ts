@@ -18,36 +18,27 @@
  */
 
 import { userLoc } from '../token';
-import { described } from './catalogue';
-import type { Check, Fix, RawFinding } from './context';
-import { nameEnd, ownIoctls } from './context';
+import { type Fix, nameEnd, ownIoctls, workspaceCheck } from './context';
 
-export const methodNeitherAnyAccess: Check = {
-  id: 'method-neither-any-access',
-  scope: 'workspace',
-  run(facts) {
-    const out: RawFinding[] = [];
-    for (const d of ownIoctls(facts)) {
-      if (d.code.method !== 3 || d.code.access !== 0 || d.accessSpelling === 'FILE_SPECIAL_ACCESS' || facts.kernelOnly?.has(d.name)) continue;
-      const fixes: Fix[] = [];
-      const any = d.body.find((t) => t.text === 'FILE_ANY_ACCESS' && !t.expansion);
-      if (any) {
-        const start = userLoc(any);
-        fixes.push({
-          title: 'Require FILE_READ_ACCESS | FILE_WRITE_ACCESS',
-          edits: [{ file: start.file, start, end: nameEnd(start, any.text), newText: 'FILE_READ_ACCESS | FILE_WRITE_ACCESS' }],
-        });
-      }
-      out.push({
-        rule: 'method-neither-any-access',
-        symbol: d.name,
-        ...described('method-neither-any-access', { ioctl: d.name }),
-        loc: d.loc,
-        end: nameEnd(d.loc, d.name),
-        related: any ? [{ loc: userLoc(any), message: 'the access is given here' }] : [],
-        fixes,
+export const methodNeitherAnyAccess = workspaceCheck('method-neither-any-access', (facts, report) => {
+  for (const d of ownIoctls(facts)) {
+    if (d.code.method !== 3 || d.code.access !== 0 || d.accessSpelling === 'FILE_SPECIAL_ACCESS' || facts.kernelOnly?.has(d.name)) continue;
+    const fixes: Fix[] = [];
+    const any = d.body.find((t) => t.text === 'FILE_ANY_ACCESS' && !t.expansion);
+    if (any) {
+      const start = userLoc(any);
+      fixes.push({
+        title: 'Require FILE_READ_ACCESS | FILE_WRITE_ACCESS',
+        edits: [{ file: start.file, start, end: nameEnd(start, any.text), newText: 'FILE_READ_ACCESS | FILE_WRITE_ACCESS' }],
       });
     }
-    return out;
-  },
-};
+    report({
+      symbol: d.name,
+      args: { ioctl: d.name },
+      loc: d.loc,
+      end: nameEnd(d.loc, d.name),
+      related: any ? [{ loc: userLoc(any), message: 'the access is given here' }] : [],
+      fixes,
+    });
+  }
+});

@@ -13,49 +13,35 @@
  * for both; a differing member is `unhandled-32bit-caller`'s business).
  */
 
-import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
-import { described } from './catalogue';
-import { type Check, type RawFinding, dispatchFlow, pathToUse, unguardedUses } from './context';
+import { dispatchFlow, pathToUse, sizesOn, unguardedUses, unitCheck, usedRecord } from './context';
 
-export const nativeSizeCheck: Check = {
-  id: 'native-size-check',
-  scope: 'unit',
-  run(facts) {
-    const out: RawFinding[] = [];
-    const { pair } = facts;
-    const seen = new Set<string>();
-    for (const { use, dispatchCase: c, routine } of unguardedUses(facts)) {
-      if ((use.kind !== 'size-check' && use.kind !== 'retrieve') || !use.record) continue;
-      const key = `${use.loc.file}\0${use.loc.offset}\0${use.record}`;
-      if (seen.has(key)) continue;
-      const record = recordNamed(pair.wide, use.record);
-      if (!record || isShadowRecord(pair, record)) continue;
-      const verdict = translationVerdict(pair, record);
-      // A length compared with a size both ABIs share is right for 32-bit callers too.
-      if (!verdict?.needs || verdict.narrowSize === verdict.wideSize) continue;
-      seen.add(key);
-      const ioctl = c.labels.map((l) => l.name).find((n) => n);
-      const flow = dispatchFlow(routine, c, use);
-      out.push({
-        rule: 'native-size-check',
-        symbol: use.record,
-        ...described('native-size-check', {
-          type: use.record,
-          wideSize: verdict.wideSize,
-          narrowSize: verdict.narrowSize,
-          wideAbi: pair.wideAbi,
-          consequence: verdict.narrowSize < verdict.wideSize ? 'rejected' : 'read past the checked length',
-        }),
-        loc: use.loc,
-        end: use.end,
-        related: [
-          { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
-          ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []),
-          ...pathToUse(c, flow),
-        ],
-        flow,
-      });
-    }
-    return out;
-  },
-};
+export const nativeSizeCheck = unitCheck('native-size-check', (facts, report) => {
+  const { pair } = facts;
+  const seen = new Set<string>();
+  for (const { use, dispatchCase: c, routine } of unguardedUses(facts, ['size-check', 'retrieve'])) {
+    if (!use.record) continue;
+    const key = `${use.loc.file}\0${use.loc.offset}\0${use.record}`;
+    if (seen.has(key)) continue;
+    const used = usedRecord(pair, use.record);
+    // A length compared with a size both ABIs share is right for 32-bit callers too.
+    if (!used?.verdict.needs || used.verdict.narrowSize === used.verdict.wideSize) continue;
+    seen.add(key);
+    const { narrowSize, wideSize } = used.verdict;
+    const ioctl = c.labels.map((l) => l.name).find((n) => n);
+    const flow = dispatchFlow(routine, c, use);
+    report({
+      symbol: use.record,
+      args: {
+        type: use.record,
+        wideSize,
+        narrowSize,
+        wideAbi: pair.wideAbi,
+        consequence: narrowSize < wideSize ? 'rejected' : 'read past the checked length',
+      },
+      loc: use.loc,
+      end: use.end,
+      related: [sizesOn(pair, use.record, used), ...(ioctl ? [{ loc: c.labels[0].loc, message: `in the case for ${ioctl}` }] : []), ...pathToUse(c, flow)],
+      flow,
+    });
+  }
+});

@@ -11,45 +11,26 @@
  */
 
 import { typeInfoByName } from '../wow64';
-import { described } from './catalogue';
-import { type Check, type RawFinding, dispatchFlow, pathToUse, unguardedUses } from './context';
+import { dispatchFlow, pathToUse, unguardedUses, unitCheck } from './context';
 
-export const probeAlignment: Check = {
-  id: 'probe-alignment',
-  scope: 'unit',
-  run(facts) {
-    const out: RawFinding[] = [];
-    const { pair } = facts;
-    const seen = new Set<string>();
-    for (const { use, dispatchCase: c, routine } of unguardedUses(facts)) {
-      if (use.kind !== 'probe') continue;
-      const key = `${use.loc.file}\0${use.loc.offset}`;
-      if (seen.has(key)) continue;
-      const wide = typeInfoByName(pair.wide, use.typeName);
-      const narrow = typeInfoByName(pair.narrow, use.typeName);
-      if (!wide || !narrow || wide.align === narrow.align) continue;
-      seen.add(key);
-      const call = use.call ?? 'ProbeForRead';
-      const flow = dispatchFlow(routine, c, use);
-      out.push({
-        rule: 'probe-alignment',
-        symbol: use.record ?? use.typeName,
-        ...described('probe-alignment', {
-          call,
-          type: use.typeName,
-          wideAbi: pair.wideAbi,
-          wideAlign: wide.align,
-          narrowAlign: narrow.align,
-        }),
-        loc: use.loc,
-        end: use.end,
-        related: [
-          ...(c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : []),
-          ...pathToUse(c, flow),
-        ],
-        flow,
-      });
-    }
-    return out;
-  },
-};
+export const probeAlignment = unitCheck('probe-alignment', (facts, report) => {
+  const { pair } = facts;
+  const seen = new Set<string>();
+  for (const { use, dispatchCase: c, routine } of unguardedUses(facts, ['probe'])) {
+    const key = `${use.loc.file}\0${use.loc.offset}`;
+    if (seen.has(key)) continue;
+    const wide = typeInfoByName(pair.wide, use.typeName);
+    const narrow = typeInfoByName(pair.narrow, use.typeName);
+    if (!wide || !narrow || wide.align === narrow.align) continue;
+    seen.add(key);
+    const flow = dispatchFlow(routine, c, use);
+    report({
+      symbol: use.record ?? use.typeName,
+      args: { call: use.call ?? 'ProbeForRead', type: use.typeName, wideAbi: pair.wideAbi, wideAlign: wide.align, narrowAlign: narrow.align },
+      loc: use.loc,
+      end: use.end,
+      related: [...(c.labels[0]?.name ? [{ loc: c.labels[0].loc, message: `in the case for ${c.labels[0].name}` }] : []), ...pathToUse(c, flow)],
+      flow,
+    });
+  }
+});

@@ -11,26 +11,17 @@
  */
 
 import { describeIoctl, hex } from '../ioctl';
-import { described } from './catalogue';
-import type { Check, RawFinding } from './context';
-import { nameEnd, ownIoctls } from './context';
+import { nameEnd, ownIoctls, workspaceCheck } from './context';
 
-export const reservedFunctionCode: Check = {
-  id: 'reserved-function-code',
-  scope: 'workspace',
-  run(facts) {
-    const out: RawFinding[] = [];
-    for (const d of ownIoctls(facts)) {
-      if (d.code.function >= 0x800) continue;
-      out.push({
-        rule: 'reserved-function-code',
-        symbol: d.name,
-        ...described('reserved-function-code', { ioctl: d.name, function: hex(d.code.function, 3) }),
-        loc: d.loc,
-        end: nameEnd(d.loc, d.name),
-        related: [{ loc: d.loc, message: describeIoctl(d.code) }],
-      });
-    }
-    return out;
-  },
-};
+export const reservedFunctionCode = workspaceCheck('reserved-function-code', (facts, report) => {
+  for (const d of ownIoctls(facts)) {
+    if (d.code.function >= 0x800) continue;
+    report({
+      symbol: d.name,
+      args: { ioctl: d.name, function: hex(d.code.function, 3) },
+      loc: d.loc,
+      end: nameEnd(d.loc, d.name),
+      related: [{ loc: d.loc, message: describeIoctl(d.code) }],
+    });
+  }
+});

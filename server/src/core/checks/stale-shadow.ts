@@ -13,9 +13,7 @@
 
 import { displayName } from '../names';
 import { compareShadow, type ShadowMismatch, translationVerdict } from '../wow64';
-import { described } from './catalogue';
-import type { Check, RawFinding, Related } from './context';
-import { nameEnd } from './context';
+import { type Related, recordLoc, recordNameSpan, unitCheck } from './context';
 
 function describe(m: ShadowMismatch): string {
   switch (m.what) {
@@ -36,46 +34,36 @@ function describe(m: ShadowMismatch): string {
   }
 }
 
-export const staleShadow: Check = {
-  id: 'stale-shadow',
-  scope: 'unit',
-  run(facts) {
-    const out: RawFinding[] = [];
-    const { pair } = facts;
-    for (const s of facts.shadows) {
-      const at = s.shadow.nameLoc ?? s.shadow.loc;
-      if (!facts.inScope(at.file)) continue;
-      // A `T32` named only by convention is no WOW64 shadow when T itself reads the same on both ABIs.
-      if (s.via === 'name' && translationVerdict(pair, s.native)?.needs === false) continue;
-      const cmp = compareShadow(pair, s);
-      if (!cmp || cmp.mismatches.length === 0) continue;
-      const members = cmp.mismatches.filter((m) => m.member !== '');
-      const first = members[0] ?? cmp.mismatches[0];
-      const type = displayName(s.native) ?? '';
-      const shadow = displayName(s.shadow) ?? '';
-      const related: Related[] = [{ loc: s.native.nameLoc ?? s.native.loc, message: `the native type '${type}'` }];
-      if (s.evidence) related.push({ loc: s.evidence, message: s.via === 'annotation' ? `declared its shadow here` : `used as its shadow here` });
-      for (const m of members) if (m.loc) related.push({ loc: m.loc, message: describe(m) });
-      const more = members.length > 1 ? `, and ${members.length - 1} more difference${members.length > 2 ? 's' : ''}` : '';
-      const name = s.shadow.tag ?? s.shadow.typedefs[0]?.replace(/^\*+/, '') ?? shadow;
-      out.push({
-        rule: 'stale-shadow',
-        symbol: shadow,
-        ...described('stale-shadow', {
-          shadow,
-          type,
-          narrowAbi: pair.narrowAbi,
-          wideAbi: pair.wideAbi,
-          difference: describe(first),
-          more,
-          shadowSize: cmp.shadowSize,
-          nativeSize: cmp.nativeSize,
-        }),
-        loc: at,
-        end: nameEnd(at, s.shadow.nameLoc ? name : s.shadow.kind),
-        related,
-      });
-    }
-    return out;
-  },
-};
+export const staleShadow = unitCheck('stale-shadow', (facts, report) => {
+  const { pair } = facts;
+  for (const s of facts.shadows) {
+    if (!facts.inScope(recordLoc(s.shadow).file)) continue;
+    // A `T32` named only by convention is no WOW64 shadow when T itself reads the same on both ABIs.
+    if (s.via === 'name' && translationVerdict(pair, s.native)?.needs === false) continue;
+    const cmp = compareShadow(pair, s);
+    if (!cmp || cmp.mismatches.length === 0) continue;
+    const members = cmp.mismatches.filter((m) => m.member !== '');
+    const first = members[0] ?? cmp.mismatches[0];
+    const type = displayName(s.native) ?? '';
+    const shadow = displayName(s.shadow) ?? '';
+    const related: Related[] = [{ loc: recordLoc(s.native), message: `the native type '${type}'` }];
+    if (s.evidence) related.push({ loc: s.evidence, message: s.via === 'annotation' ? `declared its shadow here` : `used as its shadow here` });
+    for (const m of members) if (m.loc) related.push({ loc: m.loc, message: describe(m) });
+    const more = members.length > 1 ? `, and ${members.length - 1} more difference${members.length > 2 ? 's' : ''}` : '';
+    report({
+      symbol: shadow,
+      args: {
+        shadow,
+        type,
+        narrowAbi: pair.narrowAbi,
+        wideAbi: pair.wideAbi,
+        difference: describe(first),
+        more,
+        shadowSize: cmp.shadowSize,
+        nativeSize: cmp.nativeSize,
+      },
+      ...recordNameSpan(s.shadow, shadow),
+      related,
+    });
+  }
+});

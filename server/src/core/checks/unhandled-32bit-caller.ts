@@ -14,63 +14,40 @@
  */
 
 import { vocabulary } from '../dispatch';
-import { isShadowRecord, recordNamed, translationVerdict } from '../wow64';
+import { dispatchFlow, nameEnd, pathToUse, type Related, sizesOn, unitCheck, usedRecord } from './context';
 
 const { wow64TestSpelling } = vocabulary;
-import { described } from './catalogue';
-import type { Check, RawFinding, Related } from './context';
-import { dispatchFlow, nameEnd, pathToUse } from './context';
 
-export const unhandled32bitCaller: Check = {
-  id: 'unhandled-32bit-caller',
-  scope: 'unit',
-  run(facts) {
-    const out: RawFinding[] = [];
-    const { pair } = facts;
-    for (const routine of facts.routines) {
-      const test = wow64TestSpelling[routine.framework];
-      for (const c of routine.cases) {
-        if (c.tests.length > 0) continue;
-        const label = c.labels[0];
-        if (!facts.inScope(label.loc.file)) continue;
-        const reported = new Set<string>();
-        for (const use of c.uses) {
-          if (!use.record || use.guard === 'wow64' || reported.has(use.record)) continue;
-          const record = recordNamed(pair.wide, use.record);
-          if (!record || isShadowRecord(pair, record)) continue;
-          const verdict = translationVerdict(pair, record);
-          if (!verdict?.needs) continue;
-          reported.add(use.record);
-          const ioctl = c.labels.map((l) => l.name).find((n) => n) ?? `case ${label.value !== undefined ? '0x' + label.value.toString(16).toUpperCase() : '?'}`;
-          const flow = dispatchFlow(routine, c, use);
-          // The use first (what the message is about), then the record, then the path that leads there.
-          const related: Related[] = [
-            flow[flow.length - 1],
-            { loc: record.nameLoc ?? record.loc, message: `'${use.record}' is ${verdict.narrowSize} bytes on ${pair.narrowAbi} and ${verdict.wideSize} on ${pair.wideAbi}` },
-            ...pathToUse(c, flow),
-          ];
-          const def = facts.ioctls.find((d) => d.name === ioctl);
-          if (def) related.push({ loc: def.loc, message: `${ioctl} is defined here` });
-          out.push({
-            rule: 'unhandled-32bit-caller',
-            symbol: ioctl,
-            ...described('unhandled-32bit-caller', {
-              ioctl,
-              type: use.record,
-              test,
-              narrowSize: verdict.narrowSize,
-              wideSize: verdict.wideSize,
-              narrowAbi: pair.narrowAbi,
-              wideAbi: pair.wideAbi,
-            }),
-            loc: label.loc,
-            end: nameEnd(label.loc, label.name ?? ''),
-            related,
-            flow,
-          });
-        }
+export const unhandled32bitCaller = unitCheck('unhandled-32bit-caller', (facts, report) => {
+  const { pair } = facts;
+  for (const routine of facts.routines) {
+    const test = wow64TestSpelling[routine.framework];
+    for (const c of routine.cases) {
+      if (c.tests.length > 0) continue;
+      const label = c.labels[0];
+      if (!facts.inScope(label.loc.file)) continue;
+      const reported = new Set<string>();
+      for (const use of c.uses) {
+        if (!use.record || use.guard === 'wow64' || reported.has(use.record)) continue;
+        const used = usedRecord(pair, use.record);
+        if (!used?.verdict.needs) continue;
+        reported.add(use.record);
+        const ioctl = c.labels.map((l) => l.name).find((n) => n) ?? `case ${label.value !== undefined ? '0x' + label.value.toString(16).toUpperCase() : '?'}`;
+        const flow = dispatchFlow(routine, c, use);
+        // The use first (what the message is about), then the record, then the path that leads there.
+        const related: Related[] = [flow[flow.length - 1], sizesOn(pair, use.record, used), ...pathToUse(c, flow)];
+        const def = facts.ioctls.find((d) => d.name === ioctl);
+        if (def) related.push({ loc: def.loc, message: `${ioctl} is defined here` });
+        const { narrowSize, wideSize } = used.verdict;
+        report({
+          symbol: ioctl,
+          args: { ioctl, type: use.record, test, narrowSize, wideSize, narrowAbi: pair.narrowAbi, wideAbi: pair.wideAbi },
+          loc: label.loc,
+          end: nameEnd(label.loc, label.name ?? ''),
+          related,
+          flow,
+        });
       }
     }
-    return out;
-  },
-};
+  }
+});

@@ -12,55 +12,32 @@
  */
 
 import { translationVerdict, isShadowRecord } from '../wow64';
-import type { Check, RawFinding, Related } from './context';
-import { describeCauses, describeDifference, dispatchFlow, nameEnd } from './context';
-import { described } from './catalogue';
+import { boundaryInScope, describeCauses, describeDifference, dispatchFlow, recordNameSpan, type Related, unitCheck } from './context';
 
-export const unthunkedPointer: Check = {
-  id: 'unthunked-pointer',
-  scope: 'unit',
-  run(facts) {
-    const out: RawFinding[] = [];
-    const { pair } = facts;
-    for (const b of facts.boundary) {
-      const record = b.record;
-      const at = record.nameLoc ?? record.loc;
-      if (!facts.inScope(at.file)) continue;
-      if (facts.shadows.some((s) => s.native === record) || isShadowRecord(pair, record)) continue;
-      const verdict = translationVerdict(pair, record);
-      if (!verdict?.needs) continue;
-      const related: Related[] = [];
-      // The first dispatch use proves it crosses: registration, case, calls, use.
-      const first = b.reasons.find((r) => r.kind === 'dispatch');
-      const flow = first?.kind === 'dispatch' ? dispatchFlow(first.path.routine, first.path.dispatchCase, first.use) : undefined;
-      for (const r of b.reasons) {
-        if (r.kind === 'annotation') related.push({ loc: r.loc, message: `${r.ioctl} passes it (@${r.direction})` });
-        else if (r.kind === 'dispatch') related.push({ loc: r.use.loc, message: `${r.routine} uses it as ${r.ioctl ?? 'an IOCTL'}'s buffer` });
-        else related.push({ loc: r.loc, message: `${r.from}.${r.member} points to it` });
-      }
-      if (verdict.cause?.loc) related.push({ loc: verdict.cause.loc, message: describeDifference(verdict.cause, pair) });
-      out.push({
-        rule: 'unthunked-pointer',
-        symbol: b.name,
-        ...described('unthunked-pointer', {
-          type: b.name,
-          narrowSize: verdict.narrowSize,
-          wideSize: verdict.wideSize,
-          narrowAbi: pair.narrowAbi,
-          wideAbi: pair.wideAbi,
-          cause: describeCauses(verdict, pair),
-        }),
-        loc: at,
-        end: nameEnd(at, record.nameLoc ? nameAt(record, b.name) : record.kind),
-        related,
-        ...(flow ? { flow } : {}),
-      });
+export const unthunkedPointer = unitCheck('unthunked-pointer', (facts, report) => {
+  const { pair } = facts;
+  for (const b of boundaryInScope(facts)) {
+    const record = b.record;
+    if (facts.shadows.some((s) => s.native === record) || isShadowRecord(pair, record)) continue;
+    const verdict = translationVerdict(pair, record);
+    if (!verdict?.needs) continue;
+    const related: Related[] = [];
+    // The first dispatch use proves it crosses: registration, case, calls, use.
+    const first = b.reasons.find((r) => r.kind === 'dispatch');
+    const flow = first?.kind === 'dispatch' ? dispatchFlow(first.path.routine, first.path.dispatchCase, first.use) : undefined;
+    for (const r of b.reasons) {
+      if (r.kind === 'annotation') related.push({ loc: r.loc, message: `${r.ioctl} passes it (@${r.direction})` });
+      else if (r.kind === 'dispatch') related.push({ loc: r.use.loc, message: `${r.routine} uses it as ${r.ioctl ?? 'an IOCTL'}'s buffer` });
+      else related.push({ loc: r.loc, message: `${r.from}.${r.member} points to it` });
     }
-    return out;
-  },
-};
-
-/** The name written at the record's name location (the tag or the first typedef). */
-function nameAt(record: { tag?: string; typedefs: string[] }, fallback: string): string {
-  return record.tag ?? record.typedefs[0]?.replace(/^\*+/, '') ?? fallback;
-}
+    if (verdict.cause?.loc) related.push({ loc: verdict.cause.loc, message: describeDifference(verdict.cause, pair) });
+    const { narrowSize, wideSize } = verdict;
+    report({
+      symbol: b.name,
+      args: { type: b.name, narrowSize, wideSize, narrowAbi: pair.narrowAbi, wideAbi: pair.wideAbi, cause: describeCauses(verdict, pair) },
+      ...recordNameSpan(record, b.name),
+      related,
+      ...(flow ? { flow } : {}),
+    });
+  }
+});
