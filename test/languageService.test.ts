@@ -90,6 +90,38 @@ describe('language service: definition, references, completion and the rest, cal
     assert.deepEqual(type.map((d) => [d.loc.file, d.loc.line]), [['/ws/iface.h', ifaceLine('} FOO_SUBMIT,')]]);
   });
 
+  it('hovers and goes to a member through a parenthesised callee or a function-pointer local, and to that local', () => {
+    const text = `#include "iface.h"
+typedef struct _OTHER { ULONG Count; } OTHER;
+OTHER *Lookup(ULONG key);
+ULONG Run(ULONG n, PFOO_SUBMIT (*pfn)(ULONG))
+{
+    ULONG total = (*pfn)(n)->Count + (Lookup)(n)->Count;
+    {
+        PFOO_SUBMIT (*Lookup)(ULONG) = pfn;
+        total += Lookup(n)->Count;
+    }
+    return total + Lookup(n)->Count;
+}
+`;
+    const d = docOf(text, { '/ws/iface.h': iface }, ['x86', 'x64']);
+    const hoverOf = (needle: string, delta: number) => {
+      const h = doHover(d, at(text, needle, delta));
+      return h?.kind === 'member' ? `${h.record.name}.${h.member.name}` : h?.kind;
+    };
+    assert.equal(hoverOf('(*pfn)(n)->Count', 11), '_FOO_SUBMIT.Count');
+    assert.equal(hoverOf('(Lookup)(n)->Count', 13), '_OTHER.Count');
+    // Inside the block the local function pointer answers; after it, the file-scope function again.
+    assert.equal(hoverOf('Lookup(n)->Count;\n    }', 11), '_FOO_SUBMIT.Count');
+    assert.equal(hoverOf('Lookup(n)->Count;\n}', 11), '_OTHER.Count');
+    const member = findDefinition(d, at(text, 'Lookup(n)->Count;\n    }', 11));
+    assert.deepEqual(member.map((x) => [x.loc.file, x.loc.line]), [['/ws/iface.h', ifaceLine('ULONG Count;')]]);
+    const local = findDefinition(d, at(text, 'Lookup(n)->Count;\n    }'));
+    assert.deepEqual(local.map((x) => [x.loc.file, x.loc.offset]), [[main, at(text, 'Lookup)(ULONG) = pfn')]]);
+    const fn = findDefinition(d, at(text, 'Lookup(n)->Count;\n}'));
+    assert.deepEqual(fn.map((x) => [x.loc.file, x.loc.offset]), [[main, at(text, 'Lookup(ULONG key)')]]);
+  });
+
   it('finds the uses of a name as the unit resolves it, not its text', () => {
     const refs = findReferences(ctx, at(driverText, 'FOO_SUBMIT copy', 1), () => true);
     // The local declaration's type in the document and the typedef in the header; never the comments or `_FOO_SUBMIT`/`PFOO_SUBMIT`.

@@ -179,6 +179,86 @@ describe('positions: what a name refers to', () => {
     assert.equal(tag('Lookup()->Raw', 10), '_REQ.Raw');
   });
 
+  it('a member through a parenthesised callee: `(f)(x)->m`, `(*pfn)(x)->m`, `(*Ops.Find)(x)->m`', () => {
+    const text = driver
+      .replace(
+        'ULONG Handle(',
+        [
+          'typedef struct _DEVICE_CONTEXT { PREQ Pending; ULONG Queued; } DEVICE_CONTEXT, *PDEVICE_CONTEXT;',
+          'PDEVICE_CONTEXT GetDeviceContext(void *Handle);',
+          'typedef struct _OPS { POTHER (*Find)(ULONG key); } OPS;',
+          'OPS Ops;',
+          'ULONG Handle(',
+        ].join('\n'),
+      )
+      .replace('ULONG Handle(PREQ req, ULONG n)', 'ULONG Handle(PREQ req, ULONG n, PREQ (*pfn)(ULONG))')
+      .replace(
+        'return total',
+        'total += (GetDeviceContext)(req)->Queued + (*pfn)(n)->Raw + (*Ops.Find)(n)->Count + (pfn)(n)->Header.Size + (*req).Header.Size;\n    return total',
+      );
+    const s = setup(text);
+    const tag = (needle: string, delta: number) => {
+      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
+      return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
+    };
+    assert.equal(tag('(GetDeviceContext)(req)->Queued', 25), '_DEVICE_CONTEXT.Queued');
+    assert.equal(tag('(*pfn)(n)->Raw', 11), '_REQ.Raw');
+    assert.equal(tag('(*Ops.Find)(n)->Count', 16), '_OTHER.Count');
+    assert.equal(tag('(pfn)(n)->Header.Size', 17), '_INNER.Size');
+    // A cast before parentheses is no call: `(PREQ)(x)->Count` casts `(x)->Count`, so the member is x's.
+    const cast = driver.replace('return total', 'POTHER o = 0; total += (PREQ)(o)->Count;\n    return total');
+    const c = setup(cast);
+    const m = resolveName(c.pos, c.unit, at(cast, '(o)->Count', 5));
+    assert.equal(m?.kind === 'member' && m.record.tag, '_OTHER');
+  });
+
+  it('a function pointer declared as a local hides a file-scope function of its name and types its calls', () => {
+    const text = driver
+      .replace(
+        'ULONG Handle(',
+        [
+          'struct _OTHER *Lookup(ULONG key);',
+          'struct _OTHER *Get(ULONG key);',
+          'typedef PREQ (*PFN_GET)(ULONG key);',
+          'typedef PREQ (__stdcall *PFN_STD)(ULONG key);',
+          'ULONG Handle(',
+        ].join('\n'),
+      )
+      .replace(
+        'return total',
+        [
+          '{',
+          '        PREQ (*Lookup)(ULONG) = 0, (*table[2])(ULONG);',
+          '        PFN_GET Get = 0;',
+          '        PREQ (__stdcall *std)(ULONG) = 0;',
+          '        total += Lookup(n)->Raw + Get(n)->Raw + (*Lookup)(n)->Raw + table[0](n)->Raw + std(n)->Raw;',
+          '    }',
+          '    total += Lookup(n)->Count + Get(n)->Count;',
+          '    return total',
+        ].join('\n'),
+      );
+    const s = setup(text);
+    const tag = (needle: string, delta: number) => {
+      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
+      return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
+    };
+    // Inside the block the locals answer: REQ's members, not OTHER's.
+    assert.equal(tag('Lookup(n)->Raw', 11), '_REQ.Raw');
+    assert.equal(tag('Get(n)->Raw', 8), '_REQ.Raw');
+    assert.equal(tag('(*Lookup)(n)->Raw', 14), '_REQ.Raw');
+    assert.equal(tag('table[0](n)->Raw', 13), '_REQ.Raw');
+    assert.equal(tag('std(n)->Raw', 8), '_REQ.Raw');
+    // After the block, the file-scope functions again.
+    assert.equal(tag('Lookup(n)->Count', 11), '_OTHER.Count');
+    assert.equal(tag('Get(n)->Count', 8), '_OTHER.Count');
+    // The local itself: a local, declared where its declarator names it.
+    const local = resolveName(s.pos, s.unit, at(text, 'Lookup(n)->Raw'));
+    assert.equal(local?.kind, 'local');
+    if (local?.kind === 'local') assert.equal(local.loc.offset, at(text, 'Lookup)(ULONG) = 0'));
+    const tbl = resolveName(s.pos, s.unit, at(text, 'table[0]'));
+    assert.equal(tbl?.kind === 'local' && tbl.loc.offset, at(text, 'table[2]'));
+  });
+
   it('half-typed code resolves what it can and never throws', () => {
     const text = driver.replace('return total', 'PREQ r = req; r->Items[n.').slice(0, -3);
     const s = setup(text);

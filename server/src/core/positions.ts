@@ -24,7 +24,7 @@
  */
 
 import type { CType, FieldDecl, FunctionDecl, RecordDecl, TranslationUnit } from './ast';
-import { ExpressionReader } from './dispatch/expressions';
+import { ExpressionReader, type LocalDecl } from './dispatch/expressions';
 import { lex } from './lexer';
 import type { Comment, LexCache } from './preprocess';
 import type { Loc, SourceFile } from './source';
@@ -322,20 +322,16 @@ function baseType(pos: FilePositions, unit: TranslationUnit, i: number, depth: n
   if (t.kind === TokKind.Punct && t.text === ')') {
     const open = pos.brackets[i];
     if (open < 0) return undefined;
-    // `f(x)`, `p->cb(x)`, `a[i](x)`: a call, typed by what the callee is declared to return.
-    const before = pos.tokens[open - 1];
-    if (before && ((before.kind === TokKind.Ident && !keywordsBeforeParens.has(before.text)) || before.text === ')' || before.text === ']')) {
-      return returnType(pos, unit, open - 1, depth + 1);
-    }
+    // `f(x)`, `p->cb(x)`, `a[i](x)`, `(*pfn)(x)`: a call, typed by what the callee is declared to return.
+    if (isCall(pos, unit, open)) return returnType(pos, unit, open - 1, depth + 1);
     const first = pos.tokens[open + 1];
     if (first?.kind === TokKind.Punct && first.text === '(') {
-      const reader = new ExpressionReader(pos.tokens, pos.brackets, (n) => unit.typedefs.has(n));
-      const cast = reader.parenType(open + 1, i);
+      const cast = readerOf(pos, unit).parenType(open + 1, i);
       if (cast) return lookupTypeName([unit], cast.text)?.type;
     }
-    // `(*p)` and `(p)`: the name's type (the record behind a pointer is the same record).
-    const k = first?.kind === TokKind.Punct && first.text === '*' ? open + 2 : open + 1;
-    return k === i - 1 ? baseType(pos, unit, k, depth + 1) : undefined;
+    // `(*p)`, `(p)`, `(*req->Pending)`: the operand's type (the record behind a pointer is the same record).
+    const inner = parenthesised(pos, i);
+    return inner === undefined ? undefined : baseType(pos, unit, inner, depth + 1);
   }
   if (t.kind === TokKind.Punct && t.text === ']') {
     const open = pos.brackets[i];
@@ -366,15 +362,70 @@ function baseType(pos: FilePositions, unit: TranslationUnit, i: number, depth: n
  * file-scope function, as in C.
  */
 function returnType(pos: FilePositions, unit: TranslationUnit, i: number, depth: number): CType | undefined {
-  const t = pos.tokens[i];
-  let callee = baseType(pos, unit, i, depth);
-  if (!callee && t.kind === TokKind.Ident && !pos.isMemberName(i)) {
-    const m = meaningOf(pos, unit, i, depth);
-    if (m?.kind === 'file') callee = unit.functions.find((f) => f.name === m.name)?.type;
-  }
+  const callee = calleeType(pos, unit, i, depth);
   let r = callee && resolve(callee);
   if (r?.kind === 'pointer') r = resolve(r.to);
   return r?.kind === 'function' ? r.ret : undefined;
+}
+
+/** The type of the callee ending at token `i`: `f`, `p->cb`, and in parentheses `(f)`, `(*pfn)`, `(*Ops.Find)`. */
+function calleeType(pos: FilePositions, unit: TranslationUnit, i: number, depth: number): CType | undefined {
+  const t = pos.tokens[i];
+  if (!t || depth > 16) return undefined;
+  if (t.kind === TokKind.Punct && t.text === ')') {
+    const inner = parenthesised(pos, i);
+    if (inner !== undefined && !isCall(pos, unit, pos.brackets[i])) return calleeType(pos, unit, inner, depth + 1);
+  }
+  const type = baseType(pos, unit, i, depth);
+  if (type || t.kind !== TokKind.Ident || pos.isMemberName(i)) return type;
+  const m = meaningOf(pos, unit, i, depth);
+  return m?.kind === 'file' ? unit.functions.find((f) => f.name === m.name)?.type : undefined;
+}
+
+/**
+ * Whether the parentheses opening at token `open` hold a call's arguments:
+ * a callee before them (`f(`, `p->cb(`, `a[i](`, `(*pfn)(`), and not a cast
+ * (`(PREQ)(x)` casts `(x)`).
+ */
+function isCall(pos: FilePositions, unit: TranslationUnit, open: number): boolean {
+  const before = pos.tokens[open - 1];
+  if (!before) return false;
+  if (before.kind === TokKind.Ident) return !keywordsBeforeParens.has(before.text);
+  if (before.text === ']') return true;
+  if (before.text !== ')') return false;
+  const castOpen = pos.brackets[open - 1];
+  return castOpen < 0 || !readerOf(pos, unit).parenType(castOpen, open);
+}
+
+/**
+ * For parentheses closing at token `close` that hold one operand, `(p)`,
+ * `(*p)`, `(*Ops.Find)`, `(*req->Pending)`, `(table[i])`: the token the
+ * operand ends at.
+ */
+function parenthesised(pos: FilePositions, close: number): number | undefined {
+  const open = pos.brackets[close];
+  if (open < 0 || close - open < 2) return undefined;
+  const star = pos.tokens[open + 1];
+  const start = star.kind === TokKind.Punct && star.text === '*' ? open + 2 : open + 1;
+  return chainStart(pos, close - 1) === start ? close - 1 : undefined;
+}
+
+/** The first token of the name chain ending at token `end` (`p`, `Ops.Find`, `dev->Ops->Find`, `Table[i].Fn`), or -1. */
+function chainStart(pos: FilePositions, end: number): number {
+  const toks = pos.tokens;
+  let j = end;
+  for (;;) {
+    while (toks[j]?.kind === TokKind.Punct && toks[j].text === ']' && pos.brackets[j] > 0) j = pos.brackets[j] - 1;
+    if (toks[j]?.kind !== TokKind.Ident) return -1;
+    const op = toks[j - 1];
+    if (op?.kind !== TokKind.Punct || (op.text !== '.' && op.text !== '->')) return j;
+    j -= 2;
+  }
+}
+
+/** An expression reader over the file's tokens, knowing the unit's typedefs. */
+function readerOf(pos: FilePositions, unit: TranslationUnit): ExpressionReader {
+  return new ExpressionReader(pos.tokens, pos.brackets, (n) => unit.typedefs.has(n));
 }
 
 /** A field of a record by name, looking into anonymous struct and union members as C does. */
@@ -420,37 +471,37 @@ function scopeLookup(pos: FilePositions, unit: TranslationUnit, i: number): Name
     const looked = lookupTypeName([unit], local.typeName);
     let type = looked?.type;
     for (let k = 0; type && k < local.pointers; k++) type = { kind: 'pointer', to: type };
+    // `PREQ (*get)(ULONG)`: a pointer to a function returning the type written before it.
+    if (type && local.function) {
+      type = { kind: 'function', ret: type, params: [], variadic: false };
+      for (let k = 0; k < local.function.pointers; k++) type = { kind: 'pointer', to: type };
+    }
     if (type && local.array) type = { kind: 'array', of: type } as CType;
     const nt = pos.tokens[local.at];
-    return { kind: 'local', name: t.text, type, record: looked?.record, pointers: (looked?.pointers ?? 0) + local.pointers, loc: { file: pos.file.path, line: nt.line, col: nt.col, offset: nt.offset }, fn };
+    const record = local.function ? undefined : looked?.record;
+    const pointers = local.function ? local.function.pointers : (looked?.pointers ?? 0) + local.pointers;
+    return { kind: 'local', name: t.text, type, record, pointers, loc: { file: pos.file.path, line: nt.line, col: nt.col, offset: nt.offset }, fn };
   }
   const param = fn.type.params.find((p) => p.name === t.text);
   if (param) return { kind: 'parameter', name: t.text, type: param.type, loc: param.loc, fn };
   return undefined;
 }
 
-interface LocalSeen {
-  typeName: string;
-  pointers: number;
-  array: boolean;
-  /** Token index of the name. */
-  at: number;
-}
 
 /**
  * The locals declared in the body opening at offset `open`, up to token
  * `upto` (a declarator's own name included), that are still in scope there (declarations of a block already
  * closed are dropped; an inner declaration hides an outer one).
  */
-function localsBefore(pos: FilePositions, unit: TranslationUnit, open: number, upto: number): Map<string, LocalSeen> {
+function localsBefore(pos: FilePositions, unit: TranslationUnit, open: number, upto: number): Map<string, LocalDecl> {
   const [first] = pos.range(open, open + 1);
   const toks = pos.tokens;
-  const reader = new ExpressionReader(toks, pos.brackets, (n) => unit.typedefs.has(n));
-  const scopes: Map<string, LocalSeen>[] = [];
+  const reader = readerOf(pos, unit);
+  const scopes: Map<string, LocalDecl>[] = [];
   let s = first;
   const statement = (e: number) => {
     if (e > s && scopes.length) {
-      for (const d of reader.declaration(s, e) ?? []) if (d.at <= upto) scopes[scopes.length - 1].set(d.name, { typeName: d.typeName, pointers: d.pointers, array: d.array, at: d.at });
+      for (const d of reader.declaration(s, e, { functionPointers: true }) ?? []) if (d.at <= upto) scopes[scopes.length - 1].set(d.name, d);
     }
   };
   for (let k = first; k < upto && k < toks.length; k++) {
@@ -474,7 +525,7 @@ function localsBefore(pos: FilePositions, unit: TranslationUnit, open: number, u
   }
   // The statement the name is in (a declarator names its own local).
   statement(Math.min(upto + 1, toks.length));
-  const out = new Map<string, LocalSeen>();
+  const out = new Map<string, LocalDecl>();
   for (const scope of scopes) for (const [n, d] of scope) out.set(n, d);
   return out;
 }

@@ -50,6 +50,13 @@ export interface LocalDecl {
   init?: Expr;
   /** The name token. */
   at: number;
+  /**
+   * A pointer to a function (`PCTX (*get)(PDEV)`, `PCTX (*table[4])(PDEV)`),
+   * read only when `declaration` is asked for them: `typeName` and `pointers`
+   * are then the return type's, `array` says the name is an array of them,
+   * and this is how many stars the parentheses hold.
+   */
+  function?: { pointers: number };
 }
 
 const binaryPrecedence: Readonly<Record<string, number>> = {
@@ -401,8 +408,11 @@ export class ExpressionReader {
   /**
    * A declaration statement over `[s, e)` (`;` excluded), or undefined when
    * the statement is not one: `PFOO p = (PFOO)Buffer, q;`, `FOO local;`.
+   * With `functionPointers`, also the declarators of pointers to functions
+   * (`PCTX (*get)(PDEV) = GetCtx`, `NTSTATUS (NTAPI *fn)(PVOID)`), which
+   * otherwise end the declaration.
    */
-  declaration(s: number, e: number): LocalDecl[] | undefined {
+  declaration(s: number, e: number, { functionPointers = false } = {}): LocalDecl[] | undefined {
     let i = s;
     while (i < e && leadingWords.has(this.text(i))) {
       // C++ `auto x = ...`: `auto` is the type when no type follows it (C's `auto int x` is a storage class).
@@ -433,17 +443,23 @@ export class ExpressionReader {
         if (this.text(j) === '*') pointers++;
         j++;
       }
-      const name = this.ident(j, e);
+      const inner = functionPointers ? this.functionPointer(j, e) : undefined;
+      const name = inner ? inner.name : this.ident(j, e);
       // `FOO(x)` is a call; `FOO x` a declaration.
       if (!name) return out.length ? out : undefined;
-      const at = j++;
+      const at = inner ? inner.at : j++;
       let array = false;
+      if (inner) {
+        array = inner.array;
+        j = inner.next;
+      }
       while (this.isPunct(j, '[', e)) {
         array = true;
         const close = this.closeOf(j, e);
         j = close < 0 ? e : close + 1;
       }
       const decl: LocalDecl = { name, typeName, pointers, array, at };
+      if (inner) decl.function = { pointers: inner.pointers };
       if (this.isPunct(j, '=', e)) {
         const [init, next] = this.assignment(j + 1, e);
         decl.init = init;
@@ -470,6 +486,37 @@ export class ExpressionReader {
       j++;
     }
     return out;
+  }
+
+  /**
+   * The parenthesised declarator of a pointer to a function at `i`:
+   * `(*get)(PDEV)`, `(NTAPI *fn)(PVOID)` (calling conventions before the
+   * stars), `(*table[4])(PDEV)`; its name, stars, and the index after the
+   * parameter list.
+   */
+  private functionPointer(i: number, end: number): { name: string; at: number; pointers: number; array: boolean; next: number } | undefined {
+    if (!this.isPunct(i, '(', end)) return undefined;
+    const close = this.closeOf(i, end);
+    if (close < 0 || !this.isPunct(close + 1, '(', end)) return undefined;
+    const params = this.closeOf(close + 1, end);
+    if (params < 0) return undefined;
+    let k = i + 1;
+    while (this.ident(k, close) && !this.isPunct(k + 1, ')', close + 1) && !this.isPunct(k + 1, '[', close)) k++;
+    let pointers = 0;
+    while (k < close && (this.text(k) === '*' || typeQualifiers.has(this.text(k)))) {
+      if (this.text(k) === '*') pointers++;
+      k++;
+    }
+    const name = this.ident(k, close);
+    if (!name || pointers === 0) return undefined;
+    const at = k++;
+    let array = false;
+    while (this.isPunct(k, '[', close)) {
+      array = true;
+      const c = this.closeOf(k, close);
+      k = c < 0 ? close : c + 1;
+    }
+    return k === close ? { name, at, pointers, array, next: params + 1 } : undefined;
   }
 }
 
