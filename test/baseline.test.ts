@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type * as Sarif from 'sarif';
 import { main } from '../server/src/cli/main';
 import { readBaseline } from '../server/src/core/baseline';
-import { repoRoot } from './helpers';
+import { repoRoot, sarifValidator } from './helpers';
 import { type PublishedDiagnostics, startClient, uriOf } from './lsp/client';
 
 function run(args: string[], cwd: string) {
@@ -64,6 +65,45 @@ describe('check --baseline', () => {
       }
     });
   }
+
+  it('says what the baseline held in the JSON summary and the SARIF log: unchanged and absent counts, each result new', () => {
+    const iface = path.join(dir, 'ioctl_interface.h');
+    const original = fs.readFileSync(iface, 'utf8');
+    const at = original.indexOf('#define IOCTL_CONTOSO_MAP_RING');
+    const withIoctl = (line: string) => fs.writeFileSync(iface, original.slice(0, at) + line + original.slice(at));
+    try {
+      // The baseline holds one finding the run will no longer find (its IOCTL is gone) ...
+      const total = JSON.parse(run(['--format', 'json', '.'], dir).out).findings.length;
+      withIoctl(newIoctl);
+      fs.writeFileSync(path.join(dir, 'held.sarif'), run(['--format', 'sarif', '.'], dir).out);
+      // ... and the run finds one it does not hold.
+      withIoctl(newIoctl.replace('BASELINE_NEW', 'BASELINE_OTHER').replace('0x8A1', '0x8A2'));
+      const expected = { file: 'held.sarif', unchanged: total, absent: 1 };
+
+      const sarifRun = run(['--format', 'sarif', '--baseline', 'held.sarif', '.'], dir);
+      assert.equal(sarifRun.code, 1);
+      const log = JSON.parse(sarifRun.out) as Sarif.Log;
+      assert.ok(sarifValidator()(log), 'the SARIF log validates against the 2.1.0 schema');
+      assert.deepEqual(
+        (log.runs[0].results ?? []).map((r) => [r.ruleId, r.locations?.[0].logicalLocations?.[0].name, r.baselineState]),
+        [['method-neither-any-access', 'IOCTL_CONTOSO_BASELINE_OTHER', 'new']],
+      );
+      assert.deepEqual(log.runs[0].properties, { baseline: expected });
+      assert.match(sarifRun.err, new RegExp(`${total} finding\\(s\\) in the baseline held\\.sarif not reported; 1 of its finding\\(s\\) no longer found`));
+
+      const json = JSON.parse(run(['--format', 'json', '--baseline', 'held.sarif', '.'], dir).out);
+      assert.deepEqual(json.summary.baseline, expected);
+      assert.equal(json.summary.warnings + json.summary.errors, 1);
+
+      // Without a baseline: no baselineState, no summary.baseline.
+      const plain = JSON.parse(run(['--format', 'sarif', '.'], dir).out);
+      assert.ok(plain.runs[0].results.every((r: { baselineState?: string }) => r.baselineState === undefined));
+      assert.equal(plain.runs[0].properties, undefined);
+      assert.equal(JSON.parse(run(['--format', 'json', '.'], dir).out).summary.baseline, undefined);
+    } finally {
+      fs.writeFileSync(iface, original);
+    }
+  });
 
   it('the JSON report and the SARIF log carry the same fingerprints', () => {
     const json = JSON.parse(run(['--format', 'json', '.'], dir).out);

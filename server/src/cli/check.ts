@@ -48,7 +48,7 @@ import { type DriverProject, filesByName, kernelModeSources } from '../core/proj
 import type { IoctlDef } from '../core/ioctl';
 import type { LexCache } from '../core/preprocess';
 import { buildSarif, reportedFingerprint } from '../core/sarif';
-import { type BaselineResult, newFindings, readBaseline } from '../core/baseline';
+import { type BaselineResult, type BaselineSummary, newFindings, readBaseline } from '../core/baseline';
 import { normalizePath, overlayHost } from '../core/source';
 import { loadConfig } from '../node/config';
 import { diskHost } from '../node/host';
@@ -87,6 +87,9 @@ options:
                               per core; 1 checks everything in one thread)
   --baseline FILE             report only findings not in FILE, an earlier report
                               (--format sarif or json); says how many it left out
+                              (unchanged) and how many of its own are gone (absent):
+                              on stderr, in JSON's summary.baseline, in SARIF's
+                              run properties; SARIF results get baselineState "new"
   PATH...                     files, or folders searched for .h .hpp .c .cpp; each driver under
                               them (a .vcxproj, compile_commands.json, else a folder) is one unit
 `;
@@ -514,8 +517,8 @@ function withoutTokens(analysis: Analysis): Analysis {
 }
 
 /** The JSON report, as documented in the issue. */
-/** `baseDir`: the folder fingerprints name files from (as SARIF's `%SRCROOT%`), for `--baseline`. */
-export function jsonReport(result: CheckResult, show: (p: string) => string, baseDir?: string): object {
+/** `baseDir`: the folder fingerprints name files from (as SARIF's `%SRCROOT%`), for `--baseline`; `baseline`: its comparison, in the summary. */
+export function jsonReport(result: CheckResult, show: (p: string) => string, baseDir?: string, baseline?: BaselineSummary): object {
   return {
     findings: result.findings.map((f) => ({
       rule: f.rule,
@@ -537,6 +540,7 @@ export function jsonReport(result: CheckResult, show: (p: string) => string, bas
       errors: result.findings.filter((f) => f.severity === 'error').length,
       warnings: result.findings.filter((f) => f.severity === 'warning').length,
       inputErrors: result.inputErrors.length,
+      ...(baseline ? { baseline: { ...baseline } } : {}),
     },
   };
 }
@@ -646,13 +650,15 @@ export function checkCommand(argv: string[], io: CheckIo): number {
     io.err(`ioctl-lens check: no .h .hpp .c .cpp files under ${args.positionals.join(', ')}\n`);
     return 2;
   }
+  let compared: BaselineSummary | undefined;
   if (baseline && 'fingerprints' in baseline) {
-    const kept = newFindings(result.findings, baseline.fingerprints, normalizePath(io.cwd));
+    const kept = newFindings(result.findings, baseline.fingerprints, normalizePath(io.cwd), baselineFile!);
     result.findings = kept.findings;
-    io.err(`ioctl-lens check: ${kept.suppressed} finding(s) in the baseline ${baselineFile} not reported\n`);
+    compared = kept.summary;
+    io.err(`ioctl-lens check: ${compared.unchanged} finding(s) in the baseline ${baselineFile} not reported; ${compared.absent} of its finding(s) no longer found\n`);
   }
-  if (format === 'json') io.out(JSON.stringify(jsonReport(result, show, normalizePath(io.cwd)), null, 2) + '\n');
-  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: version(), inputErrors: result.inputErrors }), null, 2) + '\n');
+  if (format === 'json') io.out(JSON.stringify(jsonReport(result, show, normalizePath(io.cwd), compared), null, 2) + '\n');
+  else if (format === 'sarif') io.out(JSON.stringify(buildSarif(result.findings, { baseDir: normalizePath(io.cwd), toolVersion: version(), inputErrors: result.inputErrors, baseline: compared }), null, 2) + '\n');
   else io.out(textReport(result, show, io.isTty && !process.env.NO_COLOR));
   const worst = result.findings.some((f) => f.severity === 'error') ? 2 : result.findings.some((f) => f.severity === 'warning') ? 1 : 0;
   const threshold = failOn === 'error' ? 2 : failOn === 'warning' ? 1 : Infinity;

@@ -50,10 +50,31 @@ export function readBaseline(text: string): BaselineResult {
   return { error: "neither a SARIF log (runs) nor an ioctl-lens JSON report (findings)" };
 }
 
-/** The findings not in the baseline, and how many were left out because it held them. */
-export function newFindings<F extends Finding>(findings: readonly F[], baseline: ReadonlySet<string>, baseDir: string): { findings: F[]; suppressed: number } {
-  const kept = findings.filter((f) => !baseline.has(reportedFingerprint(f, baseDir)));
-  return { findings: kept, suppressed: findings.length - kept.length };
+/**
+ * What a run compared with its baseline, in SARIF's words (`baselineState`):
+ * `unchanged` findings the baseline held and the run found again (left out
+ * of the report), `absent` fingerprints the baseline held that the run no
+ * longer finds (fixed, or moved to another file or symbol). Every finding
+ * reported is `new`.
+ */
+export interface BaselineSummary {
+  /** The baseline file as the user named it. */
+  file: string;
+  unchanged: number;
+  absent: number;
+}
+
+/** The findings not in the baseline (to report), and the counts of the comparison. */
+export function newFindings<F extends Finding>(findings: readonly F[], baseline: ReadonlySet<string>, baseDir: string, file: string): { findings: F[]; summary: BaselineSummary } {
+  const found = new Set<string>();
+  const kept = findings.filter((f) => {
+    const fp = reportedFingerprint(f, baseDir);
+    found.add(fp);
+    return !baseline.has(fp);
+  });
+  let absent = 0;
+  for (const fp of baseline) if (!found.has(fp)) absent++;
+  return { findings: kept, summary: { file, unchanged: findings.length - kept.length, absent } };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

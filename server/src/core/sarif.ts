@@ -12,6 +12,7 @@ import type { Diagnostic, Severity } from './diagnostics';
 import { type RuleId, ruleIds, rules } from './checks/catalogue';
 import { fingerprint } from './checks/index';
 import type { Finding } from './checks/context';
+import type { BaselineSummary } from './baseline';
 import type { Loc } from './source';
 
 export interface SarifOptions {
@@ -26,6 +27,14 @@ export interface SarifOptions {
    * notifications, so a dashboard shows that the findings may be incomplete.
    */
   inputErrors?: readonly Diagnostic[];
+  /**
+   * The comparison with `check --baseline`'s file: every result is then
+   * `baselineState: "new"` (the findings the baseline held are left out, not
+   * written as `unchanged`; those it held that are gone are not written as
+   * `absent`), and the run's `properties.baseline` carries the file and both
+   * counts.
+   */
+  baseline?: BaselineSummary;
 }
 
 const level = (s: Severity): Sarif.Result.level => (s === 'info' ? 'note' : s);
@@ -119,6 +128,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
             // v1 (rule and symbol) is kept for existing baselines; v2 tells apart findings on one symbol (members, files, numbers).
             partialFingerprints: { 'ioctlLens/v1': `${f.rule}:${f.symbol}`, [fingerprintKey]: reportedFingerprint(f, options.baseDir) },
           };
+          if (options.baseline) result.baselineState = 'new';
           if (f.related.length) {
             result.relatedLocations = f.related.map((r, i) => ({
               id: i + 1,
@@ -152,6 +162,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
           return result;
         }),
         columnKind: 'utf16CodeUnits',
+        ...(options.baseline ? { properties: { baseline: { ...options.baseline } } } : {}),
       },
     ],
   };
