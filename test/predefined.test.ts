@@ -25,6 +25,17 @@ describe('predefined macros', () => {
     assert.equal(r.status, 0, r.stderr + r.stdout);
   });
 
+  it('give every ABI exactly the macros clang predefines for it, in C and in C++ (the shared table plus the target\'s own)', function () {
+    if (!requireTool(this, 'clang')) return;
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/gen-predefined.mjs'), '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const clang = JSON.parse(r.stdout) as Record<'c' | 'cpp', Record<string, Record<string, string>>>;
+    for (const name of allAbis) {
+      assert.deepEqual(predefinedFor(abis[name], 'c'), clang.c[name], `${name} C`);
+      assert.deepEqual(predefinedFor(abis[name], 'cpp'), clang.cpp[name], `${name} C++`);
+    }
+  });
+
   it('give C++ units the C++ table: __cplusplus, _MSVC_LANG, no __STDC_VERSION__', () => {
     for (const name of allAbis) {
       const cpp = predefinedFor(abis[name], 'cpp');
