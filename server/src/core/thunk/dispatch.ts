@@ -66,6 +66,16 @@ function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchK
   const input = options.direction !== 'out';
   const output = options.direction !== 'in';
   const is32 = wdm ? 'IoIs32bitProcess(Irp)' : 'WdfRequestIsFrom32BitProcess(Request)';
+  const buffer = wdm ? 'Irp->AssociatedIrp.SystemBuffer' : 'Buffer';
+  // The request's input or output buffer, if it holds a `type`; `then` runs with it in `buffer`.
+  const retrieve = (which: 'Input' | 'Output', type: string, then: () => void) => {
+    if (wdm) {
+      w.ifElse(`IrpSp->Parameters.DeviceIoControl.${which}BufferLength < sizeof(${type})`, () => w.line('Status = STATUS_BUFFER_TOO_SMALL;'), then);
+    } else {
+      w.line(`Status = WdfRequestRetrieve${which}Buffer(Request, sizeof(${type}), &Buffer, NULL);`);
+      w.block('if (NT_SUCCESS(Status))', then);
+    }
+  };
   w.block('', () => {
     w.line(`/* ${t} for 32- and 64-bit callers (ioctl-lens thunk): 32-bit callers send ${s}. */`);
     w.line(`${t} Captured;`);
@@ -74,42 +84,16 @@ function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchK
     w.line('RtlZeroMemory(&Captured, sizeof(Captured));');
     w.line('Status = STATUS_SUCCESS;');
     if (input) {
-      const retrieve = (type: string, then: () => void) => {
-        if (wdm) {
-          w.ifElse(
-            `IrpSp->Parameters.DeviceIoControl.InputBufferLength < sizeof(${type})`,
-            () => w.line('Status = STATUS_BUFFER_TOO_SMALL;'),
-            then,
-          );
-        } else {
-          w.line(`Status = WdfRequestRetrieveInputBuffer(Request, sizeof(${type}), &Buffer, NULL);`);
-          w.block('if (NT_SUCCESS(Status))', then);
-        }
-      };
-      const buffer = wdm ? 'Irp->AssociatedIrp.SystemBuffer' : 'Buffer';
       w.directive('#if defined(_WIN64)');
       w.line(`if (${is32}) {`);
-      w.indent(() => retrieve(s, () => w.line(`Status = ${plan.routines.capture}((${plan.shadow.pointer})${buffer}, &Captured);`)));
+      w.indent(() => retrieve('Input', s, () => w.line(`Status = ${plan.routines.capture}((${plan.shadow.pointer})${buffer}, &Captured);`)));
       w.line('} else');
       w.directive('#endif');
-      w.block('', () => retrieve(t, () => w.line(`RtlCopyMemory(&Captured, ${buffer}, sizeof(Captured));`)));
+      w.block('', () => retrieve('Input', t, () => w.line(`RtlCopyMemory(&Captured, ${buffer}, sizeof(Captured));`)));
     }
     const handle = () => {
       w.line(`/* TODO: handle the request with Captured (a ${t}); this code serves both callers. */`);
       if (!output) return;
-      const retrieve = (type: string, then: () => void) => {
-        if (wdm) {
-          w.ifElse(
-            `IrpSp->Parameters.DeviceIoControl.OutputBufferLength < sizeof(${type})`,
-            () => w.line('Status = STATUS_BUFFER_TOO_SMALL;'),
-            then,
-          );
-        } else {
-          w.line(`Status = WdfRequestRetrieveOutputBuffer(Request, sizeof(${type}), &Buffer, NULL);`);
-          w.block('if (NT_SUCCESS(Status))', then);
-        }
-      };
-      const buffer = wdm ? 'Irp->AssociatedIrp.SystemBuffer' : 'Buffer';
       const information = (type: string) =>
         wdm ? `Irp->IoStatus.Information = sizeof(${type});` : `WdfRequestSetInformation(Request, sizeof(${type}));`;
       // The receive path: the record and all it points to, into the caller's one buffer (STATUS_BUFFER_OVERFLOW: Needed says how much).
@@ -117,20 +101,16 @@ function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchK
         w.line('ULONG Needed;');
         if (!wdm) w.line('SIZE_T OutputLength;');
         w.line();
-        const call = (buffer: string, length: string, user: string) =>
-          w.line(`Status = ${plan.routines.marshal}(&Captured, ${buffer}, ${length}, PtrToUlong(${user}), &Needed);`);
-        const report = wdm ? 'Irp->IoStatus.Information = NT_SUCCESS(Status) ? Needed : 0;' : 'WdfRequestSetInformation(Request, NT_SUCCESS(Status) ? Needed : 0);';
+        const call = (into: string, length: string, user: string) => {
+          w.line(`Status = ${plan.routines.marshal}(&Captured, ${into}, ${length}, PtrToUlong(${user}), &Needed);`);
+          w.line('/* STATUS_BUFFER_OVERFLOW: nothing was written and Needed bytes are needed; tell the caller as the IOCTL defines it. */');
+          w.line(wdm ? 'Irp->IoStatus.Information = NT_SUCCESS(Status) ? Needed : 0;' : 'WdfRequestSetInformation(Request, NT_SUCCESS(Status) ? Needed : 0);');
+        };
         if (wdm) {
           call('Irp->AssociatedIrp.SystemBuffer', 'IrpSp->Parameters.DeviceIoControl.OutputBufferLength', 'Irp->UserBuffer');
-          w.line('/* STATUS_BUFFER_OVERFLOW: nothing was written and Needed bytes are needed; tell the caller as the IOCTL defines it. */');
-          w.line(report);
         } else {
           w.line('Status = WdfRequestRetrieveOutputBuffer(Request, 0, &Buffer, &OutputLength);');
-          w.block('if (NT_SUCCESS(Status))', () => {
-            call('Buffer', '(ULONG)OutputLength', 'WdfRequestWdmGetIrp(Request)->UserBuffer');
-            w.line('/* STATUS_BUFFER_OVERFLOW: nothing was written and Needed bytes are needed; tell the caller as the IOCTL defines it. */');
-            w.line(report);
-          });
+          w.block('if (NT_SUCCESS(Status))', () => call('Buffer', '(ULONG)OutputLength', 'WdfRequestWdmGetIrp(Request)->UserBuffer'));
         }
       };
       w.directive('#if defined(_WIN64)');
@@ -140,7 +120,7 @@ function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchK
           receive32();
           return;
         }
-        retrieve(s, () => {
+        retrieve('Output', s, () => {
           w.line(`Status = ${plan.routines.writeBack}(&Captured, (${plan.shadow.pointer})${buffer});`);
           w.block('if (NT_SUCCESS(Status))', () => w.line(information(s)));
         });
@@ -148,7 +128,7 @@ function renderWithDefaultNames(plan: RecordPlan, options: { dispatch: DispatchK
       w.line('} else');
       w.directive('#endif');
       w.block('', () =>
-        retrieve(t, () => {
+        retrieve('Output', t, () => {
           if (options.receive) w.line(`/* TODO: ${t}'s pointers are kernel addresses: write what they point to into the buffer for 64-bit callers too. */`);
           w.line(`RtlCopyMemory(${buffer}, &Captured, sizeof(Captured));`);
           w.line(information(t));
