@@ -35,21 +35,15 @@ export interface CountSource {
   optional?: boolean;
 }
 
-/** SAL annotations that size a member: the index of the argument holding the element (or byte) count. */
-const salCounts: Record<string, { index: number; bytes: boolean }> = {
-  _Field_size_: { index: 0, bytes: false },
-  _Field_size_opt_: { index: 0, bytes: false },
-  _Field_size_full_: { index: 0, bytes: false },
-  _Field_size_full_opt_: { index: 0, bytes: false },
-  _Field_size_part_: { index: 1, bytes: false },
-  _Field_size_part_opt_: { index: 1, bytes: false },
-  _Field_size_bytes_: { index: 0, bytes: true },
-  _Field_size_bytes_opt_: { index: 0, bytes: true },
-  _Field_size_bytes_full_: { index: 0, bytes: true },
-  _Field_size_bytes_full_opt_: { index: 0, bytes: true },
-  _Field_size_bytes_part_: { index: 1, bytes: true },
-  _Field_size_bytes_part_opt_: { index: 1, bytes: true },
-};
+/**
+ * A SAL annotation that sizes a member (`_Field_size_[bytes_][full_|part_][opt_]`):
+ * the index of the argument holding the element (or byte) count (`part` gives
+ * the capacity, then the count), whether it counts bytes, whether NULL is valid.
+ */
+function salCount(name: string): { index: number; bytes: boolean; optional: boolean } | undefined {
+  const m = /^_Field_size_(bytes_)?(full_|part_)?(opt_)?$/.exec(name);
+  return m ? { index: m[2] === 'part_' ? 1 : 0, bytes: !!m[1], optional: !!m[3] } : undefined;
+}
 
 /** The comments the generator reads for one member: on its lines or ending on the line above; and on its record. */
 export interface CommentSource {
@@ -93,13 +87,13 @@ function commentCount(comments: CommentSource, field: FieldDecl, owner: RecordDe
 export function annotatedCount(fields: FieldDecl[], owner: RecordDecl, comments: CommentSource): CountSource | undefined {
   for (const f of fields) {
     for (const a of f.annotations) {
-      const sal = salCounts[a.name];
+      const sal = salCount(a.name);
       const arg = sal && a.args[sal.index]?.trim();
       if (!sal || !arg) continue;
       const annotation = `${a.name}(${a.args.join(', ')})`;
-      const optional = a.name.endsWith('_opt_');
-      if (/^\d+$/.test(arg)) return { constant: Number(arg), bytes: sal.bytes, annotation, how: 'annotation', optional };
-      return { member: arg, bytes: sal.bytes, annotation, how: 'annotation', optional };
+      const { bytes, optional } = sal;
+      if (/^\d+$/.test(arg)) return { constant: Number(arg), bytes, annotation, how: 'annotation', optional };
+      return { member: arg, bytes, annotation, how: 'annotation', optional };
     }
   }
   for (const f of fields) {
