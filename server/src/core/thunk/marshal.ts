@@ -59,16 +59,12 @@ export function renderOutputHelpers(): string {
     w.line('ULONG Offset;');
   }, ' IOCTL_LENS_OUTPUT32, *PIOCTL_LENS_OUTPUT32;');
   w.line();
-  for (const l of comment('IoctlLensReserve32: the offset of Count * Size bytes at the next multiple of Alignment (a power of two); STATUS_INTEGER_OVERFLOW past 4 GB.')) w.line(l);
-  w.line('static NTSTATUS');
-  w.line('IoctlLensReserve32(');
-  w.indent(() => {
-    w.line('_Inout_ PIOCTL_LENS_OUTPUT32 Output,');
-    w.line('_In_ ULONG Count,');
-    w.line('_In_ ULONG Size,');
-    w.line('_In_ ULONG Alignment,');
-    w.line('_Out_ PULONG Offset');
-    w.line(')');
+  routineHeader(w, {
+    comment: 'IoctlLensReserve32: the offset of Count * Size bytes at the next multiple of Alignment (a power of two); STATUS_INTEGER_OVERFLOW past 4 GB.',
+    returns: 'NTSTATUS',
+    name: 'IoctlLensReserve32',
+    params: ['_Inout_ PIOCTL_LENS_OUTPUT32 Output', '_In_ ULONG Count', '_In_ ULONG Size', '_In_ ULONG Alignment', '_Out_ PULONG Offset'],
+    isStatic: true,
   });
   w.line('{');
   w.indent(() => {
@@ -87,15 +83,12 @@ export function renderOutputHelpers(): string {
   });
   w.line('}');
   w.line();
-  for (const l of comment('IoctlLensPut32: copies Size bytes to Offset in the output (nothing while measuring).')) w.line(l);
-  w.line('static VOID');
-  w.line('IoctlLensPut32(');
-  w.indent(() => {
-    w.line('_In_ PIOCTL_LENS_OUTPUT32 Output,');
-    w.line('_In_ ULONG Offset,');
-    w.line('_In_reads_bytes_(Size) const VOID *Source,');
-    w.line('_In_ ULONG Size');
-    w.line(')');
+  routineHeader(w, {
+    comment: 'IoctlLensPut32: copies Size bytes to Offset in the output (nothing while measuring).',
+    returns: 'VOID',
+    name: 'IoctlLensPut32',
+    params: ['_In_ PIOCTL_LENS_OUTPUT32 Output', '_In_ ULONG Offset', '_In_reads_bytes_(Size) const VOID *Source', '_In_ ULONG Size'],
+    isStatic: true,
   });
   w.line('{');
   w.indent(() => w.block('if (Output->Buffer != NULL && Size != 0)', () => w.line('RtlCopyMemory(Output->Buffer + Offset, Source, Size);')));
