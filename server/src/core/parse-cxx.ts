@@ -50,6 +50,7 @@ import {
 } from './parse-state';
 import type { Loc } from './source';
 import { TokKind, type Token } from './token';
+import { integerName } from './types';
 
 // ---------------------------------------------------------------------------
 // The scope model
@@ -311,15 +312,6 @@ function skipToCloseAngle(s: ParserState): void {
 // ---------------------------------------------------------------------------
 // Spelling types and values as clang prints template arguments
 
-const intNames: Record<string, [string, string]> = {
-  char: ['char', 'unsigned char'],
-  short: ['short', 'unsigned short'],
-  int: ['int', 'unsigned int'],
-  long: ['long', 'unsigned long'],
-  longlong: ['long long', 'unsigned long long'],
-  int128: ['__int128', 'unsigned __int128'],
-};
-
 function quals(t: { const?: boolean; volatile?: boolean }): string {
   return (t.const ? 'const ' : '') + (t.volatile ? 'volatile ' : '');
 }
@@ -342,14 +334,8 @@ function spell(t: CType, inner: string): string {
       return join(quals(t) + 'void');
     case 'bool':
       return join(quals(t) + '_Bool');
-    case 'int': {
-      let name: string;
-      if (t.wchar) name = 'wchar_t';
-      else if (t.cxxName) name = t.cxxName;
-      else if (t.rank === 'char' && t.signed && t.explicitSign) name = 'signed char';
-      else name = intNames[t.rank][t.signed ? 0 : 1];
-      return join(quals(t) + name);
-    }
+    case 'int':
+      return join(quals(t) + (!t.wchar && t.cxxName ? t.cxxName : integerName(t, 'clang')));
     case 'float':
       return join(quals(t) + ({ float: 'float', double: 'double', longdouble: 'long double' } as const)[t.rank]);
     case 'record': {

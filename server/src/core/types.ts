@@ -12,8 +12,31 @@
  * member designator, a dispatch cast).
  */
 
-import type { CType, EnumDecl, FieldDecl, RecordDecl, TranslationUnit, TypedefDecl } from './ast';
+import type { CType, EnumDecl, FieldDecl, IntRank, RecordDecl, TranslationUnit, TypedefDecl } from './ast';
 import type { FieldLayout } from './layout';
+
+/** Each integer rank's signed and unsigned names: in C as MSVC writes it, as clang prints it (template arguments), and the WDK's typedefs. */
+const integerSpellings: Record<IntRank, Record<'c' | 'clang' | 'wdk', [signed: string, unsigned: string]>> = {
+  char: { c: ['char', 'unsigned char'], clang: ['char', 'unsigned char'], wdk: ['CHAR', 'UCHAR'] },
+  short: { c: ['short', 'unsigned short'], clang: ['short', 'unsigned short'], wdk: ['SHORT', 'USHORT'] },
+  int: { c: ['int', 'unsigned int'], clang: ['int', 'unsigned int'], wdk: ['INT', 'UINT'] },
+  long: { c: ['long', 'unsigned long'], clang: ['long', 'unsigned long'], wdk: ['LONG', 'ULONG'] },
+  longlong: { c: ['__int64', 'unsigned __int64'], clang: ['long long', 'unsigned long long'], wdk: ['LONGLONG', 'ULONGLONG'] },
+  // The WDK has no 128-bit typedef.
+  int128: { c: ['__int128', 'unsigned __int128'], clang: ['__int128', 'unsigned __int128'], wdk: ['LONGLONG', 'ULONGLONG'] },
+};
+
+/**
+ * The name of an integer type (no qualifiers) in one of three spellings:
+ * C as MSVC writes it (`unsigned __int64`, `signed char`, `wchar_t`), as
+ * clang prints it (`unsigned long long`), or the WDK's typedef (`ULONGLONG`,
+ * `WCHAR`).
+ */
+export function integerName(type: CType & { kind: 'int' }, spelling: 'c' | 'clang' | 'wdk'): string {
+  if (type.wchar) return spelling === 'wdk' ? 'WCHAR' : 'wchar_t';
+  if (spelling !== 'wdk' && type.rank === 'char' && type.signed && type.explicitSign) return 'signed char';
+  return integerSpellings[type.rank][spelling][type.signed ? 0 : 1];
+}
 
 /** How deep typedef chains and nested records are followed (a cycle or absurd nesting stops here). */
 const maxChain = 1000;

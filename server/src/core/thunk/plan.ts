@@ -23,6 +23,7 @@ import { compareLayouts, compareShadow, shadowDifferences } from '../compare';
 import { findMember } from '../consteval';
 import { type CommentSource, type CountSource, annotatedCount, inferredCount, namedMembers } from './counts';
 import { annotatedCases, annotatedSwitch, armsNamedBy } from './switches';
+import { integerName } from '../types';
 import { camelName, canonical, declaration, isHandle, recordBaseName, recordOf, recordTypeRef } from './types';
 
 export type { CountSource };
@@ -992,14 +993,6 @@ function pointeeConversion(env: Env, owner: RecordPlan, peerType: CType, nativeT
   return { kind: 'buffer', element: { type, size: info.size, align: info.align }, count, pointer, ...(nc.to.const ? { constPointee: true } : {}) };
 }
 
-const wdkIntegers: Record<string, [string, string]> = {
-  char: ['CHAR', 'UCHAR'],
-  short: ['SHORT', 'USHORT'],
-  int: ['INT', 'UINT'],
-  long: ['LONG', 'ULONG'],
-  longlong: ['LONGLONG', 'ULONGLONG'],
-};
-
 /**
  * A scalar pointee's type as the generated code spells it in `sizeof` and
  * `TYPE_ALIGNMENT`: its typedef name when it has one, else the WDK's name of
@@ -1009,11 +1002,7 @@ const wdkIntegers: Record<string, [string, string]> = {
 function elementTypeName(type: CType): string {
   if (type.kind === 'typedef') return type.decl.name;
   const c = canonical(type);
-  if (c.kind === 'int') {
-    if (c.wchar) return 'WCHAR';
-    const [signed, unsigned] = wdkIntegers[c.rank] ?? ['LONGLONG', 'ULONGLONG'];
-    return c.signed ? signed : unsigned;
-  }
+  if (c.kind === 'int') return integerName(c, 'wdk');
   if (c.kind === 'bool') return 'BOOLEAN';
   return declaration({ ...c, const: false, volatile: false }, '', { arrayLength: () => '0' }).trim();
 }

@@ -7,7 +7,7 @@
  */
 
 import type { CType, RecordDecl } from '../ast';
-import { resolve as canonical, typedefChain } from '../types';
+import { integerName, resolve as canonical, typedefChain } from '../types';
 
 // Typedef sugar, pointers, arrays and records are the core's type questions (core/types.ts).
 export { arrayOf, resolve as canonical, isVariablePointer, recordOf, typedefChain } from '../types';
@@ -61,15 +61,6 @@ export function camelName(name: string): string {
     .join('');
 }
 
-const intNames: Record<string, [string, string]> = {
-  char: ['char', 'unsigned char'],
-  short: ['short', 'unsigned short'],
-  int: ['int', 'unsigned int'],
-  long: ['long', 'unsigned long'],
-  longlong: ['__int64', 'unsigned __int64'],
-  int128: ['__int128', 'unsigned __int128'],
-};
-
 function quals(t: CType): string {
   let q = '';
   if (t.const) q += 'const ';
@@ -94,12 +85,8 @@ export function declaration(type: CType, name: string, options: PrintOptions): s
       return `${q}void${sep(name)}`;
     case 'bool':
       return `${q}_Bool${sep(name)}`;
-    case 'int': {
-      if (type.wchar) return `${q}wchar_t${sep(name)}`;
-      const [s, u] = intNames[type.rank];
-      const spelled = type.rank === 'char' && type.signed && type.explicitSign ? 'signed char' : type.signed ? s : u;
-      return `${q}${spelled}${sep(name)}`;
-    }
+    case 'int':
+      return `${q}${integerName(type, 'c')}${sep(name)}`;
     case 'float':
       return `${q}${type.rank === 'longdouble' ? 'long double' : type.rank}${sep(name)}`;
     case 'typedef':
