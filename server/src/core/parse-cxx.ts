@@ -663,6 +663,22 @@ export function instantiateTemplate(s: ParserState, template: ClassTemplate, arg
   return { kind: 'type', type: { kind: 'record', decl: record } };
 }
 
+/** Where the parser reads (whose tokens, which one), with the per-declaration state that goes with it. */
+interface Cursor {
+  parser: Pick<ParserState, 'toks' | 'kinds' | 'texts' | 'packAt' | 'last' | 'pos' | 'errored' | 'recordDepth' | 'abortAt' | 'noGreater' | 'paramScopes'>;
+  cxx: Pick<CxxState, 'scope' | 'splitAt'>;
+}
+
+function cursorOf(s: ParserState, cxx: CxxState): Cursor {
+  const { toks, kinds, texts, packAt, last, pos, errored, recordDepth, abortAt, noGreater, paramScopes } = s;
+  return { parser: { toks, kinds, texts, packAt, last, pos, errored, recordDepth, abortAt, noGreater, paramScopes }, cxx: { scope: cxx.scope, splitAt: cxx.splitAt } };
+}
+
+function moveTo(s: ParserState, cxx: CxxState, to: Cursor): void {
+  Object.assign(s, to.parser);
+  Object.assign(cxx, to.cxx);
+}
+
 /**
  * Runs `read` with the cursor at token `index`, in a scope binding the
  * template's parameters to `args`, then puts the parser back exactly where
@@ -670,21 +686,7 @@ export function instantiateTemplate(s: ParserState, template: ClassTemplate, arg
  */
 function replay<T>(s: ParserState, template: ClassTemplate, args: readonly TemplateArg[], index: number, read: () => T): T | undefined {
   const cxx = s.cxx!;
-  const saved = {
-    pos: s.pos,
-    toks: s.toks,
-    kinds: s.kinds,
-    texts: s.texts,
-    packAt: s.packAt,
-    last: s.last,
-    scope: cxx.scope,
-    errored: s.errored,
-    recordDepth: s.recordDepth,
-    abortAt: s.abortAt,
-    noGreater: s.noGreater,
-    splitAt: cxx.splitAt,
-    paramScopes: s.paramScopes,
-  };
+  const saved = cursorOf(s, cxx);
   const bindings = newScope('template', '', template.scope);
   template.params.forEach((p, i) => {
     if (p.name === undefined) return;
@@ -693,37 +695,17 @@ function replay<T>(s: ParserState, template: ClassTemplate, args: readonly Templ
     else if (a.kind === 'type') bindings.names.set(p.name, { kind: 'type', type: a.type });
     else bindings.names.set(p.name, { kind: 'value', ref: { name: p.name, type: p.type ?? { kind: 'int', rank: 'int', signed: true }, loc: template.loc, constant: a.expr } });
   });
-  cxx.scope = bindings;
   cxx.instantiating++;
-  // The template's own tokens (another parse's, for a template from the preamble).
-  s.toks = template.source.toks;
-  s.kinds = template.source.kinds;
-  s.texts = template.source.texts;
-  s.packAt = template.source.packAt;
-  s.last = template.source.last;
-  s.pos = index;
-  s.errored = false;
-  s.recordDepth = 0;
-  s.abortAt = -1;
-  s.noGreater = false;
-  cxx.splitAt = -1;
-  s.paramScopes = [];
+  // The template's own tokens (another parse's, for a template from the preamble), from a fresh declaration state.
+  const { toks, kinds, texts, packAt, last } = template.source;
+  moveTo(s, cxx, {
+    parser: { toks, kinds, texts, packAt, last, pos: index, errored: false, recordDepth: 0, abortAt: -1, noGreater: false, paramScopes: [] },
+    cxx: { scope: bindings, splitAt: -1 },
+  });
   try {
     return read();
   } finally {
     cxx.instantiating--;
-    s.toks = saved.toks;
-    s.kinds = saved.kinds;
-    s.texts = saved.texts;
-    s.packAt = saved.packAt;
-    s.last = saved.last;
-    s.pos = saved.pos;
-    cxx.scope = saved.scope;
-    s.errored = saved.errored;
-    s.recordDepth = saved.recordDepth;
-    s.abortAt = saved.abortAt;
-    s.noGreater = saved.noGreater;
-    cxx.splitAt = saved.splitAt;
-    s.paramScopes = saved.paramScopes;
+    moveTo(s, cxx, saved);
   }
 }
