@@ -12,7 +12,8 @@ import { compareShadow, shadowDifferences } from '../server/src/core/compare';
 import { memoryHost } from '../server/src/core/source';
 import { generateThunks } from '../server/src/core/thunk/index';
 import { recordNamed } from '../server/src/core/types';
-import { recordFacts, recordKey } from '../server/src/lsp/facts';
+import { recordKey } from '../server/src/core/names';
+import { recordFacts } from '../server/src/lsp/facts';
 
 const path = '/ws/r.h';
 

@@ -201,6 +201,18 @@ typedef struct _STATS {
     assert.match(svg, /stroke-dasharray/);
   });
 
+  it('titles an unusable record as a usable one and points at its name as written (a C++ record in a namespace: its own name)', () => {
+    const path = '/ws/a.hpp';
+    const text = 'namespace ns {\nstruct Good { int a; };\nstruct Bad { char a[-1]; };\n}\n';
+    const analysis = analyzeFile(createSession(memoryHost({ [path]: text })), path, { abis: ['x86', 'x64'], language: 'cpp' });
+    const good = buildLayoutView(analysis, { record: 'ns::Good' })!;
+    const bad = buildLayoutView(analysis, { record: 'ns::Bad' })!;
+    assert.equal(good.unusable, undefined);
+    assert.match(bad.unusable ?? '', /negative/);
+    assert.deepEqual([good.name, good.kind, good.typedefs, good.source], ['ns::Good', 'struct', [], { file: path, line: 2, col: 8, endLine: 2, endCol: 12 }]);
+    assert.deepEqual([bad.name, bad.kind, bad.typedefs, bad.source], ['ns::Bad', 'struct', [], { file: path, line: 3, col: 8, endLine: 3, endCol: 11 }]);
+  });
+
   it('escapes names in SVG', () => {
     const m = model(session, { record: 'OPEN' });
     m.name = 'a<b>&"c';

@@ -20,7 +20,7 @@ import type { AbiName } from './abi';
 import type { Analysis, AbiUnit } from './analyze';
 import type { CType, RecordDecl } from './ast';
 import type { FieldLayout } from './layout';
-import { declaredName, nameMatchesRecord, recordName } from './names';
+import { declaredName, nameMatchesRecord, recordKey, recordName, recordTitle } from './names';
 import { isVariablePointer, recordOf, typedefChain } from './types';
 import { type MemberPlacement, placementOn } from './compare';
 import { maxOf } from './arrays';
@@ -120,16 +120,11 @@ export type LayoutViewTarget = { record: string } | { file: string; offset: numb
 
 // ---------------------------------------------------------------- finding the record
 
-/** A stable key for a record across the per-ABI units (the language server's `recordKey`). */
-export function layoutViewKey(r: RecordDecl): string {
-  return recordName(r) ?? `@${r.loc.file}:${r.loc.offset}`;
-}
-
 function definitionByKey(u: AbiUnit, key: string): RecordDecl | undefined {
   let found: RecordDecl | undefined;
   for (const r of u.unit.records) {
     if (!r.fields) continue;
-    if (layoutViewKey(r) === key) return r;
+    if (recordKey(r) === key) return r;
     if (nameMatchesRecord(key, r)) found ??= r;
   }
   return found;
@@ -211,7 +206,7 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
     for (const u of analysis.units.values()) {
       const r = recordAtOffset(u, target.file, target.offset);
       if (r) {
-        key = layoutViewKey(r);
+        key = recordKey(r);
         break;
       }
     }
@@ -232,14 +227,11 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
   const broken = rows.find((r) => !r.complete);
   if (broken) {
     const problem = broken.u.layout.layoutOf(broken.decl).problem ?? 'its layout could not be computed';
-    const n = decl.nameLoc ?? decl.loc;
     return {
       version: 1,
       key,
-      name: recordName(decl) ?? '(anonymous)',
-      kind: decl.kind,
-      typedefs: [...decl.typedefs],
-      source: { file: n.file, line: n.line, col: n.col, endLine: n.line, endCol: n.col + (decl.nameLoc ? (recordName(decl) ?? '').length : 0) },
+      ...recordTitle(decl),
+      source: nameSource(decl),
       abis: [],
       members: [],
       differs: false,
@@ -292,23 +284,24 @@ export function buildLayoutView(analysis: Analysis, target: LayoutViewTarget): L
   const maxSize = maxOf(1, abis.map((a) => a.size));
   let bytesPerCell = 1;
   while (maxSize / bytesPerCell > maxCells) bytesPerCell *= 2;
-  const model: LayoutViewModel = {
+  return {
     version: 1,
     key,
-    name: recordName(decl) ?? '(anonymous)',
-    kind: decl.kind,
-    typedefs: [...decl.typedefs],
+    ...recordTitle(decl),
     abis,
     members,
     differs: members.some((m) => m.differs) || new Set(abis.map((a) => `${a.size}:${a.align}`)).size > 1,
     maxSize,
     bytesPerCell,
     paletteSize,
+    source: nameSource(decl),
   };
+}
+
+/** Where the record's name is written (as declared: `ReadRequest` of `contoso::ReadRequest`), else where the record starts. */
+function nameSource(decl: RecordDecl): LayoutViewSource {
   const n = decl.nameLoc ?? decl.loc;
-  const nameLength = (declaredName(decl) ?? '').length;
-  model.source = { file: n.file, line: n.line, col: n.col, endLine: n.line, endCol: n.col + (decl.nameLoc ? nameLength : 0) };
-  return model;
+  return { file: n.file, line: n.line, col: n.col, endLine: n.line, endCol: n.col + (decl.nameLoc ? (declaredName(decl) ?? '').length : 0) };
 }
 
 /** Bytes of padding segments in these lanes and, recursively, in the nested records' lanes. */

@@ -19,6 +19,16 @@ export function recordName(record: RecordDecl): string | undefined {
   return plain ?? record.typedefs[0]?.replace(/^\*+/, '');
 }
 
+/** A stable key for a record across the per-ABI translation units: its name, else its place (the editor's facts and the layout view). */
+export function recordKey(record: RecordDecl): string {
+  return recordName(record) ?? `@${record.loc.file}:${record.loc.offset}`;
+}
+
+/** A record as the editor's views title it: its name (`recordName`, `(anonymous)` without one), kind and typedefs. */
+export function recordTitle(record: RecordDecl): { name: string; kind: RecordDecl['kind']; typedefs: string[] } {
+  return { name: recordName(record) ?? '(anonymous)', kind: record.kind, typedefs: [...record.typedefs] };
+}
+
 /** The first plain typedef, else the tag: the name driver code uses (`FOO_SUBMIT`, not `_FOO_SUBMIT`). */
 export function displayName(record: RecordDecl): string | undefined {
   return record.typedefs.find((t) => !t.startsWith('*')) ?? record.cxx?.qualifiedName ?? record.tag ?? record.typedefs[0]?.replace(/^\*+/, '');

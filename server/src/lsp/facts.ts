@@ -14,7 +14,7 @@ import type { UnitSummary } from '../core/dispatch';
 import type { FieldDecl, RecordDecl } from '../core/ast';
 import type { RecordLayout } from '../core/layout';
 import { type InterfaceFacts, interfaceFacts } from '../core/interface';
-import { recordName } from '../core/names';
+import { recordKey, recordName, recordTitle } from '../core/names';
 import { type MemberPlacement, type Side, compareLayouts, placementOn } from '../core/compare';
 import { type MemberPath, isPointer, memberPaths, recordNamed as recordNamedIn, valueRecord } from '../core/types';
 import type { SourceFile } from '../core/source';
@@ -96,10 +96,6 @@ export interface RecordFacts {
   shadowOf?: string;
 }
 
-/** A stable key that identifies one record across the per-ABI translation units. */
-export function recordKey(r: RecordDecl): string {
-  return recordName(r) ?? `@${r.loc.file}:${r.loc.offset}`;
-}
 
 const recordMaps = new WeakMap<AbiUnit, Map<string, RecordDecl>>();
 
@@ -228,9 +224,7 @@ function computeRecordFacts(ctx: DocContext, key: string): RecordFacts | undefin
   const differs = !unusable && (sizeDiffers || alignDiffers || layoutsDiffer(sides));
   const facts: RecordFacts = {
     key,
-    name: recordName(decl) ?? '(anonymous)',
-    kind: decl.kind,
-    typedefs: [...decl.typedefs],
+    ...recordTitle(decl),
     decl,
     perAbi,
     members,

@@ -18,7 +18,7 @@ import { macroValue, toCode } from '../core/ioctl';
 import { FilePositions, type NameMeaning, resolveName } from '../core/positions';
 import { TokKind, type Token } from '../core/token';
 import { preludePath } from '../core/prelude';
-import { recordName } from '../core/names';
+import { recordKey, recordName } from '../core/names';
 import { checkFindings } from './validation';
 import type { Loc, SourceFile } from '../core/source';
 import {
@@ -27,7 +27,6 @@ import {
   type RecordFacts,
   positionsOf,
   recordFacts,
-  recordKey,
   recordNamed,
   recordsInFile,
 } from './facts';
