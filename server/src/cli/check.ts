@@ -330,32 +330,36 @@ export function runCheck(request: CheckRequest): CheckResult {
     };
     // Sources: all of them, then the dispatch routines across them. Sources of a folder that
     // start with the same includes share one preamble per ABI (preprocessed and parsed once).
-    const preambles = createPreambleCache(session, host, { shareAcrossFiles: true });
-    const analyses: Analysis[] = [];
-    for (const file of driver.sources) {
-      optimiseIfLong();
-      const options = optionsFor(file, file);
-      const text = host.readFile(file)?.text;
-      const units = new Map<AbiName, AbiUnit>();
-      for (const abi of options.abis) {
-        const unit = text === undefined ? analyzeFile(session, file, { ...options, abis: [abi] }).units.get(abi) : preambles.analyze(file, text, options, abi);
-        if (unit) units.set(abi, unit);
+    // A function of its own, so its units, preambles and summaries (a few hundred MB on an SDK
+    // tree's sources) are garbage once it returns, not live through the headers' umbrella units.
+    const checkSources = () => {
+      const preambles = createPreambleCache(session, host, { shareAcrossFiles: true });
+      const analyses: Analysis[] = [];
+      for (const file of driver.sources) {
+        optimiseIfLong();
+        const options = optionsFor(file, file);
+        const text = host.readFile(file)?.text;
+        const units = new Map<AbiName, AbiUnit>();
+        for (const abi of options.abis) {
+          const unit = text === undefined ? analyzeFile(session, file, { ...options, abis: [abi] }).units.get(abi) : preambles.analyze(file, text, options, abi);
+          if (unit) units.set(abi, unit);
+        }
+        const analysis = withoutTokens({ path: file, units });
+        record(analysis);
+        analyses.push(analysis);
       }
-      const analysis = withoutTokens({ path: file, units });
-      record(analysis);
-      analyses.push(analysis);
-    }
-    const wideAbi = wow64Pairs.map(([w]) => w).find((w) => request.abis.includes(w));
-    const driverUnits: DriverUnit[] = [];
-    for (const analysis of analyses) {
-      const wide = wideAbi ? analysis.units.get(wideAbi) : undefined;
-      if (!wide) continue;
-      const types = unitTypes(wide.unit, wide.prelude?.unit);
-      driverUnits.push({ summary: summarizeUnit(wide.unit, types, inScope), types });
-    }
-    const routines = driverUnits.length === analyses.length && analyses.length > 0 ? driverRoutines(driverUnits) : undefined;
-    analyses.forEach((analysis, i) => check(analysis, routines?.[i]));
-    analyses.length = 0;
+      const wideAbi = wow64Pairs.map(([w]) => w).find((w) => request.abis.includes(w));
+      const driverUnits: DriverUnit[] = [];
+      for (const analysis of analyses) {
+        const wide = wideAbi ? analysis.units.get(wideAbi) : undefined;
+        if (!wide) continue;
+        const types = unitTypes(wide.unit, wide.prelude?.unit);
+        driverUnits.push({ summary: summarizeUnit(wide.unit, types, inScope), types });
+      }
+      const routines = driverUnits.length === analyses.length && analyses.length > 0 ? driverRoutines(driverUnits) : undefined;
+      analyses.forEach((analysis, i) => check(analysis, routines?.[i]));
+    };
+    checkSources();
 
     /**
      * An umbrella unit for the 64-bit ABIs, and for the 32-bit ones a smaller
