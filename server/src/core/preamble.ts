@@ -19,7 +19,7 @@
  * included again by the body is read again.
  */
 
-import { type Abi, type AbiName, abis } from './abi';
+import { type Abi, type AbiName, type Language, abis } from './abi';
 import { type AbiUnit, type AnalysisOptions, type Session, analyzeFile, createSession } from './analyze';
 import type { TranslationUnit } from './ast';
 import { createLayoutContext } from './layout';
@@ -30,22 +30,30 @@ import type { Diagnostic } from './diagnostics';
 import { type FileHost, type Loc, dirname, normalizePath, overlayHost } from './source';
 import { type Token, TokKind } from './token';
 
-/** Where the preamble ends: after the last `#include` of the leading block of directives and comments. */
-export function preambleEnd(text: string): number {
+const externC = /^extern\s*"C"\s*\{$/;
+
+/**
+ * Where the preamble ends: after the last `#include` of the leading block of
+ * directives and comments. For a C unit (`language` `'c'`) the block may also
+ * hold the `#ifdef __cplusplus` / `extern "C" {` / `#endif` opening that
+ * headers and generated sources (MIDL's `_i.c`) put before their includes:
+ * C never enters that group, so it yields nothing either way (`analyze`
+ * checks that the preamble indeed yielded no token of its own, and reads
+ * the file in one pass if it did).
+ */
+export function preambleEnd(text: string, language?: Language): number {
   let pos = 0;
   let end = 0;
   let inComment = false;
-  while (pos < text.length) {
+  /** The line at `pos` without its comments, trimmed (undefined inside a comment that goes on), and where the next starts. */
+  const readLine = (): { t: string | undefined; lineEnd: number } => {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? text.length : nl + 1;
     // Without its line break: `$` in the comment pattern below must see the end of the line.
     let line = text.slice(pos, nl < 0 ? text.length : nl).replace(/\r$/, '');
     if (inComment) {
       const close = line.indexOf('*/');
-      if (close < 0) {
-        pos = lineEnd;
-        continue;
-      }
+      if (close < 0) return { t: undefined, lineEnd };
       inComment = false;
       line = line.slice(close + 2);
     }
@@ -56,8 +64,21 @@ export function preambleEnd(text: string): number {
       inComment = true;
       line = line.slice(0, open);
     }
-    const t = line.trim();
-    if (t === '') {
+    return { t: line.trim(), lineEnd };
+  };
+  /** Steps over an `extern "C" {` group for C++ (see above); false if what follows is not one. */
+  const cplusplusGroup = (): boolean => {
+    while (pos < text.length) {
+      const { t, lineEnd } = readLine();
+      pos = lineEnd;
+      if (t === undefined || t === '' || externC.test(t)) continue;
+      return /^#\s*endif$/.test(t) && !inComment;
+    }
+    return false;
+  };
+  while (pos < text.length) {
+    const { t, lineEnd } = readLine();
+    if (t === undefined || t === '') {
       pos = lineEnd;
       continue;
     }
@@ -76,6 +97,10 @@ export function preambleEnd(text: string): number {
       }
       pos = next;
       continue;
+    } else if (language === 'c' && !inComment && /^#\s*(?:ifdef\s+__cplusplus|if\s+defined\s*\(\s*__cplusplus\s*\))$/.test(t)) {
+      pos = lineEnd;
+      if (!cplusplusGroup()) break;
+      continue;
     } else break;
     pos = lineEnd;
   }
@@ -93,11 +118,18 @@ interface Preamble {
   fallbackMacros: Map<string, MacroDef>;
   /** Prelude and preamble declarations: the body's parse fallback. */
   fallback: TranslationUnit;
+  /**
+   * The preamble's own text yielded tokens (other than pragmas): an
+   * `extern "C" {` group `preambleEnd` took for inactive was entered after
+   * all (`__cplusplus` defined some other way). The file is then read in one pass.
+   */
+  yielded: boolean;
 }
 
 /**
- * The directives of a preamble without comments and blank lines: two files
- * whose leading blocks differ only there share one preamble.
+ * The directives of a preamble without comments and blank lines (and a C
+ * unit's inactive `extern "C" {` spelt one way): two files whose leading
+ * blocks differ only there share one preamble.
  */
 export function preambleDirectives(preText: string): string {
   return preText
@@ -106,6 +138,7 @@ export function preambleDirectives(preText: string): string {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l)
+    .map((l) => (externC.test(l) ? 'extern "C" {' : l))
     .join('\n') + '\n';
 }
 
@@ -227,13 +260,14 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
     // The expanded token stream has been parsed; only the body's is kept (memory).
     const unit: AbiUnit = { ...full, pp: { ...full.pp, tokens: [] } };
     const pragmas = full.pp.tokens.filter((t) => t.kind === TokKind.Pragma);
+    const yielded = full.pp.tokens.some((t) => t.kind !== TokKind.Pragma && t.kind !== TokKind.EOF && t.file.path === path);
     const files = new Map<string, string>();
     for (const [p, f] of unit.pp.files) if (p !== path) files.set(p, f.text);
     // The body starts from the preamble's table (initialMacros); only the prelude is a fallback.
     const fallbackMacros = full.prelude?.macros ?? new Map<string, MacroDef>();
     const prelude = full.prelude?.unit;
     const fallback = prelude ? mergeUnits(prelude, unit.unit) : unit.unit;
-    return { key, files, unit, fallbackMacros, fallback, pragmas };
+    return { key, files, unit, fallbackMacros, fallback, pragmas, yielded };
   }
 
   function analyzeBody(path: string, text: string, end: number, pre: Preamble, options: AnalysisOptions, abi: Abi): AbiUnit {
@@ -287,8 +321,9 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
       for (const k of [...preambles.keys()]) if (k.startsWith(`${path}\0`)) preambles.delete(k);
     },
     analyze(path, text, options, abi) {
-      const end = preambleEnd(text);
-      if (end === 0) return analyzeFile(session, path, { ...options, abis: [abi] }).units.get(abi)!;
+      const end = preambleEnd(text, options.language ?? 'c');
+      const onePass = () => analyzeFile(session, path, { ...options, abis: [abi] }).units.get(abi)!;
+      if (end === 0) return onePass();
       const preText = text.slice(0, end);
       if (cacheOptions.shareAcrossFiles) {
         const directives = preambleDirectives(preText);
@@ -299,6 +334,7 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
           shared = build(virtualPath, directives, options, abi, key);
           preambles.set(key, shared);
         }
+        if (shared.yielded) return onePass();
         return analyzeBody(path, text, end, shared, options, abis[abi]);
       }
       const key = `${path}\0${abi}\0${JSON.stringify(options)}\0${preText}`;
@@ -307,6 +343,7 @@ export function createPreambleCache(session: Session, host: FileHost, cacheOptio
         pre = build(path, preText, options, abi, key);
         preambles.set(`${path}\0${abi}`, pre);
       }
+      if (pre.yielded) return onePass();
       return analyzeBody(path, text, end, pre, options, abis[abi]);
     },
   };
