@@ -5,8 +5,10 @@
  */
 
 import * as assert from 'node:assert/strict';
+import { analyzeFile, createSession, lexedTokens, mergedDiagnostics } from '../server/src/core/analyze';
 import { compileOptionsFromArgs, parseConfig } from '../server/src/core/config';
 import { languageFor, languageFromArgs, parseLanguage, usesCxx } from '../server/src/core/language';
+import { memoryHost } from '../server/src/core/source';
 
 describe('language of a file', () => {
   it('goes by the setting, then the compile flags, then the extension', () => {
@@ -30,6 +32,22 @@ describe('language of a file', () => {
     assert.equal(languageFor('/d/a.h', { languageId: 'cpp', text: guarded }), 'c');
     assert.equal(languageFor('/d/a.h', { languageId: 'c', text: cxx }), 'c');
     assert.equal(languageFor('/d/a.h', { projectLanguage: 'cpp', text: guarded }), 'cpp');
+  });
+
+  it('sniffs a header from the session\'s lexed tokens: the analysis lexes it no more and reports the same diagnostics', () => {
+    const path = '/d/a.h';
+    const text = 'namespace contoso { struct R { int a; }; }\nconst char *s = "open;\n/* never closed\n';
+    const host = memoryHost({ [path]: text });
+    const session = createSession(host);
+    const tokens = lexedTokens(session, path, text);
+    assert.equal(languageFor(path, { text, tokens: () => tokens }), 'cpp');
+    assert.equal(session.lexCache.get(path, text)?.tokens, tokens, 'cached for the analysis');
+    const options = { abis: ['x64' as const], language: 'cpp' as const };
+    const described = (s: typeof session) => mergedDiagnostics(analyzeFile(s, path, options)).map((d) => `${d.code} ${d.loc.line}:${d.loc.col}`);
+    const fresh = described(createSession(host));
+    assert.ok(fresh.includes('lex-unterminated-comment 3:1') && fresh.some((d) => d.startsWith('lex-unterminated-string')), fresh.join('; '));
+    assert.deepEqual(described(session), fresh);
+    assert.equal(session.lexCache.get(path, text)?.tokens, tokens, 'not lexed again');
   });
 
   it('sees C++ in a header only outside #if blocks that test __cplusplus', () => {

@@ -15,9 +15,10 @@ import type { TranslationUnit } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { type LayoutContext, createLayoutContext } from './layout';
 import { parse } from './parser';
-import { type LexCache, type MacroDef, type PreprocessResult, preprocess } from './preprocess';
+import { type LexCache, type MacroDef, type PreprocessResult, lexedFile, preprocess } from './preprocess';
 import { builtinHeaders, builtinIncludeDir, preludePath, preludeText } from './prelude';
 import { type FileHost, overlayHost } from './source';
+import type { Token } from './token';
 
 export interface AnalysisOptions {
   abis: readonly AbiName[];
@@ -96,6 +97,16 @@ export function createSession(host: FileHost): Session {
     },
   };
   return { host: withBuiltins(host), lexCache, preludes: new Map() };
+}
+
+/**
+ * A file's tokens through the session's lex cache (lexed and cached when
+ * new): what a front end reads before analysing the file (the C++ sniff of a
+ * header) is then not lexed again by the analysis, which still reports the
+ * lexer's diagnostics. `path` as the host names the file.
+ */
+export function lexedTokens(session: Session, path: string, text: string): readonly Token[] {
+  return lexedFile(session.lexCache, path, text).tokens;
 }
 
 /**

@@ -37,6 +37,12 @@ export interface LanguageHints {
   projectLanguage?: Language;
   /** The file's text, read for a header whose extension does not say. */
   text?: string;
+  /**
+   * The text's tokens, when the caller has them lexed (`analyze.ts`'s
+   * `lexedTokens`, through the session's cache, so the analysis does not
+   * lex the file again); asked only when the text is read.
+   */
+  tokens?: () => readonly Token[];
 }
 
 const cExtensions = new Set(['c', 'i']);
@@ -73,7 +79,7 @@ export function languageFor(path: string, hints: LanguageHints = {}): Language {
   if (byExtension) return byExtension;
   if (hints.languageId === 'c') return 'c';
   if (hints.projectLanguage) return hints.projectLanguage;
-  if (hints.text !== undefined && usesCxx(hints.text)) return 'cpp';
+  if (hints.text !== undefined && usesCxx(hints.tokens?.() ?? hints.text)) return 'cpp';
   return 'c';
 }
 
@@ -110,11 +116,11 @@ const cxxOnly = new Set(['namespace', 'template', 'constexpr', 'nullptr', 'stati
 
 /**
  * Does a header use C++ outside the blocks that test `__cplusplus`? Reads
- * raw tokens (no preprocessing): a conditional whose controlling line names
+ * raw tokens (no preprocessing: the text lexed here, or its tokens lexed already): a conditional whose controlling line names
  * `__cplusplus` is skipped with all its branches, as are directive lines.
  */
-export function usesCxx(text: string): boolean {
-  const { tokens } = lex({ path: '<sniff>', text });
+export function usesCxx(source: string | readonly Token[]): boolean {
+  const tokens = typeof source === 'string' ? lex({ path: '<sniff>', text: source }).tokens : source;
   const skip: boolean[] = [];
   let skipping = 0;
   for (let i = 0; i < tokens.length; i++) {

@@ -56,6 +56,7 @@ import { dirname, joinPath, type FileHost, type Loc, type SourceFile } from './s
 import { TokKind, type Token } from './token';
 
 export { isSalAnnotation } from './pp/tables';
+export { lexedFile } from './pp/state';
 
 export interface MacroDef {
   name: string;

@@ -6,7 +6,7 @@
 
 import * as nodePath from 'node:path';
 import type { AbiName } from '../core/abi';
-import { analyzeFile, createSession, mergedDiagnostics } from '../core/analyze';
+import { analyzeFile, createSession, lexedTokens, mergedDiagnostics } from '../core/analyze';
 import type { Diagnostic } from '../core/diagnostics';
 import { type AbiReport, buildReports } from '../core/report';
 import { normalizePath } from '../core/source';
@@ -15,10 +15,11 @@ import { append } from '../core/arrays';
 import { languageFor, type LanguageSetting } from '../core/language';
 import type { FileHost } from '../core/source';
 
-/** A file's text through the host (undefined when it cannot be read: the analysis reports that). */
-function readText(host: FileHost, path: string): string | undefined {
+/** A file through the host (undefined when it cannot be read: the analysis reports that). */
+function readText(host: FileHost, path: string): { path: string; text: string } | undefined {
   try {
-    return host.readFile(path)?.text;
+    const got = host.readFile(path);
+    return got?.text === undefined ? undefined : { path: normalizePath(got.path), text: got.text };
   } catch {
     return undefined;
   }
@@ -49,6 +50,7 @@ export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; d
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const file of files) {
+    const read = readText(session.host, file);
     const analysis = analyzeFile(session, file, {
       abis: request.abis,
       includeDirs: request.includeDirs?.map(absolute),
@@ -56,7 +58,8 @@ export function layoutReports(request: LayoutRequest): { reports: AbiReport[]; d
       undefines: request.undefines,
       forcedIncludes: request.forcedIncludes,
       prelude: request.prelude,
-      language: languageFor(file, { setting: request.language, text: readText(host, file) }),
+      // A header sniffed for C++ is lexed into the session's cache: the analysis takes its tokens from there.
+      language: languageFor(file, { setting: request.language, text: read?.text, tokens: read && (() => lexedTokens(session, read.path, read.text)) }),
     });
     const selection = { files: request.allFiles ? ('all' as const) : new Set([file]) };
     for (const report of buildReports(analysis, selection)) {

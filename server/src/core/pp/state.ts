@@ -8,7 +8,7 @@
 
 import { diag, type Diagnostic, type MessageCode } from '../diagnostics';
 import { lex } from '../lexer';
-import type { Comment, IncludeEdge, MacroDef, PreprocessOptions } from '../preprocess';
+import type { Comment, IncludeEdge, LexCache, MacroDef, PreprocessOptions } from '../preprocess';
 import { normalizePath, type FileHost, type FileRead, type Loc, type SourceFile } from '../source';
 import { TokKind, type Token } from '../token';
 import { fileFacts, type FileFacts } from './files';
@@ -233,20 +233,28 @@ export function probeFile(pp: PP, path: string): { path: string } | undefined {
   return r === null ? undefined : { path: r };
 }
 
+/**
+ * A file's tokens, taken from `cache` or lexed (and then cached). A file lexed
+ * here keeps its lexer diagnostics in its `fileFacts`, which every run over
+ * these tokens reports, so a caller that lexes a file before preprocessing it
+ * (`analyze.ts`'s `lexedTokens`: the C++ sniff of a header) changes nothing the run reports.
+ */
+export function lexedFile(cache: LexCache | undefined, path: string, text: string): { file: SourceFile; tokens: Token[]; comments: Comment[]; facts: FileFacts } {
+  const entry = cache?.get(path, text);
+  if (entry !== undefined) return { ...entry, facts: fileFacts(entry.tokens) };
+  const file: SourceFile = { path, text };
+  const r = lex(file);
+  const lexed = { file, tokens: r.tokens, comments: r.comments };
+  cache?.set(path, text, lexed);
+  return { ...lexed, facts: fileFacts(r.tokens, r.diagnostics) };
+}
+
 /** Lexes a file (or takes it from the cache) and records it as read, unless it is a pseudo file. */
 export function load(pp: PP, path: string, text: string, pseudo: boolean): { file: SourceFile; tokens: Token[]; facts: FileFacts } {
   const seen = pp.loaded.get(path);
   if (seen !== undefined && seen.text === text) return seen;
-  let entry = pp.cache?.get(path, text);
-  let lexDiags: Diagnostic[] = [];
-  if (entry === undefined) {
-    const file: SourceFile = { path, text };
-    const r = lex(file);
-    entry = { file, tokens: r.tokens, comments: r.comments };
-    lexDiags = r.diagnostics;
-    pp.cache?.set(path, text, entry);
-  }
-  const facts = fileFacts(entry.tokens, lexDiags);
+  const entry = lexedFile(pp.cache, path, text);
+  const facts = entry.facts;
   if (!pseudo && !pp.files.has(path)) {
     pp.files.set(path, entry.file);
     pp.comments.set(path, entry.comments);
