@@ -122,6 +122,23 @@ ULONG Run(ULONG n, PFOO_SUBMIT (*pfn)(ULONG))
     assert.deepEqual(fn.map((x) => [x.loc.file, x.loc.offset]), [[main, at(text, 'Lookup(ULONG key)')]]);
   });
 
+  it("in a header's prototypes: hover on a member through a SAL annotation's parameter, definition of an annotation's parameter", () => {
+    const text = `#include "iface.h"
+#define _Requires_lock_held_(lock)
+#define _In_reads_bytes_(n)
+ULONG in;
+_Requires_lock_held_(in->Count) ULONG Submit2(FOO_SUBMIT *in);
+ULONG Copy(_In_reads_bytes_(Length) void *Buffer, ULONG Length);
+`;
+    const d = docOf(text, { '/ws/iface.h': iface }, ['x86', 'x64']);
+    const h = doHover(d, at(text, 'in->Count', 5));
+    assert.equal(h?.kind === 'member' && `${h.record.name}.${h.member.name}`, '_FOO_SUBMIT.Count');
+    const param = findDefinition(d, at(text, 'in->Count'));
+    assert.deepEqual(param.map((x) => [x.loc.file, x.loc.offset]), [[main, at(text, 'in);')]]);
+    const length = findDefinition(d, at(text, 'Length) void'));
+    assert.deepEqual(length.map((x) => [x.loc.file, x.loc.offset]), [[main, at(text, 'Length);')]]);
+  });
+
   it('finds the uses of a name as the unit resolves it, not its text', () => {
     const refs = findReferences(ctx, at(driverText, 'FOO_SUBMIT copy', 1), () => true);
     // The local declaration's type in the document and the typedef in the header; never the comments or `_FOO_SUBMIT`/`PFOO_SUBMIT`.

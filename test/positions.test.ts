@@ -259,6 +259,52 @@ describe('positions: what a name refers to', () => {
     assert.equal(tbl?.kind === 'local' && tbl.loc.offset, at(text, 'table[2]'));
   });
 
+  it("a parameter named in its function's declaration: SAL annotations and a prototype's parameter list", () => {
+    const text = [
+      'typedef unsigned long ULONG;',
+      'typedef struct _LOCK { ULONG Owner; } LOCK;',
+      'typedef struct _SOCKET { LOCK StateLock; ULONG Flags; } SOCKET, *PSOCKET;',
+      'typedef struct _OTHER { LOCK StateLock; } OTHER, *POTHER;',
+      '#define _Requires_lock_held_(lock)',
+      '#define _In_reads_bytes_(n)',
+      '#define VIOSockStateGet(pSocket) ((pSocket)->Flags)',
+      'POTHER pSocket;',
+      '_Requires_lock_held_(pSocket->StateLock) ULONG SetState(PSOCKET pSocket, ULONG State);',
+      'ULONG Copy(_In_reads_bytes_(Length) void *Buffer, ULONG Length);',
+      '_Requires_lock_held_(pSocket->StateLock.Owner) ULONG Run(PSOCKET pSocket) { return pSocket->Flags; }',
+      'ULONG Other = sizeof(pSocket->StateLock);',
+      'struct _OPS { ULONG (*Fn)(PSOCKET pSocket); };',
+      '#define _When_(c, a)',
+      '#define _Acquires_lock_(l)',
+      '_When_(Exclusive, _Acquires_lock_(return->StateLock)) PSOCKET Find(ULONG Exclusive);',
+      '',
+    ].join('\n');
+    const s = setup(text);
+    const meaning = (needle: string, delta = 0, nth = 0) => resolveName(s.pos, s.unit, at(text, needle, delta, nth));
+    // In the annotation before a prototype, the prototype's parameter: SOCKET's member, not the global's OTHER.
+    const m = meaning('pSocket->StateLock) ULONG SetState', 9);
+    assert.equal(m?.kind === 'member' && m.record.tag, '_SOCKET');
+    const p = meaning('pSocket->StateLock) ULONG SetState');
+    assert.equal(p?.kind === 'parameter' && p.loc.offset, at(text, 'pSocket, ULONG State'));
+    // A prototype's own parameter names one, not the global of the same name.
+    assert.equal(meaning('pSocket, ULONG State')?.kind, 'parameter');
+    // An annotation naming a later parameter.
+    const len = meaning('Length) void');
+    assert.equal(len?.kind === 'parameter' && len.loc.offset, at(text, 'Length);'));
+    // Before a definition, and through a nested member.
+    const owner = meaning('Owner) ULONG Run', 0);
+    assert.equal(owner?.kind === 'member' && owner.record.tag, '_LOCK');
+    // Elsewhere at file scope, in a record and in a macro definition, the name stays the global (or nothing).
+    const other = meaning('StateLock);\nstruct', 0);
+    assert.equal(other?.kind === 'member' && other.record.tag, '_OTHER');
+    assert.equal(meaning('pSocket); };')?.kind, 'file');
+    assert.equal(meaning('(pSocket)->Flags', 1)?.kind, 'file');
+    // SAL's `return`: the value the function returns.
+    const ret = meaning('return->StateLock', 8);
+    assert.equal(ret?.kind === 'member' && ret.record.tag, '_SOCKET');
+    assert.equal(meaning('Exclusive, _Acq')?.kind, 'parameter');
+  });
+
   it('half-typed code resolves what it can and never throws', () => {
     const text = driver.replace('return total', 'PREQ r = req; r->Items[n.').slice(0, -3);
     const s = setup(text);

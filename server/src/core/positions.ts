@@ -14,13 +14,17 @@
  * `resolveName` says what an identifier denotes where it is written, as C's
  * scopes do: after `->` or `.` a member of the record its base expression
  * has (the base resolved the same way, through `a[i]`, parameters, locals,
- * globals and other members); else a parameter or a local declared above it
- * in the enclosing function definition (blocks already closed are out of
- * scope); else a file-scope name (macro, type, tag, enumerator, function or
- * variable) that the caller looks up. Local declarations are read with the
- * dispatch analysis' `ExpressionReader`, so both see the same declarations.
- * It is not a type checker: a base it cannot type (`f()->x`, `(*p).x`)
- * resolves to nothing rather than to a guess.
+ * globals, other members, casts, parentheses and calls' return types); else
+ * a parameter or a local declared above it in the enclosing function
+ * definition (blocks already closed are out of scope; pointers to functions
+ * declared as locals included), or a parameter named in its function's own
+ * declaration (SAL annotations, a prototype's parameter list; SAL's `return`
+ * is the returned value); else a file-scope name (macro, type, tag,
+ * enumerator, function or variable) that the caller looks up. Local
+ * declarations are read with the dispatch analysis' `ExpressionReader`, so
+ * both see the same declarations. It is not a type checker: a base it cannot
+ * type (a call of an undeclared `f()->x`, a macro's parameter) resolves to
+ * nothing rather than to a guess.
  */
 
 import type { CType, FieldDecl, FunctionDecl, RecordDecl, TranslationUnit } from './ast';
@@ -128,6 +132,11 @@ export class FilePositions {
       }
     }
     return (this.byName.get(name) ?? []).map((i) => this.tokens[i]);
+  }
+
+  /** The token at `i` is on a directive line. */
+  inDirective(i: number): boolean {
+    return this.directive[i] === 1;
   }
 
   /** The token at `i` follows `->` or `.`. */
@@ -340,6 +349,8 @@ function baseType(pos: FilePositions, unit: TranslationUnit, i: number, depth: n
     return r?.kind === 'array' ? r.of : r?.kind === 'pointer' ? r.to : undefined;
   }
   if (t.kind !== TokKind.Ident) return undefined;
+  // SAL's `return` in a function's annotations (`_Acquires_lock_(return->Resource)`): the value it returns.
+  if (t.text === 'return') return declarationAround(pos, unit, i)?.type.ret;
   const m = meaningOf(pos, unit, i, depth);
   if (!m) return undefined;
   switch (m.kind) {
@@ -464,7 +475,7 @@ function scopeLookup(pos: FilePositions, unit: TranslationUnit, i: number): Name
     if (param) return { kind: 'parameter', name: t.text, type: param.type, loc: param.loc, fn };
   }
   const where = enclosingFunction(pos, unit, t.offset);
-  if (!where) return undefined;
+  if (!where) return declarationParameter(pos, unit, i);
   const { fn } = where;
   const local = localsBefore(pos, unit, where.open, i).get(t.text);
   if (local) {
@@ -487,6 +498,80 @@ function scopeLookup(pos: FilePositions, unit: TranslationUnit, i: number): Name
   return undefined;
 }
 
+
+/**
+ * A parameter named outside its function's body, in the function's own
+ * declaration: its SAL annotations (`_Requires_lock_held_(pSocket->StateLock)`
+ * before a prototype, `_In_reads_bytes_(Length) PVOID Buffer, ULONG Length`),
+ * or a prototype's parameter list. The declaration spans the tokens from the
+ * previous `;` or `}` (or directive line) to its `;` or body `{`; names inside
+ * braces or directives are not in one.
+ */
+function declarationParameter(pos: FilePositions, unit: TranslationUnit, i: number): NameMeaning | undefined {
+  const t = pos.tokens[i];
+  const fn = declarationAround(pos, unit, i);
+  const param = fn?.type.params.find((p) => p.name === t.text);
+  return fn && param ? { kind: 'parameter', name: t.text, type: param.type, loc: param.loc, fn } : undefined;
+}
+
+/** The function whose file-scope declaration (prototype or definition head, annotations included) holds token `i`. */
+function declarationAround(pos: FilePositions, unit: TranslationUnit, i: number): FunctionDecl | undefined {
+  const span = declarationSpan(pos, i);
+  if (!span) return undefined;
+  const from = pos.tokens[span.start].offset;
+  const to = pos.tokens[span.end - 1].offset;
+  const inFile = functionsOf(unit, pos.file.path);
+  let lo = 0;
+  let hi = inFile.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (inFile[mid].loc.offset < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const fn = inFile[lo];
+  return fn && fn.loc.offset <= to ? fn : undefined;
+}
+
+const functionsByFile = new WeakMap<TranslationUnit, Map<string, FunctionDecl[]>>();
+
+/** The functions a file declares, in the order of their names' offsets (per unit, computed once). */
+function functionsOf(unit: TranslationUnit, path: string): FunctionDecl[] {
+  let perFile = functionsByFile.get(unit);
+  if (!perFile) functionsByFile.set(unit, (perFile = new Map()));
+  let out = perFile.get(path);
+  if (!out) {
+    out = unit.functions.filter((fn) => fn.loc.file === path).sort((a, b) => a.loc.offset - b.loc.offset);
+    perFile.set(path, out);
+  }
+  return out;
+}
+
+/** The file-scope declaration token `i` is in: its first token and the index after its last (the `;` or `{` that ends it excluded). */
+function declarationSpan(pos: FilePositions, i: number): { start: number; end: number } | undefined {
+  const toks = pos.tokens;
+  if (pos.inDirective(i)) return undefined;
+  const ends = (k: number) => toks[k].kind === TokKind.Punct && (toks[k].text === ';' || toks[k].text === '{' || toks[k].text === '}');
+  let start = i;
+  for (let k = i - 1; k >= 0 && !pos.inDirective(k); k--) {
+    const c = toks[k];
+    if (c.kind === TokKind.Punct && (c.text === ')' || c.text === ']') && pos.brackets[k] >= 0) {
+      k = pos.brackets[k];
+    } else if (ends(k)) {
+      // Inside braces (a body, a record, an initializer) there is no function declaration to be in.
+      if (c.text === '{') return undefined;
+      break;
+    }
+    start = k;
+  }
+  let end = i + 1;
+  for (let k = i + 1; k < toks.length && !pos.inDirective(k); k++) {
+    const c = toks[k];
+    if (c.kind === TokKind.Punct && (c.text === '(' || c.text === '[') && pos.brackets[k] > k) k = pos.brackets[k];
+    else if (ends(k)) break;
+    end = k + 1;
+  }
+  return { start, end };
+}
 
 /**
  * The locals declared in the body opening at offset `open`, up to token
