@@ -29,6 +29,15 @@ function at(text: string, needle: string, delta = 0, nth = 0): number {
   return i + delta;
 }
 
+/** For a text: the member (`_REQ.Count`) a name at `needle` + `delta` resolves to, if any. */
+function memberTags(text: string): (needle: string, delta: number) => string | undefined {
+  const s = setup(text);
+  return (needle, delta) => {
+    const m = resolveName(s.pos, s.unit, at(text, needle, delta));
+    return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
+  };
+}
+
 const driver = `typedef unsigned long ULONG;
 typedef struct _INNER { ULONG Size; ULONG Flags; } INNER;
 typedef struct _REQ { ULONG Count; INNER Header; INNER Items[4]; union { ULONG Raw; ULONG Cooked; }; } REQ, *PREQ;
@@ -163,11 +172,7 @@ describe('positions: what a name refers to', () => {
         'total += GetDeviceContext(req)->Pending->Header.Size + GetDeviceContext(req)->Queued + Lookup(n)->Count + Ops.Find(n)->Count;\n    return total',
       )
       .concat('ULONG Visit(REQ *(*Lookup)(void)) { return Lookup()->Raw; }\n');
-    const s = setup(text);
-    const tag = (needle: string, delta: number) => {
-      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
-      return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
-    };
+    const tag = memberTags(text);
     assert.equal(tag('GetDeviceContext(req)->Pending', 23), '_DEVICE_CONTEXT.Pending');
     assert.equal(tag('GetDeviceContext(req)->Pending->Header', 32), '_REQ.Header');
     assert.equal(tag('GetDeviceContext(req)->Pending->Header.Size', 39), '_INNER.Size');
@@ -196,11 +201,7 @@ describe('positions: what a name refers to', () => {
         'return total',
         'total += (GetDeviceContext)(req)->Queued + (*pfn)(n)->Raw + (*Ops.Find)(n)->Count + (pfn)(n)->Header.Size + (*req).Header.Size;\n    return total',
       );
-    const s = setup(text);
-    const tag = (needle: string, delta: number) => {
-      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
-      return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
-    };
+    const tag = memberTags(text);
     assert.equal(tag('(GetDeviceContext)(req)->Queued', 25), '_DEVICE_CONTEXT.Queued');
     assert.equal(tag('(*pfn)(n)->Raw', 11), '_REQ.Raw');
     assert.equal(tag('(*Ops.Find)(n)->Count', 16), '_OTHER.Count');
@@ -237,11 +238,7 @@ describe('positions: what a name refers to', () => {
           '    return total',
         ].join('\n'),
       );
-    const s = setup(text);
-    const tag = (needle: string, delta: number) => {
-      const m = resolveName(s.pos, s.unit, at(text, needle, delta));
-      return m?.kind === 'member' ? `${m.record.tag}.${m.field.name}` : undefined;
-    };
+    const tag = memberTags(text);
     // Inside the block the locals answer: REQ's members, not OTHER's.
     assert.equal(tag('Lookup(n)->Raw', 11), '_REQ.Raw');
     assert.equal(tag('Get(n)->Raw', 8), '_REQ.Raw');
@@ -252,6 +249,7 @@ describe('positions: what a name refers to', () => {
     assert.equal(tag('Lookup(n)->Count', 11), '_OTHER.Count');
     assert.equal(tag('Get(n)->Count', 8), '_OTHER.Count');
     // The local itself: a local, declared where its declarator names it.
+    const s = setup(text);
     const local = resolveName(s.pos, s.unit, at(text, 'Lookup(n)->Raw'));
     assert.equal(local?.kind, 'local');
     if (local?.kind === 'local') assert.equal(local.loc.offset, at(text, 'Lookup)(ULONG) = 0'));
