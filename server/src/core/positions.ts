@@ -301,20 +301,27 @@ function meaningOf(pos: FilePositions, unit: TranslationUnit, i: number, depth: 
   return scopeLookup(pos, unit, i) ?? { kind: 'file', name: t.text };
 }
 
-const memberDeclarations = new WeakMap<TranslationUnit, Map<string, Map<number, { record: RecordDecl; field: FieldDecl }>>>();
-
-/** The members a file declares, by the offset of their names (per unit, computed once). */
-function declaredMembers(unit: TranslationUnit, path: string): Map<number, { record: RecordDecl; field: FieldDecl }> {
-  let perFile = memberDeclarations.get(unit);
-  if (!perFile) memberDeclarations.set(unit, (perFile = new Map()));
-  let out = perFile.get(path);
-  if (!out) {
-    out = new Map();
-    for (const record of unit.records) for (const field of record.fields ?? []) if (field.name && field.nameLoc.file === path) out.set(field.nameLoc.offset, { record, field });
-    perFile.set(path, out);
-  }
-  return out;
+/** A per-unit, per-file index, built on first use by `build`. */
+function perFileIndex<T>(build: (unit: TranslationUnit, path: string) => T): (unit: TranslationUnit, path: string) => T {
+  const cache = new WeakMap<TranslationUnit, Map<string, T>>();
+  return (unit, path) => {
+    let perFile = cache.get(unit);
+    if (!perFile) cache.set(unit, (perFile = new Map()));
+    let out = perFile.get(path);
+    if (out === undefined) perFile.set(path, (out = build(unit, path)));
+    return out;
+  };
 }
+
+/** The members a file declares, by the offset of their names. */
+const declaredMembers = perFileIndex((unit, path) => {
+  const out = new Map<number, { record: RecordDecl; field: FieldDecl }>();
+  for (const record of unit.records) for (const field of record.fields ?? []) if (field.name && field.nameLoc.file === path) out.set(field.nameLoc.offset, { record, field });
+  return out;
+});
+
+/** The functions a file declares, in the order of their names' offsets. */
+const functionsOf = perFileIndex((unit, path) => unit.functions.filter((fn) => fn.loc.file === path).sort((a, b) => a.loc.offset - b.loc.offset));
 
 /** Words after which `(` opens parentheses, not a call's arguments. */
 const keywordsBeforeParens = new Set(['return', 'case', 'else', 'do']);
@@ -498,7 +505,6 @@ function scopeLookup(pos: FilePositions, unit: TranslationUnit, i: number): Name
   return undefined;
 }
 
-
 /**
  * A parameter named outside its function's body, in the function's own
  * declaration: its SAL annotations (`_Requires_lock_held_(pSocket->StateLock)`
@@ -530,20 +536,6 @@ function declarationAround(pos: FilePositions, unit: TranslationUnit, i: number)
   }
   const fn = inFile[lo];
   return fn && fn.loc.offset <= to ? fn : undefined;
-}
-
-const functionsByFile = new WeakMap<TranslationUnit, Map<string, FunctionDecl[]>>();
-
-/** The functions a file declares, in the order of their names' offsets (per unit, computed once). */
-function functionsOf(unit: TranslationUnit, path: string): FunctionDecl[] {
-  let perFile = functionsByFile.get(unit);
-  if (!perFile) functionsByFile.set(unit, (perFile = new Map()));
-  let out = perFile.get(path);
-  if (!out) {
-    out = unit.functions.filter((fn) => fn.loc.file === path).sort((a, b) => a.loc.offset - b.loc.offset);
-    perFile.set(path, out);
-  }
-  return out;
 }
 
 /** The file-scope declaration token `i` is in: its first token and the index after its last (the `;` or `{` that ends it excluded). */
