@@ -337,21 +337,24 @@ export function splitCommand(command: string, windows = /^\s*"?[^\s"]*?(?:^|[\\/
 /** Reads -I/-D/-U/-include (and MSVC's /I /D /U /FI) from a compiler's arguments. */
 export function compileOptionsFromArgs(args: readonly string[], directory: string, file: string): CompileOptions {
   const out: CompileOptions = { file, directory, includeDirs: [], defines: [], undefines: [], forcedIncludes: [] };
-  const path = (p: string) => joinPath(directory, p);
+  const includeDir = (v: string) => out.includeDirs.push(joinPath(directory, v));
+  const forcedInclude = (v: string) => out.forcedIncludes.push(joinPath(directory, v));
+  const define = (v: string) => out.defines.push(splitDefine(v));
+  const undefine = (v: string) => out.undefines.push(v);
   const withValue: [string, (v: string) => void][] = [
-    ['-isystem', (v) => out.includeDirs.push(path(v))],
-    ['-iquote', (v) => out.includeDirs.push(path(v))],
-    ['-idirafter', (v) => out.includeDirs.push(path(v))],
-    ['-imsvc', (v) => out.includeDirs.push(path(v))],
-    ['-include', (v) => out.forcedIncludes.push(path(v))],
-    ['--include=', (v) => out.forcedIncludes.push(path(v))],
-    ['/FI', (v) => out.forcedIncludes.push(path(v))],
-    ['-I', (v) => out.includeDirs.push(path(v))],
-    ['/I', (v) => out.includeDirs.push(path(v))],
-    ['-D', (v) => out.defines.push(splitDefine(v))],
-    ['/D', (v) => out.defines.push(splitDefine(v))],
-    ['-U', (v) => out.undefines.push(v)],
-    ['/U', (v) => out.undefines.push(v)],
+    ['-isystem', includeDir],
+    ['-iquote', includeDir],
+    ['-idirafter', includeDir],
+    ['-imsvc', includeDir],
+    ['-include', forcedInclude],
+    ['--include=', forcedInclude],
+    ['/FI', forcedInclude],
+    ['-I', includeDir],
+    ['/I', includeDir],
+    ['-D', define],
+    ['/D', define],
+    ['-U', undefine],
+    ['/U', undefine],
   ];
   for (let i = 1; i < args.length; i++) {
     const a = args[i];
