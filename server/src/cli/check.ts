@@ -520,8 +520,11 @@ function withoutTokens(analysis: Analysis): Analysis {
   return analysis;
 }
 
-/** The JSON report, as documented in the issue. */
-/** `baseDir`: the folder fingerprints name files from (as SARIF's `%SRCROOT%`), for `--baseline`; `baseline`: its comparison, in the summary. */
+/**
+ * The `--format json` report (README, "check"). `baseDir`: the folder
+ * fingerprints name files from (as SARIF's `%SRCROOT%`), for `--baseline`;
+ * `baseline`: the comparison with it, in the summary.
+ */
 export function jsonReport(result: CheckResult, show: (p: string) => string, baseDir?: string, baseline?: BaselineSummary): object {
   return {
     findings: result.findings.map((f) => ({
