@@ -87,6 +87,23 @@ describe('thunk: structured result', () => {
     }
   });
 
+  it('does not replace a stale shadow whose declaration has no ; yet (half-typed): a clear error, no edit', () => {
+    const file = '/mem/typing.h';
+    const head = 'typedef struct _REQ { ULONG Id; PVOID Buffer; ULONG_PTR Context; } REQ;\n' + 'typedef struct _REQ32 {\n    ULONG Id;\n    VOID * POINTER_32 Buffer;\n    ULONG_PTR Context;\n} REQ32';
+    const run = (text: string) => generateThunks(analyzeFile(createSession(memoryHost({ [file]: text })), file, { abis: ['x86', 'x64'] }), { type: 'REQ' });
+    // At the end of the file, and before the next declaration.
+    for (const text of [head, head + '\ntypedef struct _NEXT { ULONG X; } NEXT;\n']) {
+      const r = run(text);
+      assert.match(r.error ?? '', /stale shadow 'REQ32' \(line 2\) has no ';' after its declaration yet/, r.error);
+      assert.equal(r.pieces.filter((p) => p.replaces).length, 0);
+    }
+    // Finished, the same shadow is replaced over its whole declaration.
+    const done = run(head + ';\n');
+    assert.equal(done.error, undefined);
+    const piece = done.pieces.find((p) => p.kind === 'shadow' && p.replaces)!;
+    assert.equal((head + ';\n').slice(piece.replaces!.start.offset, piece.replaces!.end.offset), head.slice(head.indexOf('typedef struct _REQ32')) + ';');
+  });
+
   it('warns with stable codes: unions without discriminator, pointers that lead back into their record', () => {
     const u = thunk(shapes, { type: 'SHAPE_UNION' });
     assert.deepEqual(u.warnings.map((w) => [w.code, w.type]), [['union-pointer', 'SHAPE_UNION']]);

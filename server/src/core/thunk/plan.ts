@@ -218,6 +218,8 @@ interface Env {
   /** Peer records whose members are being planned: a pointer back into one of them is a cycle. */
   planning: Set<RecordDecl>;
   comments: CommentSource;
+  /** A stale shadow whose declaration does not end (no `;` yet: the user is typing it): not replaced. */
+  unterminated?: RecordDecl;
 }
 
 /**
@@ -329,6 +331,8 @@ export function buildPlan(analysis: Analysis, options: PlanOptions): Plan {
   // through a pointer, or an existing shadow) whose layout is unusable stops it.
   const unusable = unusableRecord(env);
   if (unusable) return { ...base, error: unusable, peer, native };
+  const open = env.unterminated;
+  if (open) return { ...base, error: `the stale shadow '${recordTypeRef(open) ?? open.tag ?? 'struct'}' (line ${open.loc.line}) has no ';' after its declaration yet: finish it, then its corrected definition can replace it`, peer, native };
   if (!identical && root.peer.kind === 'union') {
     env.warnings.push({
       code: 'union-pointer',
@@ -412,6 +416,10 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
       plan.status = 'replace';
       plan.staleBecause = differences;
       plan.replaces = declarationRange(env.native, existing);
+      // A declaration with no `;` yet: replacing it would leave its declarators behind, or eat the next declaration.
+      const text = env.native.pp?.files.get(plan.replaces.file)?.text;
+      const declarators = text?.slice((existing.endLoc?.offset ?? plan.replaces.start.offset) + 1, plan.replaces.end.offset);
+      if (text !== undefined && (text[plan.replaces.end.offset - 1] !== ';' || /\btypedef\b|[{}]/.test(declarators ?? ''))) env.unterminated ??= existing;
       env.warnings.push({
         code: 'stale-shadow',
         type: nativeName,
