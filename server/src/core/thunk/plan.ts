@@ -416,10 +416,7 @@ function planRecord(env: Env, peer: RecordDecl, native: RecordDecl, root = false
       plan.status = 'replace';
       plan.staleBecause = differences;
       plan.replaces = declarationRange(env.native, existing);
-      // A declaration with no `;` yet: replacing it would leave its declarators behind, or eat the next declaration.
-      const text = env.native.pp?.files.get(plan.replaces.file)?.text;
-      const declarators = text?.slice((existing.endLoc?.offset ?? plan.replaces.start.offset) + 1, plan.replaces.end.offset);
-      if (text !== undefined && (text[plan.replaces.end.offset - 1] !== ';' || /\btypedef\b|[{}]/.test(declarators ?? ''))) env.unterminated ??= existing;
+      if (!plan.replaces) env.unterminated ??= existing;
       env.warnings.push({
         code: 'stale-shadow',
         type: nativeName,
@@ -603,7 +600,7 @@ function findShadowIn(unit: TranslationUnit, peer: RecordDecl, names: ShadowName
  * Replacing only `struct ... }` would leave `typedef` and the declarators
  * behind around the replacement.
  */
-function declarationRangeInText(unit: AbiUnit, record: RecordDecl): SourceRange | undefined {
+function declarationRangeInText(unit: AbiUnit, record: RecordDecl): SourceRange | 'open' | undefined {
   const text = unit.pp?.files.get(record.loc.file)?.text;
   const close = record.endLoc?.offset;
   if (text === undefined || close === undefined || text[close] !== '}') return undefined;
@@ -618,8 +615,9 @@ function declarationRangeInText(unit: AbiUnit, record: RecordDecl): SourceRange 
     else if (c === ')' || c === ']' || c === '}') depth--;
     else if (c === ';' && depth === 0) end = i + 1;
     if (depth < 0) return undefined;
+    if ((depth === 1 && c === '{') || (depth === 0 && /^typedef\b/.test(text.slice(i, i + 8)) && !/\w/.test(text[i - 1]))) return 'open';
   }
-  if (end < 0) return undefined;
+  if (end < 0) return 'open';
   const locAt = (offset: number): Loc => {
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     let line = 1;
@@ -629,9 +627,17 @@ function declarationRangeInText(unit: AbiUnit, record: RecordDecl): SourceRange 
   return { file: record.loc.file, start: locAt(start), end: locAt(end) };
 }
 
-/** The text range of `typedef struct _X32 { ... } X32, *PX32;` (or of the record alone when neither its tokens nor its text are available). */
-function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
-  const fallback = declarationRangeInText(unit, record) ?? { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
+/**
+ * The text range of `typedef struct _X32 { ... } X32, *PX32;` (or of the
+ * record alone when neither its tokens nor its text are available);
+ * undefined when the declaration does not end yet (no `;` before the end of
+ * the file or the next declaration: the user is typing it), since replacing
+ * it would leave its declarators behind or eat what follows.
+ */
+function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange | undefined {
+  const inText = declarationRangeInText(unit, record);
+  if (inText === 'open') return undefined;
+  const fallback = inText ?? { file: record.loc.file, start: record.loc, end: record.endLoc ?? record.loc };
   const tokens = unit.pp?.tokens;
   if (!tokens) return fallback;
   const at = tokens.findIndex((t) => !t.expansion && t.file.path === record.loc.file && t.offset === record.loc.offset);
@@ -649,16 +655,19 @@ function declarationRange(unit: AbiUnit, record: RecordDecl): SourceRange {
   }
   let depth = 0;
   let end = -1;
+  let closed = false;
   for (let i = at; i < tokens.length; i++) {
     const t = tokens[i];
+    // After the record's `}`, a `{` or `typedef` is the next declaration: this one has not ended.
+    if (closed && depth === 0 && (t.text === '{' || t.text === 'typedef')) return undefined;
     if (t.text === '{' || t.text === '(') depth++;
-    else if (t.text === '}' || t.text === ')') depth--;
+    else if (t.text === '}' || t.text === ')') closed ||= --depth === 0;
     else if (t.text === ';' && depth === 0) {
       end = i;
       break;
     }
   }
-  if (end < 0) return fallback;
+  if (end < 0) return undefined;
   const s = tokens[start];
   const e = tokens[end];
   const locOf = (t: (typeof tokens)[number], extra: number): Loc => ({ file: t.file.path, line: t.line, col: t.col + extra, offset: t.offset + extra });
